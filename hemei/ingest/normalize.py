@@ -363,6 +363,7 @@ class Credit:
 
     name: str
     role: str
+    title: str = ""
 
 
 _CREDIT_ROLES = {
@@ -437,7 +438,7 @@ def _parse_credits(line: str) -> list[Credit]:
         for name in re.split(r"[ 、，,]+", match.group(2)):
             name = name.strip()
             if 2 <= len(name) <= 4 and name not in _CREDIT_ROLES:
-                found.append(Credit(name=name, role=role))
+                found.append(Credit(name=name, role=role, title=match.group(1)))
     return found
 
 

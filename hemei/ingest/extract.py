@@ -1,0 +1,835 @@
+"""Find the meeting, people, programs and directives in a normalized meeting report.
+
+The genre (county and city rural work meeting reports) is very regular, so the rules are
+sentence patterns over the text plus small lexicons:
+
+* people are written ``<titles><name>`` (``区委副书记、区长吕涛``) or ``<name>指出/强调``; names
+  are a known surname plus one or two characters, checked against jieba's dictionary;
+* a person's role comes from the verb in the clause after the name (讲话, 主持, 出席, 传达 …);
+* a speech segment opens with ``<name>指出/强调/要求``, ``他要求`` or ``会议强调`` and lasts until
+  another segment or a meeting-description sentence;
+* a directive is a sentence (or 一是/二是 item) with a demand marker (要, 必须, 确保, 着力 …)
+  inside a speech segment or a 下一步 section.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from hemei.ingest.models import Directive, Meeting, Person, Program
+from hemei.ingest.normalize import Credit
+
+__all__ = [
+    "Sentence",
+    "extract_directives",
+    "extract_meeting",
+    "extract_people",
+    "extract_programs",
+    "split_sentences",
+]
+
+# --------------------------------------------------------------------------------------------
+# jieba, initialised once and quietly
+# --------------------------------------------------------------------------------------------
+
+_JIEBA_LOCK = threading.Lock()
+_JIEBA_READY = False
+
+_POSITIONS = (
+    "党组书记 党委书记 第一书记 副书记 书记 常务副区长 常务副市长 常务副县长 常务副镇长 副区长 副市长 "
+    "副县长 副镇长 副乡长 副州长 副省长 区长 市长 县长 镇长 乡长 州长 省长 副主任 主任 副主席 主席 "
+    "副部长 部长 副局长 局长 副秘书长 秘书长 常委 委员 领导 副组长 组长 处长 科长 站长 所长 院长 "
+    "校长 董事长 总经理 社长 村长 主任委员 负责人 总工程师 总经济师 督学 主委 巡视员 调研员"
+).split()
+_UNIT_WORDS = (
+    "区委 市委 县委 镇党委 乡党委 街道党工委 区政府 市政府 县政府 人大常委会 政协 纪委 监委 组织部 "
+    "宣传部 统战部 农业农村局 乡村振兴局 财政局 自然资源局 住建局 生态环境局 水利局 农业农村委员会 "
+    "农办 乡村振兴办 各镇街 镇街 专班"
+).split()
+
+
+def _jieba() -> object:
+    """Return ``jieba.posseg`` after adding our words, initialising jieba once and quietly."""
+    global _JIEBA_READY
+    import jieba
+    import jieba.posseg
+
+    if not _JIEBA_READY:
+        with _JIEBA_LOCK:
+            if not _JIEBA_READY:
+                jieba.setLogLevel(60)
+                jieba.initialize()
+                for word in _POSITIONS:
+                    jieba.add_word(word, freq=2000, tag="n")
+                for word in _UNIT_WORDS:
+                    jieba.add_word(word, freq=2000, tag="nt")
+                _JIEBA_READY = True
+    return jieba.posseg
+
+
+def _dictionary_tag(word: str) -> tuple[str | None, int]:
+    """Return jieba's part-of-speech tag and frequency for ``word`` (``None``/0 if unknown)."""
+    posseg = _jieba()
+    tag = posseg.dt.word_tag_tab.get(word)  # type: ignore[attr-defined]
+    import jieba
+
+    return tag, int(jieba.dt.FREQ.get(word) or 0)
+
+
+# --------------------------------------------------------------------------------------------
+# Sentences
+# --------------------------------------------------------------------------------------------
+
+_MAX_SENTENCE = 400
+_TERMINATORS = "。！？；"
+_CLOSERS = "”’）」』】"
+_ITEM_START = re.compile(r"[，；：](?=[二三四五六七八九十]是|其[二三四五六七八九十][，、])|：(?=一是|其一)")
+
+
+@dataclass
+class Sentence:
+    """One sentence of the normalized text with its offsets and paragraph number."""
+
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    is_heading: bool = False
+
+
+def _split_paragraph(text: str, offset: int) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of sentences in one paragraph, never splitting inside quotes."""
+    depth = 0
+    start = 0
+    index = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if char == "“":
+            depth += 1
+        elif char == "”":
+            depth = max(0, depth - 1)
+        if char in _TERMINATORS and depth == 0:
+            end = index + 1
+            while end < length and text[end] in _CLOSERS:
+                end += 1
+            yield offset + start, offset + end
+            start = index = end
+            continue
+        if index - start >= _MAX_SENTENCE:
+            yield offset + start, offset + index
+            start = index
+            depth = 0
+        index += 1
+    if start < length:
+        yield offset + start, offset + length
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split text into sentences (。！？；, and before 二是/三是 items), keeping offsets."""
+    sentences: list[Sentence] = []
+    offset = 0
+    for number, line in enumerate(text.split("\n")):
+        if line.strip():
+            is_heading = _is_heading(line)
+            for start, end in _split_paragraph(line, offset):
+                piece = text[start:end]
+                cuts = [start] + [
+                    start + match.end() for match in _ITEM_START.finditer(piece)
+                ] + [end]
+                for cut_start, cut_end in zip(cuts, cuts[1:], strict=False):
+                    chunk = text[cut_start:cut_end]
+                    if chunk.strip():
+                        sentences.append(
+                            Sentence(cut_start, cut_end, chunk, number, is_heading=is_heading)
+                        )
+        offset += len(line) + 1
+    return sentences
+
+
+_HEADING_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[部分章节]?)")
+
+
+def _is_heading(line: str) -> bool:
+    """Tell whether a line is a section heading (short, no sentence end)."""
+    if "。" in line or "！" in line or "？" in line:
+        return False
+    return len(line) <= 40 or bool(_HEADING_ENUM.match(line))
+
+
+# --------------------------------------------------------------------------------------------
+# People
+# --------------------------------------------------------------------------------------------
+
+_SURNAMES_SINGLE = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+    "戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮"
+    "柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古"
+    "吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫"
+    "寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻"
+    "位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦"
+    "戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但"
+    "尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+)
+_SURNAMES_DOUBLE = (
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 独孤 南宫 西门 "
+    "呼延 东郭 万俟 闻人 赫连 澹台 公冶 宗政 濮阳 淳于 单于 太叔 申屠 轩辕 钟离 宇文"
+).split()
+_NOT_IN_NAME = set(
+    "的了是在与及等要将对把被为从向于以也都就又并而或但这那其各该本我你他她们个上下来去到说会议"
+    "市区县镇乡村省委局部办厅党府记席讲话调指求示达参加作级领导班子成员召开工作书年月日时第"
+)
+_NAME_STOP_AFTER = (
+    "出席 主持 讲话 在 传达 指出 强调 要求 等 同志 参加 表示 介绍 作 就 代表 说 宣读 通报 汇报 部署 "
+    "讲 对 和 与 及 分别 一行 带队 率 陪同 参会 为 也 到 深入 调研 会见 致辞 发言 总结 解读 宣布 "
+    "主讲 点评 提出 认为 希望 还 进一步 最后 首先 同时 并 以 通过 围绕 结合 担任 兼 任 "
+    "记者 编辑 报道 摄 文 图"
+).split()
+_NAME_STOP_CHARS = set("，。、；：！？“”（）()《》【】 ·|,.;:!?\n")
+_BLOCKED_NAMES = {"习近平", "毛泽东", "邓小平", "江泽民", "胡锦涛", "李克强", "李强"}
+_POSITION_RE = re.compile("|".join(sorted(map(re.escape, _POSITIONS), key=len, reverse=True)))
+_TITLE_LEAD = re.compile(
+    r"^.*(?:由|会议由|在|和|与|及|并|对|向|为|是|请|邀请|陪同|同志|出席|主持|以及|其中|包括|有|后|时|前)"
+)
+_PLACE_PREFIX = re.compile(
+    r"^[\u4e00-\u9fff]{2,4}?(?=(?:[省市区县镇乡]|街道)(?:委|党委|党工委|人大|政协|政府|纪委|监委|"
+    r"农业|乡村|财政|自然|住建|生态|水利|委员会|直))"
+)
+_ROLE_VERBS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("speaker", re.compile(r"讲话|致辞|作重要讲话|发表讲话|作总结讲话")),
+    ("host", re.compile(r"主持")),
+    ("reporter", re.compile(r"传达|部署|发言|作报告|作了报告|通报|汇报|解读|作说明|宣读|述职")),
+    ("attendee", re.compile(r"出席|参加|参会|列席|到会")),
+)
+_ROLE_RANK = {"speaker": 4, "host": 3, "reporter": 2, "journalist": 1, "editor": 1, "attendee": 0}
+_SPEECH_CUE = re.compile(r"指出|强调|要求|表示|提出|讲话|讲了意见|认为|希望|说")
+_CLAUSE_END = re.compile(r"[，。；：！？]")
+_CUE_AT_CLAUSE_START = re.compile(
+    r"(?:^|[，。；：！？”])([\u4e00-\u9fff]{2,4}?)(?:同志)?(?:在讲话中|在会上|在讲话时|还|进一步|最后)?"
+    r"(?:指出|强调|要求|表示|主持|传达)"
+)
+_INLINE_CREDIT = re.compile(
+    r"[（(【\[](?:本报|本台)?(记者|通讯员)[ ]*([\u4e00-\u9fff]{2,4}(?:[ 、][\u4e00-\u9fff]{2,4})*)"
+)
+
+
+@dataclass
+class Mention:
+    """One occurrence of a person's name in the text."""
+
+    name: str
+    start: int
+    end: int
+    titles: list[str] = field(default_factory=list)
+
+
+def _is_boundary(text: str, index: int) -> bool:
+    """Tell whether a name may end just before ``index``."""
+    if index >= len(text) or text[index] in _NAME_STOP_CHARS:
+        return True
+    return any(text.startswith(word, index) for word in _NAME_STOP_AFTER)
+
+
+def _name_at(text: str, index: int) -> str | None:
+    """Return a person name starting at ``index`` (surname + 1-2 characters), or ``None``."""
+    surname_length = 0
+    if text[index : index + 2] in _SURNAMES_DOUBLE:
+        surname_length = 2
+    elif index < len(text) and text[index] in _SURNAMES_SINGLE:
+        surname_length = 1
+    if not surname_length:
+        return None
+    for given_length in (1, 2):
+        end = index + surname_length + given_length
+        if end > len(text):
+            return None
+        candidate = text[index:end]
+        given = candidate[surname_length:]
+        if any(char in _NOT_IN_NAME or not _is_cjk(char) for char in given):
+            return None
+        if _is_boundary(text, end) and _plausible_name(candidate):
+            return candidate
+    return None
+
+
+def _is_cjk(char: str) -> bool:
+    """Tell whether ``char`` is a CJK ideograph."""
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _plausible_name(candidate: str) -> bool:
+    """Reject candidates jieba knows as ordinary words (高度, 方向 …)."""
+    if candidate in _BLOCKED_NAMES:
+        return False
+    tag, freq = _dictionary_tag(candidate)
+    return not (tag is not None and not tag.startswith("nr") and freq >= 100)
+
+
+def _titles_before(text: str, end: int) -> list[str]:
+    """Return the titles written just before a name ending at ``end`` (``区委副书记、区长``)."""
+    start = end
+    limit = max(0, end - 40)
+    while start > limit and (_is_cjk(text[start - 1]) or text[start - 1] == "、"):
+        start -= 1
+    chunk = _TITLE_LEAD.sub("", text[start:end]).strip("、")
+    titles: list[str] = []
+    for piece in chunk.split("、"):
+        piece = _PLACE_PREFIX.sub("", piece)
+        if piece and _POSITION_RE.search(piece) and piece.endswith(tuple(_POSITIONS)):
+            titles.append(piece)
+        else:
+            titles.clear()
+    return titles
+
+
+def _find_mentions(text: str) -> list[Mention]:
+    """Find ``<titles><name>(、<name>)*`` mentions and cue mentions (``张三指出``)."""
+    mentions: dict[int, Mention] = {}
+    for match in _POSITION_RE.finditer(text):
+        titles = _titles_before(text, match.end())
+        if not titles:
+            continue
+        index = match.end()
+        while index < len(text):
+            name = _name_at(text, index)
+            if name is None:
+                break
+            mentions.setdefault(index, Mention(name, index, index + len(name), titles))
+            index += len(name)
+            if index < len(text) and text[index] == "、" and _name_at(text, index + 1):
+                index += 1
+                continue
+            break
+    known = {mention.name for mention in mentions.values()}
+    for match in _CUE_AT_CLAUSE_START.finditer(text):
+        start = match.start(1)
+        name = _name_at(text, start) if start not in mentions else None
+        if name and (name in known or _jieba_says_person(text[start : start + len(name)])):
+            mentions.setdefault(start, Mention(name, start, start + len(name)))
+            known.add(name)
+    if known:
+        pattern = re.compile("|".join(sorted(map(re.escape, known), key=len, reverse=True)))
+        for match in pattern.finditer(text):
+            if match.start() not in mentions and _is_boundary(text, match.end()):
+                mentions[match.start()] = Mention(match.group(0), match.start(), match.end())
+    return [mentions[key] for key in sorted(mentions)]
+
+
+def _jieba_says_person(word: str) -> bool:
+    """Ask jieba's part-of-speech tagger whether ``word`` is a person name."""
+    tokens = list(_jieba().cut(word))  # type: ignore[attr-defined]
+    return 1 <= len(tokens) <= 2 and tokens[0].flag.startswith("nr")
+
+
+def _role_in(clause: str) -> str | None:
+    """Return the strongest meeting role a clause gives the name before it."""
+    best: str | None = None
+    for role, pattern in _ROLE_VERBS:
+        if pattern.search(clause) and (best is None or _ROLE_RANK[role] > _ROLE_RANK[best]):
+            best = role
+    return best
+
+
+def extract_people(
+    text: str, credits: Iterable[Credit] = ()
+) -> tuple[list[Person], list[Mention]]:
+    """Return the people named in ``text`` (plus bylines) with titles and roles, and mentions."""
+    mentions = _find_mentions(text)
+    roles: dict[str, str] = {}
+    titles: dict[str, list[str]] = {}
+    order: list[str] = []
+    speaking: set[str] = set()
+    for position, mention in enumerate(mentions):
+        if mention.name not in titles:
+            titles[mention.name] = []
+            order.append(mention.name)
+        if mention.titles and not titles[mention.name]:
+            titles[mention.name] = list(mention.titles)
+        clause_end = _CLAUSE_END.search(text, mention.end)
+        stop = clause_end.start() if clause_end else len(text)
+        nxt = mentions[position + 1] if position + 1 < len(mentions) else None
+        if nxt is not None and nxt.start < stop:
+            stop = nxt.start
+        clause = text[mention.end : stop][:60]
+        role = _role_in(clause)
+        if role is None and nxt is not None and clause.strip("，、 ") == "":
+            sentence_end = text.find("。", mention.end)
+            if sentence_end == -1 or nxt.start < sentence_end:
+                role = _inherited_role(text, mentions, position + 1)
+        if _SPEECH_CUE.match(clause.lstrip("同志在讲话中会上还进一步最后")) or clause.startswith(
+            ("在讲话中", "在会上")
+        ):
+            speaking.add(mention.name)
+        if role and _ROLE_RANK[role] > _ROLE_RANK.get(roles.get(mention.name, ""), -1):
+            roles[mention.name] = role
+    people: list[Person] = []
+    for name in order:
+        role = roles.get(name) or ("speaker" if name in speaking else "attendee")
+        people.append(Person(name=name, titles=titles[name], role=role))  # type: ignore[arg-type]
+    present = {person.name for person in people}
+    for credit in credits:
+        if credit.name not in present:
+            present.add(credit.name)
+            people.append(
+                Person(name=credit.name, titles=[credit.title], role=credit.role)  # type: ignore[arg-type]
+            )
+    for match in _INLINE_CREDIT.finditer(text):
+        role = "journalist"
+        for name in re.split(r"[ 、]", match.group(2)):
+            if name and name not in present and _name_at(name + "，", 0) == name:
+                present.add(name)
+                people.append(Person(name=name, titles=[match.group(1)], role=role))
+    return people, mentions
+
+
+def _inherited_role(text: str, mentions: list[Mention], position: int) -> str | None:
+    """Return the role of the first following mention in a list that has a verb of its own."""
+    while position < len(mentions):
+        mention = mentions[position]
+        clause_end = _CLAUSE_END.search(text, mention.end)
+        stop = clause_end.start() if clause_end else len(text)
+        nxt = mentions[position + 1] if position + 1 < len(mentions) else None
+        if nxt is not None and nxt.start < stop:
+            stop = nxt.start
+        clause = text[mention.end : stop][:60]
+        role = _role_in(clause)
+        if role is not None or nxt is None or clause.strip("，、 ") != "":
+            return role
+        position += 1
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Meeting
+# --------------------------------------------------------------------------------------------
+
+_MEETING_SUFFIX = (
+    r"(?:会议|大会|座谈会|推进会|部署会|现场会|调度会|专题会|联席会|动员会|培训会|观摩会|交流会|总结会|"
+    r"例会|工作会|务虚会|评议会|讲评会|汇报会)"
+)
+_MEETING_AFTER_VERB = re.compile(
+    rf"(?:召开|举行|举办)(?:了)?([^，。；：！？“”\s]{{2,40}}?{_MEETING_SUFFIX})(?![\u4e00-\u9fff])"
+)
+_MEETING_BEFORE_VERB = re.compile(
+    rf"([^，。；：！？“”\s]{{2,40}}?{_MEETING_SUFFIX})(?:在([^，。；、]{{2,25}}?))?"
+    r"(?:隆重)?(?:召开|举行|举办|开幕)"
+)
+_PLACE_BEFORE_VERB = re.compile(r"在([^，。；、“”]{2,25}?)(?:隆重)?(?:召开|举行|举办|开幕)")
+_LEADING_TIME = re.compile(
+    r"^(?:(?:\d{4}|[〇零一二三四五六七八九]{4})年)?(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})月)?"
+    r"(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)?(?:上午|下午|晚上|晚|早上)?"
+    r"|^(?:近日|日前|今天|昨天|今日|昨日|上午|下午|我市|我区|我县|我镇|全市|全区|全县)"
+)
+_DATE = re.compile(
+    r"(?:(\d{4}|[〇零一二三四五六七八九]{4})年)?(?:(\d{1,2}|[一二三四五六七八九十]{1,3})月)?"
+    r"(\d{1,2}|[一二三四五六七八九十]{1,3})日(?:上午|下午|晚上|晚|早上)?"
+    r"|(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
+)
+_CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def chinese_number(text: str) -> int | None:
+    """Return the value of ``12``, ``十二``, ``二十三``, ``二〇二六`` or ``百千万`` parts (small)."""
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    if all(char in _CN_DIGITS for char in text) and len(text) >= 2:
+        return int("".join(str(_CN_DIGITS[char]) for char in text))
+    total = 0
+    current = 0
+    for char in text:
+        if char in _CN_DIGITS:
+            current = _CN_DIGITS[char]
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif char == "两":
+            current = 2
+        elif char == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif char == "千":
+            total += (current or 1) * 1000
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def extract_meeting(text: str, *, year: int | None = None) -> Meeting:
+    """Return the meeting's name, date (as written and resolved) and place."""
+    head = text[:3000]
+    meeting = Meeting()
+    sentence_start = 0
+    candidates: list[tuple[int, str, str | None]] = []
+    for match in _MEETING_BEFORE_VERB.finditer(head):
+        candidates.append((match.start(), match.group(1), match.group(2)))
+    for match in _MEETING_AFTER_VERB.finditer(head):
+        candidates.append((match.start(1), match.group(1), None))
+    if candidates:
+        candidates.sort()
+        position, name, place = candidates[0]
+        name = _LEADING_TIME.sub("", name).strip()
+        name = re.sub(r"^(?:召开|举行|举办)(?:了)?", "", name)
+        meeting.name = name or None
+        line_start = text.rfind("\n", 0, position) + 1
+        line_end = text.find("\n", position)
+        line = text[line_start : line_end if line_end != -1 else len(text)]
+        sentence_start = line_start
+        if place is None:
+            place_match = _PLACE_BEFORE_VERB.search(line)
+            place = place_match.group(1) if place_match else None
+        meeting.place = place
+        date_area = line
+    else:
+        date_area = head[:300]
+    del sentence_start
+    date_match = _DATE.search(date_area) or _DATE.search(head[:600])
+    if date_match:
+        meeting.date_text = date_match.group(0)
+        meeting.date = _resolve_date(date_match, year)
+    return meeting
+
+
+def _resolve_date(match: re.Match[str], year: int | None) -> dt.date | None:
+    """Turn a date match into a ``date`` when year and month are known."""
+    if match.group(4):
+        parts = (match.group(4), match.group(5), match.group(6))
+    else:
+        parts = (match.group(1), match.group(2), match.group(3))
+    found_year = chinese_number(parts[0]) if parts[0] else year
+    month = chinese_number(parts[1]) if parts[1] else None
+    day = chinese_number(parts[2]) if parts[2] else None
+    if not (found_year and month and day):
+        return None
+    try:
+        return dt.date(found_year, month, day)
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# Programs
+# --------------------------------------------------------------------------------------------
+
+_QUOTED = re.compile(r"“([^“”\n]{1,30})”((?:[ ]*[+＋][ ]*“[^“”\n]{1,30}”)*)")
+_NUMERAL = r"(?:[一二三四五六七八九十百千万两]+|\d+)"
+_NUMERIC_PROGRAM = re.compile(
+    rf"(?<![第\d])({_NUMERAL}(?:(?:大|个)振兴|(?:大|个|项|件|条|张|类|型|篇|字)?"
+    r"[\u4e00-\u9fff]{0,4}?(?:工程|行动|攻坚战|实事|计划|专项行动|清单|工作法|大会战|长制)))"
+)
+_NAMED_CAMPAIGN = re.compile(
+    r"(?:开展|实施|推进|启动|打好|打赢|推行|深化)([\u4e00-\u9fff]{2,14}?"
+    r"(?:攻坚行动|专项行动|集中行动|提升行动|整治行动|三年行动|工程|攻坚战))"
+)
+_DESCRIPTION_AFTER = re.compile(r"^[ ]*(?:[（(]([^（）()]{2,80})[）)]|[，,]?即([^。；]{2,80})|：([^。；]{2,120}))")
+_LEADING_VERBS = re.compile(
+    r"^(?:统筹|实施|推进|抓好|开展|做好|围绕|聚焦|坚持|突出|推动|打造|建设|实现|加快|深化|着力|抓实|"
+    r"包括|即|重点|全面|深入|扎实|大力)+"
+)
+_FAKE_NUMERALS = ("一项", "一个", "一批", "一些", "一支", "一线", "一轮", "一体", "一流", "一把")
+
+
+def extract_programs(text: str) -> list[Program]:
+    """Return the named programs and slogans with the description the text gives, if any."""
+    found: dict[str, Program] = {}
+    spans: list[tuple[int, int, str]] = []
+    for match in _QUOTED.finditer(text):
+        terms = [match.group(1), *re.findall(r"“([^“”]+)”", match.group(2) or "")]
+        if not all(_is_program_term(term) for term in terms):
+            continue
+        if _is_citation(text, match.start()):
+            continue
+        spans.append((match.start(), match.end(), "+".join(terms)))
+    for match in _NUMERIC_PROGRAM.finditer(text):
+        name = match.group(1)
+        if name.startswith(_FAKE_NUMERALS) or re.search(r"[的是了和]", name):
+            continue
+        if name.startswith("一") and not name[1:2].isdigit():
+            continue
+        spans.append((match.start(1), match.end(1), name))
+    for match in _NAMED_CAMPAIGN.finditer(text):
+        name = re.split(r"[和与及]", match.group(1))[-1]
+        if len(name) < 4 or re.search(r"[的是了]", name):
+            continue
+        spans.append((match.start(1) + len(match.group(1)) - len(name), match.end(1), name))
+    spans.sort()
+    for start, end, name in spans:
+        description = _description_for(text, start, end, name)
+        program = found.get(name)
+        if program is None:
+            found[name] = Program(name=name, description=description)
+        elif program.description is None and description:
+            program.description = description
+    return list(found.values())
+
+
+def _is_program_term(term: str) -> bool:
+    """Tell whether quoted text is a program or slogan rather than a quotation."""
+    term = term.strip()
+    if len(term) < 2 or re.search(r"[，。！？；：,.!?;]", term):
+        return False
+    if len(term) <= 12:
+        return True
+    return bool(re.search(r"[、—+＋·]", term)) and "要" not in term
+
+
+def _is_citation(text: str, start: int) -> bool:
+    """Tell whether a quote opens right after 说/强调/指出 (a quotation, not a slogan)."""
+    before = text[max(0, start - 4) : start]
+    return bool(re.search(r"(?:说|强调|指出|表示|认为)[，：]?$", before))
+
+
+def _description_for(text: str, start: int, end: int, name: str) -> str | None:
+    """Return what the text says a program is: bracket/即/colon after it, or a list before it."""
+    after = _DESCRIPTION_AFTER.match(text, end)
+    if after:
+        description = next(group for group in after.groups() if group)
+        return description.strip().removeprefix("即").strip() or None
+    numeral = re.match(_NUMERAL, name)
+    if not numeral:
+        return None
+    count = chinese_number(numeral.group(0))
+    clause_start = max(text.rfind(mark, 0, start) for mark in "，。；：\n") + 1
+    clause = text[clause_start:start].strip()
+    if clause.endswith("的"):
+        return None
+    items = clause.split("、")
+    if count and len(items) == count >= 2:
+        items[0] = _LEADING_VERBS.sub("", items[0])
+        if all(1 <= len(item) <= 12 for item in items):
+            return "、".join(items)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Directives
+# --------------------------------------------------------------------------------------------
+
+_QUOTE_CONTENT = re.compile(r"“[^“”]*”|「[^「」]*」")
+_MODAL_YAO = re.compile(r"(?<![重主需只纪摘提总首险必紧扼概])要(?![求素点件闻务害领义员塞道])")
+_STRONG = re.compile(
+    r"必须|务必|确保|着力|力争|[一二三四五六七八九十]是|"
+    r"将(?=继续|坚持|进一步|加快|持续|全面|大力|积极|着力|深入|推动|推进|加强|借助|围绕|以|在|"
+    r"把|按照|重点|不断|努力|力争|扎实|认真|切实|聚焦|探索|建立|完善|实施|开展)"
+)
+_WEAK = re.compile(
+    r"坚持|加快|推进|加强|强化|抓好|抓实|切实|扎实|大力|积极|持续|深入|进一步|继续|推动|充分|聚焦|"
+    r"围绕|落实|着眼|注重|不断|探索|提升|完善|健全|严格|压实|引导|培育|打造"
+)
+_MEETING_DESCRIPTION = re.compile(
+    r"召开|举行|主持|出席|参加会议|参加|收看|作了.{0,12}发言|汇报了|传达了|分会场|主会场|会议指出前"
+)
+_SPEECH_SENTENCE_CUE = re.compile(
+    r"(?:指出|强调|要求|表示|提出|讲话|讲了意见|认为|希望)"
+)
+_PRONOUN_CUE = re.compile(r"^(?:他|她)(?:在讲话中|还|进一步|最后|同时)?(?:指出|强调|要求|表示|说|认为|希望)")
+_MEETING_CUE = re.compile(r"^(?:会议|会上|大会)(?:指出|强调|要求|认为|提出|明确)")
+_PLAN_HEADING = re.compile(r"下一步|下阶段|重点工作|工作打算|今后|工作计划|努力方向|工作举措|主要任务|工作安排")
+_DESCRIPTIVE_HEADING = re.compile(r"情况|成效|做法|经验|成绩|回顾|亮点|基本情况|工作开展")
+_CUE_PREFIX = re.compile(r"^[^。；]{0,40}?(?:指出|强调|要求|表示|提出|认为|希望)[，：]?")
+_APHORISM = re.compile(r"^[^，]{1,6}，[^，]{1,6}是[^，]{1,6}[。！]?$")
+_ENDS_WITH_CUE = re.compile(r"(?:讲话|讲了意见|作了讲话|讲话精神|致辞|发言)[。！]?$")
+
+THEMES: dict[str, tuple[str, ...]] = {
+    "产业振兴": (
+        "产业", "农业", "农产品", "经营主体", "招商", "园区", "订单农业", "供给侧", "增收", "集体经济",
+        "龙头企业", "品牌", "粮食", "种植", "养殖", "特色小镇", "产城", "电商", "三产融合", "现代经济",
+    ),
+    "人才振兴": ("人才", "培训", "培养", "带头人", "队伍", "创业", "能人", "乡贤", "技能"),
+    "文化振兴": (
+        "文化", "文明", "乡风", "移风易俗", "核心价值观", "宗教", "四德", "新风", "宣传教育", "德治",
+    ),
+    "生态振兴": (
+        "生态", "环境", "人居", "改厕", "污水", "垃圾", "绿色", "美丽乡村", "宜居", "清洁", "道路硬化",
+        "村容村貌",
+    ),
+    "组织振兴": (
+        "党建", "党组织", "党员", "基层组织", "班子", "支部", "治理", "自治", "法治", "堡垒", "组织建设",
+        "领头人",
+    ),
+    "城乡融合": ("城乡融合", "城乡统筹", "城中村", "城乡均衡", "城乡一体"),
+    "公共服务": ("公共服务", "教育", "医疗", "社会保障", "养老", "就业", "出行"),
+    "脱贫攻坚": ("脱贫", "贫困", "扶贫", "防返贫", "帮扶", "兜底"),
+    "安全稳定": ("安全", "稳定", "排查", "整治", "隐患"),
+    "体制改革": ("改革", "体制", "机制", "产权", "投入", "金融", "财政"),
+    "规划引领": ("规划", "布局", "定位"),
+    "工作落实": (
+        "落实", "责任", "督查", "督促", "考核", "作风", "统筹", "担当", "形式主义", "学习", "精神",
+        "部署",
+    ),
+}
+_EXPLICIT_THEME = re.compile(r"(产业|人才|文化|生态|组织)振兴要")
+_UNIT_FIXED = re.compile(
+    r"各级党委和政府|各级党委农业农村委员会|各级党委|各级各部门|各级各类|各有关部门|各成员单位|"
+    r"专班各成员单位|[市区县]直有关部门|各部门|各单位|各镇街|各镇（街道）|各镇|各街道|各乡镇|各区市|"
+    r"各县市区|各县区|各村|有关部门"
+)
+_UNIT_NAME = re.compile(
+    r"(?<![\u4e00-\u9fff])(?:[省市区县镇乡]|[市区县]直)(?:委|政府)?[\u4e00-\u9fff]{1,8}?"
+    r"(?:局|办公室|委员会|办|部|中心|专班|党委|党工委)(?![\u4e00-\u9fff]{0,1}[长任])"
+)
+_UNIT_SUBJECT = re.compile(
+    r"^([\u4e00-\u9fff]{2,14}?(?:党委|党组织|班子|部门|单位|镇街|专班|组长|党员|干部|委员会|政府|局|"
+    r"街道|乡镇|村))(?:都|也|还|务必|必须)?(?:要|必须|务必)"
+)
+_DEADLINE = re.compile(
+    r"(?:今年底|今年年底|年底前|年底|年内|本月底|月底前|上半年|下半年|"
+    r"[一二三四]季度|第[一二三四]季度|今冬明春|春节前|汛期前|"
+    r"(?:到|至|于|在)?\d{4}年(?:底|前|内|\d{1,2}月(?:底|\d{1,2}日)?(?:前)?)?|"
+    r"\d{1,2}月(?:\d{1,2}日|底|中旬|上旬|下旬)?前|\d{1,2}月底|"
+    r"(?:\d+|[一二三四五六七八九十两]+)(?:年|个月|周|天)内)"
+)
+
+
+def _theme_of(sentence: str) -> str | None:
+    """Return the theme of a directive from an explicit 'X振兴要' or keyword counts."""
+    explicit = _EXPLICIT_THEME.search(sentence[:20])
+    if explicit:
+        return explicit.group(1) + "振兴"
+    best, best_score = None, 0
+    for theme, words in THEMES.items():
+        score = sum(sentence.count(word) for word in words)
+        if score > best_score:
+            best, best_score = theme, score
+    return best
+
+
+def _responsible_of(sentence: str) -> list[str]:
+    """Return the units the sentence makes responsible, in order, without repeats."""
+    units: list[str] = []
+    for clause in re.split(r"[，；：]", sentence):
+        subject = _UNIT_SUBJECT.match(clause)
+        if subject:
+            units.append(re.sub(r"^(?:全[市区县镇]|对|把|让|由)", "", subject.group(1)))
+    units.extend(match.group(0) for match in _UNIT_FIXED.finditer(sentence))
+    units.extend(match.group(0) for match in _UNIT_NAME.finditer(sentence))
+    unique: list[str] = []
+    for unit in units:
+        if unit and unit not in unique and not any(unit in other for other in unique):
+            unique = [other for other in unique if other not in unit]
+            unique.append(unit)
+    return unique
+
+
+def _deadline_of(sentence: str) -> str | None:
+    """Return the first deadline expression in the sentence, as written."""
+    match = _DEADLINE.search(sentence)
+    return match.group(0) if match else None
+
+
+def extract_directives(
+    text: str,
+    mentions: list[Mention],
+    sentences: list[Sentence] | None = None,
+) -> list[Directive]:
+    """Return the directives of the report with speaker, theme, units and deadline."""
+    sentences = sentences if sentences is not None else split_sentences(text)
+    mention_starts = [mention.start for mention in mentions]
+    directives: list[Directive] = []
+    speaker: str | None = None
+    in_speech = False
+    last_person: str | None = None
+    section = "none"
+    cursor = 0
+    for sentence in sentences:
+        body = sentence.text
+        if sentence.is_heading:
+            if _PLAN_HEADING.search(body):
+                section = "plan"
+            elif _DESCRIPTIVE_HEADING.search(body):
+                section = "descriptive"
+            continue
+        while cursor < len(mentions) and mentions[cursor].start < sentence.start:
+            cursor += 1
+        inside = []
+        index = cursor
+        while index < len(mentions) and mention_starts[index] < sentence.end:
+            inside.append(mentions[index])
+            index += 1
+        plain = _QUOTE_CONTENT.sub("“”", body)[:_MAX_SENTENCE]
+        cue_person = _cue_speaker(text, sentence, inside)
+        has_cue = False
+        if cue_person is not None:
+            speaker, in_speech, has_cue = cue_person, True, True
+        elif _PRONOUN_CUE.match(plain.lstrip()):
+            speaker, in_speech, has_cue = last_person, True, True
+        elif _MEETING_CUE.match(plain.lstrip()):
+            speaker, in_speech, has_cue = None, True, True
+        elif inside and _MEETING_DESCRIPTION.search(plain):
+            speaker, in_speech = None, False
+        if inside:
+            last_person = inside[-1].name
+        if len(plain) < 12 or section == "descriptive" or _APHORISM.search(plain):
+            continue
+        if has_cue and _ENDS_WITH_CUE.search(plain):
+            continue
+        if not has_cue and _MEETING_DESCRIPTION.search(plain):
+            continue
+        strong = bool(_MODAL_YAO.search(plain) or _STRONG.search(plain))
+        weak = bool(_WEAK.search(plain))
+        demand = strong or (weak and (in_speech or section == "plan"))
+        if not demand:
+            continue
+        directive_text = _strip_cue(body.strip(), speaker)
+        directive_text = directive_text.rstrip("，；")
+        offset = body.find(directive_text)
+        start = sentence.start + max(0, offset)
+        directives.append(
+            Directive(
+                text=directive_text,
+                speaker=speaker if in_speech else None,
+                theme=_theme_of(plain),
+                responsible=_responsible_of(plain),
+                deadline_text=_deadline_of(plain),
+                start=start,
+                end=start + len(directive_text),
+            )
+        )
+    return directives
+
+
+def _cue_speaker(text: str, sentence: Sentence, inside: list[Mention]) -> str | None:
+    """Return the person who opens a speech segment in this sentence, if any."""
+    for mention in inside:
+        window = text[mention.end : min(sentence.end, mention.end + 24)]
+        cue = _SPEECH_SENTENCE_CUE.search(window)
+        if cue is None:
+            continue
+        between = window[: cue.start()]
+        if "。" in between or any(
+            pattern.search(between) for role, pattern in _ROLE_VERBS if role in ("host", "reporter")
+        ):
+            continue
+        if len(between) <= 16:
+            return mention.name
+    return None
+
+
+def _strip_cue(body: str, speaker: str | None) -> str:
+    """Drop a leading ``张军强调，`` / ``他要求，`` from a directive's text."""
+    cue = _CUE_PREFIX.match(body)
+    if cue is None:
+        return body
+    prefix = cue.group(0)
+    if (speaker and speaker in prefix) or prefix.startswith(("他", "她", "会议", "会上", "大会")):
+        return body[cue.end() :].strip() or body
+    return body
