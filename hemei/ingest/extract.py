@@ -422,8 +422,8 @@ _MEETING_BEFORE_VERB = re.compile(
 _PLACE_BEFORE_VERB = re.compile(r"在([^，。；、“”]{2,25}?)(?:隆重)?(?:召开|举行|举办|开幕)")
 _LEADING_TIME = re.compile(
     r"^(?:(?:\d{4}|[〇零一二三四五六七八九]{4})年)?(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})月)?"
-    r"(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)?(?:上午|下午|晚上|晚|早上)?"
-    r"|^(?:近日|日前|今天|昨天|今日|昨日|上午|下午|我市|我区|我县|我镇|全市|全区|全县)"
+    r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})日(?:上午|下午|晚上|晚|早上)?"
+    r"|^(?:近日|日前|今天|昨天|今日|昨日|上午|下午|我市|我区|我县|我镇)"
 )
 _DATE = re.compile(
     r"(?:(\d{4}|[〇零一二三四五六七八九]{4})年)?(?:(\d{1,2}|[一二三四五六七八九十]{1,3})月)?"
@@ -485,7 +485,7 @@ def extract_meeting(text: str, *, year: int | None = None) -> Meeting:
     for match in _MEETING_AFTER_VERB.finditer(head):
         candidates.append((match.start(1), match.group(1), None))
     if candidates:
-        candidates.sort()
+        candidates.sort(key=lambda item: (-_meeting_evidence(head, item), item[0]))
         position, name, place = candidates[0]
         name = _LEADING_TIME.sub("", name).strip()
         name = re.sub(r"^(?:召开|举行|举办)(?:了)?", "", name)
@@ -505,8 +505,37 @@ def extract_meeting(text: str, *, year: int | None = None) -> Meeting:
     date_match = _DATE.search(date_area) or _DATE.search(head[:600])
     if date_match:
         meeting.date_text = date_match.group(0)
-        meeting.date = _resolve_date(date_match, year)
+        meeting.date = _resolve_date(date_match, _year_in_text(head, meeting.name) or year)
     return meeting
+
+
+def _meeting_evidence(head: str, candidate: tuple[int, str, str | None]) -> int:
+    """Score a meeting-name candidate: a date or place in its sentence makes it the real one."""
+    position, _name, place = candidate
+    sentence_start = max(head.rfind(mark, 0, position) for mark in "。\n") + 1
+    sentence_end = min(
+        (found for found in (head.find(mark, position) for mark in "。\n") if found != -1),
+        default=len(head),
+    )
+    sentence = head[sentence_start:sentence_end]
+    evidence = 0
+    if _DATE.search(sentence):
+        evidence += 2
+    if place or _PLACE_BEFORE_VERB.search(sentence):
+        evidence += 1
+    return evidence
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
+
+
+def _year_in_text(head: str, name: str | None) -> int | None:
+    """Return the year the text gives for the meeting: in its name, else in the title line."""
+    for source in (name or "", head.split("\n", 1)[0]):
+        match = _YEAR.search(source)
+        if match:
+            return int(match.group(1))
+    return None
 
 
 def _resolve_date(match: re.Match[str], year: int | None) -> dt.date | None:
@@ -538,9 +567,9 @@ _NUMERIC_PROGRAM = re.compile(
 )
 _NAMED_CAMPAIGN = re.compile(
     r"(?:开展|实施|推进|启动|打好|打赢|推行|深化)([\u4e00-\u9fff]{2,14}?"
-    r"(?:攻坚行动|专项行动|集中行动|提升行动|整治行动|三年行动|工程|攻坚战))"
+    r"(?:行动|工程|攻坚战))"
 )
-_DESCRIPTION_AFTER = re.compile(r"^[ ]*(?:[（(]([^（）()]{2,80})[）)]|[，,]?即([^。；]{2,80})|：([^。；]{2,120}))")
+_DESCRIPTION_AFTER = re.compile(r"[ ]*(?:[（(]([^（）()]{2,80})[）)]|[，,]?即([^。；]{2,80})|：([^。；]{2,120}))")
 _LEADING_VERBS = re.compile(
     r"^(?:统筹|实施|推进|抓好|开展|做好|围绕|聚焦|坚持|突出|推动|打造|建设|实现|加快|深化|着力|抓实|"
     r"包括|即|重点|全面|深入|扎实|大力)+"
@@ -659,7 +688,7 @@ THEMES: dict[str, tuple[str, ...]] = {
         "文化", "文明", "乡风", "移风易俗", "核心价值观", "宗教", "四德", "新风", "宣传教育", "德治",
     ),
     "生态振兴": (
-        "生态", "环境", "人居", "改厕", "污水", "垃圾", "绿色", "美丽乡村", "宜居", "清洁", "道路硬化",
+        "生态", "环境", "人居", "改厕", "厕所", "污水", "垃圾", "整治", "绿色", "美丽乡村", "宜居", "清洁", "道路硬化",
         "村容村貌",
     ),
     "组织振兴": (
@@ -669,7 +698,7 @@ THEMES: dict[str, tuple[str, ...]] = {
     "城乡融合": ("城乡融合", "城乡统筹", "城中村", "城乡均衡", "城乡一体"),
     "公共服务": ("公共服务", "教育", "医疗", "社会保障", "养老", "就业", "出行"),
     "脱贫攻坚": ("脱贫", "贫困", "扶贫", "防返贫", "帮扶", "兜底"),
-    "安全稳定": ("安全", "稳定", "排查", "整治", "隐患"),
+    "安全稳定": ("安全", "稳定", "排查", "隐患"),
     "体制改革": ("改革", "体制", "机制", "产权", "投入", "金融", "财政"),
     "规划引领": ("规划", "布局", "定位"),
     "工作落实": (
@@ -684,15 +713,15 @@ _UNIT_FIXED = re.compile(
     r"各县市区|各县区|各村|有关部门"
 )
 _UNIT_NAME = re.compile(
-    r"(?<![\u4e00-\u9fff])(?:[省市区县镇乡]|[市区县]直)(?:委|政府)?[\u4e00-\u9fff]{1,8}?"
-    r"(?:局|办公室|委员会|办|部|中心|专班|党委|党工委)(?![\u4e00-\u9fff]{0,1}[长任])"
+    r"(?:(?<![\u4e00-\u9fff])|(?<=会同|牵头|联合|配合)|(?<=[和与及由]))(?:[省市区县镇乡]|[市区县]直)(?:委|政府)?[\u4e00-\u9fff]{1,8}?"
+    r"(?:局|办公室|委员会|办|部|中心|专班|党委|党工委|室|站|所|院|队)(?![\u4e00-\u9fff]{0,1}[长任])"
 )
 _UNIT_SUBJECT = re.compile(
     r"^([\u4e00-\u9fff]{2,14}?(?:党委|党组织|班子|部门|单位|镇街|专班|组长|党员|干部|委员会|政府|局|"
     r"街道|乡镇|村))(?:都|也|还|务必|必须)?(?:要|必须|务必)"
 )
 _DEADLINE = re.compile(
-    r"(?:今年底|今年年底|年底前|年底|年内|本月底|月底前|上半年|下半年|"
+    r"(?:(?:今年年底|今年底|年底|本月底|月底)前?|年内|上半年|下半年|"
     r"[一二三四]季度|第[一二三四]季度|今冬明春|春节前|汛期前|"
     r"(?:到|至|于|在)?\d{4}年(?:底|前|内|\d{1,2}月(?:底|\d{1,2}日)?(?:前)?)?|"
     r"\d{1,2}月(?:\d{1,2}日|底|中旬|上旬|下旬)?前|\d{1,2}月底|"
@@ -815,7 +844,10 @@ def _cue_speaker(text: str, sentence: Sentence, inside: list[Mention]) -> str | 
         if cue is None:
             continue
         between = window[: cue.start()]
-        if "。" in between or any(
+        if "。" in between:
+            continue
+        weak_cue = cue.group(0) in ("讲话", "讲了意见")
+        if weak_cue and any(
             pattern.search(between) for role, pattern in _ROLE_VERBS if role in ("host", "reporter")
         ):
             continue

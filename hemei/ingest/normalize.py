@@ -391,7 +391,7 @@ _CREDIT_LINE = re.compile(
 )
 _CREDIT_PART = re.compile(
     rf"(?:本报|本台|本网|融媒体)?({_CREDIT_KEYS})(?: *[|/:：] *| *)"
-    r"((?:[\u4e00-\u9fff·]{2,4}(?:[ 、，,]+|$|(?=[)）】\]])))+)"
+    rf"((?:(?!{_CREDIT_KEYS})[\u4e00-\u9fff·]{{2,4}}(?:[ 、，,]+|$|(?=[)）】\]])))+)"
 )
 
 _CHROME_ANYWHERE = re.compile(
