@@ -124,8 +124,7 @@ def count_report(result: IngestResult, gold: dict[str, Any]) -> Counts:
     counts.programs_pred = len(pred_programs)
 
     spans = [
-        (resolve_span(result.text, item["start"], item["end"]), item)
-        for item in gold["directives"]
+        (resolve_span(result.text, item["start"], item["end"]), item) for item in gold["directives"]
     ]
     counts.directive_gold = len(spans)
     counts.directive_pred = len(result.directives)

@@ -87,7 +87,9 @@ def _dictionary_tag(word: str) -> tuple[str | None, int]:
 _MAX_SENTENCE = 400
 _TERMINATORS = "。！？；"
 _CLOSERS = "”’）」』】"
-_ITEM_START = re.compile(r"[，；：](?=[二三四五六七八九十]是|其[二三四五六七八九十][，、])|：(?=一是|其一)")
+_ITEM_START = re.compile(
+    r"[，；：](?=[二三四五六七八九十]是|其[二三四五六七八九十][，、])|：(?=一是|其一)"
+)
 
 
 @dataclass
@@ -138,9 +140,9 @@ def split_sentences(text: str) -> list[Sentence]:
             is_heading = _is_heading(line)
             for start, end in _split_paragraph(line, offset):
                 piece = text[start:end]
-                cuts = [start] + [
-                    start + match.end() for match in _ITEM_START.finditer(piece)
-                ] + [end]
+                cuts = (
+                    [start] + [start + match.end() for match in _ITEM_START.finditer(piece)] + [end]
+                )
                 for cut_start, cut_end in zip(cuts, cuts[1:], strict=False):
                     chunk = text[cut_start:cut_end]
                     if chunk.strip():
@@ -151,7 +153,9 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
-_HEADING_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[部分章节]?)")
+_HEADING_ENUM = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[部分章节]?)"
+)
 
 
 def _is_heading(line: str) -> bool:
@@ -335,9 +339,7 @@ def _role_in(clause: str) -> str | None:
     return best
 
 
-def extract_people(
-    text: str, credits: Iterable[Credit] = ()
-) -> tuple[list[Person], list[Mention]]:
+def extract_people(text: str, credits: Iterable[Credit] = ()) -> tuple[list[Person], list[Mention]]:
     """Return the people named in ``text`` (plus bylines) with titles and roles, and mentions."""
     mentions = _find_mentions(text)
     roles: dict[str, str] = {}
@@ -569,7 +571,9 @@ _NAMED_CAMPAIGN = re.compile(
     r"(?:开展|实施|推进|启动|打好|打赢|推行|深化)([\u4e00-\u9fff]{2,14}?"
     r"(?:行动|工程|攻坚战))"
 )
-_DESCRIPTION_AFTER = re.compile(r"[ ]*(?:[（(]([^（）()]{2,80})[）)]|[，,]?即([^。；]{2,80})|：([^。；]{2,120}))")
+_DESCRIPTION_AFTER = re.compile(
+    r"[ ]*(?:[（(]([^（）()]{2,80})[）)]|[，,]?即([^。；]{2,80})|：([^。；]{2,120}))"
+)
 _LEADING_VERBS = re.compile(
     r"^(?:统筹|实施|推进|抓好|开展|做好|围绕|聚焦|坚持|突出|推动|打造|建设|实现|加快|深化|着力|抓实|"
     r"包括|即|重点|全面|深入|扎实|大力)+"
@@ -667,12 +671,14 @@ _WEAK = re.compile(
 _MEETING_DESCRIPTION = re.compile(
     r"召开|举行|主持|出席|参加会议|参加|收看|作了.{0,12}发言|汇报了|传达了|分会场|主会场|会议指出前"
 )
-_SPEECH_SENTENCE_CUE = re.compile(
-    r"(?:指出|强调|要求|表示|提出|讲话|讲了意见|认为|希望)"
+_SPEECH_SENTENCE_CUE = re.compile(r"(?:指出|强调|要求|表示|提出|讲话|讲了意见|认为|希望)")
+_PRONOUN_CUE = re.compile(
+    r"^(?:他|她)(?:在讲话中|还|进一步|最后|同时)?(?:指出|强调|要求|表示|说|认为|希望)"
 )
-_PRONOUN_CUE = re.compile(r"^(?:他|她)(?:在讲话中|还|进一步|最后|同时)?(?:指出|强调|要求|表示|说|认为|希望)")
 _MEETING_CUE = re.compile(r"^(?:会议|会上|大会)(?:指出|强调|要求|认为|提出|明确)")
-_PLAN_HEADING = re.compile(r"下一步|下阶段|重点工作|工作打算|今后|工作计划|努力方向|工作举措|主要任务|工作安排")
+_PLAN_HEADING = re.compile(
+    r"下一步|下阶段|重点工作|工作打算|今后|工作计划|努力方向|工作举措|主要任务|工作安排"
+)
 _DESCRIPTIVE_HEADING = re.compile(r"情况|成效|做法|经验|成绩|回顾|亮点|基本情况|工作开展")
 _CUE_PREFIX = re.compile(r"^[^。；]{0,40}?(?:指出|强调|要求|表示|提出|认为|希望)[，：]?")
 _APHORISM = re.compile(r"^[^，]{1,6}，[^，]{1,6}是[^，]{1,6}[。！]?$")
@@ -680,19 +686,68 @@ _ENDS_WITH_CUE = re.compile(r"(?:讲话|讲了意见|作了讲话|讲话精神|�
 
 THEMES: dict[str, tuple[str, ...]] = {
     "产业振兴": (
-        "产业", "农业", "农产品", "经营主体", "招商", "园区", "订单农业", "供给侧", "增收", "集体经济",
-        "龙头企业", "品牌", "粮食", "种植", "养殖", "特色小镇", "产城", "电商", "三产融合", "现代经济",
+        "产业",
+        "农业",
+        "农产品",
+        "经营主体",
+        "招商",
+        "园区",
+        "订单农业",
+        "供给侧",
+        "增收",
+        "集体经济",
+        "龙头企业",
+        "品牌",
+        "粮食",
+        "种植",
+        "养殖",
+        "特色小镇",
+        "产城",
+        "电商",
+        "三产融合",
+        "现代经济",
     ),
     "人才振兴": ("人才", "培训", "培养", "带头人", "队伍", "创业", "能人", "乡贤", "技能"),
     "文化振兴": (
-        "文化", "文明", "乡风", "移风易俗", "核心价值观", "宗教", "四德", "新风", "宣传教育", "德治",
+        "文化",
+        "文明",
+        "乡风",
+        "移风易俗",
+        "核心价值观",
+        "宗教",
+        "四德",
+        "新风",
+        "宣传教育",
+        "德治",
     ),
     "生态振兴": (
-        "生态", "环境", "人居", "改厕", "厕所", "污水", "垃圾", "整治", "绿色", "美丽乡村", "宜居", "清洁", "道路硬化",
+        "生态",
+        "环境",
+        "人居",
+        "改厕",
+        "厕所",
+        "污水",
+        "垃圾",
+        "整治",
+        "绿色",
+        "美丽乡村",
+        "宜居",
+        "清洁",
+        "道路硬化",
         "村容村貌",
     ),
     "组织振兴": (
-        "党建", "党组织", "党员", "基层组织", "班子", "支部", "治理", "自治", "法治", "堡垒", "组织建设",
+        "党建",
+        "党组织",
+        "党员",
+        "基层组织",
+        "班子",
+        "支部",
+        "治理",
+        "自治",
+        "法治",
+        "堡垒",
+        "组织建设",
         "领头人",
     ),
     "城乡融合": ("城乡融合", "城乡统筹", "城中村", "城乡均衡", "城乡一体"),
@@ -702,13 +757,23 @@ THEMES: dict[str, tuple[str, ...]] = {
     "体制改革": ("改革", "体制", "机制", "产权", "投入", "金融", "财政"),
     "规划引领": ("规划", "布局", "定位"),
     "工作落实": (
-        "落实", "责任", "督查", "督促", "考核", "作风", "统筹", "担当", "形式主义", "学习", "精神",
+        "落实",
+        "责任",
+        "督查",
+        "督促",
+        "考核",
+        "作风",
+        "统筹",
+        "担当",
+        "形式主义",
+        "学习",
+        "精神",
         "部署",
     ),
 }
 _EXPLICIT_THEME = re.compile(r"(产业|人才|文化|生态|组织)振兴要")
 _UNIT_FIXED = re.compile(
-    r"各级党委和政府|各级党委农业农村委员会|各级党委|各级各部门|各级各类|各有关部门|各成员单位|"
+    r"各[县市区][（(][市区县、]{1,6}[）)]|各级党委和政府|各级党委农业农村委员会|各级党委|各地各部门|各级各部门|各级各类|各有关部门|各成员单位|"
     r"专班各成员单位|[市区县]直有关部门|各部门|各单位|各镇街|各镇（街道）|各镇|各街道|各乡镇|各区市|"
     r"各县市区|各县区|各村|有关部门"
 )
@@ -717,7 +782,7 @@ _UNIT_NAME = re.compile(
     r"(?:局|办公室|委员会|办|部|中心|专班|党委|党工委|室|站|所|院|队)(?![\u4e00-\u9fff]{0,1}[长任])"
 )
 _UNIT_SUBJECT = re.compile(
-    r"^([\u4e00-\u9fff]{2,14}?(?:党委|党组织|班子|部门|单位|镇街|专班|组长|党员|干部|委员会|政府|局|"
+    r"^([\u4e00-\u9fff]{1,14}?(?:党委|党组织|班子|部门|单位|镇街|专班|组长|党员|干部|委员会|政府|局|纪委|办|室|"
     r"街道|乡镇|村))(?:都|也|还|务必|必须)?(?:要|必须|务必)"
 )
 _DEADLINE = re.compile(

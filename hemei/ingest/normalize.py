@@ -279,9 +279,7 @@ def _converter(config: str) -> Any:
 
 
 # OpenCC keeps 著 (valid in Simplified as in 著作), but in these words Simplified writes 着.
-_ZHE_WORDS = re.compile(
-    r"著(?=力|眼|手|重|落|陆)|(?<=[随意味沿有带绕朝向接本顺围紧])著"
-)
+_ZHE_WORDS = re.compile(r"著(?=力|眼|手|重|落|陆)|(?<=[随意味沿有带绕朝向接本顺围紧])著")
 
 
 def to_simplified(text: str) -> str:
@@ -415,7 +413,9 @@ _TAIL_MARKER = re.compile(
     r"|延伸阅读|精彩推荐|热点推荐|更多阅读|往期回顾|上一篇|下一篇"
 )
 _SENTENCE_END = re.compile(r"[。！？]")
-_ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|第[一二三四五六七八九十]+)")
+_ENUMERATED = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|第[一二三四五六七八九十]+)"
+)
 _SHORT_LINE = 40
 _HEADLINE_MAX = 90
 _BODY_START_CHARS = 150
@@ -485,8 +485,10 @@ def strip_chrome(text: str) -> NormalizedText:
             continue
         if _is_chrome_line(line):
             keep[index] = False
-            if body_chars >= _BODY_START_CHARS and len(line) <= _SHORT_LINE and (
-                _TAIL_MARKER.search(line)
+            if (
+                body_chars >= _BODY_START_CHARS
+                and len(line) <= _SHORT_LINE
+                and (_TAIL_MARKER.search(line))
             ):
                 tail_from = index
             continue

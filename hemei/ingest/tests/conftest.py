@@ -1,0 +1,31 @@
+"""Shared fixtures: where the seed reports are, and the hand-annotated gold files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from hemei.ingest.evaluate import FIXTURES_DIR, seeds_dir
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    """Return the seed report directory; skip (fail on CI) when it is missing."""
+    directory = seeds_dir()
+    if not directory.is_dir():
+        message = (
+            f"seed reports not found at {directory}; set HEMEI_SEEDS_DIR or clone shared/ "
+            "beside the repository"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    """Return the directory of gold annotations and synthetic reports."""
+    return FIXTURES_DIR

@@ -1,0 +1,171 @@
+"""Extraction on the seed reports, the synthetic reports and small invented snippets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from hemei.ingest import ingest
+from hemei.ingest.evaluate import (
+    SEED_REPORTS,
+    SYNTHETIC_REPORTS,
+    count_report,
+    evaluate,
+    load_gold,
+    resolve_span,
+)
+
+PINYIN_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+PEOPLE_F1 = 0.9
+DIRECTIVE_RECALL = 0.8
+DIRECTIVE_PRECISION = 0.7
+
+
+def _ingest_gold(name: str, directory: Path) -> tuple[dict, object]:
+    """Return the gold annotation and the ingest result of one report."""
+    gold = load_gold(name)
+    result = ingest((directory / gold["source"]).read_bytes(), year=gold.get("year"))
+    return gold, result
+
+
+def _assert_clean(gold: dict, result: object) -> None:
+    """No pinyin and none of the page chrome the gold file lists is left in the text."""
+    text = result.text  # type: ignore[attr-defined]
+    assert not any(mark in text for mark in PINYIN_MARKS)
+    for chrome in gold.get("chrome_absent", []):
+        assert chrome not in text, chrome
+
+
+@pytest.mark.parametrize("name", SEED_REPORTS)
+def test_it_cleans_the_seed_reports(name: str, seeds: Path) -> None:
+    gold, result = _ingest_gold(name, seeds)
+    _assert_clean(gold, result)
+
+
+@pytest.mark.parametrize("name", SYNTHETIC_REPORTS)
+def test_it_cleans_the_synthetic_reports(name: str, fixtures_dir: Path) -> None:
+    gold, result = _ingest_gold(name, fixtures_dir)
+    _assert_clean(gold, result)
+    assert result.text.isprintable() or "\n" in result.text  # type: ignore[attr-defined]
+    assert "\ufffd" not in result.text  # type: ignore[attr-defined]
+
+
+def test_it_meets_the_quality_bar_on_the_seed_reports(seeds: Path) -> None:
+    scores = evaluate(SEED_REPORTS)
+    print(json.dumps(scores, ensure_ascii=False, indent=2))
+    for name in (*SEED_REPORTS, "overall"):
+        assert scores[name]["people_f1"] >= PEOPLE_F1, name
+        assert scores[name]["directive_recall"] >= DIRECTIVE_RECALL, name
+        assert scores[name]["directive_precision"] >= DIRECTIVE_PRECISION, name
+
+
+def test_it_meets_the_quality_bar_on_the_synthetic_reports() -> None:
+    scores = evaluate(SYNTHETIC_REPORTS)
+    print(json.dumps(scores, ensure_ascii=False, indent=2))
+    for name in (*SYNTHETIC_REPORTS, "overall"):
+        assert scores[name]["people_f1"] >= PEOPLE_F1, name
+        assert scores[name]["directive_recall"] >= DIRECTIVE_RECALL, name
+        assert scores[name]["directive_precision"] >= DIRECTIVE_PRECISION, name
+
+
+@pytest.mark.parametrize("name", SEED_REPORTS)
+def test_it_finds_each_seed_meeting(name: str, seeds: Path) -> None:
+    gold, result = _ingest_gold(name, seeds)
+    meeting = result.meeting.to_dict()  # type: ignore[attr-defined]
+    assert meeting == gold["meeting"]
+
+
+@pytest.mark.parametrize("name", SYNTHETIC_REPORTS)
+def test_it_finds_each_synthetic_meeting_units_and_deadlines(name: str, fixtures_dir: Path) -> None:
+    gold, result = _ingest_gold(name, fixtures_dir)
+    assert result.meeting.to_dict() == gold["meeting"]  # type: ignore[attr-defined]
+    people = {person.name: person for person in result.people}  # type: ignore[attr-defined]
+    for person in gold["people"]:
+        assert people[person["name"]].titles == person["titles"]
+    for item in gold["directives"]:
+        start, end = resolve_span(result.text, item["start"], item["end"])  # type: ignore[attr-defined]
+        directive = next(
+            d
+            for d in result.directives
+            if d.start <= start < d.end  # type: ignore[attr-defined]
+        )
+        if "responsible" in item:
+            for unit in item["responsible"]:
+                assert unit in directive.responsible, (unit, directive.responsible)
+        if "deadline_text" in item:
+            assert directive.deadline_text == item["deadline_text"]
+
+
+def test_it_counts_a_directive_found_when_it_covers_half_the_gold_span() -> None:
+    text = "张三强调，要加快推进农村改厕工作，确保年底前完成。会议结束。"
+    gold = {
+        "people": [],
+        "programs": [],
+        "directives": [
+            {"speaker": "张三", "start": "要加快推进", "end": "年底前完成", "theme": None}
+        ],
+    }
+    result = ingest(text)
+    counts = count_report(result, gold)
+    assert counts.found_gold == 1
+
+
+def test_it_reads_titles_roles_and_speech_segments() -> None:
+    text = (
+        "3月2日，全区乡村振兴推进会在区委党校召开。区委书记王大山出席会议并讲话，"
+        "区委副书记、区长李小河主持会议，副区长赵一平通报了去年考核情况。区政协主席钱多多出席会议。\n"
+        "王大山强调，要抓好粮食生产，各镇街要在4月底前完成春播任务。\n"
+        "李小河要求，区农业农村局要牵头抓好落实，确保今年底前全面完成。"
+    )
+    result = ingest(text, year=2026)
+    roles = {person.name: (person.role, person.titles) for person in result.people}
+    assert roles == {
+        "王大山": ("speaker", ["区委书记"]),
+        "李小河": ("host", ["区委副书记", "区长"]),
+        "赵一平": ("reporter", ["副区长"]),
+        "钱多多": ("attendee", ["区政协主席"]),
+    }
+    assert result.meeting.date == dt.date(2026, 3, 2)
+    assert result.meeting.place == "区委党校"
+    assert [(d.speaker, d.deadline_text) for d in result.directives] == [
+        ("王大山", "4月底前"),
+        ("李小河", "今年底前"),
+    ]
+    assert result.directives[0].responsible == ["各镇街"]
+    assert result.directives[0].theme == "产业振兴"
+    assert result.directives[1].responsible == ["区农业农村局"]
+
+
+def test_it_finds_programs_with_their_descriptions() -> None:
+    text = (
+        "会议要求，要深入实施“三大工程”（即产业提升、环境美化、治理创新工程），"
+        "统筹产业、人才、文化、生态、组织“五大振兴”，办好15件实事，打好六大攻坚战。"
+    )
+    programs = {program.name: program.description for program in ingest(text).programs}
+    assert programs["三大工程"] == "产业提升、环境美化、治理创新工程"
+    assert programs["五大振兴"] == "产业、人才、文化、生态、组织"
+    assert programs["15件实事"] is None
+    assert programs["六大攻坚战"] is None
+
+
+def test_it_does_not_take_quotations_for_directives() -> None:
+    text = (
+        "总书记强调，“要加强和改进党对农村基层工作的全面领导。”\n"
+        "一、工作情况\n一是党建引领，切实加强组织保障，全面推进乡村振兴。\n"
+        "二、下一步打算\n一是继续坚持党建引领，积极探索以党建促发展的新路径。"
+    )
+    directives = ingest(text).directives
+    assert [d.text for d in directives] == ["一是继续坚持党建引领，积极探索以党建促发展的新路径。"]
+
+
+def test_it_resolves_dates_only_when_the_year_is_known() -> None:
+    text = "4月17日，我市召开乡村振兴专题会议。"
+    assert ingest(text).meeting.date is None
+    assert ingest(text, year=2020).meeting.date == dt.date(2020, 4, 17)
+    assert ingest("2025年4月17日，我市召开乡村振兴专题会议。").meeting.date == dt.date(2025, 4, 17)
+    assert ingest("二〇二五年四月十七日，我市召开乡村振兴专题会议。").meeting.date == dt.date(
+        2025, 4, 17
+    )
