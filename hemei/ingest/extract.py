@@ -15,6 +15,7 @@ sentence patterns over the text plus small lexicons:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import threading
 from collections.abc import Iterable, Iterator
@@ -39,17 +40,24 @@ __all__ = [
 _JIEBA_LOCK = threading.Lock()
 _JIEBA_READY = False
 
-_POSITIONS = (
-    "党组书记 党委书记 第一书记 副书记 书记 常务副区长 常务副市长 常务副县长 常务副镇长 副区长 副市长 "
-    "副县长 副镇长 副乡长 副州长 副省长 区长 市长 县长 镇长 乡长 州长 省长 副主任 主任 副主席 主席 "
-    "副部长 部长 副局长 局长 副秘书长 秘书长 常委 委员 领导 副组长 组长 处长 科长 站长 所长 院长 "
-    "校长 董事长 总经理 社长 村长 主任委员 负责人 总工程师 总经济师 督学 主委 巡视员 调研员"
-).split()
-_UNIT_WORDS = (
-    "区委 市委 县委 镇党委 乡党委 街道党工委 区政府 市政府 县政府 人大常委会 政协 纪委 监委 组织部 "
-    "宣传部 统战部 农业农村局 乡村振兴局 财政局 自然资源局 住建局 生态环境局 水利局 农业农村委员会 "
-    "农办 乡村振兴办 各镇街 镇街 专班"
-).split()
+
+def _words(text: str) -> tuple[str, ...]:
+    """Return the space-separated words of a lexicon string."""
+    return tuple(text.split())
+
+
+_POSITIONS = _words(
+    "党组书记 党委书记 第一书记 副书记 书记 常务副区长 常务副市长 常务副县长 常务副镇长 副区长 "
+    "副市长 副县长 副镇长 副乡长 副州长 副省长 区长 市长 县长 镇长 乡长 州长 省长 副主任 主任 "
+    "副主席 主席 副部长 部长 副局长 局长 副秘书长 秘书长 常委 委员 领导 副组长 组长 处长 科长 "
+    "站长 所长 院长 校长 董事长 总经理 社长 村长 主任委员 负责人 总工程师 总经济师 督学 主委 "
+    "巡视员 调研员 "
+)
+_UNIT_WORDS = _words(
+    "区委 市委 县委 镇党委 乡党委 街道党工委 区政府 市政府 县政府 人大常委会 政协 纪委 监委 "
+    "组织部 宣传部 统战部 农业农村局 乡村振兴局 财政局 自然资源局 住建局 生态环境局 水利局 "
+    "农业农村委员会 农办 乡村振兴办 各镇街 镇街 专班 "
+)
 
 
 def _jieba() -> object:
@@ -143,7 +151,7 @@ def split_sentences(text: str) -> list[Sentence]:
                 cuts = (
                     [start] + [start + match.end() for match in _ITEM_START.finditer(piece)] + [end]
                 )
-                for cut_start, cut_end in zip(cuts, cuts[1:], strict=False):
+                for cut_start, cut_end in itertools.pairwise(cuts):
                     chunk = text[cut_start:cut_end]
                     if chunk.strip():
                         sentences.append(
@@ -180,20 +188,20 @@ _SURNAMES_SINGLE = set(
     "戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但"
     "尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
 )
-_SURNAMES_DOUBLE = (
+_SURNAMES_DOUBLE = _words(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 独孤 南宫 西门 "
-    "呼延 东郭 万俟 闻人 赫连 澹台 公冶 宗政 濮阳 淳于 单于 太叔 申屠 轩辕 钟离 宇文"
-).split()
+    "呼延 东郭 万俟 闻人 赫连 澹台 公冶 宗政 濮阳 淳于 单于 太叔 申屠 轩辕 钟离 宇文 "
+)
 _NOT_IN_NAME = set(
     "的了是在与及等要将对把被为从向于以也都就又并而或但这那其各该本我你他她们个上下来去到说会议"
     "市区县镇乡村省委局部办厅党府记席讲话调指求示达参加作级领导班子成员召开工作书年月日时第"
 )
-_NAME_STOP_AFTER = (
-    "出席 主持 讲话 在 传达 指出 强调 要求 等 同志 参加 表示 介绍 作 就 代表 说 宣读 通报 汇报 部署 "
-    "讲 对 和 与 及 分别 一行 带队 率 陪同 参会 为 也 到 深入 调研 会见 致辞 发言 总结 解读 宣布 "
-    "主讲 点评 提出 认为 希望 还 进一步 最后 首先 同时 并 以 通过 围绕 结合 担任 兼 任 "
-    "记者 编辑 报道 摄 文 图"
-).split()
+_NAME_STOP_AFTER = _words(
+    "出席 主持 讲话 在 传达 指出 强调 要求 等 同志 参加 表示 介绍 作 就 代表 说 宣读 通报 汇报 "
+    "部署 讲 对 和 与 及 分别 一行 带队 率 陪同 参会 为 也 到 深入 调研 会见 致辞 发言 总结 "
+    "解读 宣布 主讲 点评 提出 认为 希望 还 进一步 最后 首先 同时 并 以 通过 围绕 结合 担任 兼 "
+    "任 记者 编辑 报道 摄 文 图 "
+)
 _NAME_STOP_CHARS = set("，。、；：！？“”（）()《》【】 ·|,.;:!?\n")
 _BLOCKED_NAMES = {"习近平", "毛泽东", "邓小平", "江泽民", "胡锦涛", "李克强", "李强"}
 _POSITION_RE = re.compile("|".join(sorted(map(re.escape, _POSITIONS), key=len, reverse=True)))
@@ -448,7 +456,7 @@ _CN_DIGITS = {
 
 
 def chinese_number(text: str) -> int | None:
-    """Return the value of ``12``, ``十二``, ``二十三``, ``二〇二六`` or ``百千万`` parts (small)."""
+    """Return the value of a number written ``12``, ``十二``, ``二十三`` or ``二〇二六``."""
     if not text:
         return None
     if text.isdigit():

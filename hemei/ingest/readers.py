@@ -14,10 +14,18 @@ __all__ = ["SUPPORTED_EXTENSIONS", "read_document"]
 
 SUPPORTED_EXTENSIONS = (".txt", ".docx", ".html", ".htm")
 
+
+def _words(text: str) -> tuple[str, ...]:
+    """Return the space-separated words of a lexicon string."""
+    return tuple(text.split())
+
+
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd div dl dt fieldset figcaption figure footer form "
-    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead "
-    "title tr ul".split()
+    _words(
+        "address article aside blockquote br dd div dl dt fieldset figcaption figure footer "
+        "form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot "
+        "th thead title tr ul"
+    )
 )
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head"})
 

@@ -86,7 +86,7 @@ def test_it_finds_each_synthetic_meeting_units_and_deadlines(name: str, fixtures
     for person in gold["people"]:
         assert people[person["name"]].titles == person["titles"]
     for item in gold["directives"]:
-        start, end = resolve_span(result.text, item["start"], item["end"])  # type: ignore[attr-defined]
+        start, _end = resolve_span(result.text, item["start"], item["end"])  # type: ignore[attr-defined]
         directive = next(
             d
             for d in result.directives

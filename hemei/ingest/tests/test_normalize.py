@@ -127,7 +127,7 @@ def test_it_keeps_bylines_as_credits() -> None:
 
 
 def test_it_runs_the_whole_pipeline() -> None:
-    data = "鄉(xiāng)村振興工作會議召開,要求各鎮街加快推進。\n閱讀量:100".encode("utf-8")
+    data = "鄉(xiāng)村振興工作會議召開,要求各鎮街加快推進。\n閱讀量:100".encode()
     result = normalize(data)
     assert result.text == "乡村振兴工作会议召开，要求各镇街加快推进。"
     assert result.removed == ["阅读量：100"]
