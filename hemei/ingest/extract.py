@@ -20,6 +20,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from hemei.ingest.models import Directive, Meeting, Person, Program
 from hemei.ingest.normalize import Credit
@@ -111,30 +112,40 @@ class Sentence:
     is_heading: bool = False
 
 
+_SPLIT_MARKS = re.compile(r"[“”。！？；]")
+
+
 def _split_paragraph(text: str, offset: int) -> Iterator[tuple[int, int]]:
-    """Yield (start, end) of sentences in one paragraph, never splitting inside quotes."""
+    """Yield (start, end) of sentences in one paragraph, never splitting inside quotes.
+
+    Only quote and terminator positions are visited, so long paragraphs stay cheap; a sentence
+    longer than ``_MAX_SENTENCE`` characters is cut (unbalanced quotes cannot swallow a page).
+    """
     depth = 0
     start = 0
-    index = 0
     length = len(text)
-    while index < length:
-        char = text[index]
+    for match in _SPLIT_MARKS.finditer(text):
+        index = match.start()
+        if index < start:
+            continue
+        while index - start > _MAX_SENTENCE:
+            yield offset + start, offset + start + _MAX_SENTENCE
+            start += _MAX_SENTENCE
+            depth = 0
+        char = match.group(0)
         if char == "“":
             depth += 1
         elif char == "”":
             depth = max(0, depth - 1)
-        if char in _TERMINATORS and depth == 0:
+        elif depth == 0:
             end = index + 1
             while end < length and text[end] in _CLOSERS:
                 end += 1
             yield offset + start, offset + end
-            start = index = end
-            continue
-        if index - start >= _MAX_SENTENCE:
-            yield offset + start, offset + index
-            start = index
-            depth = 0
-        index += 1
+            start = end
+    while length - start > _MAX_SENTENCE:
+        yield offset + start, offset + start + _MAX_SENTENCE
+        start += _MAX_SENTENCE
     if start < length:
         yield offset + start, offset + length
 
@@ -274,6 +285,7 @@ def _is_cjk(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
 
 
+@lru_cache(maxsize=16384)
 def _plausible_name(candidate: str) -> bool:
     """Reject candidates jieba knows as ordinary words (高度, 方向 …)."""
     if candidate in _BLOCKED_NAMES:
@@ -360,15 +372,15 @@ def extract_people(text: str, credits: Iterable[Credit] = ()) -> tuple[list[Pers
             order.append(mention.name)
         if mention.titles and not titles[mention.name]:
             titles[mention.name] = list(mention.titles)
-        clause_end = _CLAUSE_END.search(text, mention.end)
-        stop = clause_end.start() if clause_end else len(text)
+        clause_end = _CLAUSE_END.search(text, mention.end, mention.end + 60)
+        stop = clause_end.start() if clause_end else min(len(text), mention.end + 60)
         nxt = mentions[position + 1] if position + 1 < len(mentions) else None
         if nxt is not None and nxt.start < stop:
             stop = nxt.start
         clause = text[mention.end : stop][:60]
         role = _role_in(clause)
         if role is None and nxt is not None and clause.strip("，、 ") == "":
-            sentence_end = text.find("。", mention.end)
+            sentence_end = text.find("。", mention.end, nxt.start + 1)
             if sentence_end == -1 or nxt.start < sentence_end:
                 role = _inherited_role(text, mentions, position + 1)
         if _SPEECH_CUE.match(clause.lstrip("同志在讲话中会上还进一步最后")) or clause.startswith(
@@ -401,8 +413,8 @@ def _inherited_role(text: str, mentions: list[Mention], position: int) -> str | 
     """Return the role of the first following mention in a list that has a verb of its own."""
     while position < len(mentions):
         mention = mentions[position]
-        clause_end = _CLAUSE_END.search(text, mention.end)
-        stop = clause_end.start() if clause_end else len(text)
+        clause_end = _CLAUSE_END.search(text, mention.end, mention.end + 60)
+        stop = clause_end.start() if clause_end else min(len(text), mention.end + 60)
         nxt = mentions[position + 1] if position + 1 < len(mentions) else None
         if nxt is not None and nxt.start < stop:
             stop = nxt.start
@@ -488,7 +500,6 @@ def extract_meeting(text: str, *, year: int | None = None) -> Meeting:
     """Return the meeting's name, date (as written and resolved) and place."""
     head = text[:3000]
     meeting = Meeting()
-    sentence_start = 0
     candidates: list[tuple[int, str, str | None]] = []
     for match in _MEETING_BEFORE_VERB.finditer(head):
         candidates.append((match.start(), match.group(1), match.group(2)))
@@ -500,10 +511,9 @@ def extract_meeting(text: str, *, year: int | None = None) -> Meeting:
         name = _LEADING_TIME.sub("", name).strip()
         name = re.sub(r"^(?:召开|举行|举办)(?:了)?", "", name)
         meeting.name = name or None
-        line_start = text.rfind("\n", 0, position) + 1
-        line_end = text.find("\n", position)
-        line = text[line_start : line_end if line_end != -1 else len(text)]
-        sentence_start = line_start
+        line_start = head.rfind("\n", 0, position) + 1
+        line_end = head.find("\n", position)
+        line = head[line_start : line_end if line_end != -1 else len(head)]
         if place is None:
             place_match = _PLACE_BEFORE_VERB.search(line)
             place = place_match.group(1) if place_match else None
@@ -511,7 +521,6 @@ def extract_meeting(text: str, *, year: int | None = None) -> Meeting:
         date_area = line
     else:
         date_area = head[:300]
-    del sentence_start
     date_match = _DATE.search(date_area) or _DATE.search(head[:600])
     if date_match:
         meeting.date_text = date_match.group(0)
@@ -649,7 +658,9 @@ def _description_for(text: str, start: int, end: int, name: str) -> str | None:
     if not numeral:
         return None
     count = chinese_number(numeral.group(0))
-    clause_start = max(text.rfind(mark, 0, start) for mark in "，。；：\n") + 1
+    window_start = max(0, start - 120)
+    clause_start = max(text.rfind(mark, window_start, start) for mark in "，。；：\n") + 1
+    clause_start = max(clause_start, window_start)
     clause = text[clause_start:start].strip()
     if clause.endswith("的"):
         return None
@@ -802,17 +813,23 @@ _DEADLINE = re.compile(
 )
 
 
+_THEME_OF_WORD = {word: theme for theme, words in reversed(THEMES.items()) for word in words}
+_THEME_WORDS = re.compile("|".join(sorted(map(re.escape, _THEME_OF_WORD), key=len, reverse=True)))
+_THEME_ORDER = {theme: position for position, theme in enumerate(THEMES)}
+
+
 def _theme_of(sentence: str) -> str | None:
     """Return the theme of a directive from an explicit 'X振兴要' or keyword counts."""
     explicit = _EXPLICIT_THEME.search(sentence[:20])
     if explicit:
         return explicit.group(1) + "振兴"
-    best, best_score = None, 0
-    for theme, words in THEMES.items():
-        score = sum(sentence.count(word) for word in words)
-        if score > best_score:
-            best, best_score = theme, score
-    return best
+    scores: dict[str, int] = {}
+    for match in _THEME_WORDS.finditer(sentence):
+        theme = _THEME_OF_WORD[match.group(0)]
+        scores[theme] = scores.get(theme, 0) + 1
+    if not scores:
+        return None
+    return min(scores, key=lambda theme: (-scores[theme], _THEME_ORDER[theme]))
 
 
 def _responsible_of(sentence: str) -> list[str]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import re
 import threading
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -222,6 +223,7 @@ _TONE_MARKED_WORD = re.compile(rf"^(?:{_SYLLABLE})+$")
 _TONE_NUMBERED_WORD = re.compile(rf"^(?:{_SYLLABLE}[1-5])+$")
 
 
+@lru_cache(maxsize=8192)
 def _is_pinyin(content: str) -> bool:
     """Tell whether bracket content is tone-marked or tone-numbered Hanyu Pinyin."""
     words = [word for word in re.split(r"[ ']+", content.strip().lower()) if word]
@@ -295,31 +297,21 @@ def to_simplified(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
-_ASCII_MARK = re.compile(r" *([,;:?!]) *")
 _CHINESE_PUNCT = "，。、；：？！“”‘’（）《》【】…—"
+_CHINESE_CONTEXT = "\u3400-\u4dbf\u4e00-\u9fff" + _CHINESE_PUNCT
+# A mark right after or right before Chinese text; "1,000" or "a?b=1" touch neither side.
+_ASCII_MARK = re.compile(
+    rf"(?<=[{_CHINESE_CONTEXT}]) *([,;:?!]) *| *([,;:?!]) *(?=[{_CHINESE_CONTEXT}])"
+)
 _PAREN_PAIR = re.compile(r"\(([^()\n]{0,200})\)")
 _MARK_RUN = re.compile(r"[，、；：。！？](?: *[，、；：。！？])+")
 _MARK_RANK = {"、": 0, "，": 1, "：": 2, "；": 3, "。": 4, "！": 4, "？": 4}
 _SPACE_AROUND_FULL = re.compile(r" *([，。、；：？！）】》”]) *| *([（【《“]) *")
 
 
-def _is_chinese_context(char: str) -> bool:
-    """Tell whether ``char`` makes nearby ASCII punctuation Chinese punctuation."""
-    return bool(char) and (_is_cjk(char) or char in _CHINESE_PUNCT)
-
-
 def _convert_mark(match: re.Match[str]) -> str:
-    """Make one ASCII mark full-width when it sits in Chinese text (not in numbers or URLs)."""
-    text = match.string
-    start, end = match.start(), match.end()
-    before = text[start - 1] if start > 0 else ""
-    after = text[end] if end < len(text) else ""
-    mark = match.group(1)
-    if before.isdigit() and after.isdigit() and mark in ",:":
-        return match.group(0)
-    if _is_chinese_context(before) or _is_chinese_context(after):
-        return _FULL_WIDTH[mark]
-    return match.group(0)
+    """Return the full-width form of the ASCII mark in ``match``."""
+    return _FULL_WIDTH[match.group(1) or match.group(2)]
 
 
 def _convert_parens(match: re.Match[str]) -> str:
@@ -454,6 +446,11 @@ def _is_chrome_line(line: str) -> bool:
     return bool(_DATE_ONLY.match(line))
 
 
+def _is_body_paragraph(line: str) -> bool:
+    """Tell whether a line is a real article paragraph (ends a chrome tail, e.g. a 2nd article)."""
+    return len(line) >= 60 and line.count("。") >= 2 and not _is_chrome_line(line)
+
+
 def _is_headline_like(line: str) -> bool:
     """Tell whether a line reads like a link title: short and without sentence ends."""
     return (
@@ -480,8 +477,11 @@ def strip_chrome(text: str) -> NormalizedText:
     tail_from: int | None = None
     for index, line in enumerate(lines):
         if tail_from is not None:
-            keep[index] = False
-            continue
+            if _is_body_paragraph(line):
+                tail_from = None
+            else:
+                keep[index] = False
+                continue
         if len(line) <= _SHORT_LINE * 2 and _CREDIT_LINE.match(line):
             credits.extend(_parse_credits(line))
             keep[index] = False
