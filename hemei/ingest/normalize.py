@@ -19,8 +19,8 @@ from __future__ import annotations
 import codecs
 import re
 import threading
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from hemei.ingest.errors import IngestError

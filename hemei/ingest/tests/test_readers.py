@@ -63,7 +63,7 @@ def test_it_refuses_a_broken_docx() -> None:
 
 
 def test_it_refuses_unknown_extensions_and_empty_files() -> None:
-    with pytest.raises(IngestError, match="Unsupported file type '.pdf'"):
+    with pytest.raises(IngestError, match=r"Unsupported file type '\.pdf'"):
         read_document(b"%PDF-1.4", "report.pdf")
     with pytest.raises(IngestError, match="Unsupported file type"):
         read_document(b"text", "report")
