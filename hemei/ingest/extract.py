@@ -214,6 +214,7 @@ _NAME_STOP_AFTER = _words(
     "任 记者 编辑 报道 摄 文 图 "
 )
 _NAME_STOP_CHARS = set("，。、；：！？“”（）()《》【】 ·|,.;:!?\n")
+_AMBIGUOUS_SURNAMES = frozenset("和向于从为时高万全明平成文党路都来信利由应展安程强元公干单")
 _BLOCKED_NAMES = {"习近平", "毛泽东", "邓小平", "江泽民", "胡锦涛", "李克强", "李强"}
 _POSITION_RE = re.compile("|".join(sorted(map(re.escape, _POSITIONS), key=len, reverse=True)))
 _TITLE_LEAD = re.compile(
@@ -287,11 +288,23 @@ def _is_cjk(char: str) -> bool:
 
 @lru_cache(maxsize=16384)
 def _plausible_name(candidate: str) -> bool:
-    """Reject candidates jieba knows as ordinary words (高度, 方向 …)."""
+    """Reject candidates jieba knows as ordinary words (高度, 方向, 和支持 …)."""
     if candidate in _BLOCKED_NAMES:
         return False
-    tag, freq = _dictionary_tag(candidate)
-    return not (tag is not None and not tag.startswith("nr") and freq >= 100)
+    if _is_common_word(candidate, 100):
+        return False
+    if candidate[0] in _AMBIGUOUS_SURNAMES:
+        # 和/向/于 … are surnames and function words: "领导和支持" is not a person.
+        given = candidate[1:]
+        if len(given) == 2 and _is_common_word(given, 500):
+            return False
+    return True
+
+
+def _is_common_word(word: str, min_freq: int) -> bool:
+    """Tell whether jieba knows ``word`` as an ordinary (non-name) word of some frequency."""
+    tag, freq = _dictionary_tag(word)
+    return tag is not None and not tag.startswith("nr") and freq >= min_freq
 
 
 def _titles_before(text: str, end: int) -> list[str]:
@@ -694,12 +707,12 @@ _SPEECH_SENTENCE_CUE = re.compile(r"(?:指出|强调|要求|表示|提出|讲话
 _PRONOUN_CUE = re.compile(
     r"^(?:他|她)(?:在讲话中|还|进一步|最后|同时)?(?:指出|强调|要求|表示|说|认为|希望)"
 )
-_MEETING_CUE = re.compile(r"^(?:会议|会上|大会)(?:指出|强调|要求|认为|提出|明确)")
+_MEETING_CUE = re.compile(r"^(?:会议|会上|大会)(?:指出|强调|要求|认为|提出|明确|号召|强调指出)")
 _PLAN_HEADING = re.compile(
     r"下一步|下阶段|重点工作|工作打算|今后|工作计划|努力方向|工作举措|主要任务|工作安排"
 )
 _DESCRIPTIVE_HEADING = re.compile(r"情况|成效|做法|经验|成绩|回顾|亮点|基本情况|工作开展")
-_CUE_PREFIX = re.compile(r"^[^。；]{0,40}?(?:指出|强调|要求|表示|提出|认为|希望)[，：]?")
+_CUE_PREFIX = re.compile(r"^[^。；]{0,40}?(?:指出|强调|要求|表示|提出|认为|希望|号召)[，：]?")
 _APHORISM = re.compile(r"^[^，]{1,6}，[^，]{1,6}是[^，]{1,6}[。！]?$")
 _ENDS_WITH_CUE = re.compile(r"(?:讲话|讲了意见|作了讲话|讲话精神|致辞|发言)[。！]?$")
 

@@ -380,7 +380,7 @@ _CREDIT_LINE = re.compile(
     rf"^[（(【\[]?(?:本报|本台|本网|融媒体)?(?:{_CREDIT_KEYS})(?: *[|/:：] *| +)[\u4e00-\u9fff]"
 )
 _CREDIT_PART = re.compile(
-    rf"(?:本报|本台|本网|融媒体)?({_CREDIT_KEYS})(?: *[|/:：] *| *)"
+    rf"(?:本报|本台|本网|融媒体)?({_CREDIT_KEYS})(?: *[|/:：] *| +)"
     rf"((?:(?!{_CREDIT_KEYS})[\u4e00-\u9fff·]{{2,4}}(?:[ 、，,]+|$|(?=[)）】\]])))+)"
 )
 
@@ -488,6 +488,8 @@ def strip_chrome(text: str) -> NormalizedText:
             continue
         if _is_chrome_line(line):
             keep[index] = False
+            if len(line) <= _SHORT_LINE and not _CHROME_ANYWHERE.search(line):
+                credits.extend(_parse_credits(line))
             if (
                 body_chars >= _BODY_START_CHARS
                 and len(line) <= _SHORT_LINE
