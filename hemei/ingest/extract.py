@@ -714,7 +714,11 @@ _PLAN_HEADING = re.compile(
 _DESCRIPTIVE_HEADING = re.compile(r"情况|成效|做法|经验|成绩|回顾|亮点|基本情况|工作开展")
 _CUE_PREFIX = re.compile(r"^[^。；]{0,40}?(?:指出|强调|要求|表示|提出|认为|希望|号召)[，：]?")
 _APHORISM = re.compile(r"^[^，]{1,6}，[^，]{1,6}是[^，]{1,6}[。！]?$")
-_ENDS_WITH_CUE = re.compile(r"(?:讲话|讲了意见|作了讲话|讲话精神|致辞|发言)[。！]?$")
+_ENDS_WITH_CUE = re.compile(
+    r"(?:讲话|讲了意见|作了讲话|讲话精神|致辞|发言|提出(?:了)?(?:具体|明确|几点)?要求|作(?:了|出)?部署)"
+    r"[。！]?$"
+)
+_MIN_DIRECTIVE = 8
 
 THEMES: dict[str, tuple[str, ...]] = {
     "产业振兴": (
@@ -820,7 +824,7 @@ _UNIT_SUBJECT = re.compile(
 _DEADLINE = re.compile(
     r"(?:(?:今年年底|今年底|年底|本月底|月底)前?|年内|上半年|下半年|"
     r"[一二三四]季度|第[一二三四]季度|今冬明春|春节前|汛期前|"
-    r"(?:到|至|于|在)?\d{4}年(?:底|前|内|\d{1,2}月(?:底|\d{1,2}日)?(?:前)?)?|"
+    r"(?:到|至|于|在)?\d{4}年(?:底|前|内|\d{1,2}月(?:底|\d{1,2}日)?(?:前)?)?(?![是以度的])|"
     r"\d{1,2}月(?:\d{1,2}日|底|中旬|上旬|下旬)?前|\d{1,2}月底|"
     r"(?:\d+|[一二三四五六七八九十两]+)(?:年|个月|周|天)内)"
 )
@@ -910,7 +914,7 @@ def extract_directives(
             speaker, in_speech = None, False
         if inside:
             last_person = inside[-1].name
-        if len(plain) < 12 or section == "descriptive" or _APHORISM.search(plain):
+        if len(plain) < _MIN_DIRECTIVE or section == "descriptive" or _APHORISM.search(plain):
             continue
         if has_cue and _ENDS_WITH_CUE.search(plain):
             continue
