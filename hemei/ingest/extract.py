@@ -21,8 +21,9 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, cast
 
-from hemei.ingest.models import Directive, Meeting, Person, Program
+from hemei.ingest.models import Directive, Meeting, Person, Program, Role
 from hemei.ingest.normalize import Credit
 
 __all__ = [
@@ -61,7 +62,7 @@ _UNIT_WORDS = _words(
 )
 
 
-def _jieba() -> object:
+def _jieba() -> Any:
     """Return ``jieba.posseg`` after adding our words, initialising jieba once and quietly."""
     global _JIEBA_READY
     import jieba
@@ -83,7 +84,7 @@ def _jieba() -> object:
 def _dictionary_tag(word: str) -> tuple[str | None, int]:
     """Return jieba's part-of-speech tag and frequency for ``word`` (``None``/0 if unknown)."""
     posseg = _jieba()
-    tag = posseg.dt.word_tag_tab.get(word)  # type: ignore[attr-defined]
+    tag = posseg.dt.word_tag_tab.get(word)
     import jieba
 
     return tag, int(jieba.dt.FREQ.get(word) or 0)
@@ -359,7 +360,7 @@ def _find_mentions(text: str) -> list[Mention]:
 
 def _jieba_says_person(word: str) -> bool:
     """Ask jieba's part-of-speech tagger whether ``word`` is a person name."""
-    tokens = list(_jieba().cut(word))  # type: ignore[attr-defined]
+    tokens = list(_jieba().cut(word))
     return 1 <= len(tokens) <= 2 and tokens[0].flag.startswith("nr")
 
 
@@ -405,13 +406,13 @@ def extract_people(text: str, credits: Iterable[Credit] = ()) -> tuple[list[Pers
     people: list[Person] = []
     for name in order:
         role = roles.get(name) or ("speaker" if name in speaking else "attendee")
-        people.append(Person(name=name, titles=titles[name], role=role))  # type: ignore[arg-type]
+        people.append(Person(name=name, titles=titles[name], role=cast(Role, role)))
     present = {person.name for person in people}
     for credit in credits:
         if credit.name not in present:
             present.add(credit.name)
             people.append(
-                Person(name=credit.name, titles=[credit.title], role=credit.role)  # type: ignore[arg-type]
+                Person(name=credit.name, titles=[credit.title], role=cast(Role, credit.role))
             )
     for match in _INLINE_CREDIT.finditer(text):
         role = "journalist"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from hemei.ingest import ingest
+from hemei.ingest import IngestResult, ingest
 from hemei.ingest.evaluate import (
     SEED_REPORTS,
     SYNTHETIC_REPORTS,
@@ -24,16 +25,16 @@ DIRECTIVE_RECALL = 0.8
 DIRECTIVE_PRECISION = 0.7
 
 
-def _ingest_gold(name: str, directory: Path) -> tuple[dict, object]:
+def _ingest_gold(name: str, directory: Path) -> tuple[dict[str, Any], IngestResult]:
     """Return the gold annotation and the ingest result of one report."""
     gold = load_gold(name)
     result = ingest((directory / gold["source"]).read_bytes(), year=gold.get("year"))
     return gold, result
 
 
-def _assert_clean(gold: dict, result: object) -> None:
+def _assert_clean(gold: dict[str, Any], result: IngestResult) -> None:
     """No pinyin and none of the page chrome the gold file lists is left in the text."""
-    text = result.text  # type: ignore[attr-defined]
+    text = result.text
     assert not any(mark in text for mark in PINYIN_MARKS)
     for chrome in gold.get("chrome_absent", []):
         assert chrome not in text, chrome
@@ -49,8 +50,8 @@ def test_it_cleans_the_seed_reports(name: str, seeds: Path) -> None:
 def test_it_cleans_the_synthetic_reports(name: str, fixtures_dir: Path) -> None:
     gold, result = _ingest_gold(name, fixtures_dir)
     _assert_clean(gold, result)
-    assert result.text.isprintable() or "\n" in result.text  # type: ignore[attr-defined]
-    assert "\ufffd" not in result.text  # type: ignore[attr-defined]
+    assert result.text.isprintable() or "\n" in result.text
+    assert "\ufffd" not in result.text
 
 
 def test_it_meets_the_quality_bar_on_the_seed_reports(seeds: Path) -> None:
@@ -74,24 +75,20 @@ def test_it_meets_the_quality_bar_on_the_synthetic_reports() -> None:
 @pytest.mark.parametrize("name", SEED_REPORTS)
 def test_it_finds_each_seed_meeting(name: str, seeds: Path) -> None:
     gold, result = _ingest_gold(name, seeds)
-    meeting = result.meeting.to_dict()  # type: ignore[attr-defined]
+    meeting = result.meeting.to_dict()
     assert meeting == gold["meeting"]
 
 
 @pytest.mark.parametrize("name", SYNTHETIC_REPORTS)
 def test_it_finds_each_synthetic_meeting_units_and_deadlines(name: str, fixtures_dir: Path) -> None:
     gold, result = _ingest_gold(name, fixtures_dir)
-    assert result.meeting.to_dict() == gold["meeting"]  # type: ignore[attr-defined]
-    people = {person.name: person for person in result.people}  # type: ignore[attr-defined]
+    assert result.meeting.to_dict() == gold["meeting"]
+    people = {person.name: person for person in result.people}
     for person in gold["people"]:
         assert people[person["name"]].titles == person["titles"]
     for item in gold["directives"]:
-        start, _end = resolve_span(result.text, item["start"], item["end"])  # type: ignore[attr-defined]
-        directive = next(
-            d
-            for d in result.directives
-            if d.start <= start < d.end  # type: ignore[attr-defined]
-        )
+        start, _end = resolve_span(result.text, item["start"], item["end"])
+        directive = next(d for d in result.directives if d.start <= start < d.end)
         if "responsible" in item:
             for unit in item["responsible"]:
                 assert unit in directive.responsible, (unit, directive.responsible)
@@ -169,3 +166,23 @@ def test_it_resolves_dates_only_when_the_year_is_known() -> None:
     assert ingest("二〇二五年四月十七日，我市召开乡村振兴专题会议。").meeting.date == dt.date(
         2025, 4, 17
     )
+
+
+def test_it_reads_numbered_demands_and_skips_report_back_sentences() -> None:
+    text = (
+        "2月20日，江北区召开乡村振兴工作推进会。区委书记何建新出席会议并讲话，"
+        "区委常委、宣传部部长沈冰主持会议。\n"
+        "何建新在讲话中强调，2026年是开局之年，全区上下要以更高标准推进乡村全面振兴。\n"
+        "一要坚决扛牢粮食安全责任。\n二要做优做强乡村产业。\n"
+        "他要求，区委农办要牵头建立任务清单，年底前完成考核。\n"
+        "沈冰就抓好会议精神落实提出具体要求。"
+    )
+    result = ingest(text)
+    assert [(d.speaker, d.deadline_text) for d in result.directives] == [
+        ("何建新", None),
+        ("何建新", None),
+        ("何建新", None),
+        ("何建新", "年底前"),
+    ]
+    assert result.directives[3].responsible == ["区委农办"]
+    assert {p.name: p.titles for p in result.people}["沈冰"] == ["区委常委", "宣传部部长"]
