@@ -81,6 +81,8 @@ def _common_chars() -> frozenset[str]:
 
 def _is_cjk(char: str) -> bool:
     """Tell whether ``char`` is a CJK unified ideograph (basic block or extension A)."""
+    if len(char) != 1:
+        return False
     code = ord(char)
     return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF
 
@@ -188,12 +190,17 @@ _WIDTH_TABLE.update(
     }
 )
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _SPACE_RUN = re.compile(r" {2,}")
 
 
 def clean_whitespace(text: str) -> str:
-    """Drop control and zero-width characters, narrow full-width letters/digits, trim lines."""
+    """Drop control and zero-width characters, narrow full-width letters/digits, trim lines.
+
+    Lone surrogates (possible in a str built from broken data) become U+FFFD.
+    """
     text = _CONTROL_CHARS.sub("", text.translate(_WIDTH_TABLE))
+    text = _SURROGATES.sub("\ufffd", text)
     lines = (_SPACE_RUN.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 

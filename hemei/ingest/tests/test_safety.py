@@ -45,6 +45,12 @@ def test_it_survives_any_text(text: str) -> None:
     _ingest_or_refuse(text)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.text(st.characters(exclude_categories=()), max_size=500))
+def test_it_survives_text_with_lone_surrogates(text: str) -> None:
+    _ingest_or_refuse(text)
+
+
 @settings(max_examples=150, deadline=None)
 @given(CHINESE)
 def test_it_survives_report_like_text(text: str) -> None:
