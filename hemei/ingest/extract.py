@@ -214,6 +214,9 @@ _NAME_STOP_AFTER = _words(
     "解读 宣布 主讲 点评 提出 认为 希望 还 进一步 最后 首先 同时 并 以 通过 围绕 结合 担任 兼 "
     "任 记者 编辑 报道 摄 文 图 "
 )
+_NAME_STOP_RE = re.compile(
+    "|".join(sorted(map(re.escape, _NAME_STOP_AFTER), key=len, reverse=True))
+)
 _NAME_STOP_CHARS = set("，。、；：！？“”（）()《》【】 ·|,.;:!?\n")
 _AMBIGUOUS_SURNAMES = frozenset("和向于从为时高万全明平成文党路都来信利由应展安程强元公干单")
 _BLOCKED_NAMES = {"习近平", "毛泽东", "邓小平", "江泽民", "胡锦涛", "李克强", "李强"}
@@ -257,7 +260,7 @@ def _is_boundary(text: str, index: int) -> bool:
     """Tell whether a name may end just before ``index``."""
     if index >= len(text) or text[index] in _NAME_STOP_CHARS:
         return True
-    return any(text.startswith(word, index) for word in _NAME_STOP_AFTER)
+    return _NAME_STOP_RE.match(text, index) is not None
 
 
 def _name_at(text: str, index: int) -> str | None:

@@ -80,12 +80,12 @@ def test_it_ingests_10_megabytes_quickly() -> None:
     started = time.perf_counter()
     result = ingest(data)
     elapsed = time.perf_counter() - started
-    assert elapsed < 20, elapsed
+    assert elapsed < 45, elapsed  # typically ~8 s; the guard is against minutes
     assert result.directives and result.people
 
 
 def test_it_ingests_10_megabytes_of_one_unbroken_line() -> None:
     started = time.perf_counter()
     result = ingest("乡村振兴要加快推进“" * 350_000)
-    assert time.perf_counter() - started < 20
+    assert time.perf_counter() - started < 45
     assert result.directives
