@@ -54,6 +54,8 @@ _POSITIONS = _words(
     "副主席 主席 副部长 部长 副局长 局长 副秘书长 秘书长 常委 委员 领导 副组长 组长 处长 科长 "
     "站长 所长 院长 校长 董事长 总经理 社长 村长 主任委员 负责人 总工程师 总经济师 督学 主委 "
     "巡视员 调研员 "
+    "厅长 副厅长 司长 副司长 副处长 副科长 副院长 副校长 副总经理 党工委书记 副社长 "
+    "主任科员 代区长 代市长 代县长 代镇长 "
 )
 _UNIT_WORDS = _words(
     "区委 市委 县委 镇党委 乡党委 街道党工委 区政府 市政府 县政府 人大常委会 政协 纪委 监委 "
@@ -711,6 +713,10 @@ _SPEECH_SENTENCE_CUE = re.compile(r"(?:指出|强调|要求|表示|提出|讲话
 _PRONOUN_CUE = re.compile(
     r"^(?:他|她)(?:在讲话中|还|进一步|最后|同时)?(?:指出|强调|要求|表示|说|认为|希望)"
 )
+_NARRATIVE_START = re.compile(
+    r"^(?:会后|会前|会议期间|与会|参会|会议以|会议采取|会议还|会议结束|随后|当天|此前|据悉|据了解|"
+    r"近年来|去年以来|今年以来)"
+)
 _MEETING_CUE = re.compile(r"^(?:会议|会上|大会)(?:指出|强调|要求|认为|提出|明确|号召|强调指出)")
 _PLAN_HEADING = re.compile(
     r"下一步|下阶段|重点工作|工作打算|今后|工作计划|努力方向|工作举措|主要任务|工作安排"
@@ -829,7 +835,8 @@ _DEADLINE = re.compile(
     r"(?:(?:今年年底|今年底|年底|本月底|月底)前?|年内|上半年|下半年|"
     r"[一二三四]季度|第[一二三四]季度|今冬明春|春节前|汛期前|"
     r"(?:到|至|于|在)?\d{4}年(?:底|前|内|\d{1,2}月(?:底|\d{1,2}日)?(?:前)?)?(?![是以度的])|"
-    r"\d{1,2}月(?:\d{1,2}日|底|中旬|上旬|下旬)?前|\d{1,2}月底|"
+    r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月份?(?:\d{1,2}日|底|中旬|上旬|下旬)?前|"
+    r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月底|"
     r"(?:\d+|[一二三四五六七八九十两]+)(?:年|个月|周|天)内)"
 )
 
@@ -890,8 +897,14 @@ def extract_directives(
     last_person: str | None = None
     section = "none"
     cursor = 0
+    paragraph = -1
     for sentence in sentences:
         body = sentence.text
+        if sentence.paragraph != paragraph:
+            paragraph = sentence.paragraph
+            if _NARRATIVE_START.match(body.lstrip()):
+                # A narrative paragraph after a speech ("会后，与会人员…") ends the segment.
+                speaker, in_speech = None, False
         if sentence.is_heading:
             if _PLAN_HEADING.search(body):
                 section = "plan"
@@ -906,18 +919,20 @@ def extract_directives(
             inside.append(mentions[index])
             index += 1
         plain = _QUOTE_CONTENT.sub("“”", body)[:_MAX_SENTENCE]
+        previous_person = last_person
+        if inside:
+            last_person = inside[-1].name
         cue_person = _cue_speaker(text, sentence, inside)
         has_cue = False
         if cue_person is not None:
             speaker, in_speech, has_cue = cue_person, True, True
         elif _PRONOUN_CUE.match(plain.lstrip()):
-            speaker, in_speech, has_cue = last_person, True, True
+            speaker, in_speech, has_cue = previous_person, True, True
         elif _MEETING_CUE.match(plain.lstrip()):
             speaker, in_speech, has_cue = None, True, True
-        elif inside and _MEETING_DESCRIPTION.search(plain):
+        elif inside and (_MEETING_DESCRIPTION.search(plain) or _describes_roles(text, inside)):
             speaker, in_speech = None, False
-        if inside:
-            last_person = inside[-1].name
+            continue
         if len(plain) < _MIN_DIRECTIVE or section == "descriptive" or _APHORISM.search(plain):
             continue
         if has_cue and _ENDS_WITH_CUE.search(plain):
@@ -945,6 +960,16 @@ def extract_directives(
             )
         )
     return directives
+
+
+def _describes_roles(text: str, inside: list[Mention]) -> bool:
+    """Tell whether a sentence says who hosted, attended or reported (王五作具体部署)."""
+    for mention in inside:
+        clause_end = _CLAUSE_END.search(text, mention.end, mention.end + 60)
+        stop = clause_end.start() if clause_end else min(len(text), mention.end + 60)
+        if _role_in(text[mention.end : stop]) in ("host", "reporter", "attendee"):
+            return True
+    return False
 
 
 def _cue_speaker(text: str, sentence: Sentence, inside: list[Mention]) -> str | None:

@@ -186,3 +186,23 @@ def test_it_reads_numbered_demands_and_skips_report_back_sentences() -> None:
     ]
     assert result.directives[3].responsible == ["区委农办"]
     assert {p.name: p.titles for p in result.people}["沈冰"] == ["区委常委", "宣传部部长"]
+
+
+def test_it_skips_role_sentences_and_narrative_after_the_speech() -> None:
+    text = (
+        "3月5日，全县乡村振兴重点工作推进会召开。县委书记张三同志出席会议并作重要讲话，"
+        "县委副书记、县长李四主持会议，省农业农村厅副厅长欧阳晓峰到会指导。"
+        "县委常委、组织部部长王五就贯彻落实会议精神作具体部署。\n"
+        "张三强调，要加快推进高标准农田建设，县农业农村局牵头，县财政局、县自然资源局配合，"
+        "六月底前完成项目招标。\n"
+        "会后，与会人员实地观摩了柳河镇高标准农田建设现场，积极推进经验交流。"
+    )
+    result = ingest(text)
+    people = {person.name: (person.role, person.titles) for person in result.people}
+    assert people["王五"] == ("reporter", ["县委常委", "组织部部长"])
+    assert people["欧阳晓峰"] == ("attendee", ["省农业农村厅副厅长"])
+    assert len(result.directives) == 1
+    directive = result.directives[0]
+    assert directive.speaker == "张三"
+    assert directive.responsible == ["县农业农村局", "县财政局", "县自然资源局"]
+    assert directive.deadline_text == "六月底前"
