@@ -1,0 +1,56 @@
+"""Units (单位): departments, party organs and task forces attached to a division."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from hemei.accounts.scope import ScopedQuerySet
+from hemei.core.models import TimeStampedModel
+
+from .choices import UnitKind
+
+
+class UnitQuerySet(ScopedQuerySet["Unit"]):
+    def active(self) -> UnitQuerySet:
+        return self.filter(is_active=True)
+
+    def search(self, text: str) -> UnitQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(name__contains=text) | Q(short_name__contains=text))
+
+
+class Unit(TimeStampedModel):
+    """A body that can be responsible for work: 区农业农村局, 区委组织部, 产业振兴专班."""
+
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    division = models.ForeignKey(
+        "divisions.Division",
+        verbose_name=_("division"),
+        on_delete=models.PROTECT,
+        related_name="units",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["division_id", "kind", "name", "id"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division", "name"],
+                name="unit_name_unique_per_division",
+                violation_error_message=_("A unit with this name already exists here."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
