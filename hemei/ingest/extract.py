@@ -224,7 +224,7 @@ _AMBIGUOUS_SURNAMES = frozenset("和向于从为时高万全明平成文党路�
 _BLOCKED_NAMES = {"习近平", "毛泽东", "邓小平", "江泽民", "胡锦涛", "李克强", "李强"}
 _POSITION_RE = re.compile("|".join(sorted(map(re.escape, _POSITIONS), key=len, reverse=True)))
 _TITLE_LEAD = re.compile(
-    r"^.*(?:由|会议由|在|和|与|及|并|对|向|为|是|请|邀请|陪同|同志|出席|主持|以及|其中|包括|有|后|时|前)"
+    r"^.*(?:由|会议由|在|与|及|并|对|向|为|是|请|邀请|陪同|同志|出席|主持|以及|其中|包括|有|后|时|前|还)"
 )
 _PLACE_PREFIX = re.compile(
     r"^[\u4e00-\u9fff]{2,4}?(?=(?:[省市区县镇乡]|街道)(?:委|党委|党工委|人大|政协|政府|纪委|监委|"
@@ -398,10 +398,8 @@ def extract_people(text: str, credits: Iterable[Credit] = ()) -> tuple[list[Pers
             stop = nxt.start
         clause = text[mention.end : stop][:60]
         role = _role_in(clause)
-        if role is None and nxt is not None and clause.strip("，、 ") == "":
-            sentence_end = text.find("。", mention.end, nxt.start + 1)
-            if sentence_end == -1 or nxt.start < sentence_end:
-                role = _inherited_role(text, mentions, position + 1)
+        if role is None and nxt is not None and _joins_list(text, mention, nxt):
+            role = _inherited_role(text, mentions, position + 1)
         if _SPEECH_CUE.match(clause.lstrip("同志在讲话中会上还进一步最后")) or clause.startswith(
             ("在讲话中", "在会上")
         ):
@@ -439,10 +437,20 @@ def _inherited_role(text: str, mentions: list[Mention], position: int) -> str | 
             stop = nxt.start
         clause = text[mention.end : stop][:60]
         role = _role_in(clause)
-        if role is not None or nxt is None or clause.strip("，、 ") != "":
+        if role is not None or nxt is None or not _joins_list(text, mention, nxt):
             return role
         position += 1
     return None
+
+
+def _joins_list(text: str, mention: Mention, nxt: Mention) -> bool:
+    """Tell whether two mentions belong to one list (``辛启鑫，区政协主席于澎``)."""
+    between = text[mention.end : nxt.start]
+    return (
+        len(between) <= 30
+        and not re.search(r"[。；！？]", between)
+        and not (_SPEECH_CUE.search(between))
+    )
 
 
 # --------------------------------------------------------------------------------------------

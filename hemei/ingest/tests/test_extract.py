@@ -206,3 +206,17 @@ def test_it_skips_role_sentences_and_narrative_after_the_speech() -> None:
     assert directive.speaker == "张三"
     assert directive.responsible == ["县农业农村局", "县财政局", "县自然资源局"]
     assert directive.deadline_text == "六月底前"
+
+
+def test_it_keeps_org_names_with_he_in_titles_and_shares_roles_in_lists() -> None:
+    text = (
+        "会议由县委副书记、县长李四主持。县发展和改革局局长钱六、县住房和城乡建设局局长孙七"
+        "作表态发言。出席会议的还有县领导赵八。"
+    )
+    people = {p.name: (p.role, p.titles) for p in ingest(text).people}
+    assert people == {
+        "李四": ("host", ["县委副书记", "县长"]),
+        "钱六": ("reporter", ["县发展和改革局局长"]),
+        "孙七": ("reporter", ["县住房和城乡建设局局长"]),
+        "赵八": ("attendee", ["县领导"]),
+    }
