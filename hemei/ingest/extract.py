@@ -737,6 +737,10 @@ _ENDS_WITH_CUE = re.compile(
     r"[。！]?$"
 )
 _MIN_DIRECTIVE = 8
+# "要把握好以下几点。" announces the demands that follow; it is not one itself.
+_LEAD_IN = re.compile(
+    r"(?:(?:以下|如下)[^，。]{0,6}|[一二三四五六七八九十两几]点(?:意见|要求)?)[。：:]?$"
+)
 
 THEMES: dict[str, tuple[str, ...]] = {
     "产业振兴": (
@@ -918,6 +922,8 @@ def extract_directives(
                 section = "plan"
             elif _DESCRIPTIVE_HEADING.search(body):
                 section = "descriptive"
+            elif (in_speech or section == "plan") and _is_demand_heading(body):
+                directives.append(_directive(body.strip(), sentence.start, speaker, in_speech))
             continue
         while cursor < len(mentions) and mentions[cursor].start < sentence.start:
             cursor += 1
@@ -943,7 +949,7 @@ def extract_directives(
             continue
         if len(plain) < _MIN_DIRECTIVE or section == "descriptive" or _APHORISM.search(plain):
             continue
-        if has_cue and _ENDS_WITH_CUE.search(plain):
+        if (has_cue and _ENDS_WITH_CUE.search(plain)) or _LEAD_IN.search(plain):
             continue
         if not has_cue and _MEETING_DESCRIPTION.search(plain):
             continue
@@ -952,22 +958,35 @@ def extract_directives(
         demand = strong or (weak and (in_speech or section == "plan"))
         if not demand:
             continue
-        directive_text = _strip_cue(body.strip(), speaker)
-        directive_text = directive_text.rstrip("，；")
+        directive_text = _strip_cue(body.strip(), speaker).rstrip("，；")
         offset = body.find(directive_text)
-        start = sentence.start + max(0, offset)
         directives.append(
-            Directive(
-                text=directive_text,
-                speaker=speaker if in_speech else None,
-                theme=_theme_of(plain),
-                responsible=_responsible_of(plain),
-                deadline_text=_deadline_of(plain),
-                start=start,
-                end=start + len(directive_text),
-            )
+            _directive(directive_text, sentence.start + max(0, offset), speaker, in_speech)
         )
     return directives
+
+
+def _directive(text: str, start: int, speaker: str | None, in_speech: bool) -> Directive:
+    """Build a directive for ``text`` starting at ``start`` in the normalized text."""
+    plain = _QUOTE_CONTENT.sub("“”", text)[:_MAX_SENTENCE]
+    return Directive(
+        text=text,
+        speaker=speaker if in_speech else None,
+        theme=_theme_of(plain),
+        responsible=_responsible_of(plain),
+        deadline_text=_deadline_of(plain),
+        start=start,
+        end=start + len(text),
+    )
+
+
+def _is_demand_heading(heading: str) -> bool:
+    """Tell whether a heading inside a speech or plan is itself a demand (（一）要…, 一要…)."""
+    plain = _QUOTE_CONTENT.sub("“”", heading)
+    return len(plain) >= _MIN_DIRECTIVE and bool(
+        _MODAL_YAO.search(plain)
+        or re.search(r"必须|务必|确保|着力|^[（(]?[一二三四五六七八九十]+[）)、]?是", plain)
+    )
 
 
 def _describes_roles(text: str, inside: list[Mention]) -> bool:

@@ -220,3 +220,21 @@ def test_it_keeps_org_names_with_he_in_titles_and_shares_roles_in_lists() -> Non
         "孙七": ("reporter", ["县住房和城乡建设局局长"]),
         "赵八": ("attendee", ["县领导"]),
     }
+
+
+def test_it_takes_demand_headings_in_a_speech_and_skips_lead_ins() -> None:
+    text = (
+        "3月5日，全县农村工作会议召开。县委书记张三出席会议并讲话。\n"
+        "张三在讲话中指出，做好今年工作要把握好以下几点。\n"
+        "（一）要坚决扛牢粮食安全责任\n严格落实耕地保护制度，确保完成粮食播种任务。\n"
+        "（二）要做优做强乡村产业\n加快建设现代农业产业园，力争年内新增龙头企业5家。"
+    )
+    directives = ingest(text).directives
+    assert [d.text[:8] for d in directives] == [
+        "（一）要坚决扛牢",
+        "严格落实耕地保护",
+        "（二）要做优做强",
+        "加快建设现代农业",
+    ]
+    assert {d.speaker for d in directives} == {"张三"}
+    assert directives[3].deadline_text == "年内"
