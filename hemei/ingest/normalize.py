@@ -407,6 +407,12 @@ _CHROME_SHORT = re.compile(
     r"|^(?:分享|打印|收藏|关闭|评论|举报|返回)"
     r"(?: *[|｜/] *(?:分享|打印|收藏|关闭|评论|举报|返回))*$"
 )
+_SITE_FOOTER = re.compile(
+    r"网站地图|联系我们|关于我们|无障碍|适老化|主办单位|承办单位|技术支持|网站标识码|备案号|政府网站找错"
+    r"|^主办 ?[：:]|^承办 ?[：:]|手机版|^English$|^繁體|^简体"
+)
+# A menu: four or more short link texts separated by spaces or bars, no punctuation.
+_MENU = re.compile(r"^(?:[^\s，。；：！？、]{1,8}[ |｜/·]+){3,}[^\s，。；：！？、]{1,8}$")
 _DATE_ONLY = re.compile(
     r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?: *\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?(?: *[|｜].*)?$"
 )
@@ -448,7 +454,9 @@ def _is_chrome_line(line: str) -> bool:
     """Tell whether a single line is page chrome by its own content."""
     if _CHROME_ANYWHERE.search(line):
         return True
-    if len(line) <= _SHORT_LINE * 2 and _CHROME_SHORT.search(line):
+    if len(line) <= _SHORT_LINE * 2 and (
+        _CHROME_SHORT.search(line) or _SITE_FOOTER.search(line) or _MENU.match(line)
+    ):
         return True
     return bool(_DATE_ONLY.match(line))
 

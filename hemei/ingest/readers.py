@@ -24,10 +24,13 @@ _BLOCK_TAGS = frozenset(
     _words(
         "address article aside blockquote br dd div dl dt fieldset figcaption figure footer "
         "form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot "
-        "th thead title tr ul"
+        "th thead tr ul"
     )
 )
-_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head"})
+# <title> usually repeats the headline with the site name ("…_某县人民政府"); the body has it.
+_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "title"})
+# Adjacent links get a space between them so that a menu does not read as one word.
+_SPACED_TAGS = frozenset({"a", "button", "option"})
 
 
 class _TextExtractor(HTMLParser):
@@ -37,13 +40,17 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skip_depth = 0
+        self.after_link = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Open a skipped region or break the line before a block element."""
-        if tag in _SKIPPED_TAGS and tag != "head":
+        if tag in _SKIPPED_TAGS:
             self.skip_depth += 1
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
+        elif tag in _SPACED_TAGS and self.after_link:
+            self.parts.append(" ")
+        self.after_link = False
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Treat ``<br/>`` and friends as line breaks."""
@@ -52,15 +59,18 @@ class _TextExtractor(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         """Close a skipped region or break the line after a block element."""
-        if tag in _SKIPPED_TAGS and tag != "head":
+        if tag in _SKIPPED_TAGS:
             self.skip_depth = max(0, self.skip_depth - 1)
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
+        self.after_link = tag in _SPACED_TAGS
 
     def handle_data(self, data: str) -> None:
         """Keep text outside skipped regions."""
         if not self.skip_depth:
             self.parts.append(data)
+            if data.strip():
+                self.after_link = False
 
     def text(self) -> str:
         """Return the collected text with blank lines dropped."""

@@ -45,7 +45,7 @@ def test_it_reads_docx_paragraphs_and_table_cells() -> None:
     ]
 
 
-def test_it_reads_html_title_and_body_without_scripts_and_styles() -> None:
+def test_it_reads_html_body_without_title_scripts_and_styles() -> None:
     page = (
         "<html><head><title>会议</title><style>p{color:red}</style></head><body>"
         "<script>var x = '不要';</script><div>德州召开会议</div><p>"
@@ -53,7 +53,7 @@ def test_it_reads_html_title_and_body_without_scripts_and_styles() -> None:
         + "<br>第二行</p><ul><li>一</li><li>二</li></ul></body></html>"
     )
     text = read_document(page.encode("utf-8"), "page.html")
-    assert text.split("\n") == ["会议", "德州召开会议", REPORT, "第二行", "一", "二"]
+    assert text.split("\n") == ["德州召开会议", REPORT, "第二行", "一", "二"]
     assert "不要" not in text and "color" not in text
 
 
@@ -69,3 +69,33 @@ def test_it_refuses_unknown_extensions_and_empty_files() -> None:
         read_document(b"text", "report")
     with pytest.raises(IngestError, match="empty"):
         read_document(b"", "report.txt")
+
+
+def test_it_separates_adjacent_links_but_not_links_inside_sentences() -> None:
+    page = "<div><a>首页</a><a>政务公开</a><a>政务服务</a></div><p>详见<a href='x'>通知</a>。</p>"
+    assert read_document(page.encode("utf-8"), "page.htm").split("\n") == [
+        "首页 政务公开 政务服务",
+        "详见通知。",
+    ]
+
+
+def test_it_leaves_only_the_article_of_a_government_page() -> None:
+    from hemei.ingest import ingest
+
+    page = (
+        "<html><head><title>会议召开_某县人民政府</title></head><body>"
+        "<div><a>首页</a><a>政务公开</a><a>政务服务</a><a>互动交流</a></div>"
+        "<div>当前位置：首页 &gt; 新闻中心</div><h1>全县农村工作会议召开</h1>"
+        "<div>发布时间：2026-02-12 来源：县农业农村局 字号：[大 中 小] 浏览次数：356</div>"
+        "<p>2月11日,全县农村工作会议在县委礼堂召开。县委书记周明远出席会议并讲话。</p>"
+        "<p>周明远强调,要守牢粮食安全底线,各乡镇要在3月底前完成春播任务。</p>"
+        "<div>分享到：<a>微信</a><a>微博</a></div><div><a>网站地图</a> | <a>联系我们</a>"
+        "<p>主办单位：某县人民政府办公室</p><p>网站标识码：123 ICP备12345号</p></div></body></html>"
+    )
+    result = ingest(read_document(page.encode("utf-8"), "page.html"))
+    assert result.text.split("\n") == [
+        "全县农村工作会议召开",
+        "2月11日，全县农村工作会议在县委礼堂召开。县委书记周明远出席会议并讲话。",
+        "周明远强调，要守牢粮食安全底线，各乡镇要在3月底前完成春播任务。",
+    ]
+    assert len(result.removed) == 7
