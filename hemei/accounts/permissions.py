@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from .choices import ADMIN_ROLES
 from .scope import covers, grants
@@ -21,3 +28,29 @@ def is_admin(user: Any) -> bool:
 def administers(user: Any, division_code: str) -> bool:
     """Whether the user may manage units and accounts at ``division_code``."""
     return covers(user, division_code, ADMIN_ROLES)
+
+
+def role_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in (else to the login page) and holding some role (else 403)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not has_role(request.user):
+            raise PermissionDenied(_("Your account holds no role yet; ask your administrator."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in, holding a role, and administering some part of the tree (else 403)."""
+
+    @wraps(view)
+    @role_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_admin(request.user):
+            raise PermissionDenied(_("Only administrators may open this page."))
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -80,7 +80,7 @@ def import_divisions(
             action="import",
             instance=batch,
             changes={
-                field: getattr(batch, field)
+                field: [None, getattr(batch, field)]
                 for field in ("added", "renamed", "moved", "closed", "reopened")
             },
             division_code=under or "",

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "divisions"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.division_list, name="division_list"),
+    path("<str:code>/", views.division_detail, name="division_detail"),
+]

@@ -1,0 +1,5 @@
+import sys
+
+from hemei.cli import main
+
+sys.exit(main())

@@ -1,0 +1,268 @@
+"""The ``hemei`` command: demo, serve, worker, migrate, createadmin, divisions, ingest.
+
+Every subcommand takes ``--data-dir`` (or ``HEMEI_DATA_DIR``); the SQLite database lives
+there unless ``HEMEI_DATABASE_URL`` names another database. Errors are one line on stderr
+and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+DEFAULT_PORT = 8000
+
+
+class CommandFailed(Exception):
+    """A user-facing failure: the message is printed as is, the exit code is 2."""
+
+
+def _data_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where the SQLite database and uploads live (default: $HEMEI_DATA_DIR or ./hemei-data)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hemei", description="Hemei (和美): rural revitalization work, end to end."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    demo = sub.add_parser("demo", help="run the platform with the demo county on SQLite")
+    demo.add_argument("--port", type=int, default=DEFAULT_PORT)
+    demo.add_argument("--reset", action="store_true", help="delete the demo data and start over")
+    demo.add_argument("--no-serve", action="store_true", help="load the demo data, then exit")
+    _data_dir_option(demo)
+
+    serve = sub.add_parser("serve", help="run the web server (production)")
+    serve.add_argument("--host", default=os.environ.get("HEMEI_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("HEMEI_PORT", DEFAULT_PORT)))
+    serve.add_argument("--threads", type=int, default=8)
+    _data_dir_option(serve)
+
+    worker = sub.add_parser("worker", help="run the background worker")
+    worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+    _data_dir_option(worker)
+
+    migrate = sub.add_parser("migrate", help="create or update the database tables")
+    _data_dir_option(migrate)
+
+    admin = sub.add_parser("createadmin", help="create a superuser who can see everything")
+    admin.add_argument("--username", default="admin")
+    admin.add_argument("--password", help="(default: asked for, or $HEMEI_ADMIN_PASSWORD)")
+    _data_dir_option(admin)
+
+    divisions = sub.add_parser("divisions", help="the division table")
+    division_sub = divisions.add_subparsers(dest="action", metavar="ACTION", required=True)
+    division_import = division_sub.add_parser(
+        "import", help="import the official division table (files or a folder)"
+    )
+    division_import.add_argument("path", nargs="?", help="a .csv/.csv.gz file or a folder")
+    division_import.add_argument("--builtin", action="store_true", help="the packaged table")
+    division_import.add_argument("--under", metavar="CODE", help="only this division's subtree")
+    _data_dir_option(division_import)
+
+    ingest = sub.add_parser("ingest", help="read a meeting report and draft its tasks")
+    ingest.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def _setup(data_dir: str | None) -> None:
+    if data_dir:
+        os.environ["HEMEI_DATA_DIR"] = str(Path(data_dir).resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hemei.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _serve(host: str, port: int, threads: int) -> None:
+    from waitress import serve
+
+    from hemei.wsgi import application
+
+    serve(application, host=host, port=port, threads=threads, ident="hemei")
+
+
+def _start_worker(data_dir: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "hemei", "worker", "--data-dir", str(data_dir)],
+        env={**os.environ, "HEMEI_DATA_DIR": str(data_dir)},
+    )
+
+
+def cmd_demo(options: argparse.Namespace) -> int:
+    data_dir = Path(options.data_dir or os.environ.get("HEMEI_DATA_DIR") or "hemei-data").resolve()
+    if options.reset and data_dir.exists():
+        for name in ("hemei.sqlite3", "hemei.sqlite3-wal", "hemei.sqlite3-shm"):
+            (data_dir / name).unlink(missing_ok=True)
+        shutil.rmtree(data_dir / "media", ignore_errors=True)
+    if not options.no_serve and not _port_free("127.0.0.1", options.port):
+        raise CommandFailed(f"port {options.port} is in use; choose another with --port")
+    os.environ.pop("HEMEI_DATABASE_URL", None)  # the demo always runs on its own SQLite
+    _setup(str(data_dir))
+    _migrate()
+    from hemei import demo
+
+    created = demo.load_demo()
+    print(
+        ("Loaded the demo county" if created else "Reusing the demo data")
+        + f" in {data_dir} (start over with --reset)."
+    )
+    print(f"\nDemo accounts (password for all: {demo.PASSWORD}):")
+    for username, role in demo.ACCOUNTS:
+        print(f"  {username:<18} {role}")
+    if options.no_serve:
+        return 0
+    print(f"\nHemei is running at http://127.0.0.1:{options.port}/  (Ctrl+C to stop)", flush=True)
+    worker = _start_worker(data_dir)
+    try:
+        _serve("127.0.0.1", options.port, threads=8)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    return 0
+
+
+def cmd_serve(options: argparse.Namespace) -> int:
+    if not _port_free(options.host, options.port):
+        raise CommandFailed(f"{options.host}:{options.port} is in use")
+    _setup(options.data_dir)
+    print(f"Hemei is serving at http://{options.host}:{options.port}/", flush=True)
+    _serve(options.host, options.port, options.threads)
+    return 0
+
+
+def cmd_worker(options: argparse.Namespace) -> int:
+    _setup(options.data_dir)
+    from django.core.management import call_command
+
+    with contextlib.suppress(KeyboardInterrupt):
+        call_command("db_worker", interval=options.interval, no_startup_delay=True)
+    return 0
+
+
+def cmd_migrate(options: argparse.Namespace) -> int:
+    _setup(options.data_dir)
+    _migrate(verbosity=1)
+    return 0
+
+
+def cmd_createadmin(options: argparse.Namespace) -> int:
+    _setup(options.data_dir)
+    _migrate()
+    from getpass import getpass
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    password = options.password or os.environ.get("HEMEI_ADMIN_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            raise CommandFailed("give --password or HEMEI_ADMIN_PASSWORD (no terminal to ask)")
+        password = getpass("Password: ")
+        if getpass("Password (again): ") != password:
+            raise CommandFailed("the passwords differ")
+    User = get_user_model()
+    user = User(username=options.username, is_staff=True, is_superuser=True)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise CommandFailed("password refused: " + " ".join(exc.messages)) from None
+    if User.objects.filter(username=options.username).exists():
+        raise CommandFailed(f"user {options.username!r} already exists")
+    user.set_password(password)
+    user.save()
+    print(f"Created administrator {options.username!r}.")
+    return 0
+
+
+def cmd_divisions(options: argparse.Namespace) -> int:
+    if options.builtin == bool(options.path):
+        raise CommandFailed("give either a PATH or --builtin")
+    _setup(options.data_dir)
+    _migrate()
+    from hemei.divisions.importer import DivisionFileError, builtin_files, discover
+    from hemei.divisions.services import import_divisions
+
+    try:
+        paths = builtin_files() if options.builtin else discover(Path(options.path))
+        batch = import_divisions(
+            paths=paths, under=options.under, source="builtin" if options.builtin else None
+        )
+    except DivisionFileError as exc:
+        raise CommandFailed(f"nothing imported: {exc}") from None
+    print(
+        f"Imported {batch.source}: {batch.added} added, {batch.renamed} renamed,"
+        f" {batch.moved} moved, {batch.closed} closed, {batch.reopened} reopened,"
+        f" {batch.unchanged} unchanged."
+    )
+    return 0
+
+
+def cmd_ingest(options: argparse.Namespace) -> int:
+    from hemei.ingest.cli import main as ingest_main
+
+    return ingest_main(options.args)
+
+
+COMMANDS = {
+    "demo": cmd_demo,
+    "serve": cmd_serve,
+    "worker": cmd_worker,
+    "migrate": cmd_migrate,
+    "createadmin": cmd_createadmin,
+    "divisions": cmd_divisions,
+    "ingest": cmd_ingest,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = build_parser().parse_args(argv)
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import OperationalError
+
+    try:
+        return COMMANDS[options.command](options)
+    except (CommandFailed, ImproperlyConfigured) as exc:
+        print(f"hemei {options.command}: {exc}", file=sys.stderr)
+        return 2
+    except OperationalError as exc:
+        print(f"hemei {options.command}: the database cannot be used: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

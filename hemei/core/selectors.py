@@ -1,0 +1,54 @@
+"""Reads for the home page: what each role sees first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from hemei.accounts.choices import ADMIN_ROLES, Role
+from hemei.accounts.models import User
+from hemei.accounts.scope import grants, scope_prefixes
+from hemei.divisions.choices import Level
+from hemei.divisions.models import Division
+from hemei.units.models import Unit
+
+
+@dataclass
+class HomeSummary:
+    """The cards of a user's home page."""
+
+    grants: list[Any]
+    is_admin: bool
+    roots: list[Division] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    villages: list[Division] = field(default_factory=list)
+    villages_total: int = 0
+    roles: set[str] = field(default_factory=set)
+
+
+def home_summary(user: User) -> HomeSummary:
+    held = grants(user)
+    roles = {grant.role for grant in held}
+    summary = HomeSummary(
+        grants=held,
+        is_admin=user.is_superuser or bool(roles & ADMIN_ROLES),
+        roles=roles,
+    )
+    prefixes = scope_prefixes(user)
+    if prefixes is None:
+        summary.roots = list(Division.objects.current().filter(level=Level.PROVINCE))
+    else:
+        summary.roots = list(Division.objects.filter(code__in=prefixes))
+    visible = Division.objects.current().visible_to(user)
+    summary.counts = {
+        "towns": visible.filter(level=Level.TOWN).count(),
+        "villages": visible.filter(level=Level.VILLAGE).count(),
+    }
+    if summary.is_admin:
+        summary.counts["units"] = Unit.objects.visible_to(user).count()
+        summary.counts["users"] = User.objects.visible_to(user).count()
+    if roles & {Role.TOWN_OFFICIAL, Role.VILLAGE_OFFICIAL, Role.VILLAGER}:
+        villages = visible.filter(level=Level.VILLAGE)
+        summary.villages_total = villages.count()
+        summary.villages = list(villages[:12])
+    return summary

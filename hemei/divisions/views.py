@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from hemei.accounts.permissions import role_required
+from hemei.core.htmx import template_for
+from hemei.core.lists import paginate, wants_export, xlsx_response
+
+from .choices import Level
+from .models import Division
+from .selectors import filter_divisions, roots_for, visible_ancestors
+
+
+def _export(queryset, name: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    return xlsx_response(
+        filename=f"divisions-{name}",
+        title=_("Divisions"),
+        headers=[_("Code"), _("Name"), _("Level"), _("Parent code"), _("Closed on")],
+        queryset=queryset,
+        row=lambda d: [d.code, d.name, d.get_level_display(), d.parent_id, d.valid_to],
+    )
+
+
+@role_required
+def division_list(request: HttpRequest) -> HttpResponse:
+    """The top of the user's area; with a filter, a search across all of it."""
+    q, level, state = (request.GET.get(key, "") for key in ("q", "level", "state"))
+    roots = roots_for(request.user)
+    if not (q or level or state) and not wants_export(request) and roots.count() == 1:
+        return redirect("divisions:division_detail", code=roots.get().code)
+    if q or level or state or wants_export(request):
+        queryset = filter_divisions(
+            Division.objects.visible_to(request.user), q=q, level=level, state=state
+        )
+    else:
+        queryset = roots
+    if wants_export(request):
+        return _export(queryset, "search")
+    page = paginate(request, queryset)
+    return render(
+        request,
+        template_for(request, "divisions/division_list.html", "divisions/partials/rows.html"),
+        {"page": page, "levels": Level.choices, "division": None},
+    )
+
+
+@role_required
+def division_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """A division with its children (or, with a filter, its whole subtree) paged."""
+    division = get_object_or_404(Division.objects.visible_to(request.user), code=code)
+    q, level, state = (request.GET.get(key, "") for key in ("q", "level", "state"))
+    if q or level:
+        queryset = Division.objects.below(division.code)
+    else:
+        queryset = Division.objects.filter(parent=division)
+    queryset = filter_divisions(queryset, q=q, level=level, state=state)
+    if wants_export(request):
+        return _export(queryset, division.code)
+    page = paginate(request, queryset)
+    context = {
+        "division": division,
+        "ancestors": visible_ancestors(request.user, division),
+        "page": page,
+        "levels": [choice for choice in Level.choices if choice[0] > division.level],
+        "changes": division.changes.select_related("batch")[:20],
+    }
+    return render(
+        request,
+        template_for(request, "divisions/division_detail.html", "divisions/partials/rows.html"),
+        context,
+    )
