@@ -1,0 +1,28 @@
+"""Fixtures shared by every app's tests: the cast, and the divisions it stands on."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from hemei.core.testing import Cast, build_cast, ensure_divisions
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """Import the 即墨区 subtree once into the test database."""
+    with django_db_blocker.unblock():
+        ensure_divisions()
+    yield
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    return build_cast()

@@ -1,0 +1,82 @@
+"""The named cast every test uses, built once per test on the real 即墨区 divisions.
+
+    alice  county administrator of 即墨区 (370215)
+    lily   leader of 即墨区
+    dan    department staff of 区农业农村局
+    tom    town official of town A, 田横镇 (370215100)
+    victor village official of 红花山村 (370215100214), in town A
+    vera   villager of 红花山村
+    owen   town official of town B, 金口镇 (370215101): the outsider
+    nora   an account with no role at all
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hemei.accounts.models import RoleAssignment, User
+from hemei.divisions.models import Division
+from hemei.units.models import Unit
+
+COUNTY = "370215"
+TOWN_A = "370215100"
+TOWN_B = "370215101"
+VILLAGE_A = "370215100214"
+VILLAGE_B = "370215101230"  # 金口村, in town B
+PASSWORD = "Test-password-2026"
+
+
+def ensure_divisions() -> None:
+    """The 即墨区 subtree (and its ancestors) from the packaged national table."""
+    if not Division.objects.filter(code=COUNTY).exists():
+        from hemei.divisions.services import import_builtin
+
+        import_builtin(under=COUNTY)
+
+
+@dataclass
+class Cast:
+    alice: User
+    lily: User
+    dan: User
+    tom: User
+    victor: User
+    vera: User
+    owen: User
+    nora: User
+    unit: Unit
+
+
+def _person(username: str, full_name: str, division: str | None, phone: str = "") -> User:
+    return User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        full_name=full_name,
+        division_id=division,
+        phone=phone,
+    )
+
+
+def build_cast() -> Cast:
+    ensure_divisions()
+    unit = Unit.objects.create(
+        name="区农业农村局", short_name="农业农村局", kind="department", division_id=COUNTY
+    )
+    people = {
+        "alice": (_person("alice", "安丽", COUNTY, "13905321001"), "county_admin", COUNTY, None),
+        "lily": (_person("lily", "李丽", COUNTY, "13905321002"), "leader", COUNTY, None),
+        "dan": (_person("dan", "丁丹", COUNTY, "13905321003"), "department", COUNTY, unit),
+        "tom": (_person("tom", "唐涛", TOWN_A, "13905321004"), "town_official", TOWN_A, None),
+        "victor": (
+            _person("victor", "魏村", VILLAGE_A, "13905321005"),
+            "village_official",
+            VILLAGE_A,
+            None,
+        ),
+        "vera": (_person("vera", "韦拉", VILLAGE_A, "13905321006"), "villager", VILLAGE_A, None),
+        "owen": (_person("owen", "欧文", TOWN_B, "13905321007"), "town_official", TOWN_B, None),
+    }
+    for user, role, division, role_unit in people.values():
+        RoleAssignment.objects.create(user=user, role=role, division_id=division, unit=role_unit)
+    nora = _person("nora", "诺拉", COUNTY)
+    return Cast(**{name: value[0] for name, value in people.items()}, nora=nora, unit=unit)
