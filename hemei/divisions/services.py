@@ -98,7 +98,7 @@ def import_divisions(
     # would double the time. (Inside an outer transaction the switch is a no-op.)
     with connection.constraint_checks_disabled(), transaction.atomic():
         _check_parents(table)
-        diff = _diff(table, under)
+        diff = _diff(table, under, as_of)
         batch = record_batch(table.sources, diff.added(table), diff)
         _write(table, diff, as_of, batch)
     return batch
@@ -134,8 +134,13 @@ def _check_parents(table: ParsedTable) -> None:
 
 
 def _scope(table: ParsedTable, under: str | None) -> QuerySet[Division]:
-    """The divisions this import speaks for: those of its levels, inside ``under``."""
-    scope = Division.objects.filter(level__in=table.levels)
+    """The divisions this import speaks for, and so may close when it no longer lists them.
+
+    A table describes, at its levels, the whole of each province it touches (the national
+    table: the whole country); ``under`` narrows that to one subtree.
+    """
+    provinces = sorted({code[:2] for rows in table.files for code in rows.codes})
+    scope = Division.objects.filter(level__in=table.levels).filter(subtree_q(provinces))
     if under:
         # The ancestors of `under` are read too, so the tree stays connected.
         ancestors = [under[:length] for length in CODE_LENGTH.values() if length < len(under)]
@@ -143,7 +148,7 @@ def _scope(table: ParsedTable, under: str | None) -> QuerySet[Division]:
     return scope
 
 
-def _diff(table: ParsedTable, under: str | None) -> _Diff:
+def _diff(table: ParsedTable, under: str | None, as_of: dt.date | None = None) -> _Diff:
     scope = _scope(table, under)
     if not scope.exists():
         return _Diff(fresh=True, update=[], close=[], changes=[], unchanged=0)
@@ -178,6 +183,17 @@ def _diff(table: ParsedTable, under: str | None) -> _Diff:
         if valid_to is None and code not in mapping and (not under or code.startswith(under))
     ]
     changes.extend((code, ChangeKind.CLOSED, existing[code][0], "") for code in close)
+    if close and as_of is not None:
+        late = (
+            Division.objects.filter(code__in=close[:10_000], valid_from__gt=as_of)
+            .values_list("code", "valid_from")
+            .first()
+        )
+        if late:
+            raise DivisionFileError(
+                f"the import is dated {as_of}, before division {late[0]} was listed"
+                f" ({late[1]}); date it later"
+            )
     return _Diff(
         fresh=False,
         update=update,
