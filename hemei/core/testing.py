@@ -1,13 +1,13 @@
 """The named cast every test uses, built once per test on the real 即墨区 divisions.
 
-    alice  county administrator of 即墨区 (370215)
-    lily   leader of 即墨区
-    dan    department staff of 区农业农村局
-    tom    town official of town A, 田横镇 (370215100)
-    victor village official of 红花山村 (370215100214), in town A
-    vera   villager of 红花山村
-    owen   town official of town B, 金口镇 (370215101): the outsider
-    nora   an account with no role at all
+alice  county administrator of 即墨区 (370215)
+lily   leader of 即墨区
+dan    department staff of 区农业农村局
+tom    town official of town A, 田横镇 (370215100)
+victor village official of 红花山村 (370215100214), in town A
+vera   villager of 红花山村
+owen   town official of town B, 金口镇 (370215101): the outsider
+nora   an account with no role at all
 """
 
 from __future__ import annotations
