@@ -22,11 +22,24 @@ def _check_admin(actor: Any, division: Division) -> None:
 
 @transaction.atomic
 def create_unit(
-    *, actor: Any, name: str, kind: str, division: Division, short_name: str = "", note: str = ""
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    division: Division,
+    short_name: str = "",
+    note: str = "",
+    is_active: bool = True,
 ) -> Unit:
     _check_admin(actor, division)
-    unit = Unit(name=name.strip(), short_name=short_name.strip(), kind=kind, division=division)
-    unit.note = note
+    unit = Unit(
+        name=name.strip(),
+        short_name=short_name.strip(),
+        kind=kind,
+        division=division,
+        note=note,
+        is_active=is_active,
+    )
     unit.full_clean()
     unit.save()
     record(
