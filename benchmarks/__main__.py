@@ -1,0 +1,27 @@
+"""Run the named benchmarks (default: all) and print one JSON object of their figures."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+
+BENCHMARKS = ["divisions", "ingest"]
+
+
+def main(argv: list[str]) -> int:
+    names = argv or BENCHMARKS
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:
+        print(
+            f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}",
+            file=sys.stderr,
+        )
+        return 2
+    results = {name: importlib.import_module(f"benchmarks.{name}").run() for name in names}
+    print(json.dumps(results, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
