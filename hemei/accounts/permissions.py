@@ -54,3 +54,15 @@ def admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def check_administers(actor: Any, division: Any) -> None:
+    """Raise 403 unless ``actor`` administers ``division`` (a system admin for no division)."""
+    if division is None:
+        if not actor.is_superuser:
+            raise PermissionDenied(
+                _("Only a system administrator may manage accounts without a division.")
+            )
+        return
+    if not administers(actor, division.code):
+        raise PermissionDenied(_("You do not administer %(division)s.") % {"division": division})

@@ -20,22 +20,11 @@ from hemei.units.models import Unit
 from .audit import diff, record, snapshot
 from .choices import ROLE_LEVELS, ROLES_WITH_UNIT, AuditAction, Role
 from .models import RoleAssignment, User
-from .permissions import administers
+from .permissions import administers, check_administers
 from .scope import forget_grants
 
 PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 USERNAME = re.compile(r"^[\w.@+-]{2,150}$")
-
-
-def _check_admin(actor: Any, division: Division | None) -> None:
-    if division is None:
-        if not actor.is_superuser:
-            raise PermissionDenied(
-                _("Only a system administrator may manage accounts without a division.")
-            )
-        return
-    if not administers(actor, division.code):
-        raise PermissionDenied(_("You do not administer %(division)s.") % {"division": division})
 
 
 def _clean_phone(phone: str) -> str:
@@ -58,7 +47,7 @@ def create_user(
     unit: Unit | None = None,
 ) -> User:
     """Create an account at ``division`` (and grant it ``role`` there, when given)."""
-    _check_admin(actor, division)
+    check_administers(actor, division)
     username = username.strip()
     if not USERNAME.match(username):
         raise ValidationError(
@@ -96,9 +85,9 @@ def create_user(
 @transaction.atomic
 def update_user(*, actor: Any, user: User, **fields: Any) -> User:
     """Change name, phone, home division or whether the account is active."""
-    _check_admin(actor, user.division)
+    check_administers(actor, user.division)
     if "division" in fields:
-        _check_admin(actor, fields["division"])
+        check_administers(actor, fields["division"])
     if "phone" in fields:
         fields["phone"] = _clean_phone(fields["phone"])
     if user.pk == actor.pk and fields.get("is_active") is False:
@@ -122,7 +111,7 @@ def update_user(*, actor: Any, user: User, **fields: Any) -> User:
 
 @transaction.atomic
 def set_password(*, actor: Any, user: User, password: str) -> None:
-    _check_admin(actor, user.division)
+    check_administers(actor, user.division)
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -145,7 +134,7 @@ def grant_role(
     """Give ``user`` the ``role`` on ``division`` (and its subtree)."""
     if division is None:
         raise ValidationError({"division": _("A role is held on a division.")})
-    _check_admin(actor, division)
+    check_administers(actor, division)
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     if division.level not in ROLE_LEVELS[role]:
@@ -191,7 +180,7 @@ def grant_role(
 
 @transaction.atomic
 def revoke_role(*, actor: Any, assignment: RoleAssignment) -> None:
-    _check_admin(actor, assignment.division)
+    check_administers(actor, assignment.division)
     if assignment.user_id == actor.pk and assignment.role == Role.COUNTY_ADMIN:
         raise ValidationError(_("You cannot take away your own administrator role."))
     user = assignment.user

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from hemei.accounts.audit import diff, record, snapshot
-from hemei.accounts.permissions import administers
+from hemei.accounts.permissions import check_administers
 from hemei.divisions.models import Division
 
 from .models import Unit
-
-
-def _check_admin(actor: Any, division: Division) -> None:
-    if not administers(actor, division.code):
-        raise PermissionDenied(_("You do not administer %(division)s.") % {"division": division})
 
 
 @transaction.atomic
@@ -31,7 +25,7 @@ def create_unit(
     note: str = "",
     is_active: bool = True,
 ) -> Unit:
-    _check_admin(actor, division)
+    check_administers(actor, division)
     unit = Unit(
         name=name.strip(),
         short_name=short_name.strip(),
@@ -54,9 +48,9 @@ def create_unit(
 
 @transaction.atomic
 def update_unit(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
-    _check_admin(actor, unit.division)
+    check_administers(actor, unit.division)
     if "division" in fields:
-        _check_admin(actor, fields["division"])
+        check_administers(actor, fields["division"])
     before = snapshot(unit)
     for name, value in fields.items():
         setattr(unit, name, value.strip() if isinstance(value, str) else value)
