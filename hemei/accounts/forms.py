@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hemei.divisions.forms import DivisionCodeField
 from hemei.divisions.models import Division
-from hemei.units.forms import DivisionCodeField
 from hemei.units.models import Unit
 
 from .choices import ADMIN_ROLES, Role

@@ -7,9 +7,10 @@ from typing import Any
 
 from hemei.accounts.choices import ADMIN_ROLES, Role
 from hemei.accounts.models import User
-from hemei.accounts.scope import grants, scope_prefixes
+from hemei.accounts.scope import grants
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
+from hemei.divisions.selectors import roots_for
 from hemei.units.models import Unit
 
 
@@ -34,11 +35,7 @@ def home_summary(user: User) -> HomeSummary:
         is_admin=user.is_superuser or bool(roles & ADMIN_ROLES),
         roles=roles,
     )
-    prefixes = scope_prefixes(user)
-    if prefixes is None:
-        summary.roots = list(Division.objects.current().filter(level=Level.PROVINCE))
-    else:
-        summary.roots = list(Division.objects.filter(code__in=prefixes))
+    summary.roots = list(roots_for(user))
     visible = Division.objects.current().visible_to(user)
     summary.counts = {
         "towns": visible.filter(level=Level.TOWN).count(),

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 
@@ -27,6 +26,7 @@ from .importer import (
     MAX_NAME_LENGTH,
     PARENT_COLUMN,
     DivisionFileError,
+    parse_header,
     read_bytes,
 )
 from .models import Division, DivisionImport
@@ -100,12 +100,12 @@ def _sniff(path: Path) -> tuple[int, list[str], str]:
     raw = read_bytes(path).removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n").rstrip(b"\n")
     first, _, body = raw.partition(b"\n")
     try:
-        header = [column.strip() for column in first.decode().split(",")]
+        header = parse_header(path, first.decode())
     except UnicodeDecodeError:
         raise _GiveUp from None
-    level = LEVEL_COLUMNS.get(frozenset(header))
-    document = official_json(body, header, level) if level is not None else None
-    if level is None or document is None or len(header) != len(set(header)):
+    level = LEVEL_COLUMNS[frozenset(header)]
+    document = official_json(body, header, level)
+    if document is None:
         raise _GiveUp
     return level, header, document
 
@@ -204,4 +204,4 @@ def _restore_wal(was_wal: bool) -> None:
             cursor.execute("PRAGMA journal_mode = WAL")
 
 
-__all__: list[Any] = ["official_json", "try_first_load"]
+__all__ = ["official_json", "try_first_load"]

@@ -139,11 +139,6 @@ def read_bytes(path: Path) -> bytes:
     return raw
 
 
-def read_text(path: Path) -> str:
-    """The file's text, decoded as UTF-8 (a BOM is allowed)."""
-    return _decode(path, read_bytes(path))
-
-
 def _decode(path: Path, raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
@@ -155,7 +150,7 @@ def _decode(path: Path, raw: bytes) -> str:
         ) from None
 
 
-def _header(path: Path, first_line: str) -> list[str]:
+def parse_header(path: Path, first_line: str) -> list[str]:
     try:
         header = [column.strip() for column in next(csv.reader([first_line]))]
     except (csv.Error, StopIteration) as exc:
@@ -240,7 +235,7 @@ def read_file(path: Path, *, under: str | None = None) -> LevelRows:
     first_line = _decode(path, first_bytes)
     if not first_line.strip():
         raise DivisionFileError(f"{path}, line 1: the file is empty (a header row is expected)")
-    header = _header(path, first_line)
+    header = parse_header(path, first_line)
     level = LEVEL_COLUMNS[frozenset(header)]
     width = len(header)
     code_at, name_at = header.index("code"), header.index("name")

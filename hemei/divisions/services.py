@@ -14,11 +14,12 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from hemei.accounts.audit import record
+from hemei.accounts.choices import AuditAction
 from hemei.core import clock
 
 from .choices import CODE_LENGTH, LEVEL_BY_LENGTH, ChangeKind, Level
 from .fastload import try_first_load
-from .importer import DivisionFileError, ParsedTable, read_files
+from .importer import DivisionFileError, LevelRows, ParsedTable, read_files
 from .models import Division, DivisionChange, DivisionImport, subtree_q
 
 COLUMNS = ("code", "name", "level", "parent_id", "valid_from", "valid_to")
@@ -77,7 +78,7 @@ def import_divisions(
         )
         record(
             actor=actor,
-            action="import",
+            action=AuditAction.IMPORT,
             instance=batch,
             changes={
                 field: [None, getattr(batch, field)]
@@ -153,9 +154,9 @@ def _diff(table: ParsedTable, under: str | None, as_of: dt.date | None = None) -
     if not scope.exists():
         return _Diff(fresh=True, update=[], close=[], changes=[], unchanged=0)
     existing = {
-        code: (name, parent, valid_to)
-        for code, name, parent, valid_to in scope.values_list(
-            "code", "name", "parent_id", "valid_to"
+        code: (name, parent, valid_to, valid_from)
+        for code, name, parent, valid_to, valid_from in scope.values_list(
+            "code", "name", "parent_id", "valid_to", "valid_from"
         ).iterator(chunk_size=10_000)
     }
     update: list[tuple[str, str, str | None, bool]] = []
@@ -166,7 +167,7 @@ def _diff(table: ParsedTable, under: str | None, as_of: dt.date | None = None) -
         old = existing.get(code)
         if old is None:
             continue
-        old_name, old_parent, valid_to = old
+        old_name, old_parent, valid_to, _ = old
         if old_name == name and old_parent == parent and valid_to is None:
             unchanged += 1
             continue
@@ -179,20 +180,16 @@ def _diff(table: ParsedTable, under: str | None, as_of: dt.date | None = None) -
         update.append((code, name, parent, valid_to is not None))
     close = [
         code
-        for code, (_, _, valid_to) in existing.items()
+        for code, (_, _, valid_to, _) in existing.items()
         if valid_to is None and code not in mapping and (not under or code.startswith(under))
     ]
     changes.extend((code, ChangeKind.CLOSED, existing[code][0], "") for code in close)
-    if close and as_of is not None:
-        late = (
-            Division.objects.filter(code__in=close[:10_000], valid_from__gt=as_of)
-            .values_list("code", "valid_from")
-            .first()
-        )
+    if as_of is not None:
+        late = next((code for code in close if (existing[code][3] or as_of) > as_of), None)
         if late:
             raise DivisionFileError(
-                f"the import is dated {as_of}, before division {late[0]} was listed"
-                f" ({late[1]}); date it later"
+                f"the import is dated {as_of}, before division {late} was listed"
+                f" ({existing[late][3]}); date it later"
             )
     return _Diff(
         fresh=False,
@@ -204,23 +201,32 @@ def _diff(table: ParsedTable, under: str | None, as_of: dt.date | None = None) -
     )
 
 
+def _new_columns(rows: LevelRows, diff: _Diff) -> tuple[list[str], list[str], list[str | None]]:
+    """The codes, names and parents of the rows the import adds at one level."""
+    if diff.fresh:
+        return rows.codes, rows.names, rows.parents
+    keep = [code in diff.new for code in rows.codes]
+    return (
+        list(compress(rows.codes, keep)),
+        list(compress(rows.names, keep)),
+        list(compress(rows.parents, keep)),
+    )
+
+
 def _insert_rows(table: ParsedTable, diff: _Diff, day: object) -> Iterator[tuple[object, ...]]:
     """Rows to insert as tuples in ``COLUMNS`` order, parents before children."""
+    valid_from = None if diff.fresh else day
     for rows in table.files:
-        valid_from = None if diff.fresh else day
-        values = zip(
-            rows.codes,
-            rows.names,
+        codes, names, parents = _new_columns(rows, diff)
+        yield from zip(
+            codes,
+            names,
             repeat(rows.level),
-            rows.parents,
+            parents,
             repeat(valid_from),
             repeat(None),
             strict=False,
         )
-        if diff.fresh:
-            yield from values
-        else:
-            yield from (value for value in values if value[0] in diff.new)
 
 
 def _json_rows(codes: list[str], names: list[str], parents: list[str | None]) -> str:
@@ -245,15 +251,10 @@ def _sqlite_insert(cursor: Any, table: ParsedTable, diff: _Diff, day: object) ->
         " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), %s,"
         " json_extract(value, '$[2]'), %s, NULL FROM json_each(%s)"
     )
+    valid_from = None if diff.fresh else day
     for rows in table.files:
-        codes, names, parents = rows.codes, rows.names, rows.parents
-        if not diff.fresh:
-            keep = [code in diff.new for code in codes]
-            codes = list(compress(codes, keep))
-            names = list(compress(names, keep))
-            parents = list(compress(parents, keep))
+        codes, names, parents = _new_columns(rows, diff)
         if codes:
-            valid_from = None if diff.fresh else day
             cursor.execute(sql, [rows.level, valid_from, _json_rows(codes, names, parents)])
 
 

@@ -64,7 +64,7 @@ def division_detail(request: HttpRequest, code: str) -> HttpResponse:
         "ancestors": visible_ancestors(request.user, division),
         "page": page,
         "levels": [choice for choice in Level.choices if choice[0] > division.level],
-        "changes": division.changes.select_related("batch")[:20],
+        "changes": division.changes.all()[:20],
     }
     return render(
         request,

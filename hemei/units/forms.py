@@ -7,32 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from hemei.accounts.choices import ADMIN_ROLES
 from hemei.divisions.choices import Level
+from hemei.divisions.forms import DivisionCodeField
 from hemei.divisions.models import Division
 
 from .models import Unit
-
-
-class DivisionCodeField(forms.CharField):
-    """A division entered by its code, limited to a queryset (the user's scope)."""
-
-    def __init__(self, *, queryset: Any = None, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 12)
-        super().__init__(**kwargs)
-        self.queryset = queryset
-
-    def prepare_value(self, value: Any) -> Any:
-        return value.code if isinstance(value, Division) else value
-
-    def clean(self, value: Any) -> Division | None:
-        code = super().clean(value)
-        if not code:
-            return None
-        division = self.queryset.filter(code=code.strip()).first() if self.queryset else None
-        if division is None:
-            raise forms.ValidationError(
-                _("No division with code %(code)s in your area."), params={"code": code}
-            )
-        return division
 
 
 class UnitForm(forms.ModelForm):
