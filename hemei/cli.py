@@ -1,4 +1,4 @@
-"""The ``hemei`` command: demo, serve, worker, migrate, createadmin, divisions, ingest.
+"""The ``hemei`` command: demo, serve, worker, migrate, createadmin, divisions, ingest, points.
 
 Every subcommand takes ``--data-dir`` (or ``HEMEI_DATA_DIR``); the SQLite database lives
 there unless ``HEMEI_DATABASE_URL`` names another database. Errors are one line on stderr
@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = sub.add_parser("ingest", help="read a meeting report and draft its tasks")
     ingest.add_argument("args", nargs=argparse.REMAINDER)
+
+    points = sub.add_parser("points", help="governance points: verify the ledgers (see --help)")
+    points.add_argument("args", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -238,6 +241,12 @@ def cmd_ingest(options: argparse.Namespace) -> int:
     return ingest_main(options.args)
 
 
+def cmd_points(options: argparse.Namespace) -> int:
+    from hemei.points.cli import main as points_main
+
+    return points_main(options.args)
+
+
 COMMANDS = {
     "demo": cmd_demo,
     "serve": cmd_serve,
@@ -246,6 +255,7 @@ COMMANDS = {
     "createadmin": cmd_createadmin,
     "divisions": cmd_divisions,
     "ingest": cmd_ingest,
+    "points": cmd_points,
 }
 
 

@@ -1,11 +1,16 @@
 """The demo county: 即墨区 (370215) from the real division table, with units and people.
 
-Loaded once by ``hemei demo``; running it again reuses what is there. Later modules add
-their own demo data from here.
+Loaded once by ``hemei demo``; running it again reuses what is there. After the county,
+its units and people, every app with a ``demo`` module adds its part by ``load()``, in the
+order of INSTALLED_APPS (so meetings come before tasks, households before points).
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
 from django.db import transaction
 
 DEMO_COUNTY = "370215"  # 青岛市即墨区
@@ -64,7 +69,16 @@ def load_demo() -> bool:
     import_builtin(under=DEMO_COUNTY)
     with transaction.atomic():
         _load_people()
+    for module in demo_modules():
+        with transaction.atomic():
+            import_module(module).load()
     return True
+
+
+def demo_modules() -> list[str]:
+    """The apps' demo modules (``hemei.<app>.demo``), in INSTALLED_APPS order."""
+    names = [f"{config.name}.demo" for config in apps.get_app_configs()]
+    return [name for name in names if name.startswith("hemei.") and find_spec(name)]
 
 
 def _load_people() -> None:

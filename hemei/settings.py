@@ -90,6 +90,16 @@ INSTALLED_APPS = [
     "hemei.divisions",
     "hemei.units",
     "hemei.accounts",
+    "hemei.notifications",
+    "hemei.meetings",
+    "hemei.tasks",
+    "hemei.progress",
+    "hemei.supervision",
+    "hemei.rankings",
+    "hemei.intake",
+    "hemei.api",
+    "hemei.households",
+    "hemei.points",
 ]
 
 MIDDLEWARE = [

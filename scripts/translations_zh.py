@@ -1,7 +1,8 @@
 """Simplified Chinese for the interface's English message ids.
 
-Run `python scripts/translations_zh.py` after `makemessages -l zh_Hans` to fill the
-catalogue, then `compilemessages`. (A developer tool: needs `pip install polib`.)
+The shared catalogue (hemei/locale) holds the foundation's strings, this file's ZH; each
+later app keeps its own catalogue (hemei/<app>/locale) and its words in scripts/zh/<app>.py.
+Run `scripts/messages.sh [APP]`, which calls this file. (Needs `pip install polib`.)
 """
 
 from __future__ import annotations
@@ -240,21 +241,38 @@ ZH = {
 }
 
 
+def all_words() -> dict[str, str]:
+    """The foundation's words plus every app's scripts/zh/<app>.py."""
+    import importlib.util
+
+    words = dict(ZH)
+    for module_path in sorted((Path(__file__).resolve().parent / "zh").glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"zh_{module_path.stem}", module_path)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        words.update(module.ZH)
+    return words
+
+
 def main() -> int:
     import polib
 
-    path = Path(__file__).resolve().parent.parent / "hemei/locale/zh_Hans/LC_MESSAGES/django.po"
+    root = Path(__file__).resolve().parent.parent
+    locale_dir = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else root / "hemei/locale"
+    path = locale_dir / "zh_Hans/LC_MESSAGES/django.po"
+    words = all_words()
     catalogue = polib.pofile(str(path))
     missing = []
     for entry in catalogue:
         if entry.msgid_plural:
-            text = ZH.get(entry.msgid)
+            text = words.get(entry.msgid)
             if text:
                 entry.msgstr_plural = {0: text}
             else:
                 missing.append(entry.msgid)
-        elif entry.msgid in ZH:
-            entry.msgstr = ZH[entry.msgid]
+        elif entry.msgid in words:
+            entry.msgstr = words[entry.msgid]
         else:
             missing.append(entry.msgid)
         if "fuzzy" in entry.flags:
