@@ -1,0 +1,74 @@
+"""Identity numbers and phones: encrypted at rest, found by blind index, validated, masked."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+
+from hemei.households.models import Household, Resident
+from hemei.households.validators import (
+    id_check_digit,
+    mask_id_number,
+    mask_phone,
+    validate_id_number,
+    validate_phone,
+)
+
+ID = "370215198001011234"
+
+
+def test_check_digit_examples() -> None:
+    # Published example of GB 11643: 11010519491231002X.
+    assert id_check_digit("11010519491231002") == "X"
+    assert validate_id_number(" 11010519491231002x ") == "11010519491231002X"
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("37021519800101123", "id_length"),
+        ("3702151980010112A4", "id_shape"),
+        ("370215198013011234", "id_date"),
+        ("370215198001011236", "id_checksum"),
+    ],
+)
+def test_bad_id_numbers_say_what_is_wrong(value: str, code: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        validate_id_number(value)
+    assert raised.value.code == code
+
+
+def test_phones() -> None:
+    assert validate_phone("139 0000 0001") == "13900000001"
+    assert validate_phone("0532-88881234") == "0532-88881234"
+    with pytest.raises(ValidationError):
+        validate_phone("12345")
+
+
+def test_masks() -> None:
+    assert mask_id_number(ID) == "370215********1234"
+    assert mask_phone("13900000001") == "139****0001"
+
+
+@pytest.mark.django_db
+def test_the_column_holds_ciphertext_and_reads_back_plain(cast) -> None:
+    assert id_check_digit(ID[:17]) == ID[17]
+    household = Household.objects.create(village_id="370215100214", number="H1")
+    resident = Resident.objects.create(
+        household=household, name="王一", id_number=ID, phone="13900000001"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id_number, phone, id_number_index FROM households_resident WHERE id = %s",
+            [resident.pk],
+        )
+        stored_id, stored_phone, index = cursor.fetchone()
+    assert ID not in stored_id and "13900000001" not in stored_phone
+    assert ID not in index and "0001" not in stored_phone
+    fresh = Resident.objects.get(pk=resident.pk)
+    assert (fresh.id_number, fresh.phone) == (ID, "13900000001")
+    assert fresh.village_id == "370215100214"
+    assert list(Resident.objects.with_id_number(ID.lower())) == [fresh]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Resident.objects.create(household=household, name="王二", id_number=ID)
