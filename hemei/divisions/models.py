@@ -42,6 +42,14 @@ def subtree_q(prefixes: Iterable[str], field: str = "code") -> Q:
     return condition
 
 
+def ancestor_codes(prefixes: Iterable[str]) -> list[str]:
+    """The codes strictly above each prefix: its province, city, county …"""
+    codes: set[str] = set()
+    for prefix in prefixes:
+        codes.update(prefix[:length] for length in CODE_LENGTH.values() if length < len(prefix))
+    return sorted(codes)
+
+
 class DivisionQuerySet(models.QuerySet["Division"]):
     def current(self) -> DivisionQuerySet:
         """Divisions in force today (not closed by a later table)."""

@@ -1,0 +1,112 @@
+"""Meetings (会议) and the decisions (决策事项/工作要求) they carry: where work comes from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from hemei.accounts.scope import ScopedQuerySet, scope_filter, scope_prefixes
+from hemei.core.choices import Theme
+from hemei.core.models import TimeStampedModel
+from hemei.divisions.models import ancestor_codes
+
+
+class MeetingLevel(models.TextChoices):
+    COUNTY = "county", _("county")
+    TOWN = "town", _("town")
+    VILLAGE = "village", _("village")
+
+
+class MeetingQuerySet(ScopedQuerySet["Meeting"]):
+    def visible_to(self, user: Any) -> MeetingQuerySet:
+        """Meetings inside the user's subtree, and those held above it (they deploy its work)."""
+        prefixes = scope_prefixes(user)
+        if prefixes is None:
+            return self
+        return self.filter(
+            scope_filter(user, "division") | Q(division_id__in=ancestor_codes(prefixes))
+        )
+
+    def search(self, text: str) -> MeetingQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(name__contains=text) | Q(place__contains=text))
+
+
+class Meeting(TimeStampedModel):
+    """A meeting that deploys work, with the people who spoke and its full text."""
+
+    name = models.CharField(_("name"), max_length=200)
+    held_on = models.DateField(_("date"))
+    level = models.CharField(_("level"), max_length=10, choices=MeetingLevel.choices)
+    division = models.ForeignKey(
+        "divisions.Division",
+        verbose_name=_("organizing division"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    host = models.CharField(_("host"), max_length=200, blank=True)
+    speakers = models.TextField(_("speakers"), blank=True, help_text=_("One per line."))
+    attendees = models.TextField(_("attendees"), blank=True, help_text=_("One per line."))
+    full_text = models.TextField(_("full text"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def attachment_path(instance: MeetingAttachment, filename: str) -> str:
+    return f"meetings/{instance.meeting_id}/{filename}"
+
+
+class MeetingAttachment(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Decision(models.Model):
+    """One decision or work requirement of a meeting; tasks point back to it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    number = models.PositiveIntegerField(_("number"))
+    text = models.TextField(_("text"))
+    speaker = models.CharField(_("speaker"), max_length=100, blank=True)
+    theme = models.CharField(_("theme"), max_length=20, choices=Theme.choices, blank=True)
+    responsible = models.CharField(_("responsible units as written"), max_length=300, blank=True)
+    deadline_text = models.CharField(_("deadline as written"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["meeting_id", "number"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="decision_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:40]}"

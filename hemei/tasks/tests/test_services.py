@@ -1,0 +1,122 @@
+"""Task services: create, fan out, roll-up, lights and deadlines, driven by the platform clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from hemei.core import clock
+from hemei.core.testing import COUNTY, TOWN_A, TOWN_B, Cast
+from hemei.divisions.models import Division
+from hemei.tasks import services
+from hemei.tasks.choices import EventKind, Light, State
+from hemei.tasks.models import Program, Task
+
+pytestmark = pytest.mark.django_db
+
+MORNING = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def county_task(cast: Cast, **fields) -> Task:
+    defaults = {
+        "title": "完成农村户厕改造",
+        "due_on": dt.date(2026, 6, 30),
+        "start_on": dt.date(2026, 3, 1),
+    }
+    defaults.update(fields)
+    return services.create_task(
+        actor=cast.alice, division=Division.objects.get(code=COUNTY), **defaults
+    )
+
+
+def test_fan_out_makes_one_part_per_town_inheriting_the_task(cast: Cast) -> None:
+    with clock.frozen_at(MORNING):
+        program = Program.objects.create(name="六大攻坚战")
+        task = county_task(
+            cast,
+            programs=[program],
+            co_units=[cast.unit],
+            lead_leader=cast.lily,
+            milestones=[("摸底", dt.date(2026, 4, 1), 1)],
+        )
+        parts = services.fan_out(actor=cast.alice, task=task)
+    towns = Division.objects.current().filter(level=4).within(COUNTY)
+    assert {p.division_id for p in parts} == set(towns.values_list("code", flat=True))
+    part = Task.objects.get(parent=task, division_id=TOWN_A)
+    assert part.title == task.title and part.lead_leader == cast.lily
+    assert list(part.programs.all()) == [program]
+    assert list(part.co_units.all()) == [cast.unit]
+    assert part.milestones.get().name == "摸底"
+    assert task.events.filter(kind=EventKind.FANNED_OUT).exists()
+    assert services.fan_out(actor=cast.alice, task=task) == []  # twice adds nothing
+
+
+def test_approved_progress_rolls_up_and_shows_which_towns_lag(cast: Cast) -> None:
+    with clock.frozen_at(MORNING):
+        task = county_task(cast)
+        services.fan_out(actor=cast.alice, task=task, codes=[TOWN_A, TOWN_B])
+        part_a = task.children.get(division_id=TOWN_A)
+        services.record_progress(task=part_a, percent=100, actor=cast.alice)
+    task.refresh_from_db()
+    part_a.refresh_from_db()
+    assert part_a.state == State.DONE and part_a.completed_on == MORNING.date()
+    assert task.progress == Decimal(50)
+    assert task.state == State.IN_PROGRESS
+    lagging = task.children.exclude(state=State.DONE).get()
+    assert lagging.division_id == TOWN_B
+
+
+def test_lights_follow_the_clock(cast: Cast) -> None:
+    with clock.frozen_at(MORNING):
+        task = county_task(cast, due_on=dt.date(2026, 3, 20))
+    assert task.light == Light.GREEN
+    assert services.refresh_lights(today=dt.date(2026, 3, 15)) >= 1
+    task.refresh_from_db()
+    assert (task.state, task.light) == (State.NOT_STARTED, Light.YELLOW)
+    services.refresh_lights(today=dt.date(2026, 3, 21))
+    task.refresh_from_db()
+    assert (task.state, task.light) == (State.OVERDUE, Light.RED)
+    kinds = list(task.events.values_list("kind", flat=True))
+    assert kinds.count(EventKind.LIGHT_CHANGED) == 2
+
+
+def test_only_managers_create_and_parts_stay_inside(cast: Cast) -> None:
+    with pytest.raises(PermissionDenied):
+        services.create_task(
+            actor=cast.owen,
+            division=Division.objects.get(code=TOWN_A),
+            title="x",
+            due_on=dt.date(2026, 5, 1),
+        )
+    with pytest.raises(PermissionDenied):
+        services.create_task(
+            actor=cast.victor,
+            division=Division.objects.get(code=TOWN_A),
+            title="x",
+            due_on=dt.date(2026, 5, 1),
+        )
+    parent = services.create_task(
+        actor=cast.tom,
+        division=Division.objects.get(code=TOWN_A),
+        title="x",
+        due_on=dt.date(2026, 5, 1),
+    )
+    with pytest.raises(ValidationError):
+        services.create_task(
+            actor=cast.alice,
+            division=Division.objects.get(code=TOWN_B),
+            parent=parent,
+            title="y",
+            due_on=dt.date(2026, 5, 1),
+        )
+    with pytest.raises(ValidationError):
+        services.create_task(
+            actor=cast.tom,
+            division=Division.objects.get(code=TOWN_A),
+            title="z",
+            start_on=dt.date(2026, 6, 1),
+            due_on=dt.date(2026, 5, 1),
+        )
