@@ -19,7 +19,7 @@ from hemei.accounts.scope import ScopedQuerySet
 from hemei.core import clock
 from hemei.core.models import TimeStampedModel
 
-from . import crypto
+from . import access, crypto
 from .choices import EventKind, Gender, Relation, SensitiveField
 from .fields import EncryptedTextField
 from .validators import mask_id_number, mask_phone
@@ -27,6 +27,14 @@ from .validators import mask_id_number, mask_phone
 
 class VillageGroupQuerySet(ScopedQuerySet["VillageGroup"]):
     scope_field = "village"
+
+    def readable_by(self, user: Any) -> VillageGroupQuerySet:
+        """What the user may browse in the register (masked); see :mod:`.access`."""
+        return access.readable(self, user, self.scope_field)
+
+    def writable_by(self, user: Any) -> VillageGroupQuerySet:
+        """What the user may change (and see in full)."""
+        return access.writable(self, user, self.scope_field)
 
 
 class VillageGroup(TimeStampedModel):
@@ -61,6 +69,14 @@ class VillageGroup(TimeStampedModel):
 
 class HouseholdQuerySet(ScopedQuerySet["Household"]):
     scope_field = "village"
+
+    def readable_by(self, user: Any) -> HouseholdQuerySet:
+        """What the user may browse in the register (masked); see :mod:`.access`."""
+        return access.readable(self, user, self.scope_field)
+
+    def writable_by(self, user: Any) -> HouseholdQuerySet:
+        """What the user may change (and see in full)."""
+        return access.writable(self, user, self.scope_field)
 
     def active(self) -> HouseholdQuerySet:
         return self.filter(is_active=True)
@@ -132,6 +148,14 @@ class Household(TimeStampedModel):
 
 class ResidentQuerySet(ScopedQuerySet["Resident"]):
     scope_field = "village"
+
+    def readable_by(self, user: Any) -> ResidentQuerySet:
+        """What the user may browse in the register (masked); see :mod:`.access`."""
+        return access.readable(self, user, self.scope_field)
+
+    def writable_by(self, user: Any) -> ResidentQuerySet:
+        """What the user may change (and see in full)."""
+        return access.writable(self, user, self.scope_field)
 
     def active(self) -> ResidentQuerySet:
         return self.filter(is_active=True)
@@ -222,6 +246,14 @@ class Resident(TimeStampedModel):
 
 class HouseholdEventQuerySet(ScopedQuerySet["HouseholdEvent"]):
     scope_field = "household__village"
+
+    def readable_by(self, user: Any) -> HouseholdEventQuerySet:
+        """What the user may browse in the register (masked); see :mod:`.access`."""
+        return access.readable(self, user, self.scope_field)
+
+    def writable_by(self, user: Any) -> HouseholdEventQuerySet:
+        """What the user may change (and see in full)."""
+        return access.writable(self, user, self.scope_field)
 
 
 class HouseholdEvent(models.Model):
