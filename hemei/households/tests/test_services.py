@@ -209,9 +209,11 @@ def test_a_returning_person_is_matched_by_id_number(cast, home):
 
 
 def test_dates_cannot_be_in_the_future(cast, home):
-    with clock.frozen_at(dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)):
-        with pytest.raises(ValidationError):
-            services.move_out_household(actor=cast.victor, household=home, date=dt.date(2027, 1, 1))
+    with (
+        clock.frozen_at(dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)),
+        pytest.raises(ValidationError),
+    ):
+        services.move_out_household(actor=cast.victor, household=home, date=dt.date(2027, 1, 1))
 
 
 def test_events_are_history_not_overwrites(cast, home, village):
