@@ -120,3 +120,79 @@ def test_only_managers_create_and_parts_stay_inside(cast: Cast) -> None:
             start_on=dt.date(2026, 6, 1),
             due_on=dt.date(2026, 5, 1),
         )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_stored_roll_up_equals_the_rule_whatever_the_order_of_approvals(
+    cast: Cast, seed: int
+) -> None:
+    import random
+
+    from hemei.tasks import rules
+
+    rng = random.Random(seed)
+    county = Division.objects.get(code=COUNTY)
+    town = Division.objects.get(code=TOWN_A)
+    with clock.frozen_at(MORNING):
+        root = county_task(cast)
+        nodes = [root]
+        for index in range(12):
+            parent = rng.choice(nodes)
+            division = county if index % 2 else town
+            if not division.code.startswith(parent.division_id):
+                division = Division.objects.get(code=parent.division_id)
+            nodes.append(
+                services.create_task(
+                    actor=cast.alice,
+                    division=division,
+                    parent=parent,
+                    title=f"子任务{index}",
+                    due_on=dt.date(2026, 6, 30),
+                    weight=Decimal(rng.randint(0, 5)),
+                )
+            )
+        leaves = [n for n in nodes if not Task.objects.filter(parent=n).exists()]
+        values = {leaf.pk: Decimal(rng.randint(0, 100)) for leaf in leaves}
+        for order in (leaves, list(reversed(leaves))):
+            for leaf in order:
+                services.record_progress(task=leaf, percent=values[leaf.pk], actor=cast.alice)
+            root.refresh_from_db()
+
+            def expected(task: Task) -> Decimal:
+                children = list(Task.objects.filter(parent=task))
+                if not children:
+                    return values[task.pk]
+                return rules.rolled_up([(c.weight, expected(c)) for c in children])
+
+            assert root.progress == expected(root)
+            assert Decimal(0) <= root.progress <= Decimal(100)
+
+
+def test_who_may_manage_report_and_review(cast: Cast) -> None:
+    from hemei.tasks.permissions import can_manage, can_report, can_review
+
+    with clock.frozen_at(MORNING):
+        task = county_task(cast, lead_leader=cast.lily)
+        part = services.fan_out(actor=cast.alice, task=task, codes=[TOWN_A])[0]
+    assert can_manage(cast.alice, COUNTY) and can_manage(cast.tom, TOWN_A)
+    assert not can_manage(cast.tom, COUNTY) and not can_manage(cast.victor, TOWN_A)
+    assert can_report(cast.tom, part) and not can_report(cast.owen, part)
+    assert can_review(cast.alice, part) and can_review(cast.dan, part)
+    assert not can_review(cast.tom, part)  # a town does not approve its own part
+    assert can_review(cast.alice, task) and can_review(cast.lily, task)
+    assert not can_review(cast.dan, task)  # department staff do not review at their own level
+
+
+def test_a_new_deadline_turns_a_red_task_green_and_stays_on_the_timeline(cast: Cast) -> None:
+    with clock.frozen_at(MORNING):
+        task = county_task(cast, due_on=dt.date(2026, 3, 1), start_on=dt.date(2026, 2, 1))
+    assert task.light == Light.RED
+    with clock.frozen_at(MORNING):
+        services.change_deadline(
+            task=task, due_on=dt.date(2026, 5, 31), actor=cast.lily, reason="雨季施工推迟"
+        )
+    task.refresh_from_db()
+    assert (task.state, task.light) == (State.NOT_STARTED, Light.GREEN)
+    event = task.events.get(kind=EventKind.DEADLINE_CHANGED)
+    assert event.data == {"before": "2026-03-01", "after": "2026-05-31"}
+    assert event.text == "雨季施工推迟"
