@@ -1,0 +1,708 @@
+"""Village governance points (乡村治理积分制).
+
+Rules: a :class:`RuleSet` per village (or a template of a town or county) holds dated
+:class:`RuleVersion` rows; a village version is adopted by a villagers' meeting and is in
+force from a date; its :class:`RuleItem` rows are frozen once adopted.
+
+Entries: an :class:`Entry` walks submitted → assessed → in notice → effective (or rejected);
+every step is an :class:`EntryTransition`; an :class:`Objection` during the notice sends it
+back to review.
+
+Ledger: an effective entry, a redemption or a settlement appends one :class:`LedgerEntry`
+to its village's hash chain. Ledger rows are never updated or deleted (the queryset and the
+model refuse it); a correction is a reversing entry that cites the original.
+
+Balances: :class:`Balance` holds one row per household, changed in the same transaction as
+each ledger append, under the lock of the village's :class:`ChainHead`. The ledger is the
+truth: ``hemei points verify`` checks that every balance equals its ledger sum.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from hemei.accounts.scope import ScopedQuerySet
+from hemei.core import clock
+from hemei.core.models import TimeStampedModel
+
+from .choices import (
+    CapPeriod,
+    Category,
+    EntrySource,
+    EntryState,
+    LedgerKind,
+    MeetingKind,
+    ObjectionState,
+    SettlementMode,
+    VersionState,
+)
+
+DEFAULT_STAR_BANDS = [20, 50, 80, 120, 160]
+
+
+def default_star_bands() -> list[int]:
+    return list(DEFAULT_STAR_BANDS)
+
+
+class VillageSettings(models.Model):
+    """How one village runs its points: notice period, black list, settlement, star bands."""
+
+    village = models.OneToOneField(
+        "divisions.Division",
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="+",
+    )
+    notice_days = models.PositiveSmallIntegerField(_("public notice (days)"), default=7)
+    publish_black_list = models.BooleanField(_("publish the black list"), default=False)
+    settlement_mode = models.CharField(
+        _("yearly settlement"),
+        max_length=12,
+        choices=SettlementMode.choices,
+        default=SettlementMode.CARRY_OVER,
+    )
+    star_bands = models.JSONField(
+        _("star bands"),
+        default=default_star_bands,
+        help_text=_("Points of the year needed for one, two, … stars, ascending."),
+    )
+    red_list_size = models.PositiveSmallIntegerField(_("red list size"), default=10)
+
+    class Meta:
+        ordering = ["village_id"]
+        verbose_name = _("village points settings")
+        verbose_name_plural = _("village points settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(notice_days__gte=1) & Q(notice_days__lte=60),
+                name="points_settings_notice_days",
+                violation_error_message=_("The notice lasts 1 to 60 days."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.village_id)
+
+
+class RuleSetQuerySet(ScopedQuerySet["RuleSet"]):
+    def templates(self) -> RuleSetQuerySet:
+        return self.filter(is_template=True)
+
+
+class RuleSet(TimeStampedModel):
+    """A village's points rules, or a template published by a town or county."""
+
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name=_("division"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    is_template = models.BooleanField(_("template"), default=False)
+
+    objects = RuleSetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["division_id", "name", "id"]
+        verbose_name = _("rule set")
+        verbose_name_plural = _("rule sets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division"],
+                condition=Q(is_template=False),
+                name="points_one_rule_set_per_village",
+                violation_error_message=_("The village already has its rules."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RuleVersionQuerySet(ScopedQuerySet["RuleVersion"]):
+    scope_field = "rule_set__division"
+
+    def adopted(self) -> RuleVersionQuerySet:
+        return self.filter(state=VersionState.ADOPTED)
+
+
+class RuleVersion(TimeStampedModel):
+    """One version of a rule set. A village version is adopted by a meeting and in force from
+    a date until the next adopted version; a template version is published."""
+
+    rule_set = models.ForeignKey(
+        RuleSet, verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=VersionState.choices, default=VersionState.DRAFT
+    )
+    based_on = models.ForeignKey(
+        "self",
+        verbose_name=_("based on"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    meeting_kind = models.CharField(
+        _("adopted by"), max_length=16, choices=MeetingKind.choices, blank=True
+    )
+    meeting_date = models.DateField(_("meeting date"), null=True, blank=True)
+    in_force_from = models.DateField(_("in force from"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = RuleVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["rule_set_id", "number"]
+        verbose_name = _("rule version")
+        verbose_name_plural = _("rule versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule_set", "number"],
+                name="points_rule_version_number",
+                violation_error_message=_("The rule set already has this version number."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=VersionState.ADOPTED)
+                | (
+                    Q(meeting_date__isnull=False)
+                    & Q(in_force_from__isnull=False)
+                    & ~Q(meeting_kind="")
+                ),
+                name="points_adopted_version_has_meeting",
+                violation_error_message=_("An adopted version names its meeting and dates."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_set} v{self.number}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == VersionState.DRAFT
+
+
+class RuleItem(models.Model):
+    """One rule: what earns or costs points, the evidence it needs, and its cap."""
+
+    version = models.ForeignKey(
+        RuleVersion, verbose_name=_("version"), on_delete=models.PROTECT, related_name="items"
+    )
+    code = models.CharField(_("code"), max_length=12)
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    title = models.CharField(_("rule"), max_length=200)
+    points = models.IntegerField(_("points"))
+    evidence = models.CharField(_("evidence needed"), max_length=200, blank=True)
+    evidence_required = models.BooleanField(_("evidence file required"), default=False)
+    cap = models.PositiveIntegerField(
+        _("cap"),
+        null=True,
+        blank=True,
+        help_text=_("The most points a household may get from this rule in one period."),
+    )
+    cap_period = models.CharField(
+        _("cap period"), max_length=8, choices=CapPeriod.choices, default=CapPeriod.YEAR
+    )
+
+    class Meta:
+        ordering = ["version_id", "code", "id"]
+        verbose_name = _("rule item")
+        verbose_name_plural = _("rule items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "code"],
+                name="points_rule_item_code",
+                violation_error_message=_("The version already has a rule with this code."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(points=0),
+                name="points_rule_item_points_nonzero",
+                violation_error_message=_("A rule gives or takes at least one point."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title} ({self.points:+d})"
+
+
+class EntryQuerySet(ScopedQuerySet["Entry"]):
+    scope_field = "village"
+
+    def in_notice(self) -> EntryQuerySet:
+        return self.filter(state=EntryState.IN_NOTICE)
+
+    def awaiting_review(self) -> EntryQuerySet:
+        return self.filter(state__in=[EntryState.SUBMITTED, EntryState.ASSESSED])
+
+    def for_list(self) -> EntryQuerySet:
+        return self.select_related("household", "household__head", "item", "version")
+
+
+class Entry(TimeStampedModel):
+    """Points proposed for one household under one rule, on its way to the ledger."""
+
+    village = models.ForeignKey(
+        "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
+    )
+    household = models.ForeignKey(
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="points_entries",
+    )
+    item = models.ForeignKey(
+        RuleItem, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="entries"
+    )
+    version = models.ForeignKey(
+        RuleVersion,
+        verbose_name=_("rule version"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    points = models.IntegerField(_("points"))
+    occurred_on = models.DateField(_("date"))
+    description = models.CharField(_("reason"), max_length=500)
+    source = models.CharField(_("source"), max_length=12, choices=EntrySource.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=EntryState.choices, default=EntryState.SUBMITTED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    notice_starts_at = models.DateTimeField(_("notice from"), null=True, blank=True)
+    notice_ends_at = models.DateTimeField(_("notice until"), null=True, blank=True)
+    effective_at = models.DateTimeField(_("effective at"), null=True, blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    batch = models.UUIDField(_("batch"), null=True, blank=True, db_index=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points entries")
+        indexes = [
+            models.Index(fields=["village", "state", "occurred_on"], name="points_entry_state"),
+            models.Index(fields=["household", "item", "occurred_on"], name="points_entry_cap"),
+            models.Index(fields=["state", "notice_ends_at"], name="points_entry_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.household} {self.points:+d}"
+
+
+class EntryTransition(models.Model):
+    """One step of an entry's path: who, when, from, to, why."""
+
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_state = models.CharField(_("from"), max_length=10, choices=EntryState.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=10, choices=EntryState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("time"), default=clock.now)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["entry_id", "at", "id"]
+        verbose_name = _("entry step")
+        verbose_name_plural = _("entry steps")
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    moment = clock.now()
+    return f"points/evidence/{moment:%Y/%m}/{instance.entry_id}-{filename}"
+
+
+class Evidence(models.Model):
+    """A photo or document supporting an entry."""
+
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=60)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=clock.now)
+
+    class Meta:
+        ordering = ["entry_id", "id"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class Objection(models.Model):
+    """An objection (异议) raised during the public notice, and how review answered it."""
+
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="objections"
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("raised by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    raised_at = models.DateTimeField(_("raised at"), default=clock.now)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ObjectionState.choices, default=ObjectionState.OPEN
+    )
+    answer = models.CharField(_("answer"), max_length=500, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["entry_id", "raised_at", "id"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+
+    def __str__(self) -> str:
+        return self.reason[:50]
+
+
+class ChainHead(models.Model):
+    """The end of a village's ledger chain; locked (SELECT … FOR UPDATE) by every append so
+    two appends can never both extend the same link."""
+
+    village = models.OneToOneField(
+        "divisions.Division",
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="+",
+    )
+    sequence = models.PositiveBigIntegerField(_("last sequence"), default=0)
+    last_hash = models.CharField(_("last hash"), max_length=64, default="0" * 64)
+
+    class Meta:
+        ordering = ["village_id"]
+        verbose_name = _("ledger chain head")
+        verbose_name_plural = _("ledger chain heads")
+
+    def __str__(self) -> str:
+        return f"{self.village_id} #{self.sequence}"
+
+
+class AppendOnlyError(Exception):
+    """Ledger rows are never changed or removed."""
+
+
+class LedgerQuerySet(ScopedQuerySet["LedgerEntry"]):
+    scope_field = "village"
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("ledger entries are never updated; append a reversing entry")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("ledger entries are never deleted; append a reversing entry")
+
+    def in_year(self, year: int) -> LedgerQuerySet:
+        return self.filter(occurred_on__year=year)
+
+    def earning(self) -> LedgerQuerySet:
+        """Rows that count for honours and rankings: entries and their reversals."""
+        return self.filter(kind__in=[LedgerKind.AWARD, LedgerKind.REVERSAL])
+
+
+GENESIS = "0" * 64
+
+
+class LedgerEntry(models.Model):
+    """One row of a village's points ledger, chained to the row before it by its hash."""
+
+    village = models.ForeignKey(
+        "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
+    )
+    sequence = models.PositiveBigIntegerField(_("number"))
+    household = models.ForeignKey(
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=LedgerKind.choices)
+    points = models.IntegerField(_("points"))
+    balance_after = models.IntegerField(_("balance after"))
+    occurred_on = models.DateField(_("date"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+    reason = models.CharField(_("reason"), max_length=500)
+    entry = models.OneToOneField(
+        Entry,
+        verbose_name=_("entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entry",
+    )
+    redemption = models.OneToOneField(
+        "Redemption",
+        verbose_name=_("redemption"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entry",
+    )
+    previous_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    objects = LedgerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["village_id", "sequence"]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "sequence"],
+                name="points_ledger_sequence",
+                violation_error_message=_("The ledger already has this number."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=LedgerKind.REDEMPTION) | Q(balance_after__gte=0, points__lt=0),
+                name="points_ledger_redemption_not_overdrawn",
+                violation_error_message=_("A redemption cannot overdraw the balance."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["household", "sequence"], name="points_ledger_household"),
+            models.Index(fields=["village", "occurred_on"], name="points_ledger_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} #{self.sequence}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("ledger entries are never updated; append a reversing entry")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("ledger entries are never deleted; append a reversing entry")
+
+    def canonical(self) -> bytes:
+        """The row as canonical JSON: the bytes its hash is computed over."""
+        recorded = self.recorded_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        data = {
+            "balance_after": self.balance_after,
+            "entry": self.entry_id,
+            "household": self.household_id,
+            "kind": self.kind,
+            "occurred_on": self.occurred_on.isoformat(),
+            "points": self.points,
+            "previous_hash": self.previous_hash,
+            "reason": self.reason,
+            "recorded_at": recorded,
+            "redemption": self.redemption_id,
+            "sequence": self.sequence,
+            "village": self.village_id,
+        }
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical()).hexdigest()
+
+
+class BalanceQuerySet(ScopedQuerySet["Balance"]):
+    scope_field = "village"
+
+
+class Balance(models.Model):
+    """A household's current points: the sum of its ledger rows, kept in step by each append."""
+
+    household = models.OneToOneField(
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="points_balance",
+    )
+    village = models.ForeignKey(
+        "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
+    )
+    points = models.IntegerField(_("balance"), default=0)
+    last_sequence = models.PositiveBigIntegerField(_("last ledger number"), default=0)
+
+    objects = BalanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["village_id", "household_id"]
+        verbose_name = _("balance")
+        verbose_name_plural = _("balances")
+
+    def __str__(self) -> str:
+        return f"{self.household_id}: {self.points}"
+
+
+class GoodsQuerySet(ScopedQuerySet["Goods"]):
+    scope_field = "village"
+
+    def on_sale(self) -> GoodsQuerySet:
+        return self.filter(is_active=True)
+
+
+class Goods(TimeStampedModel):
+    """Something the village's points shop (积分超市) gives for points."""
+
+    village = models.ForeignKey(
+        "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    price = models.PositiveIntegerField(_("price (points)"))
+    stock = models.IntegerField(_("stock"), default=0)
+    is_active = models.BooleanField(_("on sale"), default=True)
+
+    objects = GoodsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["village_id", "price", "name", "id"]
+        verbose_name = _("goods")
+        verbose_name_plural = _("goods")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stock__gte=0),
+                name="points_goods_stock_not_negative",
+                violation_error_message=_("Stock cannot go below zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(price__gt=0),
+                name="points_goods_price_positive",
+                violation_error_message=_("The price is at least one point."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RedemptionQuerySet(ScopedQuerySet["Redemption"]):
+    scope_field = "village"
+
+
+class Redemption(models.Model):
+    """Goods handed to a household for points."""
+
+    village = models.ForeignKey(
+        "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
+    )
+    household = models.ForeignKey(
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="redemptions",
+    )
+    goods = models.ForeignKey(
+        Goods, verbose_name=_("goods"), on_delete=models.PROTECT, related_name="redemptions"
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    points = models.PositiveIntegerField(_("points"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), default=clock.now)
+
+    objects = RedemptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("redemption")
+        verbose_name_plural = _("redemptions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0) & Q(points__gt=0),
+                name="points_redemption_positive",
+                violation_error_message=_("A redemption takes at least one item."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goods} × {self.quantity}"
+
+
+class Settlement(models.Model):
+    """A village's yearly settlement: done once per year, recorded as ledger rows."""
+
+    village = models.ForeignKey(
+        "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    mode = models.CharField(_("mode"), max_length=12, choices=SettlementMode.choices)
+    households = models.PositiveIntegerField(_("households"), default=0)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), default=clock.now)
+
+    class Meta:
+        ordering = ["village_id", "year"]
+        verbose_name = _("settlement")
+        verbose_name_plural = _("settlements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "year"],
+                name="points_settlement_once_a_year",
+                violation_error_message=_("This year is settled already."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.year}"

@@ -1,0 +1,87 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hemei.accounts.choices import Role
+
+
+class Category(models.TextChoices):
+    """The usual chapters of a village's points rules (积分细则)."""
+
+    CIVILITY = "civility", _("civility and customs")
+    ENVIRONMENT = "environment", _("living environment")
+    LAW = "law", _("law and order")
+    GOVERNANCE = "governance", _("taking part in governance")
+    INDUSTRY = "industry", _("industry and livelihood")
+    FAMILY = "family", _("filial piety and family")
+    OTHER = "other", _("other")
+
+
+class CapPeriod(models.TextChoices):
+    YEAR = "year", _("per year")
+    QUARTER = "quarter", _("per quarter")
+    MONTH = "month", _("per month")
+
+
+class VersionState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    ADOPTED = "adopted", _("adopted")
+    PUBLISHED = "published", _("published template")
+
+
+class MeetingKind(models.TextChoices):
+    """The body that adopts a village's rules."""
+
+    VILLAGERS = "villagers", _("villagers' meeting")
+    REPRESENTATIVES = "representatives", _("villagers' representatives meeting")
+
+
+class EntryState(models.TextChoices):
+    SUBMITTED = "submitted", _("awaiting initial assessment")
+    ASSESSED = "assessed", _("awaiting committee review")
+    IN_NOTICE = "in_notice", _("in public notice")
+    EFFECTIVE = "effective", _("effective")
+    REJECTED = "rejected", _("rejected")
+
+
+#: States an entry may still leave (it counts against caps while in one of these).
+OPEN_STATES = (EntryState.SUBMITTED, EntryState.ASSESSED, EntryState.IN_NOTICE)
+
+
+class EntrySource(models.TextChoices):
+    RECORDED = "recorded", _("recorded by the village")
+    REQUESTED = "requested", _("requested by the household")
+    CORRECTION = "correction", _("correction")
+
+
+class ObjectionState(models.TextChoices):
+    OPEN = "open", _("open")
+    UPHELD = "upheld", _("upheld")
+    DISMISSED = "dismissed", _("dismissed")
+
+
+class LedgerKind(models.TextChoices):
+    AWARD = "award", _("points entry")
+    REVERSAL = "reversal", _("reversal")
+    REDEMPTION = "redemption", _("redemption")
+    SETTLEMENT = "settlement", _("yearly settlement")
+
+
+class SettlementMode(models.TextChoices):
+    CARRY_OVER = "carry_over", _("carry over to the next year")
+    RESET = "reset", _("reset to zero")
+
+
+#: Roles that run a village's points (record, assess, review, redeem).
+VILLAGE_ROLES = frozenset({Role.VILLAGE_OFFICIAL, Role.COUNTY_ADMIN})
+#: Roles that may read the points of the villages in their subtree.
+OFFICIAL_ROLES = frozenset(
+    {
+        Role.VILLAGE_OFFICIAL,
+        Role.TOWN_OFFICIAL,
+        Role.COUNTY_ADMIN,
+        Role.LEADER,
+        Role.DEPARTMENT,
+    }
+)
+#: Roles that may publish rule templates for the villages below them.
+TEMPLATE_ROLES = frozenset({Role.TOWN_OFFICIAL, Role.COUNTY_ADMIN})
