@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from hemei.core.tests.browser import browser, page  # noqa: F401  (shared fixtures)
 from hemei.core.testing import Cast, build_cast, ensure_divisions
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
