@@ -1,0 +1,540 @@
+"""Writing progress reports: draft, evidence, submit, approve, return.
+
+Every function takes keyword arguments, runs in one transaction, checks the actor's right,
+leaves an audit entry and puts the step on the task's timeline. Only :func:`approve_report`
+moves the task's progress, through ``hemei.tasks.services.record_progress``.
+
+Rules decided here:
+
+- A report is written by someone who may report on the task (``can_report``) and sees it;
+  a task out of sight answers 404 (:func:`reportable_task`).
+- A task that is done takes no more reports, and a task with subtasks takes its progress
+  from them, so reports go to the subtasks.
+- A percent lower than the task's current progress is allowed (a correction) but flagged:
+  :func:`warnings_for` tells the author and the reviewer, and approval lowers the progress.
+- Only the author edits and submits a draft or a returned report; only a reviewer
+  (``can_review``: from above, or the county's administrators and leaders) approves or
+  returns it, and never their own report. Returning needs a reason.
+- Evidence: at most 20 files a report, 10 MB each, type read from the content
+  (:mod:`hemei.progress.evidence`). The same file twice on one report is refused; the same
+  file (same SHA-256) already used on another report is kept but flagged ``duplicate_of``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from hemei.accounts import audit
+from hemei.accounts.choices import AuditAction, Role
+from hemei.accounts.models import User
+from hemei.core import clock
+from hemei.divisions.models import subtree_q
+from hemei.tasks.choices import EventKind
+from hemei.tasks.models import Milestone, Task
+from hemei.tasks.permissions import MANAGE_ROLES, SAME_LEVEL_REVIEW_ROLES, can_report, can_review
+
+from .evidence import MAX_FILES_PER_REPORT, CheckedFile, thumbnail
+from .models import Evidence, EvidenceKind, ProgressReport, ReportState
+
+
+def _timeline(task: Task, kind: str, *, actor: Any, text: str = "", **data: Any) -> None:
+    from hemei.tasks.services import add_event
+
+    add_event(task, kind, actor=actor, text=text, **data)
+
+
+def _notify(recipients: Iterable[Any], *, kind: str, title: str, body: str, report: Any) -> None:
+    from hemei.notifications.services import notify
+
+    notify(
+        recipients=recipients,
+        kind=kind,
+        title=title,
+        body=body,
+        url=reverse("progress:report_detail", args=[report.pk]),
+        task=report.task,
+    )
+
+
+# Reading what a user may act on ---------------------------------------------------------
+
+
+def reportable_task(user: Any, pk: int) -> Task:
+    """The task if the user sees it (else 404) and may report on it (else 403)."""
+    try:
+        task = Task.objects.visible_to(user).select_related("division").get(pk=pk)
+    except Task.DoesNotExist:
+        raise Http404(_("No such task.")) from None
+    if not can_report(user, task):
+        raise PermissionDenied(_("You may not report progress on this task."))
+    return task
+
+
+def visible_reports(user: Any) -> Any:
+    """Reports on tasks the user sees; a draft only to its author."""
+    return ProgressReport.objects.visible_to(user).exclude(
+        Q(state=ReportState.DRAFT) & ~Q(author_id=user.pk)
+    )
+
+
+def reviewable_reports(user: Any) -> Any:
+    """Reports the user may review (the same rule as ``can_review``, as one query filter)."""
+    reports = visible_reports(user)
+    if user.is_superuser:
+        return reports.exclude(author_id=user.pk)
+    from hemei.accounts.scope import grants
+
+    condition = Q(task__lead_leader_id=user.pk)
+    for grant in grants(user):
+        if grant.role not in MANAGE_ROLES:
+            continue
+        code = grant.division_id
+        below = subtree_q([code], "task__division")
+        if grant.role in SAME_LEVEL_REVIEW_ROLES:
+            condition |= below
+        else:
+            condition |= below & ~Q(task__division=code)
+    return reports.filter(condition).exclude(author_id=user.pk)
+
+
+def reviewers_of(task: Task) -> list[User]:
+    """Whom to tell that a report waits: the lead leader, and the managers above the task
+    (department staff only of the lead unit), plus the county's administrators and leaders
+    when the task sits at their own level."""
+    from hemei.accounts.models import RoleAssignment
+
+    above = task.division.ancestor_codes()
+    condition = Q(division_id__in=above, role__in=MANAGE_ROLES - {Role.DEPARTMENT})
+    condition |= Q(division_id=task.division_id, role__in=SAME_LEVEL_REVIEW_ROLES)
+    if task.lead_unit_id:
+        condition |= Q(
+            division_id__in=[*above, task.division_id],
+            role=Role.DEPARTMENT,
+            unit_id=task.lead_unit_id,
+        )
+    ids = set(RoleAssignment.objects.filter(condition).values_list("user_id", flat=True))
+    if task.lead_leader_id:
+        ids.add(task.lead_leader_id)
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+
+
+def warnings_for(report: ProgressReport) -> list[str]:
+    """What the author and the reviewer should know before going on."""
+    notes = []
+    task = report.task
+    pending = report.state in (ReportState.DRAFT, ReportState.RETURNED, ReportState.SUBMITTED)
+    if pending and report.percent < task.progress:
+        notes.append(
+            _(
+                "%(percent)s%% is lower than the task's current progress of %(current)s%%: "
+                "approving it lowers the progress."
+            )
+            % {"percent": _plain(report.percent), "current": _plain(task.progress)}
+        )
+    return notes
+
+
+def _plain(value: Decimal) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+# Writing ---------------------------------------------------------------------------------
+
+
+def _check_task_takes_reports(task: Task) -> None:
+    if task.is_done:
+        raise ValidationError(_("This task is done; it takes no more progress reports."))
+    if task.children.exists():
+        raise ValidationError(
+            _("This task takes its progress from its subtasks: report on the subtasks.")
+        )
+
+
+def _clean_percent(percent: Any) -> Decimal:
+    try:
+        value = Decimal(str(percent))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(
+            {"percent": _("Enter the progress as a number from 0 to 100.")}
+        ) from None
+    if not value.is_finite() or value < 0 or value > 100:
+        raise ValidationError({"percent": _("Enter the progress as a number from 0 to 100.")})
+    return value.quantize(Decimal("0.01"))
+
+
+def _clean_milestones(task: Task, milestones: Iterable[Milestone]) -> list[Milestone]:
+    chosen = list(milestones)
+    if any(m.task_id != task.pk for m in chosen):
+        raise ValidationError({"milestones": _("A milestone of another task was chosen.")})
+    return chosen
+
+
+def _check_author(actor: Any, report: ProgressReport) -> None:
+    if report.author_id != actor.pk:
+        raise PermissionDenied(_("Only the author may change this report."))
+    if not report.is_editable:
+        raise ValidationError(
+            _("A %(state)s report can no longer be changed.")
+            % {"state": report.get_state_display()}
+        )
+
+
+def _attach(
+    actor: Any, report: ProgressReport, files: Sequence[CheckedFile], saved: list[str]
+) -> list[Evidence]:
+    """Store the files as evidence of ``report``; ``saved`` collects stored names for cleanup."""
+    if not files:
+        return []
+    present = list(report.evidence.values_list("sha256", flat=True))
+    if len(present) + len(files) > MAX_FILES_PER_REPORT:
+        raise ValidationError(
+            _(
+                "A report may carry at most %(limit)d files; it has %(count)d and %(more)d more were given."
+            )
+            % {"limit": MAX_FILES_PER_REPORT, "count": len(present), "more": len(files)}
+        )
+    seen = set(present)
+    for checked in files:
+        if checked.sha256 in seen:
+            raise ValidationError(
+                _("%(name)s is already attached to this report.") % {"name": checked.name}
+            )
+        seen.add(checked.sha256)
+    earlier = {}
+    for row in (
+        Evidence.objects.filter(sha256__in=[f.sha256 for f in files])
+        .exclude(report_id=report.pk)
+        .order_by("-id")
+    ):
+        earlier[row.sha256] = row  # ends with the oldest use of each file
+    now = clock.now()
+    made = []
+    for checked in files:
+        evidence = Evidence(
+            report=report,
+            original_name=checked.name,
+            kind=checked.kind,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            taken_at=checked.taken_at,
+            latitude=checked.latitude,
+            longitude=checked.longitude,
+            duplicate_of=earlier.get(checked.sha256),
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+            uploaded_at=now,
+        )
+        evidence.file.save(f"evidence{checked.suffix}", ContentFile(checked.data), save=False)
+        saved.append(evidence.file.name)
+        if checked.kind == EvidenceKind.PHOTO:
+            name = evidence.file.storage.save(
+                thumbnail_name(evidence.file.name), ContentFile(thumbnail(checked.data))
+            )
+            saved.append(name)
+        evidence.save()
+        made.append(evidence)
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=report,
+        changes={"evidence": [None, [e.original_name for e in made]]},
+        division_code=report.task.division_id,
+    )
+    return made
+
+
+def thumbnail_name(name: str) -> str:
+    return f"{name}.thumb.jpg"
+
+
+def _delete_files(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
+
+
+def create_report(
+    *,
+    actor: Any,
+    task: Task,
+    percent: Any,
+    text: str,
+    milestones: Iterable[Milestone] = (),
+    files: Sequence[CheckedFile] = (),
+    submit: bool = False,
+) -> ProgressReport:
+    """A new draft report on ``task`` with its evidence (submitted at once with ``submit``)."""
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            task = reportable_task(actor, task.pk)
+            _check_task_takes_reports(task)
+            text = (text or "").strip()
+            if not text:
+                raise ValidationError({"text": _("Say what was done.")})
+            report = ProgressReport(
+                task=task,
+                author=actor,
+                percent=_clean_percent(percent),
+                text=text,
+            )
+            report.full_clean()
+            report.save()
+            report.milestones.set(_clean_milestones(task, milestones))
+            audit.record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                instance=report,
+                changes={"percent": [None, str(report.percent)]},
+                division_code=task.division_id,
+            )
+            _attach(actor, report, files, saved)
+            if submit:
+                submit_report(actor=actor, report=report)
+    except BaseException:
+        _delete_files(saved)
+        raise
+    return report
+
+
+def update_report(
+    *,
+    actor: Any,
+    report: ProgressReport,
+    percent: Any = None,
+    text: str | None = None,
+    milestones: Iterable[Milestone] | None = None,
+    files: Sequence[CheckedFile] = (),
+    remove: Iterable[Evidence] = (),
+    submit: bool = False,
+) -> ProgressReport:
+    """Change a draft or returned report (its author only); add or remove evidence."""
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+            reportable_task(actor, report.task_id)
+            _check_author(actor, report)
+            _check_task_takes_reports(report.task)
+            before = audit.snapshot(report)
+            if percent is not None:
+                report.percent = _clean_percent(percent)
+            if text is not None:
+                text = text.strip()
+                if not text:
+                    raise ValidationError({"text": _("Say what was done.")})
+                report.text = text
+            report.full_clean()
+            report.save()
+            if milestones is not None:
+                report.milestones.set(_clean_milestones(report.task, milestones))
+            changes = audit.diff(before, audit.snapshot(report))
+            if changes:
+                audit.record(
+                    actor=actor,
+                    action=AuditAction.UPDATE,
+                    instance=report,
+                    changes=changes,
+                    division_code=report.task.division_id,
+                )
+            for evidence in remove:
+                if evidence.report_id != report.pk:
+                    raise ValidationError(_("That file belongs to another report."))
+                remove_evidence(actor=actor, evidence=evidence)
+            _attach(actor, report, files, saved)
+            if submit:
+                submit_report(actor=actor, report=report)
+    except BaseException:
+        _delete_files(saved)
+        raise
+    return report
+
+
+def attach_evidence(
+    *, actor: Any, report: ProgressReport, files: Sequence[CheckedFile]
+) -> list[Evidence]:
+    """Add evidence to a draft or returned report (its author only)."""
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+            reportable_task(actor, report.task_id)
+            _check_author(actor, report)
+            return _attach(actor, report, files, saved)
+    except BaseException:
+        _delete_files(saved)
+        raise
+
+
+@transaction.atomic
+def remove_evidence(*, actor: Any, evidence: Evidence) -> None:
+    """Take a file off a draft or returned report (its author only)."""
+    report = evidence.report
+    _check_author(actor, report)
+    names = [evidence.file.name]
+    if evidence.kind == EvidenceKind.PHOTO:
+        names.append(thumbnail_name(evidence.file.name))
+    audit.record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=evidence,
+        changes={"report": [str(report.pk), None]},
+        division_code=report.task.division_id,
+    )
+    Evidence.objects.filter(pk=evidence.pk).delete()
+    transaction.on_commit(lambda: _delete_files(names))
+
+
+@transaction.atomic
+def submit_report(*, actor: Any, report: ProgressReport) -> ProgressReport:
+    """Draft or returned → submitted; the reviewers are told."""
+    report = ProgressReport.objects.select_for_update().select_related("task").get(pk=report.pk)
+    task = reportable_task(actor, report.task_id)
+    _check_author(actor, report)
+    _check_task_takes_reports(task)
+    previous = report.state
+    report.state = ReportState.SUBMITTED
+    report.submitted_at = clock.now()
+    report.decided_at = None
+    report.decided_by = None
+    report.save(update_fields=["state", "submitted_at", "decided_at", "decided_by", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=report,
+        changes={"state": [previous, report.state]},
+        division_code=task.division_id,
+    )
+    _timeline(
+        task,
+        EventKind.REPORT_SUBMITTED,
+        actor=actor,
+        text=_("Reported %(percent)s%%: %(text)s")
+        % {"percent": _plain(report.percent), "text": report.text[:200]},
+        report=report.pk,
+        percent=str(report.percent),
+        evidence=report.evidence.count(),
+        resubmitted=previous == ReportState.RETURNED,
+    )
+    _notify(
+        [u for u in reviewers_of(task) if u.pk != actor.pk],
+        kind="report_submitted",
+        title=_("Progress report to review: %(task)s") % {"task": task.title},
+        body=_("%(author)s reports %(percent)s%%.")
+        % {"author": actor, "percent": _plain(report.percent)},
+        report=report,
+    )
+    return report
+
+
+def _check_reviewer(actor: Any, report: ProgressReport) -> Task:
+    try:
+        task = Task.objects.visible_to(actor).select_related("division").get(pk=report.task_id)
+    except Task.DoesNotExist:
+        raise Http404(_("No such report.")) from None
+    if not can_review(actor, task):
+        raise PermissionDenied(_("You may not review reports on this task."))
+    if report.author_id == actor.pk:
+        raise PermissionDenied(_("You may not review your own report."))
+    if report.state != ReportState.SUBMITTED:
+        raise ValidationError(
+            _("Only a submitted report can be reviewed; this one is %(state)s.")
+            % {"state": report.get_state_display()}
+        )
+    return task
+
+
+@transaction.atomic
+def approve_report(*, actor: Any, report: ProgressReport) -> ProgressReport:
+    """Submitted → approved; the task's progress and milestones move, the author is told."""
+    from hemei.tasks.services import record_progress
+
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    task = _check_reviewer(actor, report)
+    report.state = ReportState.APPROVED
+    report.decided_at = clock.now()
+    report.decided_by = actor
+    report.return_reason = ""
+    report.save(update_fields=["state", "decided_at", "decided_by", "return_reason", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=report,
+        changes={"state": [ReportState.SUBMITTED, ReportState.APPROVED]},
+        division_code=task.division_id,
+    )
+    _timeline(
+        task,
+        EventKind.REPORT_APPROVED,
+        actor=actor,
+        text=_("Approved the report of %(percent)s%% by %(author)s")
+        % {"percent": _plain(report.percent), "author": report.author},
+        report=report.pk,
+        percent=str(report.percent),
+    )
+    record_progress(
+        task=task,
+        percent=report.percent,
+        milestones=list(report.milestones.all()),
+        actor=actor,
+        text=report.text[:500],
+    )
+    _notify(
+        [report.author],
+        kind="report_approved",
+        title=_("Report approved: %(task)s") % {"task": task.title},
+        body=_("Your report of %(percent)s%% was approved by %(reviewer)s.")
+        % {"percent": _plain(report.percent), "reviewer": actor},
+        report=report,
+    )
+    return report
+
+
+@transaction.atomic
+def return_report(*, actor: Any, report: ProgressReport, reason: str) -> ProgressReport:
+    """Submitted → returned (退回) with a reason; the author edits and submits again."""
+    reason = (reason or "").strip()
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    task = _check_reviewer(actor, report)
+    if not reason:
+        raise ValidationError({"reason": _("Say why the report goes back.")})
+    report.state = ReportState.RETURNED
+    report.decided_at = clock.now()
+    report.decided_by = actor
+    report.return_reason = reason
+    report.save(update_fields=["state", "decided_at", "decided_by", "return_reason", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=report,
+        changes={"state": [ReportState.SUBMITTED, ReportState.RETURNED], "reason": [None, reason]},
+        division_code=task.division_id,
+    )
+    _timeline(
+        task,
+        EventKind.REPORT_RETURNED,
+        actor=actor,
+        text=reason,
+        report=report.pk,
+        percent=str(report.percent),
+    )
+    _notify(
+        [report.author],
+        kind="report_returned",
+        title=_("Report returned: %(task)s") % {"task": task.title},
+        body=reason,
+        report=report,
+    )
+    return report
