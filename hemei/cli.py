@@ -50,8 +50,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int, default=8)
     _data_dir_option(serve)
 
-    worker = sub.add_parser("worker", help="run the background worker")
+    worker = sub.add_parser(
+        "worker", help="run the background worker and the ladder sweep every few minutes"
+    )
     worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+    worker.add_argument(
+        "--sweep-every",
+        type=float,
+        default=10.0,
+        metavar="MINUTES",
+        help="minutes between ladder sweeps (default 10; 0 = no sweeps)",
+    )
+    worker.add_argument(
+        "--batch", action="store_true", help="run what is queued (and one sweep), then exit"
+    )
     _data_dir_option(worker)
 
     migrate = sub.add_parser("migrate", help="create or update the database tables")
@@ -168,11 +180,48 @@ def cmd_serve(options: argparse.Namespace) -> int:
 
 
 def cmd_worker(options: argparse.Namespace) -> int:
+    """The database worker, plus a scheduler thread that enqueues the ladder sweep at start
+    and then every ``--sweep-every`` minutes. Ctrl+C or SIGTERM stops both: the worker
+    finishes the job it is running (a second signal cuts it short), the scheduler stops."""
+    if options.interval < 0 or options.sweep_every < 0:
+        raise CommandFailed("--interval and --sweep-every must not be negative")
     _setup(options.data_dir)
+    import threading
+
     from django.core.management import call_command
 
-    with contextlib.suppress(KeyboardInterrupt):
-        call_command("db_worker", interval=options.interval, no_startup_delay=True)
+    from hemei.supervision import jobs
+
+    stop = threading.Event()
+    scheduler = None
+    if options.batch:
+        if options.sweep_every:
+            jobs.enqueue_sweep()
+    elif options.sweep_every:
+        scheduler = threading.Thread(
+            target=jobs.run_scheduler,
+            args=(stop, options.sweep_every * 60),
+            name="hemei-sweep-scheduler",
+            daemon=True,
+        )
+        scheduler.start()
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            call_command(
+                "db_worker",
+                interval=options.interval,
+                startup_delay=False,
+                reload=False,
+                batch=options.batch,
+                verbosity=1,
+            )
+    except SystemExit as exc:  # the worker exits this way on a signal
+        if exc.code not in (0, None):
+            raise
+    finally:
+        stop.set()
+        if scheduler is not None:
+            scheduler.join(timeout=5)
     return 0
 
 

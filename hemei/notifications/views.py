@@ -1,0 +1,72 @@
+"""The notification centre: a person's own messages, unread first. Nothing here is scoped
+by division: a notification belongs to its recipient and nobody else sees it (404)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from hemei.core.htmx import template_for
+from hemei.core.lists import paginate
+
+from . import services
+from .models import Notification
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    rows = Notification.objects.for_user(request.user).select_related("task")
+    if request.GET.get("show") == "unread":
+        rows = rows.unread()
+    rows = rows.order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id")
+    return render(
+        request,
+        template_for(request, "notifications/inbox.html", "notifications/partials/rows.html"),
+        {"page": paginate(request, rows), "unread": services.unread_count(request.user)},
+    )
+
+
+@login_required
+def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one notification read and go where it points (only inside this site)."""
+    notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
+    services.mark_read(user=request.user, pks=[notification.pk])
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("notifications:inbox")
+
+
+@require_POST
+@login_required
+def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
+    services.mark_read(user=request.user, pks=[notification.pk])
+    return redirect("notifications:inbox")
+
+
+@require_POST
+@login_required
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    services.mark_read(user=request.user)
+    return redirect("notifications:inbox")
+
+
+def unread_count(request: HttpRequest) -> HttpResponse:
+    """The top bar's link with the unread count (an HTMX fragment that polls itself).
+
+    Anonymous visitors get an empty answer rather than the login page inside the top bar.
+    """
+    if not request.user.is_authenticated:
+        return HttpResponse("")
+    return render(
+        request,
+        "notifications/partials/unread_count.html",
+        {"unread": services.unread_count(request.user)},
+    )

@@ -1,0 +1,71 @@
+"""Reads shared by the supervision pages: scoped lists in a fixed number of queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from hemei.core import clock
+from hemei.divisions.models import subtree_q
+
+from .choices import ExtensionState, OrderState
+from .models import Card, ExtensionRequest, SupervisionOrder
+
+TASK_FIELDS = ("task", "task__division", "task__lead_unit", "task__responsible")
+
+
+def orders(user: Any, f: dict[str, str]) -> QuerySet[SupervisionOrder]:
+    rows = SupervisionOrder.objects.visible_to(user).select_related(*TASK_FIELDS, "issued_by")
+    if f.get("q"):
+        rows = rows.filter(Q(number__contains=f["q"]) | Q(task__title__contains=f["q"]))
+    state = f.get("state")
+    if state == "overdue":
+        rows = rows.filter(state=OrderState.OPEN, reply_due__lt=clock.today())
+    elif state in OrderState.values:
+        rows = rows.filter(state=state)
+    if f.get("source"):
+        rows = rows.filter(source=f["source"])
+    if f.get("town"):
+        rows = rows.filter(subtree_q([f["town"]], "task__division"))
+    return rows.order_by("state", "reply_due", "-issued_at", "-id")
+
+
+def cards(user: Any, f: dict[str, str]) -> QuerySet[Card]:
+    rows = Card.objects.visible_to(user).select_related(*TASK_FIELDS)
+    if f.get("q"):
+        rows = rows.filter(task__title__contains=f["q"])
+    if f.get("kind"):
+        rows = rows.filter(kind=f["kind"])
+    if f.get("town"):
+        rows = rows.filter(subtree_q([f["town"]], "task__division"))
+    return rows.order_by("-issued_at", "-id")
+
+
+def extensions(user: Any, f: dict[str, str]) -> QuerySet[ExtensionRequest]:
+    rows = ExtensionRequest.objects.visible_to(user).select_related(
+        *TASK_FIELDS, "task__lead_leader", "requested_by", "decided_by"
+    )
+    if f.get("q"):
+        rows = rows.filter(task__title__contains=f["q"])
+    if f.get("state"):
+        rows = rows.filter(state=f["state"])
+    if f.get("town"):
+        rows = rows.filter(subtree_q([f["town"]], "task__division"))
+    return rows.order_by("state", "-requested_at", "-id")
+
+
+def summary(user: Any) -> dict[str, int]:
+    """The figures at the top of the centre."""
+    visible = SupervisionOrder.objects.visible_to(user)
+    return {
+        "open": visible.filter(state=OrderState.OPEN).count(),
+        "overdue": visible.filter(state=OrderState.OPEN, reply_due__lt=clock.today()).count(),
+        "answered": visible.filter(state=OrderState.ANSWERED).count(),
+        "to_decide": ExtensionRequest.objects.visible_to(user)
+        .filter(state=ExtensionState.PENDING, task__lead_leader=user)
+        .count(),
+        "pending": ExtensionRequest.objects.visible_to(user)
+        .filter(state=ExtensionState.PENDING)
+        .count(),
+    }
