@@ -1,0 +1,231 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hemei.accounts.scope import scope_filter
+from hemei.core import clock
+from hemei.divisions.choices import Level
+from hemei.divisions.models import Division
+
+from .access import READ_ROLES, WRITE_ROLES
+from .choices import Gender, Relation
+from .models import Household, Resident, VillageGroup
+
+MEMBER_RELATIONS = [choice for choice in Relation.choices if choice[0] != Relation.HEAD]
+
+
+def villages(user: Any, *, write: bool) -> Any:
+    """The villages the user may read (or write) the register of."""
+    roles = WRITE_ROLES if write else READ_ROLES
+    return (
+        Division.objects.current()
+        .filter(level=Level.VILLAGE)
+        .filter(scope_filter(user, "code", roles))
+        .order_by("code")
+    )
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _date_field() -> forms.DateField:
+    return forms.DateField(label=_("Date"), initial=clock.today, widget=DateInput)
+
+
+class PersonForm(forms.Form):
+    """A person's details; the services validate ID numbers and phones."""
+
+    name = forms.CharField(label=_("Name"), max_length=50)
+    relation = forms.ChoiceField(label=_("Relation to head"), choices=MEMBER_RELATIONS)
+    gender = forms.ChoiceField(
+        label=_("Gender"), choices=[("", "—"), *Gender.choices], required=False
+    )
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DateInput)
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=20,
+        required=False,
+        help_text=_("18 characters; birth date and gender are read from it when left empty."),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+
+
+class HeadForm(PersonForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["relation"]
+
+
+class HouseholdCreateForm(HeadForm):
+    village = VillageChoiceField(label=_("Village"), queryset=Division.objects.none())
+    number = forms.CharField(label=_("Household number"), max_length=30)
+    group = forms.ModelChoiceField(
+        label=_("Village group"), queryset=VillageGroup.objects.none(), required=False
+    )
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    moved_in = forms.BooleanField(label=_("Moved in from elsewhere"), required=False, initial=False)
+    date = _date_field()
+
+    field_order = ["village", "number", "group", "address", "name", "gender", "birth_date"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = villages(user, write=True)
+        self.fields["village"].queryset = allowed  # type: ignore[attr-defined]
+        self.fields["group"].queryset = VillageGroup.objects.writable_by(user)  # type: ignore[attr-defined]
+
+
+class HouseholdEditForm(forms.Form):
+    number = forms.CharField(label=_("Household number"), max_length=30)
+    group = forms.ModelChoiceField(
+        label=_("Village group"), queryset=VillageGroup.objects.none(), required=False
+    )
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = VillageGroup.objects.filter(  # type: ignore[attr-defined]
+            village_id=household.village_id
+        )
+
+
+class MemberAddForm(PersonForm):
+    moved_in = forms.BooleanField(label=_("Moved in from elsewhere"), required=False)
+    date = _date_field()
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class MemberRemoveForm(forms.Form):
+    moved_out = forms.BooleanField(
+        label=_("Moved out of the village"),
+        required=False,
+        help_text=_("Leave unticked for a death or other reasons; give them in the note."),
+    )
+    date = _date_field()
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class EventForm(forms.Form):
+    date = _date_field()
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class RelationsMixin:
+    """One ``relation_<id>`` choice per member, e.g. their relation to a new head."""
+
+    def add_relations(self, members: list[Resident], *, label: str) -> None:
+        self.relation_members = members
+        for member in members:
+            self.fields[f"relation_{member.pk}"] = forms.ChoiceField(  # type: ignore[attr-defined]
+                label=f"{member.name} · {label}",
+                choices=MEMBER_RELATIONS,
+                initial=member.relation if member.relation != Relation.HEAD else Relation.OTHER,
+                required=False,
+            )
+
+    def relations(self) -> dict[int, str]:
+        data = self.cleaned_data  # type: ignore[attr-defined]
+        return {
+            member.pk: data[f"relation_{member.pk}"]
+            for member in self.relation_members
+            if data.get(f"relation_{member.pk}")
+        }
+
+
+class ChangeHeadForm(RelationsMixin, EventForm):
+    new_head = forms.ModelChoiceField(label=_("New head"), queryset=Resident.objects.none())
+    former_head_relation = forms.ChoiceField(
+        label=_("Former head's relation to the new head"), choices=MEMBER_RELATIONS
+    )
+
+    field_order = ["new_head", "former_head_relation", "date", "note"]
+
+    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        others = household.members.filter(is_active=True).exclude(pk=household.head_id)
+        self.fields["new_head"].queryset = others  # type: ignore[attr-defined]
+        if household.head_id is None or not household.head.is_active:  # type: ignore[union-attr]
+            del self.fields["former_head_relation"]
+
+
+class SplitForm(RelationsMixin, EventForm):
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members who leave"),
+        queryset=Resident.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    new_head = forms.ModelChoiceField(
+        label=_("Head of the new household"), queryset=Resident.objects.none()
+    )
+    new_number = forms.CharField(label=_("New household number"), max_length=30)
+    address = forms.CharField(
+        label=_("Address of the new household"), max_length=200, required=False
+    )
+
+    field_order = ["members", "new_head", "new_number", "address", "date", "note"]
+
+    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        leavers = household.members.filter(is_active=True).exclude(pk=household.head_id)
+        self.fields["members"].queryset = leavers  # type: ignore[attr-defined]
+        self.fields["new_head"].queryset = leavers  # type: ignore[attr-defined]
+        self.fields["address"].initial = household.address
+        self.add_relations(list(leavers), label=_("relation to the new head"))
+
+
+class MergeForm(RelationsMixin, EventForm):
+    target = forms.ModelChoiceField(
+        label=_("Merge into household"), queryset=Household.objects.none()
+    )
+
+    field_order = ["target", "date", "note"]
+
+    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = (  # type: ignore[attr-defined]
+            Household.objects.active()
+            .filter(village_id=household.village_id)
+            .exclude(pk=household.pk)
+            .select_related("head")
+        )
+        self.fields["target"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda h: f"{h.number} {h.head_name}"
+        )
+        self.add_relations(
+            list(household.members.filter(is_active=True)),
+            label=_("relation to the head of the other household"),
+        )
+
+
+class VillageGroupForm(forms.Form):
+    village = VillageChoiceField(label=_("Village"), queryset=Division.objects.none())
+    name = forms.CharField(label=_("Name"), max_length=50)
+    number = forms.IntegerField(label=_("Number"), min_value=0, max_value=999, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages(user, write=True)  # type: ignore[attr-defined]
+
+
+class ImportForm(forms.Form):
+    village = VillageChoiceField(label=_("Village"), queryset=Division.objects.none())
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages(user, write=True)  # type: ignore[attr-defined]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload
