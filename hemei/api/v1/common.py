@@ -1,0 +1,109 @@
+"""What several endpoints share: the API object, small output shapes, reference lookups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from hemei.accounts.models import User
+from hemei.accounts.scope import scope_filter, scope_prefixes
+from hemei.divisions.models import Division, ancestor_codes
+from hemei.units.models import Unit
+
+from .. import schema as s
+from ..framework import Api
+
+api = Api(
+    title="Hemei API",
+    version="1.0.0",
+    prefix="/api/v1/",
+    description=(
+        "The JSON API of Hemei: meetings and their decisions, tasks, progress reports and "
+        "rankings. Every answer is limited to the caller's area (division subtree): an "
+        "object outside it is answered 404, exactly like a missing one. Authenticate with a "
+        "personal token (`Authorization: Bearer hm_…`, created on the API tokens page) or, "
+        "from the browser, with the session and its CSRF token on writes. Errors are JSON: "
+        '`{"error": {"code": …, "message": …, "fields": {path: [messages]}}}`.'
+    ),
+)
+
+# Output shapes ---------------------------------------------------------------------------
+
+DIVISION = s.response(
+    "DivisionRef",
+    {"code": s.Str(description="Official division code."), "name": s.Str()},
+)
+PERSON = s.response(
+    "PersonRef",
+    {"id": s.Int(minimum=1), "name": s.Str(description="Full name (phones are never sent).")},
+)
+UNIT = s.response("UnitRef", {"id": s.Int(minimum=1), "name": s.Str()})
+
+
+def division_ref(division: Division | None) -> dict[str, Any] | None:
+    return None if division is None else {"code": division.code, "name": division.name}
+
+
+def person_ref(user: User | None) -> dict[str, Any] | None:
+    return None if user is None else {"id": user.pk, "name": str(user)}
+
+
+def unit_ref(unit: Unit | None) -> dict[str, Any] | None:
+    return None if unit is None else {"id": unit.pk, "name": unit.name}
+
+
+def date(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def moment(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+# Reference lookups -------------------------------------------------------------------------
+
+
+def _in_reach(user: Any, queryset: QuerySet[Any], field: str) -> QuerySet[Any]:
+    """Rows at the user's divisions, below them, or above them (the county's leaders and
+    departments are named on a town's tasks), never in a neighbouring subtree."""
+    prefixes = scope_prefixes(user)
+    if prefixes is None:
+        return queryset
+    return queryset.filter(
+        scope_filter(user, field) | Q(**{f"{field}__in": ancestor_codes(prefixes)})
+    )
+
+
+def reachable_people(user: Any) -> QuerySet[User]:
+    return _in_reach(user, User.objects.filter(is_active=True), "division")
+
+
+def reachable_units(user: Any) -> QuerySet[Unit]:
+    return _in_reach(user, Unit.objects.active(), "division")
+
+
+def visible_divisions(user: Any) -> QuerySet[Division]:
+    return Division.objects.current().visible_to(user)
+
+
+DIVISION_CODE = s.Str(min_length=2, max_length=12, pattern="[0-9]+")
+
+
+def person_id(**kwargs: Any) -> s.Ref:
+    return s.Ref(s.Int(minimum=1), reachable_people, description="A person's id.", **kwargs)
+
+
+def unit_id(**kwargs: Any) -> s.Ref:
+    return s.Ref(s.Int(minimum=1), reachable_units, description="A unit's id.", **kwargs)
+
+
+def division_code(**kwargs: Any) -> s.Ref:
+    kwargs.setdefault("description", "A division code inside your area.")
+    return s.Ref(DIVISION_CODE, visible_divisions, **kwargs)

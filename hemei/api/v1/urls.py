@@ -1,0 +1,9 @@
+"""Version 1 of the API: the endpoint modules register their routes on ``api``."""
+
+from __future__ import annotations
+
+from . import docs, meetings, tasks  # noqa: F401  (importing registers the routes)
+from .common import api
+
+app_name = "v1"
+urlpatterns = api.urls()
