@@ -1,0 +1,288 @@
+"""Pages of the intake: import a decomposition table; read a meeting report into tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from hemei.accounts.permissions import role_required
+from hemei.divisions.models import Division
+from hemei.tasks.models import Task
+from hemei.units.models import Unit
+
+from . import services
+from .forms import DecompositionForm, DirectiveFormSet, MeetingReviewForm, ReportForm
+from .matching import units_for
+from .models import IngestDraft, TableUpload
+from .sheet import COLUMNS
+from .workbook import render_template
+
+
+def _divisions(request: HttpRequest) -> list[Division]:
+    """Where the user may bring in tasks (403 when nowhere); a posted division outside → 404."""
+    divisions = services.manageable_divisions(request.user)
+    if not divisions:
+        raise PermissionDenied(_("You may not create tasks anywhere."))
+    posted = request.POST.get("division")
+    if request.method == "POST" and posted and posted not in {d.code for d in divisions}:
+        raise Http404(_("No such division."))
+    return divisions
+
+
+def _task_urls(tasks: list[Task]) -> dict[int, str]:
+    """Links to the task pages, once the tasks app serves them."""
+    urls = {}
+    for task in tasks:
+        try:
+            urls[task.pk] = reverse("tasks:task_detail", args=[task.pk])
+        except NoReverseMatch:
+            return {}
+    return urls
+
+
+# ---------------------------------------------------------------------------------------------
+# Decomposition table
+
+
+@role_required
+def decomposition_import(request: HttpRequest) -> HttpResponse:
+    divisions = _divisions(request)
+    form = DecompositionForm(
+        request.POST or None, request.FILES or None, user=request.user, divisions=divisions
+    )
+    plan = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                plan, upload = services.stage_table(
+                    actor=request.user,
+                    data=data["file"].read(),
+                    filename=data["file"].name,
+                    division=data["division"],
+                    year=data["year"],
+                    meeting=data["meeting"],
+                    parent=data["parent"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if upload is not None:
+                    return redirect("intake:decomposition_preview", pk=upload.pk)
+    return render(
+        request,
+        "intake/decomposition_import.html",
+        {"form": form, "plan": plan, "columns": COLUMNS},
+        status=status,
+    )
+
+
+def _preview(
+    request: HttpRequest, upload: TableUpload, status: int = 200, error: str = ""
+) -> HttpResponse:
+    plan = services.replan(actor=request.user, upload=upload)
+    urls = _task_urls([task.existing for task in plan.tasks if task.existing is not None])
+    rows = [(task, urls.get(task.existing.pk, "") if task.existing else "") for task in plan.tasks]
+    return render(
+        request,
+        "intake/decomposition_preview.html",
+        {"upload": upload, "plan": plan, "rows": rows, "error": error},
+        status=status,
+    )
+
+
+@role_required
+def decomposition_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = get_object_or_404(
+        TableUpload.objects.owned_by(request.user).select_related("division", "meeting", "parent"),
+        pk=pk,
+    )
+    return _preview(request, upload)
+
+
+@require_POST
+@role_required
+def decomposition_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = get_object_or_404(
+        TableUpload.objects.owned_by(request.user).select_related("division", "meeting", "parent"),
+        pk=pk,
+    )
+    try:
+        outcome = services.confirm_table(actor=request.user, upload=upload)
+    except services.DecompositionError:
+        return _preview(request, upload, status=400)
+    except ValidationError as error:
+        return _preview(request, upload, status=409, error=" ".join(error.messages))
+    messages.success(
+        request,
+        _("Imported %(created)s tasks; %(skipped)s were already there.")
+        % {"created": len(outcome.created), "skipped": outcome.skipped},
+    )
+    return redirect("intake:decomposition_preview", pk=upload.pk)
+
+
+@role_required
+def decomposition_template(request: HttpRequest) -> HttpResponse:
+    """An example table in the expected format, with a sheet of instructions."""
+    response = HttpResponse(
+        render_template(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename="任务分解表模板.xlsx"
+    )
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Meeting report
+
+
+@role_required
+def report_ingest(request: HttpRequest) -> HttpResponse:
+    divisions = _divisions(request)
+    form = ReportForm(request.POST or None, request.FILES or None, divisions=divisions)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            upload = data["file"]
+            try:
+                draft = services.start_draft(
+                    actor=request.user,
+                    division=data["division"],
+                    year=data["year"],
+                    text=data["text"],
+                    data=upload.read() if upload else None,
+                    filename=upload.name if upload else "",
+                )
+            except services.ReportError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("intake:report_review", pk=draft.pk)
+    drafts = IngestDraft.objects.owned_by(request.user).select_related("division")[:10]
+    return render(
+        request,
+        "intake/report_ingest.html",
+        {"form": form, "drafts": drafts},
+        status=status,
+    )
+
+
+ROLE_LABELS = {
+    "speaker": gettext_lazy("speaker"),
+    "host": gettext_lazy("host"),
+    "attendee": gettext_lazy("attendee"),
+    "reporter": gettext_lazy("reporter"),
+    "journalist": gettext_lazy("journalist"),
+    "editor": gettext_lazy("editor"),
+}
+
+
+def _unit_choices(units: list[Unit], division: Division) -> list[tuple[int, str]]:
+    return [
+        (
+            unit.pk,
+            unit.name if unit.division_id == division.code else f"{unit.name}（{unit.division}）",
+        )
+        for unit in units
+    ]
+
+
+@role_required
+def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = get_object_or_404(
+        IngestDraft.objects.owned_by(request.user).select_related("division", "meeting"), pk=pk
+    )
+    people = [
+        {**person, "role_label": ROLE_LABELS.get(person.get("role"), person.get("role"))}
+        for person in draft.result.get("people", [])
+    ]
+    context: dict[str, Any] = {"draft": draft, "result": draft.result, "people": people}
+    if draft.meeting_id is not None or draft.accepted_at is not None:
+        if request.method == "POST":
+            context["error"] = _("This report has already been accepted.")
+        tasks = list(
+            Task.objects.filter(meeting=draft.meeting_id).select_related("lead_unit").order_by("id")
+        )
+        urls = _task_urls(tasks)
+        context["rows"] = [(task, urls.get(task.pk, "")) for task in tasks]
+        status = 409 if request.method == "POST" else 200
+        return render(request, "intake/report_accepted.html", context, status=status)
+    units = units_for(draft.division)
+    by_pk = {unit.pk: unit for unit in units}
+    choices = _unit_choices(units, draft.division)
+    initials = services.draft_directives(draft)
+    meeting = draft.result.get("meeting", {})
+    meeting_initial = {
+        "name": meeting.get("name") or "",
+        "held_on": meeting.get("date"),
+        "place": meeting.get("place") or "",
+        **services.draft_people(draft),
+    }
+    directive_initial = [
+        {
+            "keep": True,
+            "text": item.text,
+            "theme": item.theme,
+            "lead_unit": item.matched[0].pk if item.matched else "",
+            "co_units": [unit.pk for unit in item.matched[1:]],
+            "due_on": item.due_on,
+        }
+        for item in initials
+    ]
+    form = MeetingReviewForm(request.POST or None, initial=meeting_initial)
+    formset = DirectiveFormSet(
+        request.POST or None,
+        initial=directive_initial,
+        form_kwargs={"unit_choices": choices},
+        prefix="d",
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if not formset.management_form.is_valid() or formset.total_form_count() != len(initials):
+            context["error"] = _("The form does not match the report; open it again.")
+            formset = DirectiveFormSet(
+                initial=directive_initial, form_kwargs={"unit_choices": choices}, prefix="d"
+            )
+        elif all([form.is_valid(), formset.is_valid()]):
+            accepted = [
+                services.AcceptedDirective(
+                    index=index,
+                    text=data["text"],
+                    theme=data["theme"],
+                    due_on=data["due_on"],
+                    lead_unit=by_pk.get(data["lead_unit"]) if data.get("lead_unit") else None,
+                    co_units=[by_pk[pk] for pk in data["co_units"] if pk in by_pk],
+                )
+                for index, data in enumerate(formset.cleaned_data)
+                if data.get("keep")
+            ]
+            try:
+                created = services.accept_draft(
+                    actor=request.user, draft=draft, directives=accepted, **form.cleaned_data
+                )
+            except ValidationError as error:
+                context["error"] = " ".join(error.messages)
+            else:
+                messages.success(
+                    request,
+                    _("Created the meeting %(name)s with %(count)s decisions and draft tasks.")
+                    % {"name": created.name, "count": len(accepted)},
+                )
+                return redirect("intake:report_review", pk=draft.pk)
+    context.update(form=form, formset=formset, rows=list(zip(formset.forms, initials, strict=True)))
+    return render(request, "intake/report_review.html", context, status=status)
