@@ -55,4 +55,5 @@ def run_scheduler(stop: threading.Event, every_seconds: float) -> None:
         finally:
             close_old_connections()
         stop.wait(every_seconds)
-    connection.close()
+    if not connection.in_atomic_block:
+        connection.close()
