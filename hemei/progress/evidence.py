@@ -72,21 +72,25 @@ def accepted_types_text() -> str:
     return _("photos (JPEG, PNG, WebP), PDF, Word (.docx) and Excel (.xlsx)")
 
 
+def too_big(name: str, size: int) -> ValidationError:
+    return ValidationError(
+        _("%(name)s is %(size)s MB; a file may be at most %(limit)s MB.")
+        % {
+            "name": name,
+            "size": f"{size / 1024 / 1024:.1f}",
+            "limit": MAX_FILE_BYTES // 1024 // 1024,
+        },
+        code="too_big",
+    )
+
+
 def check_file(name: str, data: bytes) -> CheckedFile:
     """The checked file, or ``ValidationError`` saying what is wrong with it."""
     name = PurePath(name.replace("\\", "/")).name[:255] or "file"
     if not data:
         raise ValidationError(_("%(name)s is empty.") % {"name": name}, code="empty")
     if len(data) > MAX_FILE_BYTES:
-        raise ValidationError(
-            _("%(name)s is %(size)s MB; a file may be at most %(limit)s MB.")
-            % {
-                "name": name,
-                "size": f"{len(data) / 1024 / 1024:.1f}",
-                "limit": MAX_FILE_BYTES // 1024 // 1024,
-            },
-            code="too_big",
-        )
+        raise too_big(name, len(data))
     digest = hashlib.sha256(data).hexdigest()
     if len(data) >= 12 and data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:
         raise ValidationError(

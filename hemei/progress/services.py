@@ -152,7 +152,7 @@ def _plain(value: Decimal) -> str:
 # Writing ---------------------------------------------------------------------------------
 
 
-def _check_task_takes_reports(task: Task) -> None:
+def check_task_takes_reports(task: Task) -> None:
     if task.is_done:
         raise ValidationError(_("This task is done; it takes no more progress reports."))
     if task.children.exists():
@@ -280,7 +280,7 @@ def create_report(
     try:
         with transaction.atomic():
             task = reportable_task(actor, task.pk)
-            _check_task_takes_reports(task)
+            check_task_takes_reports(task)
             text = (text or "").strip()
             if not text:
                 raise ValidationError({"text": _("Say what was done.")})
@@ -327,7 +327,7 @@ def update_report(
             report = ProgressReport.objects.select_for_update().get(pk=report.pk)
             reportable_task(actor, report.task_id)
             _check_author(actor, report)
-            _check_task_takes_reports(report.task)
+            check_task_takes_reports(report.task)
             before = audit.snapshot(report)
             if percent is not None:
                 report.percent = _clean_percent(percent)
@@ -403,7 +403,7 @@ def submit_report(*, actor: Any, report: ProgressReport) -> ProgressReport:
     report = ProgressReport.objects.select_for_update().select_related("task").get(pk=report.pk)
     task = reportable_task(actor, report.task_id)
     _check_author(actor, report)
-    _check_task_takes_reports(task)
+    check_task_takes_reports(task)
     previous = report.state
     report.state = ReportState.SUBMITTED
     report.submitted_at = clock.now()

@@ -1,0 +1,346 @@
+"""Pages of progress reports: write one for a task, read it with its evidence, review it,
+the review queue, and the task page's section. Thin: scope, form, service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from hemei.accounts.permissions import role_required
+from hemei.core.lists import paginate, wants_export, xlsx_response
+from hemei.divisions.models import subtree_q
+from hemei.tasks.models import Task
+from hemei.tasks.permissions import can_report, can_review
+
+from . import services
+from .evidence import MAX_FILE_BYTES, MAX_FILES_PER_REPORT, thumbnail
+from .forms import ACCEPT, PHOTO_ACCEPT, QueueFilterForm, ReportForm, ReturnForm
+from .models import Evidence, ProgressReport, ReportState
+
+
+def _apply_errors(form: Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _report_for(request: HttpRequest, pk: int) -> ProgressReport:
+    return get_object_or_404(
+        services.visible_reports(request.user).select_related(
+            "task", "task__division", "author", "decided_by"
+        ),
+        pk=pk,
+    )
+
+
+def _form_context(task: Task, form: ReportForm, report: ProgressReport | None = None) -> dict:
+    return {
+        "task": task,
+        "form": form,
+        "report": report,
+        "accept": ACCEPT,
+        "photo_accept": PHOTO_ACCEPT,
+        "max_mb": MAX_FILE_BYTES // 1024 // 1024,
+        "max_files": MAX_FILES_PER_REPORT,
+    }
+
+
+@role_required
+def report_create(request: HttpRequest, task_pk: int) -> HttpResponse:
+    task = services.reportable_task(request.user, task_pk)
+    form = ReportForm(request.POST or None, request.FILES or None, task=task)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                report = services.create_report(
+                    actor=request.user,
+                    task=task,
+                    percent=data["percent"],
+                    text=data["text"],
+                    milestones=data.get("milestones") or [],
+                    files=data["files"],
+                    submit="submit" in request.POST,
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                if report.state == ReportState.SUBMITTED:
+                    messages.success(request, _("Report submitted for review."))
+                else:
+                    messages.success(request, _("Draft saved."))
+                return redirect("progress:report_detail", pk=report.pk)
+        status = 400
+    elif task.is_done or task.children.exists():
+        try:
+            services.check_task_takes_reports(task)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(request, "progress/report_form.html", _form_context(task, form), status=status)
+
+
+@role_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_for(request, pk)
+    if report.author_id != request.user.pk or not report.is_editable:
+        raise PermissionDenied(_("Only the author may change a draft or returned report."))
+    task = report.task
+    initial = {
+        "percent": report.percent,
+        "text": report.text,
+        "milestones": list(report.milestones.all()),
+    }
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        task=task,
+        existing=report.evidence.count(),
+        initial=initial,
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            remove = report.evidence.filter(pk__in=_ints(request.POST.getlist("remove")))
+            try:
+                services.update_report(
+                    actor=request.user,
+                    report=report,
+                    percent=data["percent"],
+                    text=data["text"],
+                    milestones=data.get("milestones") or [],
+                    files=data["files"],
+                    remove=list(remove),
+                    submit="submit" in request.POST,
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Report submitted for review.") if "submit" in request.POST else _("Saved."),
+                )
+                return redirect("progress:report_detail", pk=report.pk)
+        status = 400
+    context = _form_context(task, form, report)
+    context["evidence"] = report.evidence.all()
+    return render(request, "progress/report_form.html", context, status=status)
+
+
+def _ints(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]
+
+
+@role_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_for(request, pk)
+    evidence = list(report.evidence.select_related("duplicate_of__report__task"))
+    visible = set(
+        services.visible_reports(request.user)
+        .filter(pk__in={e.duplicate_of.report_id for e in evidence if e.duplicate_of})
+        .values_list("pk", flat=True)
+    )
+    may_review = (
+        report.state == ReportState.SUBMITTED
+        and report.author_id != request.user.pk
+        and can_review(request.user, report.task)
+    )
+    return render(
+        request,
+        "progress/report_detail.html",
+        {
+            "report": report,
+            "task": report.task,
+            "evidence": evidence,
+            "duplicates_visible": visible,
+            "duplicate_count": sum(1 for e in evidence if e.duplicate_of_id),
+            "warnings": services.warnings_for(report),
+            "milestones": report.milestones.all(),
+            "may_edit": report.author_id == request.user.pk and report.is_editable,
+            "may_review": may_review,
+            "return_form": ReturnForm(),
+            "timeline": report.task.events.filter(data__report=report.pk).select_related("actor"),
+        },
+    )
+
+
+def _act(request: HttpRequest, pk: int, action: Any, done: str, **kwargs: Any) -> HttpResponse:
+    report = _report_for(request, pk)
+    try:
+        action(actor=request.user, report=report, **kwargs)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("progress:report_detail", pk=report.pk)
+    messages.success(request, done)
+    return redirect("progress:report_detail", pk=report.pk)
+
+
+@role_required
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, services.submit_report, _("Report submitted for review."))
+
+
+@role_required
+@require_POST
+def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, services.approve_report, _("Report approved; progress updated."))
+
+
+@role_required
+@require_POST
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_for(request, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the report goes back."))
+        return redirect("progress:report_detail", pk=report.pk)
+    return _act(
+        request,
+        pk,
+        services.return_report,
+        _("Report returned to its author."),
+        reason=form.cleaned_data["reason"],
+    )
+
+
+@role_required
+@require_GET
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A file of evidence, only to those who see its report (a thumbnail with ``?thumb=1``)."""
+    evidence = get_object_or_404(
+        Evidence.objects.filter(report__in=services.visible_reports(request.user)), pk=pk
+    )
+    if request.GET.get("thumb") and evidence.is_photo:
+        name = services.thumbnail_name(evidence.file.name)
+        if not default_storage.exists(name):
+            with evidence.file.open("rb") as source:
+                default_storage.save(name, _content(thumbnail(source.read())))
+        response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
+    else:
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError:
+            raise Http404(_("The file is missing.")) from None
+        response = FileResponse(
+            handle,
+            content_type=evidence.content_type,
+            as_attachment=not evidence.is_photo,
+            filename=evidence.original_name,
+        )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _content(data: bytes) -> Any:
+    from django.core.files.base import ContentFile
+
+    return ContentFile(data)
+
+
+@role_required
+@require_POST
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_object_or_404(
+        Evidence.objects.filter(report__in=services.visible_reports(request.user)).select_related(
+            "report", "report__task"
+        ),
+        pk=pk,
+    )
+    try:
+        services.remove_evidence(actor=request.user, evidence=evidence)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("File removed."))
+    return redirect("progress:report_detail", pk=evidence.report_id)
+
+
+def _queue(request: HttpRequest, form: QueueFilterForm) -> Any:
+    reports = services.reviewable_reports(request.user).for_list()
+    data = form.cleaned_data if form.is_valid() else {}
+    state = data.get("state") or ReportState.SUBMITTED
+    if state != "all":
+        reports = reports.filter(state=state)
+    reports = reports.exclude(state=ReportState.DRAFT).search(data.get("q") or "")
+    if data.get("division"):
+        reports = reports.filter(subtree_q([data["division"]], "task__division"))
+    if data.get("duplicates"):
+        reports = reports.filter(duplicate_count__gt=0)
+    return reports.order_by("submitted_at", "id")
+
+
+@role_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET or None)
+    reports = _queue(request, form)
+    if wants_export(request):
+        return xlsx_response(
+            filename="progress-reports",
+            title=_("Progress reports"),
+            headers=[
+                _("Task"),
+                _("Division"),
+                _("Author"),
+                _("Progress (%)"),
+                _("State"),
+                _("Submitted at"),
+                _("Files"),
+                _("Duplicate files"),
+                _("What was done"),
+            ],
+            queryset=reports,
+            row=lambda r: [
+                r.task.title,
+                r.task.division.name,
+                str(r.author),
+                float(r.percent),
+                r.get_state_display(),
+                r.submitted_at,
+                r.evidence_count,
+                r.duplicate_count,
+                r.text,
+            ],
+        )
+    return render(
+        request,
+        "progress/review_queue.html",
+        {"form": form, "page": paginate(request, reports), "states": ReportState},
+    )
+
+
+@role_required
+@require_GET
+def task_section(request: HttpRequest, task_pk: int) -> HttpResponse:
+    """The task page's section: the task's reports and a button to write one."""
+    task = get_object_or_404(Task.objects.visible_to(request.user), pk=task_pk)
+    reports = (
+        services.visible_reports(request.user)
+        .filter(task=task)
+        .for_list()
+        .order_by("-created_at", "-id")
+    )
+    may_report = can_report(request.user, task) and not task.is_done
+    if may_report and task.children.exists():
+        may_report = False
+    return render(
+        request,
+        "progress/partials/task_section.html",
+        {
+            "task": task,
+            "reports": reports[:50],
+            "may_report": may_report,
+            "may_review": can_review(request.user, task),
+        },
+    )
