@@ -1,0 +1,237 @@
+"""Meeting pages: list, detail with its decisions and the tasks made from each, create and
+edit with the decisions formset, attachments uploaded and served through a scoped view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hemei.accounts.permissions import role_required
+from hemei.core.htmx import template_for
+from hemei.core.lists import paginate, wants_export, xlsx_response
+from hemei.tasks.models import Task
+from hemei.tasks.permissions import can_manage
+from hemei.tasks.selectors import may_manage_somewhere
+
+from . import services
+from .forms import AttachmentForm, DecisionFormSet, MeetingFilterForm, MeetingForm
+from .models import Meeting, MeetingAttachment
+
+
+def _apply_errors(form: Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _meetings(request: HttpRequest) -> Any:
+    form = MeetingFilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    meetings = (
+        Meeting.objects.visible_to(request.user)
+        .select_related("division")
+        .annotate(decision_count=Count("decisions", distinct=True))
+        .search(data.get("q") or "")
+    )
+    if data.get("level"):
+        meetings = meetings.filter(level=data["level"])
+    if data.get("year"):
+        meetings = meetings.filter(held_on__year=data["year"])
+    return form, meetings.order_by("-held_on", "-id")
+
+
+@role_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    form, meetings = _meetings(request)
+    if wants_export(request):
+        return xlsx_response(
+            filename="meetings",
+            title=_("Meetings"),
+            headers=[
+                _("Name"),
+                _("Date"),
+                _("Level"),
+                _("Organizing division"),
+                _("Place"),
+                _("Host"),
+                _("Decisions"),
+            ],
+            queryset=meetings,
+            row=lambda m: [
+                m.name,
+                m.held_on,
+                m.get_level_display(),
+                m.division.name,
+                m.place,
+                m.host,
+                m.decision_count,
+            ],
+        )
+    return render(
+        request,
+        template_for(request, "meetings/meeting_list.html", "meetings/partials/meeting_rows.html"),
+        {
+            "form": form,
+            "page": paginate(request, meetings),
+            "may_create": may_manage_somewhere(request.user),
+        },
+    )
+
+
+@role_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = services.get_visible(request.user, pk)
+    visible_tasks = Task.objects.visible_to(request.user).select_related("division")
+    decisions = meeting.decisions.prefetch_related(
+        Prefetch("tasks", queryset=visible_tasks.order_by("division_id", "id"), to_attr="shown")
+    )
+    may_manage = can_manage(request.user, meeting.division_id)
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "decisions": decisions,
+            "attachments": meeting.attachments.all(),
+            "other_tasks": visible_tasks.filter(meeting=meeting, decision__isnull=True),
+            "may_manage": may_manage,
+            "may_create_tasks": may_manage_somewhere(request.user),
+            "upload": AttachmentForm() if may_manage else None,
+        },
+    )
+
+
+def _formset_initial(meeting: Meeting | None) -> list[dict[str, Any]]:
+    if meeting is None:
+        return []
+    return [
+        {
+            "id": d.pk,
+            "number": d.number,
+            "text": d.text,
+            "speaker": d.speaker,
+            "theme": d.theme,
+            "responsible": d.responsible,
+            "deadline_text": d.deadline_text,
+        }
+        for d in meeting.decisions.all()
+    ]
+
+
+def _edit(request: HttpRequest, meeting: Meeting | None) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    initial: dict[str, Any] = {}
+    if meeting is not None:
+        initial = {name: getattr(meeting, name) for name in services.FIELDS}
+        initial["division"] = meeting.division_id
+    form = MeetingForm(data, user=request.user, initial=initial)
+    if meeting is not None:
+        form.fields["division"].disabled = True
+    decisions = DecisionFormSet(data, prefix="decisions", initial=_formset_initial(meeting))
+    if request.method == "POST" and form.is_valid() and decisions.is_valid():
+        try:
+            if meeting is None:
+                meeting = services.create_meeting(
+                    actor=request.user,
+                    division=form.cleaned_data["division"],
+                    decisions=decisions.rows(),
+                    **form.meeting_fields(),
+                )
+                messages.success(request, _("Meeting created."))
+            else:
+                services.update_meeting(
+                    actor=request.user, meeting=meeting, **form.meeting_fields()
+                )
+                services.set_decisions(actor=request.user, meeting=meeting, rows=decisions.rows())
+                messages.success(request, _("Saved."))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"form": form, "decisions": decisions, "meeting": meeting},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    if not may_manage_somewhere(request.user):
+        raise PermissionDenied(_("You may not manage meetings."))
+    return _edit(request, None)
+
+
+@role_required
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = services.get_visible(request.user, pk)
+    if not can_manage(request.user, meeting.division_id):
+        raise PermissionDenied(_("You may not manage this meeting."))
+    return _edit(request, meeting)
+
+
+@role_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = services.get_visible(request.user, pk)
+    if not can_manage(request.user, meeting.division_id):
+        raise PermissionDenied(_("You may not manage this meeting."))
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachment(
+                actor=request.user, meeting=meeting, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Attachment added."))
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/attachment_error.html",
+        {"meeting": meeting, "upload": form},
+        status=400,
+    )
+
+
+def _visible_attachment(request: HttpRequest, pk: int) -> MeetingAttachment:
+    return get_object_or_404(
+        MeetingAttachment.objects.filter(
+            meeting__in=Meeting.objects.visible_to(request.user)
+        ).select_related("meeting"),
+        pk=pk,
+    )
+
+
+@role_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = _visible_attachment(request, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file is missing from storage.")) from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+
+
+@role_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = _visible_attachment(request, pk)
+    if not can_manage(request.user, attachment.meeting.division_id):
+        raise PermissionDenied(_("You may not manage this meeting."))
+    services.remove_attachment(actor=request.user, attachment=attachment)
+    messages.success(request, _("Attachment removed."))
+    return redirect("meetings:meeting_detail", pk=attachment.meeting_id)

@@ -1,0 +1,339 @@
+"""Reading tasks for the pages: the filtered list, the tree, my work, the county overview and
+a leader's contact points. Every function starts from ``visible_to(user)``; none writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import Substr
+
+from hemei.accounts.choices import Role
+from hemei.accounts.models import User
+from hemei.accounts.scope import grants, scope_filter, scope_prefixes
+from hemei.divisions.choices import Level
+from hemei.divisions.models import Division, ancestor_codes, subtree_q
+from hemei.units.models import Unit
+
+from .choices import EventKind, Light, Source, State
+from .models import LeaderLink, Task, TaskEvent
+from .permissions import MANAGE_ROLES
+
+#: How deep a task tree may go (county → town → village → one more level of detail).
+MAX_TREE_DEPTH = 6
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    """What the task list can be narrowed by; empty values filter nothing."""
+
+    q: str = ""
+    theme: str = ""
+    state: str = ""
+    light: str = ""
+    unit: int | None = None
+    division: str = ""
+    program: int | None = None
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+    only_open: bool = False
+
+
+def filter_tasks(user: Any, filters: TaskFilters) -> QuerySet[Task]:
+    """The tasks the user sees, narrowed by ``filters``, ready for a list row."""
+    tasks = Task.objects.visible_to(user).for_list().search(filters.q)
+    if filters.theme:
+        tasks = tasks.filter(theme=filters.theme)
+    if filters.state:
+        tasks = tasks.filter(state=filters.state)
+    if filters.light:
+        tasks = tasks.filter(light=filters.light)
+    if filters.unit:
+        tasks = tasks.filter(lead_unit_id=filters.unit)
+    if filters.division:
+        tasks = tasks.filter(subtree_q([filters.division], "division"))
+    if filters.program:
+        tasks = tasks.filter(programs=filters.program)
+    if filters.due_from:
+        tasks = tasks.filter(due_on__gte=filters.due_from)
+    if filters.due_to:
+        tasks = tasks.filter(due_on__lte=filters.due_to)
+    if filters.only_open:
+        tasks = tasks.open()
+    return tasks.order_by("due_on", "id")
+
+
+def units_for(user: Any) -> QuerySet[Unit]:
+    """Units a user may name on a task: inside their scope and at the divisions above it."""
+    prefixes = scope_prefixes(user)
+    units = Unit.objects.active()
+    if prefixes is None:
+        return units
+    return units.filter(
+        scope_filter(user, "division") | Q(division_id__in=ancestor_codes(prefixes))
+    )
+
+
+def leaders_for(user: Any) -> QuerySet[User]:
+    """People holding the leader role at, above or inside the user's scope."""
+    leaders = User.objects.filter(is_active=True, role_assignments__role=Role.LEADER)
+    prefixes = scope_prefixes(user)
+    if prefixes is not None:
+        leaders = leaders.filter(
+            subtree_q(prefixes, "role_assignments__division")
+            | Q(role_assignments__division_id__in=ancestor_codes(prefixes))
+        )
+    return leaders.distinct().order_by("full_name", "username")
+
+
+def people_for(user: Any) -> QuerySet[User]:
+    """Who may be named the responsible person: active accounts the user sees."""
+    return User.objects.visible_to(user).filter(is_active=True).order_by("full_name", "username")
+
+
+def manageable_divisions(user: Any) -> QuerySet[Division]:
+    """Divisions where the user may create and manage tasks."""
+    return Division.objects.current().filter(scope_filter(user, "code", MANAGE_ROLES))
+
+
+def may_manage_somewhere(user: Any) -> bool:
+    return bool(user.is_superuser or any(g.role in MANAGE_ROLES for g in grants(user)))
+
+
+def towns_for(user: Any) -> QuerySet[Division]:
+    """The towns the user sees (the division filter of the list)."""
+    return Division.objects.current().visible_to(user).filter(level=Level.TOWN)
+
+
+def visible_or_none(user: Any, pk: int | None) -> Task | None:
+    if pk is None:
+        return None
+    return Task.objects.visible_to(user).filter(pk=pk).first()
+
+
+def children_of(user: Any, task: Task) -> QuerySet[Task]:
+    """The visible subtasks, the ones that lag first (the roll-up: which towns lag)."""
+    return (
+        Task.objects.visible_to(user)
+        .filter(parent=task)
+        .select_related("division", "responsible", "lead_unit")
+        .order_by("progress", "division_id", "id")
+    )
+
+
+def timeline(task: Task) -> QuerySet[TaskEvent]:
+    """Everything that happened to the task, oldest first."""
+    return task.events.select_related("actor").order_by("at", "id")
+
+
+@dataclass
+class TreeNode:
+    task: Task
+    depth: int
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def subtree(user: Any, root: Task) -> list[TreeNode]:
+    """The visible subtree under ``root``, depth first, one query per level."""
+    nodes = {root.pk: TreeNode(root, 0)}
+    level = [root.pk]
+    depth = 0
+    while level and depth < MAX_TREE_DEPTH:
+        depth += 1
+        found = list(
+            Task.objects.visible_to(user)
+            .filter(parent_id__in=level)
+            .select_related("division", "lead_unit", "responsible")
+            .order_by("division_id", "id")
+        )
+        for task in found:
+            node = TreeNode(task, depth)
+            nodes[task.pk] = node
+            nodes[task.parent_id].children.append(node)  # type: ignore[index]
+        level = [task.pk for task in found]
+    ordered: list[TreeNode] = []
+
+    def walk(node: TreeNode) -> None:
+        ordered.append(node)
+        for child in node.children:
+            walk(child)
+
+    walk(nodes[root.pk])
+    return ordered
+
+
+@dataclass(frozen=True)
+class TownRow:
+    code: str
+    name: str
+    total: int
+    green: int
+    yellow: int
+    red: int
+    done: int
+    average: Decimal
+
+
+def overview_by_town(user: Any) -> list[TownRow]:
+    """Lights by town: one row per town the user sees, counted in one grouped query.
+
+    A task belongs to the town whose nine digits begin its division code (the town's own
+    parts and its villages' parts alike); county tasks do not belong to any town.
+    """
+    towns = list(towns_for(user).order_by("code").values_list("code", "name"))
+    rows = (
+        Task.objects.visible_to(user)
+        .filter(division__level__gte=Level.TOWN)
+        .annotate(town=Substr("division_id", 1, 9))
+        .values("town")
+        .annotate(
+            total=Count("id"),
+            green=Count("id", filter=Q(light=Light.GREEN) & ~Q(state=State.DONE)),
+            yellow=Count("id", filter=Q(light=Light.YELLOW) & ~Q(state=State.DONE)),
+            red=Count("id", filter=Q(light=Light.RED) & ~Q(state=State.DONE)),
+            done=Count("id", filter=Q(state=State.DONE)),
+            average=Avg("progress"),
+        )
+        .order_by("town")
+    )
+    by_town = {row["town"]: row for row in rows}
+    result = []
+    for code, name in towns:
+        row = by_town.get(code, {})
+        result.append(
+            TownRow(
+                code=code,
+                name=name,
+                total=row.get("total", 0),
+                green=row.get("green", 0),
+                yellow=row.get("yellow", 0),
+                red=row.get("red", 0),
+                done=row.get("done", 0),
+                average=Decimal(row.get("average") or 0).quantize(Decimal("0.1")),
+            )
+        )
+    return result
+
+
+@dataclass
+class MyWork:
+    """What a user's roles put in front of them, each part a queryset ready for rows."""
+
+    led: QuerySet[Task] | None = None
+    linked: QuerySet[Task] | None = None
+    unit: QuerySet[Task] | None = None
+    division: QuerySet[Task] | None = None
+    responsible: QuerySet[Task] | None = None
+    links: list[LeaderLink] = field(default_factory=list)
+
+
+def my_work(user: Any) -> MyWork:
+    """Leaders: what they answer for; department staff: their units' tasks; town and village
+    officials: their division's open tasks, soonest deadline first."""
+    roles = {grant.role for grant in grants(user)}
+    visible = Task.objects.visible_to(user).for_list().open().order_by("due_on", "id")
+    work = MyWork(responsible=visible.filter(responsible=user))
+    if Role.LEADER in roles or Role.COUNTY_ADMIN in roles:
+        work.led = visible.filter(lead_leader=user)
+        work.links = list(LeaderLink.objects.filter(leader=user).select_related("division", "task"))
+        work.linked = visible.filter(linked_condition(work.links))
+    if Role.DEPARTMENT in roles:
+        units = [grant.unit_id for grant in grants(user) if grant.unit_id]
+        work.unit = visible.filter(Q(lead_unit_id__in=units) | Q(co_units__in=units)).distinct()
+    officials = [
+        g.division_id for g in grants(user) if g.role in (Role.TOWN_OFFICIAL, Role.VILLAGE_OFFICIAL)
+    ]
+    if officials:
+        work.division = visible.filter(subtree_q(officials, "division"))
+    return work
+
+
+def linked_condition(links: list[LeaderLink]) -> Q:
+    """Tasks a leader's contact points cover: the linked tasks (and their parts) and the
+    tasks inside linked towns and villages."""
+    condition = Q(pk__in=[])
+    task_ids = [link.task_id for link in links if link.task_id]
+    if task_ids:
+        condition |= Q(pk__in=task_ids) | Q(parent_id__in=task_ids)
+    codes = [link.division_id for link in links if not link.task_id]
+    if codes:
+        condition |= subtree_q(codes, "division")
+    return condition
+
+
+@dataclass(frozen=True)
+class LinkSummary:
+    link: LeaderLink
+    total: int
+    red: int
+    yellow: int
+    done: int
+
+
+def leader_summary(viewer: Any, leader: User) -> tuple[list[LinkSummary], QuerySet[Task]]:
+    """A leader's contact points as the viewer may see them, each with its tasks' lights,
+    and every open task they answer for (lead leader or through a link)."""
+    links = list(
+        LeaderLink.objects.visible_to(viewer)
+        .filter(leader=leader)
+        .select_related("division", "task")
+        .order_by("kind", "division_id", "id")
+    )
+    visible = Task.objects.visible_to(viewer)
+    summaries = []
+    for link in links:
+        counts = visible.filter(linked_condition([link])).aggregate(
+            total=Count("id"),
+            red=Count("id", filter=Q(light=Light.RED) & ~Q(state=State.DONE)),
+            yellow=Count("id", filter=Q(light=Light.YELLOW) & ~Q(state=State.DONE)),
+            done=Count("id", filter=Q(state=State.DONE)),
+        )
+        summaries.append(LinkSummary(link=link, **counts))
+    answered = (
+        visible.for_list()
+        .filter(Q(lead_leader=leader) | linked_condition(links))
+        .distinct()
+        .order_by("-is_key", "due_on", "id")
+    )
+    return summaries, answered
+
+
+def describe(event: TaskEvent) -> str:
+    """A one-line reading of an event's data for the timeline (the text is shown beside it)."""
+    data = event.data or {}
+    if event.kind == EventKind.PROGRESS and "after" in data:
+        return f"{_number(data.get('before'))}% → {_number(data['after'])}%"
+    if event.kind == EventKind.DEADLINE_CHANGED and "after" in data:
+        return f"{data.get('before', '')} → {data['after']}"
+    if event.kind == EventKind.LIGHT_CHANGED and "after" in data:
+        return f"{_label(Light, data.get('before'))} → {_label(Light, data['after'])}"
+    if event.kind == EventKind.CREATED and data.get("source"):
+        return _label(Source, data["source"])
+    if event.kind == EventKind.CHANGED and isinstance(data.get("changes"), dict):
+        names = []
+        for name in data["changes"]:
+            try:
+                names.append(str(Task._meta.get_field(name).verbose_name))
+            except FieldDoesNotExist:  # a field since removed: show its name
+                names.append(name)
+        return "、".join(names)
+    return ""
+
+
+def _number(value: Any) -> str:
+    try:
+        return f"{Decimal(str(value)).normalize():f}"
+    except (ArithmeticError, ValueError):
+        return str(value or 0)
+
+
+def _label(choices: Any, value: Any) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)

@@ -1,0 +1,433 @@
+"""Task pages: list, detail with its timeline, create and edit, fan-out, tree, my work, the
+county overview, leaders' contact points and the light policy. Thin: scope, form, service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hemei.accounts.choices import ADMIN_ROLES
+from hemei.accounts.permissions import admin_required, is_admin, role_required
+from hemei.accounts.scope import scope_prefixes
+from hemei.core.htmx import template_for
+from hemei.core.lists import paginate, wants_export, xlsx_response
+from hemei.divisions.choices import Level
+from hemei.divisions.models import Division
+from hemei.meetings.models import Decision, Meeting
+
+from . import links, selectors, services
+from .choices import Light
+from .forms import (
+    FanOutForm,
+    LeaderLinkForm,
+    LightPolicyForm,
+    MilestoneFormSet,
+    TaskFilterForm,
+    TaskForm,
+    milestones_of,
+)
+from .models import LeaderLink, LightPolicy, Task
+from .permissions import can_manage
+
+#: Sections other apps add to the task page, loaded by HTMX when their URL exists.
+SECTIONS = ("progress:task_section", "supervision:task_section")
+
+
+def _apply_errors(form: Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _export(tasks: Any) -> HttpResponse:
+    return xlsx_response(
+        filename="tasks",
+        title=_("Tasks"),
+        headers=[
+            _("Number"),
+            _("Title"),
+            _("Division"),
+            _("Theme"),
+            _("Programs"),
+            _("Lead leader"),
+            _("Lead unit"),
+            _("Co-operating units"),
+            _("Responsible person"),
+            _("Start"),
+            _("Deadline"),
+            _("Progress (%)"),
+            _("State"),
+            _("Light"),
+        ],
+        queryset=tasks,
+        row=lambda t: [
+            t.pk,
+            t.title,
+            t.division.name,
+            t.get_theme_display(),
+            "、".join(p.name for p in t.programs.all()),
+            str(t.lead_leader or ""),
+            t.lead_unit.name if t.lead_unit else "",
+            "、".join(u.name for u in t.co_units.all()),
+            str(t.responsible or ""),
+            t.start_on,
+            t.due_on,
+            float(t.progress),
+            t.get_state_display(),
+            t.get_light_display(),
+        ],
+    )
+
+
+@role_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    form = TaskFilterForm(request.GET, user=request.user)
+    tasks = selectors.filter_tasks(request.user, form.filters())
+    if wants_export(request):
+        return _export(tasks)
+    return render(
+        request,
+        template_for(request, "tasks/task_list.html", "tasks/partials/task_rows.html"),
+        {
+            "form": form,
+            "page": paginate(request, tasks),
+            "may_create": selectors.may_manage_somewhere(request.user),
+        },
+    )
+
+
+def _section_urls(task: Task) -> list[str]:
+    urls = []
+    for name in SECTIONS:
+        try:
+            urls.append(reverse(name, args=[task.pk]))
+        except NoReverseMatch:
+            continue
+    return urls
+
+
+@role_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = services.get_visible(request.user, pk)
+    task = (
+        Task.objects.select_related(
+            "division", "lead_leader", "lead_unit", "responsible", "meeting", "decision"
+        )
+        .prefetch_related("programs", "co_units", "milestones")
+        .get(pk=task.pk)
+    )
+    meeting = None
+    if task.meeting_id:
+        meeting = Meeting.objects.visible_to(request.user).filter(pk=task.meeting_id).first()
+    events = list(selectors.timeline(task))
+    return render(
+        request,
+        "tasks/task_detail.html",
+        {
+            "task": task,
+            "parent": selectors.visible_or_none(request.user, task.parent_id),
+            "meeting": meeting,
+            "decision": task.decision if meeting else None,
+            "children": selectors.children_of(request.user, task),
+            "events": [(event, selectors.describe(event)) for event in events],
+            "sections": _section_urls(task),
+            "may_manage": can_manage(request.user, task.division_id),
+            "may_fan_out": task.division.level < Level.VILLAGE,
+        },
+    )
+
+
+def _check_manage(user: Any, code: str) -> None:
+    if not can_manage(user, code):
+        raise PermissionDenied(_("You may not manage tasks here."))
+
+
+def _initial_for(request: HttpRequest, parent: Task | None) -> dict[str, Any]:
+    """Start a new task from its parent or from a meeting's decision (?decision=pk)."""
+    initial: dict[str, Any] = {}
+    divisions = selectors.manageable_divisions(request.user).order_by("code")
+    first = divisions.first()
+    if first is not None:
+        initial["division"] = first.code
+    if parent is not None:
+        initial.update(
+            division=parent.division_id,
+            theme=parent.theme,
+            lead_leader=parent.lead_leader_id,
+            lead_unit=parent.lead_unit_id,
+            start_on=parent.start_on,
+            due_on=parent.due_on,
+            priority=parent.priority,
+            meeting=parent.meeting_id,
+            decision=parent.decision_id,
+            programs=list(parent.programs.values_list("pk", flat=True)),
+        )
+    decision_id = request.GET.get("decision", "")
+    if decision_id.isdigit():
+        decision = (
+            Decision.objects.filter(
+                meeting__in=Meeting.objects.visible_to(request.user), pk=int(decision_id)
+            )
+            .select_related("meeting")
+            .first()
+        )
+        if decision is not None:
+            first_sentence = decision.text.split("。")[0].strip()
+            initial.update(
+                title=first_sentence[:300],
+                description=decision.text,
+                theme=decision.theme or initial.get("theme"),
+                meeting=decision.meeting_id,
+                decision=decision.pk,
+            )
+    return initial
+
+
+def _create(request: HttpRequest, parent: Task | None) -> HttpResponse:
+    if not selectors.may_manage_somewhere(request.user):
+        raise PermissionDenied(_("You may not manage tasks."))
+    if parent is not None:
+        _check_manage(request.user, parent.division_id)
+    data = request.POST if request.method == "POST" else None
+    form = TaskForm(data, user=request.user, parent=parent, initial=_initial_for(request, parent))
+    milestones = MilestoneFormSet(data, prefix="milestones")
+    if request.method == "POST" and form.is_valid() and milestones.is_valid():
+        division = form.cleaned_data["division"]
+        try:
+            programs = list(form.cleaned_data["programs"]) + links.programs_named(
+                actor=request.user, names=form.program_names(), division=division
+            )
+            task = services.create_task(
+                actor=request.user,
+                division=division,
+                parent=parent,
+                programs=programs,
+                co_units=form.cleaned_data["co_units"],
+                milestones=milestones_of(milestones),
+                **form.task_fields(),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Task created."))
+            return redirect("tasks:task_detail", pk=task.pk)
+    return render(
+        request,
+        "tasks/task_form.html",
+        {"form": form, "milestones": milestones, "parent": parent, "task": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required
+def task_create(request: HttpRequest) -> HttpResponse:
+    return _create(request, None)
+
+
+@role_required
+def subtask_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _create(request, services.get_visible(request.user, pk))
+
+
+@role_required
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = services.get_visible(request.user, pk)
+    _check_manage(request.user, task.division_id)
+    initial = {
+        **{name: getattr(task, name) for name in ("title", "description", "theme")},
+        **{name: getattr(task, name) for name in ("start_on", "due_on", "priority", "is_key")},
+        "weight": task.weight,
+        "division": task.division_id,
+        "lead_leader": task.lead_leader_id,
+        "lead_unit": task.lead_unit_id,
+        "responsible": task.responsible_id,
+        "meeting": task.meeting_id,
+        "decision": task.decision_id,
+        "programs": list(task.programs.values_list("pk", flat=True)),
+        "co_units": list(task.co_units.values_list("pk", flat=True)),
+    }
+    form = TaskForm(request.POST or None, user=request.user, initial=initial)
+    form.fields["division"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            programs = list(form.cleaned_data["programs"]) + links.programs_named(
+                actor=request.user, names=form.program_names(), division=task.division
+            )
+            services.update_task(
+                actor=request.user,
+                task=task,
+                programs=programs,
+                co_units=form.cleaned_data["co_units"],
+                **form.task_fields(),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("tasks:task_detail", pk=task.pk)
+    return render(
+        request,
+        "tasks/task_form.html",
+        {"form": form, "milestones": None, "task": task, "parent": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required
+def task_fan_out(request: HttpRequest, pk: int) -> HttpResponse:
+    task = services.get_visible(request.user, pk)
+    _check_manage(request.user, task.division_id)
+    if task.division.level >= Level.VILLAGE:
+        raise Http404(_("A village task has nothing below it to fan out to."))
+    default = Level.TOWN if task.division.level < Level.TOWN else Level.VILLAGE
+    raw = request.POST.get("level") or request.GET.get("level") or ""
+    level = int(raw) if raw in {str(Level.TOWN), str(Level.VILLAGE)} else default
+    if level <= task.division.level:
+        level = default
+    form = FanOutForm(request.POST or None, task=task, level=level, initial={"level": level})
+    if request.method == "POST" and form.is_valid():
+        try:
+            parts = services.fan_out(
+                actor=request.user,
+                task=task,
+                level=form.cleaned_data["level"],
+                codes=form.chosen_codes(),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if parts:
+                messages.success(request, _("%(count)d parts created.") % {"count": len(parts)})
+            else:
+                messages.info(request, _("Every chosen division already has its part."))
+            return redirect("tasks:task_tree", pk=task.pk)
+    return render(
+        request,
+        "tasks/task_fan_out.html",
+        {"task": task, "form": form, "level": level},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required
+def task_tree(request: HttpRequest, pk: int) -> HttpResponse:
+    task = services.get_visible(request.user, pk)
+    task = Task.objects.select_related("division", "lead_unit", "responsible").get(pk=task.pk)
+    return render(
+        request,
+        "tasks/task_tree.html",
+        {"task": task, "nodes": selectors.subtree(request.user, task)},
+    )
+
+
+@role_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    return render(request, "tasks/my_work.html", {"work": selectors.my_work(request.user)})
+
+
+@role_required
+def overview(request: HttpRequest) -> HttpResponse:
+    rows = selectors.overview_by_town(request.user)
+    totals = {
+        name: sum(getattr(row, name) for row in rows)
+        for name in ("total", "green", "yellow", "red", "done")
+    }
+    return render(request, "tasks/overview.html", {"rows": rows, "totals": totals})
+
+
+@role_required
+def leader_list(request: HttpRequest) -> HttpResponse:
+    leaders = selectors.leaders_for(request.user)
+    return render(request, "tasks/leader_list.html", {"leaders": leaders})
+
+
+@role_required
+def leader_detail(request: HttpRequest, user_pk: int) -> HttpResponse:
+    leader = get_object_or_404(selectors.leaders_for(request.user), pk=user_pk)
+    may_edit = is_admin(request.user)
+    form = LeaderLinkForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied(_("Only administrators may change contact points."))
+        if form.is_valid():
+            try:
+                links.create_leader_link(
+                    actor=request.user,
+                    leader=leader,
+                    kind=form.cleaned_data["kind"],
+                    division=form.cleaned_data["division"],
+                    task=form.cleaned_data["task"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Contact point added."))
+                return redirect("tasks:leader_detail", user_pk=leader.pk)
+    summaries, answered = selectors.leader_summary(request.user, leader)
+    return render(
+        request,
+        "tasks/leader_detail.html",
+        {
+            "leader": leader,
+            "summaries": summaries,
+            "page": paginate(request, answered),
+            "form": form if may_edit else None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@admin_required
+@require_POST
+def leader_link_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_object_or_404(LeaderLink.objects.visible_to(request.user), pk=pk)
+    links.delete_leader_link(actor=request.user, link=link)
+    messages.success(request, _("Contact point removed."))
+    return redirect("tasks:leader_detail", user_pk=link.leader_id)
+
+
+def _policy_division(user: Any) -> Division:
+    prefixes = scope_prefixes(user, ADMIN_ROLES)
+    if prefixes:
+        return Division.objects.get(code=prefixes[0])
+    county = Division.objects.current().filter(level=Level.COUNTY).order_by("code").first()
+    if county is None:
+        raise Http404
+    return county
+
+
+@admin_required
+def light_policy(request: HttpRequest) -> HttpResponse:
+    division = _policy_division(request.user)
+    policy = LightPolicy.objects.filter(division=division).first() or LightPolicy(division=division)
+    form = LightPolicyForm(
+        request.POST or None,
+        instance=LightPolicy(
+            division=division, yellow_days=policy.yellow_days, lag_points=policy.lag_points
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
+        links.set_light_policy(
+            actor=request.user,
+            division=division,
+            yellow_days=form.cleaned_data["yellow_days"],
+            lag_points=form.cleaned_data["lag_points"],
+        )
+        messages.success(request, _("Saved; the lights have been recomputed."))
+        return redirect("tasks:light_policy")
+    return render(
+        request,
+        "tasks/light_policy.html",
+        {"form": form, "division": division, "lights": Light},
+        status=400 if request.method == "POST" else 200,
+    )
