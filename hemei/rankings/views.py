@@ -1,0 +1,296 @@
+"""Ranking pages: the ranking of a period with its charts, the history, the county's
+configuration, and the circular export (request → status polled by HTMX → download)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hemei.accounts.permissions import role_required
+from hemei.accounts.scope import grants
+from hemei.core import clock
+from hemei.core.htmx import template_for
+from hemei.core.lists import paginate, wants_export, xlsx_response
+from hemei.divisions.choices import Level
+from hemei.divisions.models import Division
+
+from .choices import JobState, PeriodKind
+from .forms import ConfigForm, PeriodForm
+from .models import ExportJob, RankingRun
+from .periods import period_bounds, period_label, previous_start
+from .permissions import can_compute, can_configure, can_view
+from .selectors import first_places, rank_history, run_rows
+from .services import compute_ranking, config_for, request_circular, update_config
+
+#: How many past periods the period menu and the rank line offer.
+PERIODS_SHOWN = 12
+
+
+def _home_code(user: Any) -> str:
+    """The division a user's rankings open on: their county's towns."""
+    codes = sorted({grant.division_id for grant in grants(user)}, key=len)
+    if codes:
+        return codes[0][:6] if len(codes[0]) >= 6 else codes[0]
+    first = Division.objects.current().filter(level=Level.COUNTY).first()
+    if first is None:
+        raise Http404
+    return first.code
+
+
+def _own_unit(user: Any, scope: Division) -> str:
+    """The unit of ``scope`` the user belongs to (their town or village), if any."""
+    length = 9 if scope.level == Level.COUNTY else 12
+    for grant in grants(user):
+        if len(grant.division_id) >= length and grant.division_id.startswith(scope.code):
+            return grant.division_id[:length]
+    return ""
+
+
+def _viewable_scope(user: Any, code: str) -> Division:
+    scope = Division.objects.filter(code=code, level__in=[Level.COUNTY, Level.TOWN]).first()
+    if scope is None or not can_view(user, scope.code):
+        raise Http404
+    return scope
+
+
+def _scope_choices(user: Any, scope: Division) -> list[tuple[str, str]]:
+    """The county's towns ranking, then the villages ranking of each town the user may see."""
+    county = Division.objects.get(code=scope.code[:6])
+    towns = Division.objects.current().filter(parent_id=county.code, level=Level.TOWN)
+    choices = [(county.code, _("%(county)s: towns") % {"county": county.name})]
+    for town in towns:
+        if can_view(user, town.code):
+            choices.append((town.code, _("%(town)s: villages") % {"town": town.name}))
+    return choices
+
+
+def _period_choices(kind: str, chosen: dt.date) -> list[tuple[str, str]]:
+    start = period_bounds(kind, clock.today())[0]
+    choices = []
+    for _step in range(PERIODS_SHOWN):
+        choices.append((start.isoformat(), period_label(kind, start)))
+        start = previous_start(kind, start)
+    if chosen.isoformat() not in {value for value, _label in choices}:
+        choices.append((chosen.isoformat(), period_label(kind, chosen)))
+    return choices
+
+
+def _problem(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    return render(request, "rankings/problem.html", {"message": message}, status=status)
+
+
+@role_required
+def ranking(request: HttpRequest) -> HttpResponse:
+    """One period's ranking of a county's towns or a town's villages, with its charts."""
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return _problem(request, " ".join(e for errors in form.errors.values() for e in errors))
+    code, kind, day, chosen_division = form.cleaned(_home_code(request.user))
+    scope = _viewable_scope(request.user, code)
+    runs = RankingRun.objects.visible_to(request.user).filter(scope=scope, period_kind=kind)
+    if day is None:
+        latest = runs.order_by("-period_start").first()
+        start = latest.period_start if latest else period_bounds(kind, clock.today())[0]
+    else:
+        start = period_bounds(kind, day)[0]
+    run = runs.filter(period_start=start).first()
+    rows = list(run_rows(run)) if run else []
+    if run and wants_export(request):
+        return xlsx_response(
+            filename=f"ranking-{scope.code}-{kind}-{start:%Y%m%d}",
+            title=_("Ranking"),
+            headers=[
+                _("Rank"),
+                _("Division"),
+                _("Score"),
+                _("On-time rate (%)"),
+                _("Tasks due"),
+                _("Completed on time"),
+                _("Overdue"),
+                _("Average delay (days)"),
+                _("Supervision orders"),
+                _("Previous rank"),
+                _("Change"),
+            ],
+            queryset=run_rows(run),
+            row=lambda r: [
+                r.rank,
+                r.division.name,
+                r.score,
+                r.on_time_rate,
+                r.due_count,
+                r.on_time_count,
+                r.overdue_count,
+                r.average_delay,
+                r.orders_count,
+                r.previous_rank,
+                r.rank_change,
+            ],
+        )
+    followed = chosen_division or _own_unit(request.user, scope)
+    if not followed and rows:
+        followed = rows[0].division_id
+    names = {row.division_id: row.division.name for row in rows}
+    history = rank_history(run, followed, PERIODS_SHOWN) if run and followed else []
+    chart = {
+        "names": [row.division.name for row in rows if row.rank is not None],
+        "scores": [float(row.score) for row in rows if row.score is not None],
+        "followed": names.get(followed, ""),
+        "periods": [label for label, _rank in history],
+        "ranks": [rank for _label, rank in history],
+        "labels": {"score": _("Score"), "rank": _("Rank")},
+    }
+    scopes = _scope_choices(request.user, scope)
+    context = {
+        "scope": scope,
+        "kind": kind,
+        "start": start,
+        "label": period_label(kind, start),
+        "run": run,
+        "rows": rows,
+        "chart": chart,
+        "followed": followed,
+        "kinds": PeriodKind.choices,
+        "scopes": scopes,
+        "viewable_towns": {value for value, _text in scopes[1:]},
+        "chart_height": max(240, 26 * len(chart["names"]) + 50),
+        "periods": _period_choices(kind, start),
+        "may_compute": can_compute(request.user, scope.code),
+        "exports": run.exports.all()[:5] if run else [],
+        "unit_is_town": scope.level == Level.COUNTY,
+    }
+    return render(
+        request,
+        template_for(request, "rankings/ranking.html", "rankings/partials/ranking_body.html"),
+        context,
+    )
+
+
+@require_POST
+@role_required
+def compute(request: HttpRequest) -> HttpResponse:
+    """Compute (or recompute) the chosen period's ranking, then show it."""
+    form = PeriodForm(request.POST)
+    if not form.is_valid():
+        return _problem(request, " ".join(e for errors in form.errors.values() for e in errors))
+    code, kind, day, _division = form.cleaned(_home_code(request.user))
+    scope = _viewable_scope(request.user, code)
+    try:
+        run = compute_ranking(
+            county_or_town=scope,
+            period_kind=kind,
+            period_start=day or clock.today(),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        return _problem(request, " ".join(exc.messages))
+    messages.success(
+        request, _("The ranking of %(period)s is computed.") % {"period": run.period_label}
+    )
+    query = urlencode({"scope": scope.code, "kind": kind, "period": run.period_start.isoformat()})
+    return redirect(f"{reverse('rankings:ranking')}?{query}")
+
+
+@role_required
+def history(request: HttpRequest) -> HttpResponse:
+    """Every stored ranking of an area, newest first."""
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return _problem(request, " ".join(e for errors in form.errors.values() for e in errors))
+    code, kind, _day, _division = form.cleaned(_home_code(request.user))
+    scope = _viewable_scope(request.user, code)
+    runs = (
+        RankingRun.objects.visible_to(request.user)
+        .filter(scope=scope)
+        .select_related("computed_by")
+        .order_by("-period_start", "period_kind")
+    )
+    if request.GET.get("kind"):
+        runs = runs.filter(period_kind=kind)
+    if wants_export(request):
+        return xlsx_response(
+            filename=f"rankings-{scope.code}",
+            title=_("Ranking history"),
+            headers=[_("Period"), _("Kind"), _("Computed at"), _("Computed by"), _("Circular")],
+            queryset=runs,
+            row=lambda r: [
+                r.period_label,
+                r.get_period_kind_display(),
+                r.computed_at.replace(tzinfo=None),
+                str(r.computed_by or ""),
+                r.circular_number or "",
+            ],
+        )
+    page = paginate(request, runs)
+    leaders = first_places([run.pk for run in page.object_list])
+    return render(
+        request,
+        template_for(request, "rankings/history.html", "rankings/partials/history_rows.html"),
+        {
+            "scope": scope,
+            "page": page,
+            "leaders": leaders,
+            "kinds": PeriodKind.choices,
+            "kind": request.GET.get("kind", ""),
+            "scopes": _scope_choices(request.user, scope),
+        },
+    )
+
+
+@role_required
+def config(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    """The county's weights and circular heading (county administrators)."""
+    code = code or _home_code(request.user)[:6]
+    county = Division.objects.filter(code=code, level=Level.COUNTY).first()
+    if county is None or not can_view(request.user, county.code):
+        raise Http404
+    if not can_configure(request.user, county.code):
+        raise PermissionDenied(_("Only the county's administrators configure its rankings."))
+    current = config_for(county)
+    form = ConfigForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        update_config(actor=request.user, county=county, **form.cleaned_data)
+        messages.success(request, _("The ranking settings are saved."))
+        return redirect("rankings:config", code=county.code)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "rankings/config.html", {"county": county, "form": form}, status=status)
+
+
+@require_POST
+@role_required
+def export_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask the worker for the circular and workbook of a ranking."""
+    run = get_object_or_404(RankingRun.objects.visible_to(request.user), pk=pk)
+    job = request_circular(run=run, actor=request.user)
+    return redirect("rankings:export_status", pk=job.pk)
+
+
+@role_required
+def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where the export job stands; the page polls this fragment until it is finished."""
+    job = get_object_or_404(ExportJob.objects.visible_to(request.user).select_related("run"), pk=pk)
+    return render(
+        request,
+        template_for(request, "rankings/export_status.html", "rankings/partials/export_state.html"),
+        {"job": job, "run": job.run, "done": job.state == JobState.DONE},
+    )
+
+
+@role_required
+def export_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    """The finished circular (.docx) or workbook (.xlsx), for those who may see the ranking."""
+    job = get_object_or_404(ExportJob.objects.visible_to(request.user), pk=pk)
+    stored = {"docx": job.docx, "xlsx": job.xlsx}.get(fmt)
+    if job.state != JobState.DONE or not stored:
+        raise Http404
+    name = f"{job.document_number or _('circular')}.{fmt}"
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
