@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -243,6 +244,10 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
+def _local(moment: Any) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 def _content(data: bytes) -> Any:
     from django.core.files.base import ContentFile
 
@@ -307,7 +312,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
                 str(r.author),
                 float(r.percent),
                 r.get_state_display(),
-                r.submitted_at,
+                _local(r.submitted_at),
                 r.evidence_count,
                 r.duplicate_count,
                 r.text,
