@@ -26,6 +26,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -93,13 +94,12 @@ def manageable_divisions(user: Any) -> list[Division]:
     codes = {g.division_id for g in grants(user) if g.role in MANAGE_ROLES}
     if not codes:
         return []
-    divisions = Division.objects.current().filter(level__in=INTAKE_LEVELS)
-    found = [
-        division
-        for division in divisions.filter(code__in=codes)
-        .union(divisions.filter(parent_id__in=codes, level=Level.TOWN))
+    found = (
+        Division.objects.current()
+        .filter(level__in=INTAKE_LEVELS)
+        .filter(Q(code__in=codes) | Q(parent_id__in=codes, level=Level.TOWN))
         .order_by("code")
-    ]
+    )
     return [division for division in found if can_manage(user, division.code)]
 
 

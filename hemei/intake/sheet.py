@@ -225,14 +225,19 @@ def read_sheet(data: bytes) -> Sheet:
         letters={key: get_column_letter(column + 1) for key, column in positions.items()},
     )
     key_of_column = {column: key for key, column in positions.items()}
-    _apply_merges(sheet, grid, header_row, key_of_column, result)
+    copied = _apply_merges(sheet, grid, header_row, key_of_column, result)
     for index in range(header_index + 1, len(grid)):
         values = grid[index]
         cells = {
             key: _plain(values[column]) if column < len(values) else None
             for key, column in positions.items()
         }
-        filled = [value for value in cells.values() if value is not None]
+        # A row holding nothing but copies of a merged cell above is still an empty row.
+        filled = [
+            value
+            for key, value in cells.items()
+            if value is not None and (index, positions[key]) not in copied
+        ]
         if not filled:
             continue
         if len(filled) == 1 and isinstance(filled[0], str) and _NOTE.match(filled[0]):
@@ -243,8 +248,12 @@ def read_sheet(data: bytes) -> Sheet:
 
 def _apply_merges(
     sheet: Any, grid: list[list[Any]], header_row: int, key_of_column: dict[int, str], result: Sheet
-) -> None:
-    """Copy vertical merges down as "same as above"; report the merges that cannot be read."""
+) -> set[tuple[int, int]]:
+    """Copy vertical merges down as "same as above"; report the merges that cannot be read.
+
+    Answers the (row index, column index) of the cells it filled.
+    """
+    copied: set[tuple[int, int]] = set()
     for merged in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
         if merged.max_row <= header_row:
             continue  # titles above the table
@@ -293,3 +302,5 @@ def _apply_merges(
                 while len(grid[row]) <= column:
                     grid[row].append(None)
                 grid[row][column] = top
+                copied.add((row, column))
+    return copied

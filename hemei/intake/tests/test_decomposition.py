@@ -1,0 +1,369 @@
+"""Importing a task decomposition table (任务分解表): all or nothing, row by row, re-runnable."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.utils import translation
+
+from hemei.accounts.models import RoleAssignment, User
+from hemei.core.testing import COUNTY, TOWN_A, TOWN_B, Cast
+from hemei.divisions.models import Division
+from hemei.meetings.models import Meeting
+from hemei.tasks.choices import Source
+from hemei.tasks.models import Program, Task
+
+from .. import services
+from ..models import TableUpload
+from .helpers import HEADER, JUNE_END, YEAR_END, units, workbook
+
+pytestmark = pytest.mark.django_db
+
+# Columns in their own order, 完成时间 for 完成时限, and the optional ones.
+FULL_HEADER = [
+    "序号",
+    "任务内容",
+    "完成时间",
+    "牵头领导",
+    "牵头单位",
+    "配合单位",
+    "节点",
+    "主题",
+    "所属专项",
+    "责任人",
+]
+
+
+def clean_table() -> bytes:
+    """Three tasks: one with a sub-item, the leader merged down as "same as above"."""
+    return workbook(
+        [
+            [
+                1,
+                "推进农村户厕改造提升",
+                "2026年12月31日",
+                "李丽（副区长）",
+                "区农业农村局",
+                "区财政局、卫健局",
+                "6月底前完成摸底；9月底前完成改造",
+                "生态振兴",
+                "六大攻坚战、15件实事",
+                "丁丹",
+            ],
+            [
+                "1.1",
+                "完成改厕需求摸底",
+                "6月底",
+                None,
+                "农业农村局",
+                None,
+                None,
+                "生态",
+                None,
+                None,
+            ],
+            [None] * 10,
+            [
+                2,
+                "培育高素质农民",
+                dt.datetime(2026, 11, 30),
+                None,
+                "区人力资源和社会保障局",
+                "区农业农村局\n区财政局",
+                "5月底前制定计划\n10月底前完成培训",
+                "人才振兴",
+                "15件实事",
+                None,
+            ],
+            ["注：本表由区乡村振兴办汇总。"],
+        ],
+        header=FULL_HEADER,
+        merges=["D4:D7"],
+    )
+
+
+def county(code: str = COUNTY) -> Division:
+    return Division.objects.get(code=code)
+
+
+def test_it_imports_a_clean_table_with_units_leaders_milestones_and_subtasks(cast: Cast) -> None:
+    unit = units(cast)
+    meeting = Meeting.objects.create(
+        name="全区农村工作会议", held_on=dt.date(2026, 2, 20), level="county", division_id=COUNTY
+    )
+    outcome = services.import_decomposition(
+        actor=cast.alice, data=clean_table(), division=county(), year=2026, meeting=meeting
+    )
+    assert len(outcome.created) == 3 and outcome.skipped == 0
+    toilets = Task.objects.get(title="推进农村户厕改造提升")
+    assert toilets.source == Source.IMPORT and toilets.meeting == meeting
+    assert toilets.division_id == COUNTY and toilets.due_on == YEAR_END
+    assert toilets.lead_leader == cast.lily and toilets.lead_unit == unit["agri"]
+    assert set(toilets.co_units.all()) == {unit["finance"], unit["health"]}
+    assert toilets.responsible == cast.dan and toilets.theme == "ecology"
+    assert sorted(p.name for p in toilets.programs.all()) == ["15件实事", "六大攻坚战"]
+    assert [(m.name, m.due_on) for m in toilets.milestones.all()] == [
+        ("完成摸底", JUNE_END),
+        ("完成改造", dt.date(2026, 9, 30)),
+    ]
+    survey = Task.objects.get(title="完成改厕需求摸底")
+    assert survey.parent == toilets and survey.due_on == JUNE_END
+    assert survey.lead_leader == cast.lily  # the merged cell reads as "same as above"
+    farmers = Task.objects.get(title="培育高素质农民")
+    assert farmers.parent is None and farmers.due_on == dt.date(2026, 11, 30)
+    assert farmers.lead_leader == cast.lily and farmers.lead_unit == unit["hr"]
+    assert set(farmers.co_units.all()) == {unit["agri"], unit["finance"]}
+    assert farmers.theme == "talent" and farmers.milestones.count() == 2
+
+
+def test_it_does_not_duplicate_when_the_same_table_comes_again(cast: Cast) -> None:
+    units(cast)
+    first = services.import_decomposition(
+        actor=cast.alice, data=clean_table(), division=county(), year=2026
+    )
+    again = services.import_decomposition(
+        actor=cast.alice, data=clean_table(), division=county(), year=2026
+    )
+    assert len(first.created) == 3
+    assert again.created == [] and again.skipped == 3
+    assert Task.objects.count() == 3
+    assert Program.objects.filter(name="15件实事").count() == 1
+
+
+def test_a_corrected_table_adds_only_its_new_rows(cast: Cast) -> None:
+    units(cast)
+    services.import_decomposition(
+        actor=cast.alice, data=clean_table(), division=county(), year=2026
+    )
+    more = workbook(
+        [
+            [1, "推进农村户厕改造提升", "李丽", "区农业农村局", None, "年底", None],
+            [1.2, "完成改厕质量验收", "李丽", "区农业农村局", None, "2026/10/31", None],
+        ]
+    )
+    outcome = services.import_decomposition(
+        actor=cast.alice, data=more, division=county(), year=2026
+    )
+    assert [task.title for task in outcome.created] == ["完成改厕质量验收"]
+    assert outcome.created[0].parent == Task.objects.get(title="推进农村户厕改造提升")
+    assert Task.objects.count() == 4
+
+
+def problems_of(plan: services.DecompositionPlan) -> list[tuple[int, str, str]]:
+    return [(p.row, p.column, p.message) for p in plan.problems]
+
+
+def test_it_reports_every_kind_of_error_by_row_and_writes_nothing(cast: Cast) -> None:
+    units(cast)
+    for username in ("wang1", "wang2"):
+        twin = User.objects.create_user(username=username, password="x", full_name="王伟")
+        RoleAssignment.objects.create(user=twin, role="leader", division_id=COUNTY)
+    table = workbook(
+        [
+            [1, "推进农村户厕改造提升", "李丽", "区财正局", None, "年底", None],  # row 4
+            [2, "培育高素质农民", "张三", "区农业农村局", "区卫健委", "明年", None],  # 5
+            [3, "建设美丽乡村示范村", "王伟", "区农业农村局", None, None, "完成规划"],  # 6
+            [2, "重复的序号", None, "区农业农村局", None, "6月底", None],  # 7
+            ["4.1", "没有上级的子任务", None, "区农业农村局", None, "6月底", None],  # 8
+            [5, "合并的任务内容", None, "区农业农村局", None, "6月底", None],  # 9
+            [6, None, None, "区农业农村局", None, "6月底", None],  # 10
+            ["一、产业振兴"],  # 11: a section heading merged across
+            [7, "节点晚于时限", None, "区农业农村局", None, "6月底", "9月底前完成"],  # 12
+        ],
+        merges=["B9:B10", "A11:G11"],
+    )
+    with translation.override("en"):
+        plan = services.plan_decomposition(
+            actor=cast.alice, data=table, division=county(), year=2026
+        )
+    found = problems_of(plan)
+    text = "\n".join(f"{row} {column} {message}" for row, column, message in found)
+
+    def has(row: int, column: str, fragment: str) -> bool:
+        return any(r == row and c.startswith(column) and fragment in m for r, c, m in found)
+
+    assert has(4, "D（牵头单位）", "Unknown unit 区财正局. Did you mean 区财政局?"), text
+    assert has(5, "C（牵头领导）", "No leader named 张三"), text
+    assert has(5, "E（配合单位）", "Unknown unit 区卫健委"), text
+    assert has(5, "F（完成时限）", "The deadline 明年 is not a date"), text
+    assert has(6, "C（牵头领导）", "2 people named 王伟 (wang1、wang2)"), text
+    assert has(6, "F（完成时限）", "The deadline is empty"), text
+    assert has(6, "G（节点）", "The milestone 完成规划 has no date"), text
+    assert has(7, "A（序号）", "序号 2 is also on row 5"), text
+    assert has(8, "A（序号）", "sub-item of 4, which is not in the table"), text
+    assert has(9, "B9:B10", "merged, but each task needs its own 任务内容"), text
+    assert has(10, "B（任务内容）", "The task content is empty"), text
+    assert has(11, "A11:G11", "merged across columns"), text
+    assert has(12, "G（节点）", "falls after the deadline"), text
+    assert not plan.ok
+    with pytest.raises(services.DecompositionError):
+        services.import_decomposition(actor=cast.alice, data=table, division=county(), year=2026)
+    assert Task.objects.count() == 0 and Program.objects.count() == 0
+
+
+def test_a_table_with_one_bad_row_imports_nothing(cast: Cast) -> None:
+    units(cast)
+    table = workbook(
+        [
+            [1, "推进农村户厕改造提升", "李丽", "区农业农村局", None, "年底", None],
+            [2, "培育高素质农民", "李丽", "区农业农村局", None, "长期坚持", None],
+        ]
+    )
+    with pytest.raises(services.DecompositionError) as caught:
+        services.import_decomposition(actor=cast.alice, data=table, division=county(), year=2026)
+    assert [p.row for p in caught.value.plan.problems] == [5]
+    assert Task.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (b"not a workbook at all", "not an Excel workbook"),
+        (b"PK\x03\x04broken zip", "not an Excel workbook"),
+        (workbook([[1, "任务"]], header=["甲", "乙", "丙"]), "No header row found"),
+        (
+            workbook([[1, "任务", "李丽"]], header=["序号", "任务内容", "牵头领导"]),
+            "Missing columns",
+        ),
+        (workbook([]), "The table has no tasks"),
+    ],
+    ids=["text", "broken zip", "no header", "missing columns", "no rows"],
+)
+def test_it_refuses_a_file_that_is_not_a_table(cast: Cast, data: bytes, fragment: str) -> None:
+    with translation.override("en"):
+        plan = services.plan_decomposition(
+            actor=cast.alice, data=data, division=county(), year=2026
+        )
+    assert not plan.ok and fragment in plan.problems[0].message
+
+
+def test_a_town_official_imports_into_the_own_town_with_town_units(cast: Cast) -> None:
+    unit = units(cast)
+    table = workbook([[1, "推进户厕改造", None, "农服中心", "区农业农村局", "年底", None]])
+    outcome = services.import_decomposition(
+        actor=cast.tom, data=table, division=county(TOWN_A), year=2026
+    )
+    task = outcome.created[0]
+    assert task.division_id == TOWN_A and task.lead_unit == unit["service"]
+    assert list(task.co_units.all()) == [unit["agri"]]
+
+
+def test_no_one_imports_into_a_division_they_do_not_manage(cast: Cast) -> None:
+    table = workbook([[1, "推进户厕改造", None, "区农业农村局", None, "年底", None]])
+    for actor, code in ((cast.owen, TOWN_A), (cast.tom, COUNTY), (cast.victor, TOWN_A)):
+        with pytest.raises(PermissionDenied):
+            services.plan_decomposition(actor=actor, data=table, division=county(code), year=2026)
+    assert Task.objects.count() == 0
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+def upload(client: Client, data: bytes, **fields: object):  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    payload = {"division": COUNTY, "year": 2026, **fields}
+    payload["file"] = SimpleUploadedFile(
+        str(fields.get("name", "分解表.xlsx")), data, content_type="application/octet-stream"
+    )
+    payload.pop("name", None)
+    return client.post("/intake/decomposition/", payload)
+
+
+def test_the_pages_check_preview_and_confirm_an_import(cast: Cast, client: Client) -> None:
+    units(cast)
+    client.force_login(cast.alice)
+    page = client.get("/intake/decomposition/")
+    assert page.status_code == 200 and "任务分解表" in page.content.decode()
+    response = upload(client, clean_table())
+    assert response.status_code == 302 and Task.objects.count() == 0
+    preview = client.get(response["Location"])
+    body = preview.content.decode()
+    assert "推进农村户厕改造提升" in body and "完成摸底" in body and "区财政局" in body
+    assert "将新建 3 项任务" in body
+    stored = TableUpload.objects.get()
+    done = client.post(f"/intake/decomposition/{stored.pk}/confirm/")
+    assert done.status_code == 302 and Task.objects.count() == 3
+    assert "已导入" in client.get(done["Location"]).content.decode()
+    twice = client.post(f"/intake/decomposition/{stored.pk}/confirm/")
+    assert twice.status_code == 409 and Task.objects.count() == 3
+    # The same file uploaded again: everything is already there, nothing new on confirm.
+    again = upload(client, clean_table())
+    second = TableUpload.objects.exclude(pk=stored.pk).get()
+    assert "已存在" in client.get(again["Location"]).content.decode()
+    client.post(f"/intake/decomposition/{second.pk}/confirm/")
+    assert Task.objects.count() == 3
+
+
+def test_the_report_page_lists_problems_in_chinese_and_keeps_nothing(
+    cast: Cast, client: Client
+) -> None:
+    units(cast)
+    client.force_login(cast.alice)
+    table = workbook([[1, "推进户厕改造", "张三", "区财正局", None, "明年", None]])
+    response = upload(client, table)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "没有导入任何数据" in body and "未知单位 区财正局" in body and "区财政局" in body
+    assert "D（牵头单位）" in body and '<td data-label="行">4</td>' in body
+    assert TableUpload.objects.count() == 0 and Task.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "status"),
+    [
+        ("表.csv", b"a,b", 400),
+        ("表.xlsx", b"", 400),
+        ("表.xlsx", b"\x00\x01binary", 400),
+    ],
+    ids=["wrong type", "empty", "binary"],
+)
+def test_bad_uploads_answer_400(
+    cast: Cast, client: Client, name: str, data: bytes, status: int
+) -> None:
+    client.force_login(cast.alice)
+    assert upload(client, data, name=name).status_code == status
+    assert TableUpload.objects.count() == 0
+
+
+def test_a_division_outside_the_users_reach_answers_404(cast: Cast, client: Client) -> None:
+    client.force_login(cast.tom)
+    table = workbook([[1, "推进户厕改造", None, "区农业农村局", None, "年底", None]])
+    assert upload(client, table, division=TOWN_B).status_code == 404
+    assert upload(client, table, division=COUNTY).status_code == 404
+    assert upload(client, table, division=TOWN_A).status_code == 302
+
+
+def test_an_upload_is_its_owners_only(cast: Cast, client: Client) -> None:
+    units(cast)
+    client.force_login(cast.alice)
+    upload(client, clean_table())
+    stored = TableUpload.objects.get()
+    for other in (cast.lily, cast.tom):
+        client.force_login(other)
+        assert client.get(f"/intake/decomposition/{stored.pk}/").status_code == 404
+        assert client.post(f"/intake/decomposition/{stored.pk}/confirm/").status_code == 404
+    assert Task.objects.count() == 0
+
+
+def test_the_template_reads_back_and_imports(cast: Cast, client: Client) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    units(cast)
+    client.force_login(cast.alice)
+    response = client.get("/intake/decomposition/template.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["任务分解表", "填表说明"]
+    header = [cell.value for cell in book["任务分解表"][2]]
+    assert header[:7] == HEADER and "所属专项" in header
+    outcome = services.import_decomposition(
+        actor=cast.alice, data=response.content, division=county(), year=2026
+    )
+    assert len(outcome.created) == 3
+    assert Task.objects.get(title="完成改厕需求摸底").parent.title == "推进农村户厕改造提升"
