@@ -39,7 +39,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, re_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -52,6 +52,8 @@ from .services import authenticate_key
 MAX_JSON_BYTES = 1024 * 1024
 #: The largest multipart body (evidence uploads).
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
+#: Ids above this cannot exist (and some databases refuse to compare with them).
+MAX_DATABASE_INTEGER = 2**63 - 1
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
@@ -265,6 +267,8 @@ class Route:
                 % {"method": request.method, "allowed": allowed},
                 headers={"Allow": allowed},
             ).response()
+        if any(isinstance(v, int) and v > MAX_DATABASE_INTEGER for v in kwargs.values()):
+            return not_found().response()
         try:
             return self._run(operation, request, kwargs)
         except ApiError as exc:
@@ -376,6 +380,10 @@ def read_body(request: HttpRequest, operation: Operation) -> Any:
         raise ApiError(400, "bad_request", _("The request cannot be read.")) from None
     if length > limit:
         raise too_large()
+    if length == 0:
+        if operation.body is not None and not operation.body.required:
+            return {}  # no body for an operation whose fields are all optional
+        raise ApiError(400, "bad_json", _("The body is empty; send a JSON object."))
     if operation.multipart and content_type == "multipart/form-data":
         return {name: request.POST.get(name) for name in request.POST}
     if content_type != "application/json":
@@ -394,6 +402,11 @@ def read_body(request: HttpRequest, operation: Operation) -> Any:
         raise ApiError(400, "bad_json", _("The body is not valid JSON (UTF-8 encoded).")) from None
 
 
+def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other URL under the API: a JSON 404, not the site's HTML page."""
+    return not_found().response()
+
+
 class Api:
     """A versioned API: its routes, their URL patterns and its OpenAPI description."""
 
@@ -410,4 +423,6 @@ class Api:
         return route
 
     def urls(self) -> list[URLPattern]:
-        return [path(r.pattern, csrf_exempt(r.view), name=r.name) for r in self.routes]
+        """The routes' patterns, then a JSON 404 for every other path below them."""
+        patterns = [path(r.pattern, csrf_exempt(r.view), name=r.name) for r in self.routes]
+        return [*patterns, re_path(r"^(?P<rest>.*)$", csrf_exempt(unknown_path))]

@@ -39,6 +39,14 @@ class Invalid(Exception):
         return cls({path or "body": [message]})
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates, which JSON allows and databases refuse
+        return False
+    return True
+
+
 def _join(path: str, name: str | int) -> str:
     return f"{path}.{name}" if path else str(name)
 
@@ -111,6 +119,8 @@ class Str(Field):
     def convert(self, value: Any, path: str, context: Context) -> Any:
         if not isinstance(value, str):
             raise Invalid.at(path, _("Expected a string."))
+        if "\x00" in value or not _encodable(value):
+            raise Invalid.at(path, _("The text holds characters that cannot be stored."))
         if self.strip:
             value = value.strip()
         if len(value) < self.min_length:

@@ -150,6 +150,7 @@ def visible_meetings(user: Any) -> Any:
         Meeting.objects.visible_to(user)
         .select_related("division")
         .annotate(decision_count=Count("decisions"))
+        .order_by("-held_on", "-id")  # an aggregate drops Meta.ordering
     )
 
 
