@@ -240,3 +240,17 @@ def test_scores_stay_within_0_and_100_and_ties_skip_ranks() -> None:
     ]
     with pytest.raises(ValueError):
         score_and_rank(units, {"on_time": 0, "overdue": 0, "delay": 0, "orders": 0})
+
+
+def test_the_demo_ranks_this_month_and_the_one_before(cast: Cast) -> None:
+    from hemei.rankings import demo
+
+    make_task(TOWN_A, day(10, 10), day(10, 9))
+    make_task(TOWN_B, day(11, 10))
+    with clock.frozen_at(NOV_23):
+        demo.load()
+        demo.load()  # running it again replaces the same periods
+    county_runs = RankingRun.objects.filter(scope_id=COUNTY).order_by("period_start")
+    assert [run.period_start for run in county_runs] == [OCT, day(11, 1)]
+    assert RankingRun.objects.filter(scope_id=TOWN_A).count() == 1
+    assert RankingConfig.objects.get(county_id=COUNTY).number_prefix == "即振办"
