@@ -8,7 +8,7 @@ class Relation(models.TextChoices):
     HEAD = "head", _("head of household")
     SPOUSE = "spouse", _("spouse")
     CHILD = "child", _("child")
-    PARENT = "parent", _("parent")
+    PARENT = "parent", _("father or mother")
     GRANDCHILD = "grandchild", _("grandchild")
     SIBLING = "sibling", _("sibling")
     OTHER = "other", _("other relative")

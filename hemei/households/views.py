@@ -24,7 +24,7 @@ from hemei.core.lists import paginate, wants_export
 from . import forms, services, sheets
 from .access import can_see_full, can_write, can_write_anywhere, register_reader_required
 from .choices import SensitiveField
-from .models import Household, HouseholdEvent, Resident, SensitiveView, VillageGroup
+from .models import Household, Resident, SensitiveView, VillageGroup
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -158,11 +158,7 @@ def _readable_household(request: HttpRequest, pk: int) -> Household:
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = _readable_household(request, pk)
     members = household.members.order_by("-is_active", "id")
-    events = (
-        HouseholdEvent.objects.filter(Q(household=household) | Q(related_household=household))
-        .select_related("household", "related_household", "actor")
-        .order_by("-date", "-id")
-    )
+    events = household.events.select_related("related_household", "actor").order_by("-date", "-id")
     return render(
         request,
         "households/household_detail.html",

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('relation', models.CharField(choices=[('head', 'head of household'), ('spouse', 'spouse'), ('child', 'child'), ('parent', 'parent'), ('grandchild', 'grandchild'), ('sibling', 'sibling'), ('other', 'other relative')], default='other', max_length=12, verbose_name='relation to head')),
+                ('relation', models.CharField(choices=[('head', 'head of household'), ('spouse', 'spouse'), ('child', 'child'), ('parent', 'father or mother'), ('grandchild', 'grandchild'), ('sibling', 'sibling'), ('other', 'other relative')], default='other', max_length=12, verbose_name='relation to head')),
                 ('gender', models.CharField(blank=True, choices=[('male', 'male'), ('female', 'female')], max_length=6, verbose_name='gender')),
                 ('birth_date', models.DateField(blank=True, null=True, verbose_name='birth date')),
                 ('id_number', hemei.households.fields.EncryptedTextField(blank=True, default='', verbose_name='ID number')),
