@@ -254,3 +254,29 @@ def test_the_demo_ranks_this_month_and_the_one_before(cast: Cast) -> None:
     assert [run.period_start for run in county_runs] == [OCT, day(11, 1)]
     assert RankingRun.objects.filter(scope_id=TOWN_A).count() == 1
     assert RankingConfig.objects.get(county_id=COUNTY).number_prefix == "即振办"
+
+
+def test_supervision_orders_of_the_period_count_against_a_town(cast: Cast) -> None:
+    import datetime as dt
+
+    from hemei.supervision.services import issue_order
+
+    a = make_task(TOWN_A, day(10, 10), day(10, 9))
+    b = make_task(TOWN_B, day(10, 10), day(10, 9))
+    c = make_task(VILLAGE_A, day(10, 20), day(10, 20))  # town A's village
+    for moment, task in (
+        (dt.datetime(2026, 10, 2, 1, 0, tzinfo=dt.UTC), a),  # 2 Oct in Shanghai
+        (dt.datetime(2026, 10, 31, 15, 30, tzinfo=dt.UTC), c),  # 31 Oct 23:30 in Shanghai
+        (dt.datetime(2026, 10, 31, 16, 30, tzinfo=dt.UTC), b),  # already 1 November there
+    ):
+        with clock.frozen_at(moment):
+            issue_order(task=task, actor=cast.alice, text="请抓紧推进", reply_due=day(12, 1))
+    with clock.frozen_at(NOV_23):
+        run = compute_ranking(
+            county_or_town=county(), period_kind="month", period_start=OCT, actor=cast.alice
+        )
+    found = rows(run)
+    assert (found[TOWN_A].orders_count, found[TOWN_B].orders_count) == (2, 0)
+    # Both perfect on time; A's two orders cost it the orders part: 100 − 15 = 85.
+    assert (found[TOWN_B].score, found[TOWN_B].rank) == (Decimal("100.00"), 1)
+    assert (found[TOWN_A].score, found[TOWN_A].rank) == (Decimal("85.00"), 2)
