@@ -5,19 +5,46 @@
   supervised: a town official may supervise the villages' tasks of the town but not the
   town's own tasks, department staff not the tasks their own unit leads, and nobody the
   task they are responsible for;
-- answer an order and request an extension: whoever may report on the task
-  (``can_report``: its responsible person and the officials over its division);
+- answer an order and request an extension: the supervised side, i.e. whoever may report on
+  the task (``can_report``: its responsible person and the officials over its division)
+  and may not supervise it (a county leader does not answer the county's own order);
+- open the supervision pages at all: officials (any role but villager);
 - decide an extension: the task's lead leader only; when the task has no lead leader, a
   county administrator over it (or a system administrator).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
 from hemei.accounts.choices import ADMIN_ROLES, Role
+from hemei.accounts.permissions import role_required
 from hemei.accounts.scope import covers, grants
 from hemei.tasks.permissions import MANAGE_ROLES, can_report
+
+
+def is_official(user: Any) -> bool:
+    """Supervision is internal work: every role but villager (superusers included)."""
+    return bool(user.is_superuser or any(g.role != Role.VILLAGER for g in grants(user)))
+
+
+def official_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in (else the login page), holding a role (else 403) other than villager (403)."""
+
+    @wraps(view)
+    @role_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_official(request.user):
+            raise PermissionDenied(_("Supervision is open to officials only."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def can_supervise(user: Any, task: Any) -> bool:
@@ -40,7 +67,11 @@ def can_supervise(user: Any, task: Any) -> bool:
 
 
 def can_answer(user: Any, task: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and can_report(user, task))
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return can_report(user, task) and not can_supervise(user, task)
 
 
 def can_decide_extension(user: Any, task: Any) -> bool:

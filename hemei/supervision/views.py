@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hemei.accounts.choices import ADMIN_ROLES
-from hemei.accounts.permissions import admin_required, role_required
+from hemei.accounts.permissions import admin_required
 from hemei.accounts.scope import scope_filter
 from hemei.core import clock
 from hemei.core.htmx import template_for
@@ -38,7 +38,13 @@ from .forms import (
     StepFormSet,
 )
 from .models import ExtensionRequest, OrderReply, SupervisionOrder
-from .permissions import can_answer, can_configure_ladder, can_decide_extension, can_supervise
+from .permissions import (
+    can_answer,
+    can_configure_ladder,
+    can_decide_extension,
+    can_supervise,
+    official_required,
+)
 
 
 def _apply_errors(form: Form, exc: ValidationError) -> None:
@@ -56,11 +62,11 @@ def _task_name(task: Any) -> str:
 # --- the centre ---------------------------------------------------------------------------
 
 
-@role_required
+@official_required
 def centre(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "orders"
     towns = list(towns_for(request.user).only("code", "name"))
-    form = CentreFilterForm(request.GET or None, towns=towns, tab=tab)
+    form = CentreFilterForm(request.GET, towns=towns, tab=tab)
     f = form.values()
     if tab == "cards":
         rows: Any = selectors.cards(request.user, f)
@@ -186,7 +192,7 @@ def _visible_order(user: Any, pk: int) -> SupervisionOrder:
     )
 
 
-@role_required
+@official_required
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = _visible_order(request.user, pk)
     task = order.task
@@ -246,7 +252,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required
+@official_required
 def reply_attachment(request: HttpRequest, pk: int) -> FileResponse:
     reply = get_object_or_404(
         OrderReply.objects.filter(
@@ -262,7 +268,7 @@ def reply_attachment(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=name)
 
 
-@role_required
+@official_required
 def order_create(request: HttpRequest, task_pk: int) -> HttpResponse:
     task = get_visible(request.user, task_pk)
     if not can_supervise(request.user, task):
@@ -288,7 +294,7 @@ def order_create(request: HttpRequest, task_pk: int) -> HttpResponse:
 # --- extensions ---------------------------------------------------------------------------
 
 
-@role_required
+@official_required
 def extension_create(request: HttpRequest, task_pk: int) -> HttpResponse:
     task = get_visible(request.user, task_pk)
     if not can_answer(request.user, task):
@@ -309,7 +315,7 @@ def extension_create(request: HttpRequest, task_pk: int) -> HttpResponse:
     return render(request, "supervision/extension_create.html", {"form": form, "task": task})
 
 
-@role_required
+@official_required
 def extension_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ext = get_object_or_404(
         ExtensionRequest.objects.visible_to(request.user).select_related(
@@ -404,7 +410,7 @@ def ladder(request: HttpRequest) -> HttpResponse:
 # --- the section of the task page ---------------------------------------------------------
 
 
-@role_required
+@official_required
 def task_section(request: HttpRequest, task_pk: int) -> HttpResponse:
     task = get_visible(request.user, task_pk)
     today = clock.today()
