@@ -154,10 +154,13 @@ def _plain(value: Decimal) -> str:
 
 def check_task_takes_reports(task: Task) -> None:
     if task.is_done:
-        raise ValidationError(_("This task is done; it takes no more progress reports."))
+        raise ValidationError(
+            _("This task is done; it takes no more progress reports."), code="done"
+        )
     if task.children.exists():
         raise ValidationError(
-            _("This task takes its progress from its subtasks: report on the subtasks.")
+            _("This task takes its progress from its subtasks: report on the subtasks."),
+            code="has_subtasks",
         )
 
 
@@ -202,13 +205,15 @@ def _attach(
             _(
                 "A report may carry at most %(limit)d files; it has %(count)d and %(more)d more were given."
             )
-            % {"limit": MAX_FILES_PER_REPORT, "count": len(present), "more": len(files)}
+            % {"limit": MAX_FILES_PER_REPORT, "count": len(present), "more": len(files)},
+            code="too_many",
         )
     seen = set(present)
     for checked in files:
         if checked.sha256 in seen:
             raise ValidationError(
-                _("%(name)s is already attached to this report.") % {"name": checked.name}
+                _("%(name)s is already attached to this report.") % {"name": checked.name},
+                code="already_attached",
             )
         seen.add(checked.sha256)
     earlier = {}

@@ -29,6 +29,15 @@ pytestmark = pytest.mark.django_db
 LATER = MORNING + dt.timedelta(days=3)
 
 
+def refused(code: str):
+    """Expect a ValidationError with this code (messages are in Chinese in the tests)."""
+    return pytest.raises(ValidationError, check=lambda exc: code in _codes(exc))
+
+
+def _codes(exc: ValidationError) -> set[str]:
+    return {error.code for error in exc.error_list}
+
+
 def report(actor, task, percent=40, text="完成摸底，已改造120户", files=(), **kw) -> ProgressReport:
     return services.create_report(
         actor=actor, task=task, percent=percent, text=text, files=files, **kw
@@ -152,10 +161,10 @@ def test_drafts_are_seen_by_their_author_only(cast: Cast, work: Work) -> None:
 
 
 def test_a_done_task_and_a_task_with_subtasks_take_no_reports(cast: Cast, work: Work) -> None:
-    with pytest.raises(ValidationError, match="subtasks"):
+    with refused("has_subtasks"):
         report(cast.alice, work.county)
     task_services.record_progress(task=work.part_b, percent=100, actor=cast.alice)
-    with pytest.raises(ValidationError, match="done"):
+    with refused("done"):
         report(cast.owen, work.part_b)
     assert not ProgressReport.objects.exists()
 
@@ -224,16 +233,16 @@ def test_it_accepts_photos_and_documents_by_their_content(name, data, kind, cont
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("photo.jpg", "这不是照片，只是文字".encode(), "not a file of an accepted kind"),
-        ("photo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 200, "not a file of an accepted kind"),
+        ("photo.jpg", "这不是照片，只是文字".encode(), "type"),
+        ("photo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 200, "type"),
         ("empty.pdf", b"", "empty"),
-        ("iphone.heic", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "HEIC"),
-        ("doc.zip", b"PK\x03\x04" + b"\x00" * 100, "not a file of an accepted kind"),
-        ("big.pdf", b"%PDF-" + b"0" * MAX_FILE_BYTES, "at most 10 MB"),
+        ("iphone.heic", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "heic"),
+        ("doc.zip", b"PK\x03\x04" + b"\x00" * 100, "type"),
+        ("big.pdf", b"%PDF-" + b"0" * MAX_FILE_BYTES, "too_big"),
     ],
 )
 def test_it_refuses_what_is_not_an_accepted_file(name, data, message) -> None:
-    with pytest.raises(ValidationError, match=message):
+    with refused(message):
         check_file(name, data)
 
 
@@ -281,7 +290,7 @@ def test_the_same_file_on_another_report_is_flagged_as_a_duplicate(cast: Cast, w
 
 def test_the_same_file_twice_on_one_report_is_refused(cast: Cast, work: Work) -> None:
     data = jpeg()
-    with pytest.raises(ValidationError, match="already attached"):
+    with refused("already_attached"):
         report(cast.tom, work.part_a, files=[check_file("a.jpg", data), check_file("b.jpg", data)])
     assert not ProgressReport.objects.exists()
     assert not list(Path(settings.MEDIA_ROOT).rglob("*.jpg"))  # nothing left on disk
@@ -291,7 +300,7 @@ def test_at_most_twenty_files_a_report(cast: Cast, work: Work) -> None:
     files = [check_file(f"{i}.jpg", jpeg(color=(i, i, i))) for i in range(20)]
     made = report(cast.tom, work.part_a, files=files)
     assert made.evidence.count() == 20
-    with pytest.raises(ValidationError, match="at most 20"):
+    with refused("too_many"):
         services.attach_evidence(
             actor=cast.tom, report=made, files=[check_file("21.jpg", jpeg(color=(99, 0, 0)))]
         )
