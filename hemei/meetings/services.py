@@ -98,7 +98,14 @@ def create_meeting(
 
 
 @transaction.atomic
-def update_meeting(*, actor: Any, meeting: Meeting, **changes: Any) -> Meeting:
+def update_meeting(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    decisions: Sequence[DecisionRow] | None = None,
+    **changes: Any,
+) -> Meeting:
+    """Change the meeting's fields and, when given, its decisions: all or nothing."""
     _check_manage(actor, meeting.division)
     unknown = set(changes) - set(FIELDS)
     if unknown:
@@ -117,6 +124,8 @@ def update_meeting(*, actor: Any, meeting: Meeting, **changes: Any) -> Meeting:
             changes=diff,
             division_code=meeting.division_id,
         )
+    if decisions is not None:
+        set_decisions(actor=actor, meeting=meeting, rows=decisions)
     return meeting
 
 

@@ -151,9 +151,11 @@ def _edit(request: HttpRequest, meeting: Meeting | None) -> HttpResponse:
                 messages.success(request, _("Meeting created."))
             else:
                 services.update_meeting(
-                    actor=request.user, meeting=meeting, **form.meeting_fields()
+                    actor=request.user,
+                    meeting=meeting,
+                    decisions=decisions.rows(),
+                    **form.meeting_fields(),
                 )
-                services.set_decisions(actor=request.user, meeting=meeting, rows=decisions.rows())
                 messages.success(request, _("Saved."))
         except ValidationError as exc:
             _apply_errors(form, exc)
