@@ -1,0 +1,145 @@
+"""The OpenAPI document: served, valid in shape, complete (every API URL is documented),
+and every $ref resolves. Answers are checked against it in the endpoint tests."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from hemei.core.testing import Cast
+
+from .jsonschema import KNOWN, resolve
+
+METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+def url_paths(patterns: list[Any], prefix: str = "/") -> list[str]:
+    """Every URL pattern of the site, as an OpenAPI path template."""
+    found = []
+    for pattern in patterns:
+        text = str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            found += url_paths(pattern.url_patterns, prefix + text)
+        elif isinstance(pattern, URLPattern):
+            found.append(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", prefix + text))
+    return found
+
+
+def refs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["$ref"]] if "$ref" in node else []
+        return own + [r for v in node.values() for r in refs(v)]
+    if isinstance(node, list):
+        return [r for item in node for r in refs(item)]
+    return []
+
+
+def schemas_in(node: Any, at: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every JSON Schema object in the document (under "schema" keys and components)."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "schema" and isinstance(value, dict):
+                found.append((f"{at}/{key}", value))
+            found += schemas_in(value, f"{at}/{key}")
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            found += schemas_in(item, f"{at}/{index}")
+    return found
+
+
+def walk_schema(schema: dict[str, Any], at: str) -> list[str]:
+    problems = [f"{at}: unknown keyword {k}" for k in set(schema) - KNOWN]
+    kinds = schema.get("type", [])
+    for kind in kinds if isinstance(kinds, list) else [kinds]:
+        if kind not in {"object", "array", "string", "integer", "number", "boolean", "null"}:
+            problems.append(f"{at}: bad type {kind}")
+    for name, sub in schema.get("properties", {}).items():
+        problems += walk_schema(sub, f"{at}.{name}")
+    for name in schema.get("required", []):
+        if name not in schema.get("properties", {}):
+            problems.append(f"{at}: required {name} is not a property")
+    if isinstance(schema.get("items"), dict):
+        problems += walk_schema(schema["items"], f"{at}[]")
+    if isinstance(schema.get("additionalProperties"), dict):
+        problems += walk_schema(schema["additionalProperties"], f"{at}{{}}")
+    for index, part in enumerate(schema.get("anyOf", [])):
+        problems += walk_schema(part, f"{at}|{index}")
+    return problems
+
+
+def test_it_is_an_openapi_3_1_document(openapi: dict[str, Any]):
+    assert openapi["openapi"] == "3.1.0"
+    assert openapi["info"]["title"] and openapi["info"]["version"]
+    assert set(openapi) <= {
+        "openapi", "info", "jsonSchemaDialect", "servers", "paths", "components", "tags",
+        "security", "webhooks", "externalDocs",
+    }  # fmt: skip
+    operation_ids = []
+    for path, item in openapi["paths"].items():
+        assert path.startswith("/api/v1/")
+        assert set(item) <= METHODS
+        for method, op in item.items():
+            operation_ids.append(op["operationId"])
+            assert op["summary"] and op["responses"] and op["tags"]
+            for code, response in op["responses"].items():
+                assert re.fullmatch(r"[1-5][0-9][0-9]", code)
+                assert "$ref" in response or "description" in response
+            declared = {p["name"] for p in op["parameters"] if p["in"] == "path"}
+            assert declared == set(re.findall(r"{(\w+)}", path)), (method, path)
+            for p in op["parameters"]:
+                assert p["in"] in {"path", "query"} and "schema" in p
+                assert p["required"] if p["in"] == "path" else True
+            for requirement in op["security"]:
+                assert set(requirement) <= set(openapi["components"]["securitySchemes"])
+    assert len(operation_ids) == len(set(operation_ids))
+
+
+def test_every_reference_resolves(openapi: dict[str, Any]):
+    found = refs(openapi)
+    assert found
+    for ref in found:
+        assert resolve(ref, openapi), ref
+    used = {ref.rsplit("/", 1)[-1] for ref in found}
+    assert set(openapi["components"]["schemas"]) <= used | {"Error"}
+
+
+def test_every_schema_is_well_formed(openapi: dict[str, Any]):
+    problems = []
+    for at, schema in schemas_in(openapi):
+        problems += walk_schema(schema, at)
+    for name, schema in openapi["components"]["schemas"].items():
+        problems += walk_schema(schema, name)
+    assert not problems, problems[:10]
+
+
+def test_every_api_url_is_documented_and_nothing_else(openapi: dict[str, Any]):
+    urls = {p for p in url_paths(get_resolver().url_patterns) if p.startswith("/api/v1/")}
+    catch_all = {p for p in urls if "(?P" in p}  # the JSON 404 for every other path
+    assert len(catch_all) == 1
+    urls -= catch_all
+    assert urls == set(openapi["paths"])
+
+
+@pytest.mark.django_db
+def test_the_document_is_served_without_signing_in(openapi: dict[str, Any]):
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response.json() == openapi
+
+
+@pytest.mark.django_db
+def test_the_documentation_page_lists_every_operation(openapi: dict[str, Any], cast: Cast):
+    response = Client().get("/api/v1/docs/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for path, item in openapi["paths"].items():
+        assert path in page
+        for op in item.values():
+            assert f'id="{op["operationId"]}"' in page
+    for name in openapi["components"]["schemas"]:
+        assert f'id="schema-{name}"' in page

@@ -1,0 +1,215 @@
+"""The permission matrix of every endpoint: anonymous 401, a revoked or unknown token 401,
+no role 403, outside the area 404 (the same answer as a missing id), and the browser
+session with CSRF on writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from hemei.api import services
+from hemei.core.testing import TOWN_A, Cast
+from hemei.meetings.models import Meeting
+from hemei.tasks.models import Task
+
+from .conftest import Answer, ApiClient, World
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    url: Callable[[World], str]
+    body: Callable[[Cast, World], Any] | None = None
+    #: the same endpoint on an object in town A, which owen (town B) must not find
+    outside: Callable[[World], str] | None = None
+
+
+ENDPOINTS = [
+    Endpoint("task list", "GET", lambda w: "/api/v1/tasks/"),
+    Endpoint(
+        "task create",
+        "POST",
+        lambda w: "/api/v1/tasks/",
+        lambda c, w: {"division": TOWN_A, "title": "新任务", "due_on": "2026-12-31"},
+    ),
+    Endpoint(
+        "task detail",
+        "GET",
+        lambda w: f"/api/v1/tasks/{w.part_a.pk}/",
+        outside=lambda w: f"/api/v1/tasks/{w.part_a.pk}/",
+    ),
+    Endpoint(
+        "task update",
+        "PATCH",
+        lambda w: f"/api/v1/tasks/{w.part_a.pk}/",
+        lambda c, w: {"title": "改过的标题"},
+        outside=lambda w: f"/api/v1/tasks/{w.part_a.pk}/",
+    ),
+    Endpoint(
+        "task fan-out",
+        "POST",
+        lambda w: f"/api/v1/tasks/{w.part_a.pk}/fan-out/",
+        lambda c, w: {"codes": ["370215100214"]},
+        outside=lambda w: f"/api/v1/tasks/{w.part_a.pk}/fan-out/",
+    ),
+    Endpoint("meeting list", "GET", lambda w: "/api/v1/meetings/"),
+    Endpoint(
+        "meeting create",
+        "POST",
+        lambda w: "/api/v1/meetings/",
+        lambda c, w: {
+            "name": "田横镇调度会",
+            "held_on": "2026-03-06",
+            "level": "town",
+            "division": TOWN_A,
+        },
+    ),
+    Endpoint(
+        "meeting detail",
+        "GET",
+        lambda w: f"/api/v1/meetings/{w.county_meeting.pk}/",
+        outside=lambda w: f"/api/v1/meetings/{w.meeting_a.pk}/",
+    ),
+]
+IDS = [e.name for e in ENDPOINTS]
+#: Endpoints added by later modules register themselves here (progress, rankings).
+EXTRA: list[Endpoint] = []
+
+
+def call(client: ApiClient, endpoint: Endpoint, cast: Cast, world: World) -> Answer:
+    url = endpoint.url(world)
+    if endpoint.method == "GET":
+        return client.get(url)
+    body = endpoint.body(cast, world) if endpoint.body else {}
+    return client.send(endpoint.method, url, body)
+
+
+@pytest.fixture
+def town_a_meeting(world: World) -> World:
+    world.meeting_a = Meeting.objects.create(  # type: ignore[attr-defined]
+        name="田横镇推进会", held_on="2026-03-01", level="town", division_id=TOWN_A
+    )
+    return world
+
+
+def snapshot() -> tuple[int, int, list[str]]:
+    return (
+        Task.objects.count(),
+        Meeting.objects.count(),
+        list(Task.objects.order_by("pk").values_list("title", flat=True)),
+    )
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=IDS)
+def test_anonymous_callers_get_401(endpoint: Endpoint, cast: Cast, town_a_meeting: World):
+    before = snapshot()
+    answer = call(ApiClient(), endpoint, cast, town_a_meeting)
+    assert answer.status == 401
+    assert answer.error["code"] == "not_authenticated"
+    assert answer.response["WWW-Authenticate"] == "Bearer"
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=IDS)
+def test_a_revoked_token_gets_401(endpoint: Endpoint, cast: Cast, town_a_meeting: World):
+    token, key = services.create_token(actor=cast.tom, name="old script")
+    services.revoke_token(actor=cast.tom, token=token)
+    before = snapshot()
+    answer = call(ApiClient(key), endpoint, cast, town_a_meeting)
+    assert answer.status == 401
+    assert answer.error["code"] == "invalid_token"
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer hm_not-a-real-key", "Bearer ", "Basic dG9tOnBhc3N3b3Jk", "hm_abc", "Bearer \x00"],
+)
+def test_unknown_tokens_and_schemes_get_401(header: str, cast: Cast):
+    response = Client().get("/api/v1/tasks/", headers={"Authorization": header})
+    assert response.status_code == 401
+
+
+def test_the_token_of_a_deactivated_account_gets_401(cast: Cast, world: World):
+    _token, key = services.create_token(actor=cast.tom, name="script")
+    cast.tom.is_active = False
+    cast.tom.save()
+    assert ApiClient(key).get("/api/v1/tasks/").status == 401
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=IDS)
+def test_an_account_without_a_role_gets_403(
+    endpoint: Endpoint, cast: Cast, town_a_meeting: World, as_user
+):
+    client = as_user(cast.nora)
+    before = snapshot()
+    answer = call(client, endpoint, cast, town_a_meeting)
+    assert answer.status == 403
+    assert answer.error["code"] == "no_role"
+    assert snapshot() == before
+
+
+OUTSIDE = [e for e in ENDPOINTS if e.outside]
+
+
+@pytest.mark.parametrize("endpoint", OUTSIDE, ids=[e.name for e in OUTSIDE])
+def test_another_towns_objects_are_not_found(
+    endpoint: Endpoint, cast: Cast, town_a_meeting: World, as_user
+):
+    client = as_user(cast.owen)
+    before = snapshot()
+    outside = call(
+        client,
+        Endpoint(endpoint.name, endpoint.method, endpoint.outside, endpoint.body),
+        cast,
+        town_a_meeting,
+    )  # type: ignore[arg-type]
+    assert outside.status == 404
+    assert outside.json == {"error": {"code": "not_found", "message": outside.error["message"]}}
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=IDS)
+def test_the_town_official_may_use_it_in_their_town(
+    endpoint: Endpoint, cast: Cast, town_a_meeting: World, as_user
+):
+    answer = call(as_user(cast.tom), endpoint, cast, town_a_meeting)
+    assert answer.status in (200, 201), answer
+
+
+def test_the_session_works_for_reading(cast: Cast, world: World):
+    client = Client()
+    client.force_login(cast.tom)
+    response = client.get("/api/v1/tasks/")
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+
+
+def test_session_writes_need_the_csrf_token(cast: Cast, world: World):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.tom)
+    url = f"/api/v1/tasks/{world.part_a.pk}/"
+    refused = client.patch(url, {"title": "改"}, content_type="application/json")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "csrf_failed"
+    assert Task.objects.get(pk=world.part_a.pk).title == world.part_a.title
+    client.get("/api/tokens/")  # any page sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    accepted = client.patch(
+        url, {"title": "改"}, content_type="application/json", headers={"X-CSRFToken": token}
+    )
+    assert accepted.status_code == 200
+    assert Task.objects.get(pk=world.part_a.pk).title == "改"
+
+
+def test_token_writes_need_no_csrf_token(cast: Cast, world: World):
+    _token, key = services.create_token(actor=cast.tom, name="script")
+    client = ApiClient(key, Client(enforce_csrf_checks=True))
+    assert client.patch(f"/api/v1/tasks/{world.part_a.pk}/", {"title": "改"}).status == 200

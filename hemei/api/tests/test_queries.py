@@ -1,0 +1,50 @@
+"""List endpoints answer in a number of queries that does not grow with the page size."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hemei.core.testing import Cast
+from hemei.meetings.models import Decision, Meeting
+from hemei.tasks import services as task_services
+
+from .conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url: str, params: dict) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as captured:
+        answer = client.get(url, params)
+    assert answer.status == 200, answer
+    return len(captured), len(answer.json["results"])
+
+
+def test_the_task_list_does_not_grow_with_the_page(cast: Cast, world: World, as_user):
+    task_services.fan_out(actor=cast.alice, task=world.county_task)  # every town
+    task_services.update_task(
+        actor=cast.alice, task=world.county_task, co_units=[cast.unit], responsible=cast.dan
+    )
+    client = as_user(cast.alice)
+    client.get("/api/v1/tasks/")  # the first call notes the token's use
+    small, rows_small = queries(client, "/api/v1/tasks/", {"page_size": 1})
+    large, rows_large = queries(client, "/api/v1/tasks/", {"page_size": 100})
+    assert rows_small == 1 and rows_large > 15
+    assert small == large
+    assert large <= 8
+
+
+def test_the_meeting_list_does_not_grow_with_the_page(cast: Cast, world: World, as_user):
+    for number in range(30):
+        meeting = Meeting.objects.create(
+            name=f"调度会{number}", held_on="2026-03-01", level="county", division_id="370215"
+        )
+        Decision.objects.create(meeting=meeting, number=1, text="落实")
+    client = as_user(cast.alice)
+    client.get("/api/v1/meetings/")  # the first call notes the token's use
+    small, _rows = queries(client, "/api/v1/meetings/", {"page_size": 1})
+    large, rows = queries(client, "/api/v1/meetings/", {"page_size": 100})
+    assert rows == 32
+    assert small == large <= 6
