@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from hemei.core.tests.browser import browser, page  # noqa: F401  (shared fixtures)
 from hemei.core.testing import Cast, build_cast, ensure_divisions
+from hemei.core.tests.browser import browser, page  # noqa: F401  (shared fixtures)
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still plain synchronous code.

@@ -6,8 +6,26 @@ from django.http import HttpRequest
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """What the site chrome needs: whether to show the administration menu."""
+    """What the site chrome needs: which parts of the menu the user's roles open.
+
+    Reads the user's grants, which are cached on the user for the request (no extra query
+    once a view has checked them).
+    """
+    from hemei.accounts.choices import Role
     from hemei.accounts.permissions import is_admin
+    from hemei.accounts.scope import grants
 
     user = getattr(request, "user", None)
-    return {"nav_is_admin": bool(user and user.is_authenticated and is_admin(user))}
+    if not (user and user.is_authenticated):
+        return {"nav_is_admin": False, "nav_work": False, "nav_village": False}
+    roles = {grant.role for grant in grants(user)}
+    everything = user.is_superuser
+    return {
+        "nav_is_admin": is_admin(user),
+        # the work loop: everyone but villagers
+        "nav_work": everything or bool(roles - {Role.VILLAGER}),
+        # village affairs (households, points): village, town and county people
+        "nav_village": everything
+        or bool(roles & {Role.COUNTY_ADMIN, Role.TOWN_OFFICIAL, Role.VILLAGE_OFFICIAL}),
+        "nav_villager": Role.VILLAGER in roles,
+    }

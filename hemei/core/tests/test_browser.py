@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from hemei.core.tests.browser import PHONE, log_in, snap
 from hemei.core.testing import TOWN_A, TOWN_B, VILLAGE_A, Cast, ensure_divisions
+from hemei.core.tests.browser import PHONE, log_in, snap
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
