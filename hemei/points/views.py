@@ -1,0 +1,905 @@
+"""Pages of governance points: thin views over :mod:`.services` and :mod:`.selectors`.
+
+Officials reach a village through :func:`access.official_villages` (out of scope: 404);
+villagers reach their own household, their village's notices and its shop, nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from hemei.accounts.permissions import role_required
+from hemei.accounts.scope import scope_filter
+from hemei.core import clock
+from hemei.core.lists import paginate, wants_export, xlsx_response
+from hemei.core.xlsx import render_xlsx
+from hemei.divisions.choices import Level
+from hemei.divisions.models import Division
+from hemei.households.selectors import household_of
+
+from . import selectors, services
+from .access import (
+    is_official,
+    lives_in,
+    official_divisions,
+    official_villages,
+    reads_village,
+    runs_village,
+)
+from .choices import TEMPLATE_ROLES, Category, EntryState, VersionState
+from .documents import NoticeRow, render_notice_docx
+from .forms import (
+    AdoptForm,
+    BulkForm,
+    DecisionForm,
+    DraftForm,
+    EntryForm,
+    GoodsForm,
+    ItemForm,
+    ReasonForm,
+    RedeemForm,
+    RequestForm,
+    RestockForm,
+    SettingsForm,
+    SettleForm,
+    TemplateForm,
+)
+from .models import Entry, Goods, LedgerEntry, RuleItem, RuleSet, RuleVersion
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _apply_errors(form: Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _village(request: HttpRequest, code: str) -> Division:
+    """A village the user reads as an official; anything else is 404."""
+    return get_object_or_404(official_villages(request.user), code=code)
+
+
+def _public_village(request: HttpRequest, code: str) -> Division:
+    """A village whose published pages the user may see: as an official or a villager of it."""
+    village = get_object_or_404(Division, code=code, level=Level.VILLAGE)
+    if not (reads_village(request.user, code) or lives_in(request.user, code)):
+        raise Http404
+    return village
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    stem, suffix = filename.rsplit(".", 1)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{stem}-{stamp}.{suffix}"
+    )
+    return response
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return clock.today().year
+    return year if 2000 <= year <= 2100 else clock.today().year
+
+
+# --- home and the villager's view -------------------------------------------------------
+
+
+@role_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Officials: the villages in their area. Villagers: their own household."""
+    if not is_official(request.user):
+        return redirect("points:my_household")
+    villages = official_villages(request.user).current().order_by("code")
+    query = request.GET.get("q", "").strip()
+    if query:
+        villages = villages.search(query)
+    page = paginate(request, villages)
+    overview = selectors.village_overview([v.code for v in page], clock.today().year)
+    rows = [(v, overview.get(v.code, {"review": 0, "notice": 0})) for v in page]
+    towns = official_divisions(request.user).filter(level=Level.TOWN).order_by("code")[:50]
+    return render(
+        request,
+        "points/home.html",
+        {"page": page, "rows": rows, "towns": towns},
+    )
+
+
+@role_required
+def my_household(request: HttpRequest) -> HttpResponse:
+    """The villager's phone view: balance, stars, history with reasons, pending entries."""
+    household = household_of(request.user)
+    if household is None or not lives_in(request.user, household.village_id):
+        return render(request, "points/my_household.html", {"household": None}, status=404)
+    year = clock.today().year
+    summary = selectors.household_summary(household, year)
+    return render(
+        request,
+        "points/my_household.html",
+        {
+            "household": household,
+            "village": household.village,
+            "summary": summary,
+            "history": paginate(request, summary["history"], per_page=20),
+            "notices": selectors.notices(household.village_id)[:5],
+            "year": year,
+        },
+    )
+
+
+@role_required
+def request_create(request: HttpRequest) -> HttpResponse:
+    household = household_of(request.user)
+    if household is None or not lives_in(request.user, household.village_id):
+        raise Http404
+    version = services.version_in_force(household.village_id, clock.today())
+    form = RequestForm(
+        request.POST or None,
+        request.FILES or None,
+        village_code=household.village_id,
+        version=version,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.request_entry(
+                actor=request.user,
+                item=data["item"],
+                occurred_on=data["occurred_on"],
+                description=data["description"],
+                files=[data["evidence"]] if data.get("evidence") else [],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your request was sent to the village."))
+            return redirect("points:my_household")
+    return render(request, "points/request_form.html", {"form": form, "household": household})
+
+
+# --- a village ---------------------------------------------------------------------------
+
+
+@role_required
+def village(request: HttpRequest, code: str) -> HttpResponse:
+    found = _village(request, code)
+    return render(
+        request,
+        "points/village.html",
+        {
+            "village": found,
+            "runs": runs_village(request.user, code),
+            "version": services.version_in_force(code, clock.today()),
+            "overview": selectors.village_overview([code], clock.today().year).get(
+                code, {"review": 0, "notice": 0}
+            ),
+        },
+    )
+
+
+@role_required
+def village_settings(request: HttpRequest, code: str) -> HttpResponse:
+    found = _village(request, code)
+    current = services.settings_for(code)
+    form = SettingsForm(
+        request.POST or None,
+        initial={
+            "notice_days": current.notice_days,
+            "publish_black_list": current.publish_black_list,
+            "settlement_mode": current.settlement_mode,
+            "star_bands": ", ".join(str(band) for band in current.star_bands),
+            "red_list_size": current.red_list_size,
+        },
+    )
+    if request.method == "POST":
+        if not runs_village(request.user, code):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.update_settings(actor=request.user, village=found, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("points:village", code=code)
+    return render(request, "points/settings.html", {"village": found, "form": form})
+
+
+# --- rules -------------------------------------------------------------------------------
+
+
+def _draft_choices(village: Division) -> Any:
+    above = [village.code[:length] for length in (4, 6, 9)]
+    return (
+        RuleVersion.objects.filter(
+            Q(rule_set__division=village, rule_set__is_template=False)
+            | Q(
+                rule_set__is_template=True,
+                rule_set__division_id__in=above,
+                state=VersionState.PUBLISHED,
+            )
+        )
+        .select_related("rule_set")
+        .order_by("rule_set__is_template", "rule_set_id", "-number")
+    )
+
+
+@role_required
+def rules(request: HttpRequest, code: str) -> HttpResponse:
+    found = _village(request, code)
+    versions = (
+        RuleVersion.objects.filter(rule_set__division=found, rule_set__is_template=False)
+        .select_related("based_on", "based_on__rule_set")
+        .order_by("-number")
+    )
+    form = DraftForm(request.POST or None, choices=_draft_choices(found))
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.draft_version(
+                actor=request.user, village=found, based_on=form.cleaned_data["based_on"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("points:version_detail", pk=version.pk)
+    in_force = services.version_in_force(code, clock.today())
+    return render(
+        request,
+        "points/rules.html",
+        {
+            "village": found,
+            "versions": versions,
+            "in_force": in_force,
+            "items": in_force.items.all() if in_force else [],
+            "form": form,
+            "runs": runs_village(request.user, code),
+        },
+    )
+
+
+def _visible_versions(request: HttpRequest) -> Any:
+    """Village versions in the official's area, and templates published above or within it."""
+    mine = Q(
+        rule_set__in=RuleSet.objects.filter(is_template=False).filter(
+            division__in=official_villages(request.user)
+        )
+    )
+    templates = Q(rule_set__is_template=True) & (
+        Q(rule_set__division__in=official_divisions(request.user)) | Q(state=VersionState.PUBLISHED)
+    )
+    return RuleVersion.objects.filter(mine | templates).select_related(
+        "rule_set", "rule_set__division"
+    )
+
+
+@role_required
+def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_official(request.user):
+        raise Http404
+    version = get_object_or_404(_visible_versions(request), pk=pk)
+    item_form = ItemForm(request.POST if request.POST.get("form") == "item" else None)
+    adopt_form = AdoptForm(request.POST if request.POST.get("form") == "adopt" else None)
+    if request.method == "POST":
+        action = request.POST.get("form")
+        try:
+            if action == "item" and item_form.is_valid():
+                services.add_item(actor=request.user, version=version, **item_form.cleaned_data)
+                messages.success(request, _("Rule added."))
+                return redirect("points:version_detail", pk=pk)
+            if action == "remove":
+                found = get_object_or_404(RuleItem, pk=request.POST.get("item"), version=version)
+                services.remove_item(actor=request.user, item=found)
+                return redirect("points:version_detail", pk=pk)
+            if action == "adopt" and adopt_form.is_valid():
+                services.adopt_version(
+                    actor=request.user, version=version, **adopt_form.cleaned_data
+                )
+                messages.success(request, _("The version is adopted."))
+                return redirect("points:version_detail", pk=pk)
+            if action == "publish":
+                services.publish_template(actor=request.user, version=version)
+                messages.success(request, _("The template is published."))
+                return redirect("points:version_detail", pk=pk)
+        except ValidationError as exc:
+            target = adopt_form if action == "adopt" else item_form
+            if action in ("remove", "publish"):
+                messages.error(request, " ".join(exc.messages))
+                return redirect("points:version_detail", pk=pk)
+            _apply_errors(target, exc)
+    return render(
+        request,
+        "points/version_detail.html",
+        {
+            "version": version,
+            "items": version.items.all(),
+            "item_form": item_form,
+            "adopt_form": adopt_form,
+            "categories": Category.choices,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required
+def template_list(request: HttpRequest) -> HttpResponse:
+    if not is_official(request.user):
+        raise Http404
+    versions = _visible_versions(request).filter(rule_set__is_template=True).order_by("-updated_at")
+    divisions = list(
+        Division.objects.filter(
+            scope_filter(request.user, "code", TEMPLATE_ROLES),
+            level__in=[Level.COUNTY, Level.TOWN],
+        ).order_by("code")[:200]
+    )
+    form = TemplateForm(request.POST or None, divisions=divisions)
+    if request.method == "POST" and form.is_valid():
+        division = get_object_or_404(Division, code=form.cleaned_data["division"])
+        try:
+            version = services.create_template(
+                actor=request.user, division=division, name=form.cleaned_data["name"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("points:version_detail", pk=version.pk)
+    return render(
+        request,
+        "points/template_list.html",
+        {"page": paginate(request, versions), "form": form if divisions else None},
+    )
+
+
+# --- entries -----------------------------------------------------------------------------
+
+
+def _entries(request: HttpRequest, village: Division) -> Any:
+    entries = Entry.objects.filter(village=village).for_list()
+    state = request.GET.get("state", "")
+    if state in EntryState.values:
+        entries = entries.filter(state=state)
+    category = request.GET.get("category", "")
+    if category in Category.values:
+        entries = entries.filter(item__category=category)
+    query = request.GET.get("q", "").strip()
+    if query:
+        entries = entries.filter(
+            Q(household__number__contains=query)
+            | Q(household__head__name__contains=query)
+            | Q(description__contains=query)
+        )
+    for name, lookup in (("from", "occurred_on__gte"), ("to", "occurred_on__lte")):
+        value = parse_date_or_none(request.GET.get(name, ""))
+        if value:
+            entries = entries.filter(**{lookup: value})
+    return entries
+
+
+def parse_date_or_none(text: str) -> dt.date | None:
+    """A YYYY-MM-DD filter value; anything else is ignored."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def _entry_row(entry: Entry) -> list[Any]:
+    return [
+        entry.pk,
+        entry.occurred_on,
+        entry.household.number,
+        entry.household.head_name,
+        f"{entry.item.code} {entry.item.title}",
+        entry.points,
+        entry.description,
+        entry.get_state_display(),
+        entry.get_source_display(),
+    ]
+
+
+ENTRY_HEADERS = [
+    gettext_noop("No."),
+    gettext_noop("Date"),
+    gettext_noop("Household"),
+    gettext_noop("Head"),
+    gettext_noop("Rule"),
+    gettext_noop("Points"),
+    gettext_noop("Reason"),
+    gettext_noop("State"),
+    gettext_noop("Source"),
+]
+
+
+@role_required
+def entry_list(request: HttpRequest, code: str) -> HttpResponse:
+    found = _village(request, code)
+    entries = _entries(request, found)
+    if wants_export(request):
+        return xlsx_response(
+            filename="points-entries",
+            title=_("Points entries"),
+            headers=[_(h) for h in ENTRY_HEADERS],
+            queryset=entries,
+            row=_entry_row,
+        )
+    page = paginate(request, entries)
+    return render(
+        request,
+        "points/entry_list.html",
+        {
+            "village": found,
+            "page": page,
+            "states": EntryState.choices,
+            "categories": Category.choices,
+            "runs": runs_village(request.user, code),
+        },
+    )
+
+
+@role_required
+def review_queue(request: HttpRequest, code: str) -> HttpResponse:
+    found = _village(request, code)
+    entries = (
+        Entry.objects.filter(village=found)
+        .awaiting_review()
+        .for_list()
+        .order_by("state", "occurred_on", "id")
+    )
+    return render(
+        request,
+        "points/review_queue.html",
+        {"village": found, "page": paginate(request, entries)},
+    )
+
+
+@role_required
+def entry_create(request: HttpRequest, code: str) -> HttpResponse:
+    found = _village(request, code)
+    if not runs_village(request.user, code):
+        raise PermissionDenied
+    version = services.version_in_force(code, clock.today())
+    form = EntryForm(
+        request.POST or None, request.FILES or None, village_code=code, version=version
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = services.record_entry(
+                actor=request.user,
+                household=data["household"],
+                item=data["item"],
+                occurred_on=data["occurred_on"],
+                description=data["description"],
+                files=[data["evidence"]] if data.get("evidence") else [],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Entry recorded; it awaits initial assessment."))
+            return redirect("points:entry_detail", pk=entry.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "points/entry_form.html",
+        {"village": found, "form": form, "version": version},
+        status=status,
+    )
+
+
+@role_required
+def entry_bulk(request: HttpRequest, code: str) -> HttpResponse:
+    found = _village(request, code)
+    if not runs_village(request.user, code):
+        raise PermissionDenied
+    version = services.version_in_force(code, clock.today())
+    form = BulkForm(request.POST or None, village_code=code, version=version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entries = services.record_bulk(actor=request.user, village=found, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(count)s entries recorded.") % {"count": len(entries)})
+            return redirect("points:entry_list", code=code)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "points/entry_bulk.html",
+        {"village": found, "form": form, "version": version},
+        status=status,
+    )
+
+
+def _entry_for(request: HttpRequest, pk: int) -> Entry:
+    """Officials: any entry of their area. Villagers: their household's, or one in notice."""
+    entry = get_object_or_404(
+        Entry.objects.select_related("household", "household__head", "item", "version"), pk=pk
+    )
+    if reads_village(request.user, entry.village_id):
+        return entry
+    own = household_of(request.user)
+    if lives_in(request.user, entry.village_id) and (
+        (own is not None and own.pk == entry.household_id) or entry.state == EntryState.IN_NOTICE
+    ):
+        return entry
+    raise Http404
+
+
+@role_required
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_for(request, pk)
+    runs = runs_village(request.user, entry.village_id)
+    form = DecisionForm(request.POST or None)
+    reason_form = ReasonForm(request.POST if request.POST.get("action") == "reverse" else None)
+    if request.method == "POST":
+        if not runs:
+            raise PermissionDenied
+        action = request.POST.get("action", "")
+        try:
+            if action in ("assess", "assess_reject") and form.is_valid():
+                services.assess_entry(
+                    actor=request.user,
+                    entry=entry,
+                    approve=action == "assess",
+                    note=form.cleaned_data["note"],
+                )
+            elif action in ("approve", "reject") and form.is_valid():
+                services.review_entry(
+                    actor=request.user,
+                    entry=entry,
+                    approve=action == "approve",
+                    note=form.cleaned_data["note"],
+                )
+            elif action == "reverse" and reason_form.is_valid():
+                correction = services.reverse_entry(
+                    actor=request.user, entry=entry, reason=reason_form.cleaned_data["reason"]
+                )
+                messages.success(request, _("Correction recorded; it awaits committee review."))
+                return redirect("points:entry_detail", pk=correction.pk)
+            else:
+                return HttpResponse(_("Unknown action."), status=400)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("points:entry_detail", pk=entry.pk)
+    own = household_of(request.user)
+    return render(
+        request,
+        "points/entry_detail.html",
+        {
+            "entry": entry,
+            "runs": runs,
+            "official": reads_village(request.user, entry.village_id),
+            "transitions": entry.transitions.select_related("actor"),
+            "objections": entry.objections.select_related("raised_by", "answered_by"),
+            "evidence": entry.evidence.all(),
+            "can_object": entry.state == EntryState.IN_NOTICE
+            and lives_in(request.user, entry.village_id),
+            "own": own is not None and own.pk == entry.household_id,
+            "form": form,
+            "reason_form": reason_form,
+            "ledger_row": LedgerEntry.objects.filter(entry=entry).first(),
+        },
+    )
+
+
+@role_required
+def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    entry = _entry_for(request, pk)
+    evidence = get_object_or_404(entry.evidence, pk=evidence_pk)
+    response = HttpResponse(evidence.file.read(), content_type=evidence.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=evidence.name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- public notice and objections ---------------------------------------------------------
+
+
+@role_required
+def notice(request: HttpRequest, code: str) -> HttpResponse:
+    found = _public_village(request, code)
+    return render(
+        request,
+        "points/notice.html",
+        {
+            "village": found,
+            "entries": selectors.notices(code),
+            "villager": lives_in(request.user, code),
+        },
+    )
+
+
+@role_required
+def notice_docx(request: HttpRequest, code: str) -> HttpResponse:
+    found = _public_village(request, code)
+    rows = [
+        NoticeRow(
+            household=entry.household.number,
+            head=entry.household.head_name,
+            rule=f"{entry.item.code} {entry.item.title}",
+            points=entry.points,
+            reason=entry.description,
+            ends=timezone.localtime(entry.notice_ends_at).strftime("%Y-%m-%d %H:%M")
+            if entry.notice_ends_at
+            else "",
+        )
+        for entry in selectors.notices(code)
+    ]
+    data = render_notice_docx(
+        village=found.name,
+        rows=rows,
+        issued=_("%(village)s villagers' committee, %(date)s")
+        % {"village": found.name, "date": clock.today().strftime("%Y-%m-%d")},
+        how_to_object=_(
+            "Anyone of the village who disagrees may object before the notice ends: on the "
+            "platform (points → public notice → object) or to the village committee."
+        ),
+    )
+    return _download(data, f"points-notice-{code}.docx", DOCX)
+
+
+@role_required
+def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_for(request, pk)
+    if not lives_in(request.user, entry.village_id):
+        raise PermissionDenied
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.object_to_entry(
+                actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Your objection is on record; the village committee will review it.")
+            )
+            return redirect("points:notice", code=entry.village_id)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "points/objection_form.html", {"entry": entry, "form": form}, status=status
+    )
+
+
+# --- ledger ------------------------------------------------------------------------------
+
+
+LEDGER_HEADERS = [
+    gettext_noop("No."),
+    gettext_noop("Date"),
+    gettext_noop("Household"),
+    gettext_noop("Kind"),
+    gettext_noop("Points"),
+    gettext_noop("Balance"),
+    gettext_noop("Reason"),
+    gettext_noop("Hash"),
+]
+
+
+@role_required
+def ledger(request: HttpRequest, code: str) -> HttpResponse:
+    found = _village(request, code)
+    rows = (
+        LedgerEntry.objects.filter(village=found).select_related("household").order_by("-sequence")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        rows = rows.filter(household__number__contains=query)
+    if wants_export(request):
+        return xlsx_response(
+            filename="points-ledger",
+            title=_("Points ledger"),
+            headers=[_(h) for h in LEDGER_HEADERS],
+            queryset=rows.order_by("sequence"),
+            row=lambda r: [
+                r.sequence,
+                r.occurred_on,
+                r.household.number,
+                r.get_kind_display(),
+                r.points,
+                r.balance_after,
+                r.reason,
+                r.hash,
+            ],
+        )
+    form = SettleForm(request.POST or None, initial={"year": clock.today().year - 1})
+    if request.method == "POST":
+        if not runs_village(request.user, code):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.settle_year(
+                    actor=request.user, village=found, year=form.cleaned_data["year"]
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("The year is settled."))
+            return redirect("points:ledger", code=code)
+    return render(
+        request,
+        "points/ledger.html",
+        {
+            "village": found,
+            "page": paginate(request, rows),
+            "form": form,
+            "runs": runs_village(request.user, code),
+            "settings": services.settings_for(code),
+        },
+    )
+
+
+# --- shop --------------------------------------------------------------------------------
+
+
+@role_required
+def shop(request: HttpRequest, code: str) -> HttpResponse:
+    found = _public_village(request, code)
+    runs = runs_village(request.user, code)
+    own = household_of(request.user) if lives_in(request.user, code) else None
+    if own is not None and own.village_id != code:
+        own = None
+    form_name = request.POST.get("form", "")
+    redeem_form = RedeemForm(
+        request.POST if form_name == "redeem" else None,
+        village_code=code,
+        own=None if runs else own,
+    )
+    goods_form = GoodsForm(request.POST if form_name == "goods" else None)
+    restock_form = RestockForm(request.POST if form_name == "restock" else None, village_code=code)
+    if request.method == "POST":
+        if not (runs or own is not None):
+            raise PermissionDenied
+        try:
+            if form_name == "redeem" and redeem_form.is_valid():
+                data = redeem_form.cleaned_data
+                household = data.get("household") or own
+                services.redeem(
+                    actor=request.user,
+                    household=household,
+                    goods=data["goods"],
+                    quantity=data["quantity"],
+                )
+                messages.success(
+                    request,
+                    _("%(goods)s × %(quantity)s redeemed.")
+                    % {"goods": data["goods"].name, "quantity": data["quantity"]},
+                )
+                return redirect("points:shop", code=code)
+            if form_name == "goods" and goods_form.is_valid():
+                services.add_goods(actor=request.user, village=found, **goods_form.cleaned_data)
+                messages.success(request, _("Goods added."))
+                return redirect("points:shop", code=code)
+            if form_name == "restock" and restock_form.is_valid():
+                services.restock(actor=request.user, **restock_form.cleaned_data)
+                messages.success(request, _("Stock added."))
+                return redirect("points:shop", code=code)
+        except ValidationError as exc:
+            target = {"goods": goods_form, "restock": restock_form}.get(form_name, redeem_form)
+            _apply_errors(target, exc)
+    goods = Goods.objects.filter(village=found).order_by("-is_active", "price", "name")
+    balance = None
+    if own is not None:
+        balance = selectors.household_summary(own, clock.today().year)["balance"]
+    return render(
+        request,
+        "points/shop.html",
+        {
+            "village": found,
+            "goods": goods,
+            "runs": runs,
+            "own": own,
+            "balance": balance,
+            "redeem_form": redeem_form,
+            "goods_form": goods_form,
+            "restock_form": restock_form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- rankings ----------------------------------------------------------------------------
+
+
+def _xlsx_download(
+    filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
+    return _download(render_xlsx(title=title, headers=headers, rows=rows), filename, XLSX)
+
+
+@role_required
+def rankings(request: HttpRequest, code: str) -> HttpResponse:
+    """Household ranking for officials; the red list (and black list, when the village
+    publishes it) for its villagers."""
+    found = _public_village(request, code)
+    year = _year(request)
+    official = reads_village(request.user, code)
+    ranking = selectors.household_ranking(code, year)
+    village_settings = services.settings_for(code)
+    red = selectors.red_list(ranking, village_settings.red_list_size)
+    black = selectors.black_list(ranking) if village_settings.publish_black_list else []
+    if wants_export(request) and official:
+        return _xlsx_download(
+            "points-ranking.xlsx",
+            _("Household ranking"),
+            [
+                _("Rank"),
+                _("Household"),
+                _("Head"),
+                _("Points of the year"),
+                _("Stars"),
+                _("Balance"),
+            ],
+            (
+                [r.rank, r.household.number, r.household.head_name, r.points, r.stars, r.balance]
+                for r in ranking
+            ),
+        )
+    return render(
+        request,
+        "points/rankings.html",
+        {
+            "village": found,
+            "year": year,
+            "ranking": ranking if official else [],
+            "official": official,
+            "red": red,
+            "black": black,
+        },
+    )
+
+
+@role_required
+def town_rankings(request: HttpRequest, code: str) -> HttpResponse:
+    town = get_object_or_404(official_divisions(request.user), code=code, level=Level.TOWN)
+    year = _year(request)
+    rows = selectors.village_ranking(code, year)
+    if wants_export(request):
+        return _xlsx_download(
+            "points-village-ranking.xlsx",
+            _("Village ranking"),
+            [
+                _("Rank"),
+                _("Village"),
+                _("Households"),
+                _("Taking part"),
+                _("Participation rate"),
+                _("Average points"),
+            ],
+            (
+                [
+                    r.rank,
+                    r.village.name,
+                    r.households,
+                    r.participating,
+                    round(r.participation * 100, 1),
+                    round(r.average, 1),
+                ]
+                for r in rows
+            ),
+        )
+    return render(request, "points/town_rankings.html", {"town": town, "year": year, "rows": rows})
