@@ -135,6 +135,7 @@ def decomposition_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required
 def decomposition_template(request: HttpRequest) -> HttpResponse:
     """An example table in the expected format, with a sheet of instructions."""
+    _divisions(request)
     response = HttpResponse(
         render_template(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
