@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -87,64 +86,3 @@ def authenticate_key(key: str) -> Token | None:
         Token.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
-
-
-@transaction.atomic
-def create_meeting(
-    *,
-    actor: Any,
-    division: Any,
-    name: str,
-    held_on: Any,
-    level: str,
-    decisions: Sequence[Mapping[str, Any]] = (),
-    speakers: Sequence[str] = (),
-    attendees: Sequence[str] = (),
-    **fields: Any,
-) -> Any:
-    """A meeting at ``division`` with its decisions numbered in order.
-
-    The meetings app has no write service yet; this one lives here until it does (and then
-    the endpoint calls that one instead).
-    """
-    from hemei.divisions.choices import Level
-    from hemei.meetings.models import Decision, Meeting, MeetingLevel
-    from hemei.tasks.permissions import can_manage
-
-    if not can_manage(actor, division.code):
-        raise PermissionDenied(
-            _("You may not record meetings of %(division)s.") % {"division": division}
-        )
-    expected = {
-        MeetingLevel.COUNTY: Level.COUNTY,
-        MeetingLevel.TOWN: Level.TOWN,
-        MeetingLevel.VILLAGE: Level.VILLAGE,
-    }
-    if expected.get(level) != division.level:
-        raise ValidationError(
-            {"level": _("A meeting of this level is held by a division of the same level.")}
-        )
-    meeting = Meeting(
-        division=division,
-        name=name.strip(),
-        held_on=held_on,
-        level=level,
-        speakers="\n".join(s.strip() for s in speakers if s.strip()),
-        attendees="\n".join(a.strip() for a in attendees if a.strip()),
-        created_by=actor if getattr(actor, "pk", None) else None,
-        **fields,
-    )
-    meeting.full_clean()
-    meeting.save()
-    for number, decision in enumerate(decisions, start=1):
-        item = Decision(meeting=meeting, number=number, **decision)
-        item.full_clean()
-        item.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        instance=meeting,
-        changes={"name": [None, meeting.name], "decisions": [None, len(decisions)]},
-        division_code=division.code,
-    )
-    return meeting

@@ -82,6 +82,7 @@ def test_it_records_a_meeting_with_numbered_decisions(cast: Cast, as_user, confo
     conforms(answer, LIST, "post")
     meeting = Meeting.objects.get(pk=answer.json["id"])
     assert meeting.speakers == "李丽" and meeting.attendees == "安丽\n丁丹"
+    assert answer.json["speakers"] == ["李丽"]
     assert [(d.number, d.text) for d in meeting.decisions.all()] == [
         (1, "开展村庄清洁行动"),
         (2, "建立长效管护机制"),
@@ -92,8 +93,6 @@ def test_a_town_records_its_own_meetings_only(cast: Cast, as_user):
     tom = as_user(cast.tom)
     base = {"name": "田横镇调度会", "held_on": "2026-03-06"}
     assert tom.post(LIST, {**base, "level": "town", "division": TOWN_A}).status == 201
-    wrong_level = tom.post(LIST, {**base, "level": "county", "division": TOWN_A})
-    assert wrong_level.status == 400 and "level" in wrong_level.error["fields"]
     neighbour = tom.post(LIST, {**base, "level": "town", "division": TOWN_B})
     assert neighbour.status == 400 and "division" in neighbour.error["fields"]
     assert Meeting.objects.filter(name="田横镇调度会").count() == 1

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count
+from django.urls import reverse
 
 from hemei.core.choices import Theme
 from hemei.divisions.models import subtree_q
+from hemei.meetings import services
 from hemei.meetings.models import Meeting, MeetingLevel
 
 from .. import schema as s
-from .. import services
 from ..framework import Call, not_found
 from .common import DIVISION, DIVISION_CODE, api, date, division_code, division_ref, moment
 
@@ -42,7 +43,13 @@ DECISION = s.response(
     },
 )
 ATTACHMENT = s.response(
-    "MeetingAttachment", {"id": s.Int(minimum=1), "name": s.Str(), "size": s.Int(minimum=0)}
+    "MeetingAttachment",
+    {
+        "id": s.Int(minimum=1),
+        "name": s.Str(),
+        "size": s.Int(minimum=0),
+        "url": s.Str(description="Download (signed-in browser session)."),
+    },
 )
 MEETING_DETAIL = s.response(
     "MeetingDetail",
@@ -139,7 +146,13 @@ def meeting_detail(meeting: Meeting, user: Any) -> dict[str, Any]:
             for d in decisions
         ],
         "attachments": [
-            {"id": a.pk, "name": a.name, "size": a.size} for a in meeting.attachments.all()
+            {
+                "id": a.pk,
+                "name": a.name,
+                "size": a.size,
+                "url": reverse("meetings:attachment_download", args=[a.pk]),
+            }
+            for a in meeting.attachments.all()
         ],
         "created_at": moment(meeting.created_at),
     }
@@ -193,7 +206,15 @@ def list_meetings(call: Call) -> Any:
 )
 def create_meeting(call: Call) -> Any:
     """A meeting with its decisions (numbered in the order sent), at a division you manage."""
-    meeting = services.create_meeting(actor=call.user, **call.body)
+    data = dict(call.body)
+    decisions = [
+        services.DecisionRow(number=number, **row)
+        for number, row in enumerate(data.pop("decisions", []), start=1)
+    ]
+    for name in ("speakers", "attendees"):
+        if name in data:
+            data[name] = "\n".join(item for item in data[name] if item)
+    meeting = services.create_meeting(actor=call.user, decisions=decisions, **data)
     return meeting_detail(load_meeting(call.user, meeting.pk), call.user)
 
 
