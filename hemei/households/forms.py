@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hemei.accounts.choices import Role
+from hemei.accounts.models import User
 from hemei.accounts.scope import scope_filter
 from hemei.core import clock
 from hemei.divisions.choices import Level
@@ -57,6 +59,48 @@ class PersonForm(forms.Form):
         help_text=_("18 characters; birth date and gender are read from it when left empty."),
     )
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+
+
+class ResidentEditForm(PersonForm):
+    """Correct a member's details; protected values are kept unless a new one is typed."""
+
+    account = forms.ModelChoiceField(
+        label=_("Villager account"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Links the person to their account, for the villager's own pages."),
+    )
+
+    def __init__(self, *args: Any, resident: Resident, **kwargs: Any) -> None:
+        initial = {
+            "name": resident.name,
+            "relation": resident.relation,
+            "gender": resident.gender,
+            "birth_date": resident.birth_date,
+            "account": resident.user_id,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        if resident.is_head:
+            del self.fields["relation"]
+        for name, masked in (
+            ("id_number", resident.masked_id_number),
+            ("phone", resident.masked_phone),
+        ):
+            self.fields[name].help_text = _("Leave empty to keep %(masked)s.") % {
+                "masked": masked or "—"
+            }
+        linked = Resident.objects.exclude(pk=resident.pk).filter(user__isnull=False)
+        self.fields["account"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(
+                role_assignments__role=Role.VILLAGER,
+                role_assignments__division_id=resident.village_id,
+            )
+            .exclude(pk__in=linked.values("user_id"))
+            .distinct()
+        )
+        self.fields["account"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda user: f"{user.full_name or user.username} ({user.username})"
+        )
 
 
 class HeadForm(PersonForm):

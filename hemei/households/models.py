@@ -299,6 +299,14 @@ class HouseholdEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError(f"{type(self).__name__} rows are only ever added, never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError(f"{type(self).__name__} rows are only ever added, never deleted.")
+
 
 class SensitiveViewQuerySet(ScopedQuerySet["SensitiveView"]):
     scope_field = "village"
@@ -337,3 +345,11 @@ class SensitiveView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.viewer} {self.field}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError(f"{type(self).__name__} rows are only ever added, never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError(f"{type(self).__name__} rows are only ever added, never deleted.")

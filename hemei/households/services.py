@@ -34,6 +34,7 @@ from .validators import (
     gender_from_id,
     mask_id_number,
     mask_phone,
+    normalize_id_number,
     validate_id_number,
     validate_phone,
 )
@@ -406,6 +407,11 @@ def update_resident(*, actor: Any, resident: Resident, **fields: Any) -> Residen
     if "relation" in fields and (fields["relation"] == Relation.HEAD) != resident.is_head:
         raise ValidationError({"relation": _("Change the head with “change of head”.")})
     current = {key: getattr(resident, key) for key in PERSON_FIELDS}
+    if fields.get("id_number") and normalize_id_number(fields["id_number"]) != resident.id_number:
+        # A corrected ID number brings its own birth date and gender unless others are given.
+        for key, empty in (("birth_date", None), ("gender", "")):
+            if fields.get(key, current[key]) == current[key]:
+                fields[key] = empty
     cleaned = clean_person(
         village_code=resident.village_id, exclude_pk=resident.pk, **{**current, **fields}
     )

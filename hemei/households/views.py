@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -330,30 +331,17 @@ def _writable_resident(request: HttpRequest, pk: int) -> Resident:
 @register_reader_required
 def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     resident = _writable_resident(request, pk)
-    form: Form = forms.PersonForm(
-        request.POST or None,
-        initial={
-            "name": resident.name,
-            "relation": resident.relation,
-            "gender": resident.gender,
-            "birth_date": resident.birth_date,
-        },
-    )
-    if resident.is_head:
-        del form.fields["relation"]
-    form.fields["id_number"].help_text = _("Leave empty to keep %(masked)s.") % {
-        "masked": resident.masked_id_number or "—"
-    }
-    form.fields["phone"].help_text = _("Leave empty to keep %(masked)s.") % {
-        "masked": resident.masked_phone or "—"
-    }
+    form = forms.ResidentEditForm(request.POST or None, resident=resident)
 
+    @transaction.atomic
     def act(data: dict[str, Any]) -> None:
         fields = {key: value for key, value in data.items() if key in services.PERSON_FIELDS}
         for key in ("id_number", "phone"):
             if not fields.get(key):
                 fields.pop(key, None)
         services.update_resident(actor=request.user, resident=resident, **fields)
+        if data["account"] != resident.user:
+            services.link_account(actor=request.user, resident=resident, user=data["account"])
 
     return _action_page(
         request,

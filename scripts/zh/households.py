@@ -193,4 +193,6 @@ ZH = {
     "Full views": "完整查看记录",
     "Household": "户",
     "Rows": "行数",
+    "Villager account": "村民账号",
+    "Links the person to their account, for the villager's own pages.": "把此人与其账号关联，供村民查看自己的户。",
 }

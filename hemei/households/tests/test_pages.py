@@ -329,3 +329,30 @@ def test_bad_input_answers_400_and_changes_nothing(register, cast, client):
     )
     assert response.status_code == 400
     assert Household.objects.filter(village_id=VILLAGE_A).count() == 1
+
+
+def test_editing_a_member_keeps_protected_values_and_links_an_account(register, cast, client):
+    from hemei.households import selectors
+    from hemei.households.tests.factories import fake_id
+
+    wife = register.home.members.get(relation="spouse")
+    old_id = wife.id_number
+    client.force_login(cast.victor)
+    page = client.get(f"/households/residents/{wife.pk}/edit/").content.decode()
+    assert old_id not in page and wife.masked_id_number in page and "韦拉" in page
+    data = {"name": "李秀兰", "relation": "spouse", "gender": "female", "birth_date": "1967-05-06"}
+    response = client.post(
+        f"/households/residents/{wife.pk}/edit/", {**data, "account": cast.vera.pk}
+    )
+    assert response.status_code == 302
+    wife.refresh_from_db()
+    assert wife.id_number == old_id and wife.name == "李秀兰" and wife.user == cast.vera
+    assert selectors.household_of(cast.vera) == register.home
+    new_id = fake_id(dt.date(1968, 2, 2), male=False)
+    response = client.post(
+        f"/households/residents/{wife.pk}/edit/",
+        {**data, "id_number": new_id, "account": cast.vera.pk},
+    )
+    assert response.status_code == 302
+    wife.refresh_from_db()
+    assert wife.id_number == new_id and wife.birth_date == dt.date(1968, 2, 2)

@@ -72,3 +72,34 @@ def test_the_column_holds_ciphertext_and_reads_back_plain(cast) -> None:
     assert list(Resident.objects.with_id_number(ID.lower())) == [fresh]
     with pytest.raises(IntegrityError), transaction.atomic():
         Resident.objects.create(household=household, name="王二", id_number=ID)
+
+
+def test_the_key_comes_from_the_environment_or_a_file(settings, tmp_path, monkeypatch) -> None:
+    from cryptography.fernet import Fernet
+    from django.core.exceptions import ImproperlyConfigured
+
+    from hemei.households import crypto
+
+    settings.DATA_DIR = tmp_path
+    monkeypatch.delenv("HEMEI_FIELD_KEY", raising=False)
+    crypto._keys.cache_clear()
+    try:
+        token = crypto.encrypt(ID)
+        key_file = tmp_path / "field_key"
+        assert key_file.exists() and oct(key_file.stat().st_mode & 0o777) == "0o600"
+        assert Fernet(key_file.read_text()).decrypt(token.encode()).decode() == ID
+        crypto._keys.cache_clear()
+        assert crypto.decrypt(token) == ID  # the file is reused, not regenerated
+        digest = crypto.blind_index(ID)
+        monkeypatch.setenv("HEMEI_FIELD_KEY", Fernet.generate_key().decode())
+        crypto._keys.cache_clear()
+        assert crypto.blind_index(ID) != digest  # the index is keyed
+        with pytest.raises(crypto.InvalidToken):
+            crypto.decrypt(token)
+        monkeypatch.setenv("HEMEI_FIELD_KEY", "not-a-key")
+        crypto._keys.cache_clear()
+        with pytest.raises(ImproperlyConfigured):
+            crypto.encrypt(ID)
+    finally:
+        monkeypatch.delenv("HEMEI_FIELD_KEY", raising=False)
+        crypto._keys.cache_clear()

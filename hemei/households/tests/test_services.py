@@ -271,3 +271,17 @@ def test_fake_ids_are_valid():
     from hemei.households.validators import validate_id_number
 
     assert validate_id_number(fake_id()) and validate_id_number(fake_id(male=False))
+
+
+def test_events_and_full_view_records_are_never_edited(cast, home):
+    event = home.events.first()
+    event.note = "改写"
+    with pytest.raises(ValueError):
+        event.save()
+    with pytest.raises(ValueError):
+        event.delete()
+    services.reveal(actor=cast.victor, resident=home.head, field="phone")
+    view = SensitiveView.objects.get()
+    with pytest.raises(ValueError):
+        view.save()
+    assert HouseholdEvent.objects.get(pk=event.pk).note == ""
