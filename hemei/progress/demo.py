@@ -13,6 +13,8 @@ import datetime as dt
 import io
 from typing import Any
 
+from django.utils import timezone
+
 from hemei.core import clock
 from hemei.divisions.models import subtree_q
 
@@ -32,10 +34,15 @@ def photo(index: int, *, taken: dt.datetime, near: tuple[float, float]) -> bytes
     draw.polygon([(120, 300), (260, 170), (400, 300)], fill=(160, 60, 50))
     draw.rectangle((150, 300, 370, 420), fill=(245, 235, 210), outline=(90, 90, 90), width=3)
     draw.ellipse((500, 40, 580, 120), fill=(250, 210, 80))
-    draw.text((20, 20), f"Hemei demo #{index + 1} {taken:%Y-%m-%d %H:%M}", fill=(40, 40, 40))
+    draw.text(
+        (20, 20),
+        f"Hemei demo #{index + 1} {timezone.localtime(taken):%Y-%m-%d %H:%M}",
+        fill=(40, 40, 40),
+    )
     exif = Image.Exif()
     exif[ExifTags.Base.Make] = "HemeiDemo"
-    exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = f"{taken:%Y:%m:%d %H:%M:%S}"
+    local = timezone.localtime(taken)  # EXIF keeps the camera's local time
+    exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = f"{local:%Y:%m:%d %H:%M:%S}"
     lat, lon = near[0] + index * 0.0007, near[1] + index * 0.0009
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
     gps[ExifTags.GPS.GPSLatitudeRef] = "N"

@@ -104,5 +104,15 @@ class QueueFilterForm(forms.Form):
         + [(v, label) for v, label in ReportState.choices if v != ReportState.DRAFT]
         + [("all", _("all"))],
     )
-    division = forms.CharField(label=_("Division code"), required=False, max_length=12)
+    division = forms.ChoiceField(label=_("Town"), required=False)
     duplicates = forms.BooleanField(label=_("only with duplicate evidence"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from hemei.divisions.choices import Level
+        from hemei.divisions.models import Division
+
+        towns = Division.objects.visible_to(user).current().filter(level=Level.TOWN)
+        self.fields["division"].choices = [("", _("all"))] + [
+            (code, name) for code, name in towns.order_by("code").values_list("code", "name")
+        ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hemei.accounts.permissions import role_required
+from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.divisions.models import subtree_q
 from hemei.tasks.models import Task
@@ -288,7 +289,7 @@ def _queue(request: HttpRequest, form: QueueFilterForm) -> Any:
 
 @role_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    form = QueueFilterForm(request.GET or None)
+    form = QueueFilterForm(request.GET or None, user=request.user)
     reports = _queue(request, form)
     if wants_export(request):
         return xlsx_response(
@@ -320,7 +321,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request,
-        "progress/review_queue.html",
+        template_for(request, "progress/review_queue.html", "progress/partials/queue_rows.html"),
         {"form": form, "page": paginate(request, reports), "states": ReportState},
     )
 

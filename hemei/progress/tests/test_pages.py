@@ -268,3 +268,31 @@ def test_the_queue_query_count_does_not_grow_with_the_rows(
     add(18)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert len(client.get(url).context["page"]) == 20
+
+
+def test_the_queue_filters_by_town_search_and_state(cast, work, submitted, client) -> None:
+    other = services.create_report(
+        actor=cast.owen, task=work.part_b, percent=10, text="金口镇进展", submit=True
+    )
+    client.force_login(cast.alice)
+    url = reverse("progress:review_queue")
+
+    def shown(query: str) -> list[int]:
+        return [r.pk for r in client.get(url + query).context["page"]]
+
+    assert shown("") == [submitted.pk, other.pk]
+    assert shown(f"?division={work.part_b.division_id}") == [other.pk]
+    assert shown("?q=金口镇进展") == [other.pk]
+    services.approve_report(actor=cast.alice, report=other)
+    assert shown("") == [submitted.pk]
+    assert shown("?state=approved") == [other.pk]
+    assert shown("?state=all") == [submitted.pk, other.pk]
+    assert client.get(url + "?division=999&state=nonsense").status_code == 200
+
+
+def test_the_queue_answers_htmx_with_its_rows(cast, work, submitted, client) -> None:
+    client.force_login(cast.alice)
+    response = client.get(reverse("progress:review_queue"), headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.startswith('<div id="rows">') or html.lstrip().startswith('<div id="rows">')
+    assert reverse("progress:report_detail", args=[submitted.pk]) in html
