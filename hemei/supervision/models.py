@@ -50,7 +50,7 @@ class LadderStep(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    order = models.PositiveSmallIntegerField(_("position"), default=0)
     kind = models.CharField(_("step"), max_length=20, choices=StepKind.choices)
     days = models.SmallIntegerField(
         _("days from the deadline"),
@@ -104,7 +104,7 @@ class StepTaken(models.Model):
     due_on = models.DateField(_("deadline"))
     kind = models.CharField(_("step"), max_length=20, choices=StepKind.choices)
     days = models.SmallIntegerField(_("days from the deadline"))
-    at = models.DateTimeField(_("at"))
+    at = models.DateTimeField(_("taken at"))
 
     objects = TaskScopedQuerySet.as_manager()
 
@@ -168,7 +168,7 @@ class SupervisionOrder(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     serial = models.PositiveIntegerField(_("serial"))
-    number = models.CharField(_("number"), max_length=40)
+    number = models.CharField(_("order number"), max_length=40)
     issued_at = models.DateTimeField(_("issued at"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -183,7 +183,7 @@ class SupervisionOrder(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=OrderState.choices, default=OrderState.OPEN
     )
-    text = models.TextField(_("text"))
+    text = models.TextField(_("demand"))
     source = models.CharField(
         _("source"), max_length=10, choices=OrderSource.choices, default=OrderSource.MANUAL
     )
@@ -233,13 +233,13 @@ class OrderReply(models.Model):
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
+        verbose_name=_("answered by"),
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
     )
     text = models.TextField(_("reply"))
-    at = models.DateTimeField(_("at"))
+    at = models.DateTimeField(_("answered at"))
     attachment = models.FileField(
         _("attachment"), upload_to=reply_upload_to, blank=True, max_length=300
     )
@@ -272,7 +272,7 @@ class ExtensionRequest(models.Model):
     requested_at = models.DateTimeField(_("requested at"))
     current_due = models.DateField(_("current deadline"))
     requested_due = models.DateField(_("requested deadline"))
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason for the extension"))
     state = models.CharField(
         _("state"), max_length=10, choices=ExtensionState.choices, default=ExtensionState.PENDING
     )

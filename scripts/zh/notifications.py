@@ -1,0 +1,27 @@
+"""Simplified Chinese for hemei/notifications (消息通知)."""
+
+ZH = {
+    "Notifications": "消息通知",
+    "recipient": "接收人",
+    "title": "标题",
+    "text": "内容",
+    "link": "链接",
+    "sent at": "发送时间",
+    "read at": "阅读时间",
+    "e-mailed at": "邮件发送时间",
+    "notification": "通知",
+    "notifications": "通知",
+    "unread only": "只看未读",
+    "Mark %(count)s unread as read": "将 %(count)s 条未读标为已读",
+    "Mark all %(count)s unread as read": "将全部 %(count)s 条未读标为已读",
+    "Sent at": "发送时间",
+    "Notification": "通知",
+    "read": "已读",
+    "unread": "未读",
+    "Mark read": "标为已读",
+    "No notifications.": "暂无通知。",
+    "Show": "显示",
+    "State": "状态",
+    "all": "全部",
+    "Filter": "筛选",
+}
