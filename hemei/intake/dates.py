@@ -118,16 +118,20 @@ def parse_deadline(value: Any, *, year: int) -> dt.date | None:
 
 
 _MILESTONE_GLUE = " \t：:，,、-—"
+#: What may follow a shorter date inside a longer one (``6月`` + ``底``): never a name's start.
+_DATE_TAILS = frozenset("底末份日号前")
 
 
 def split_milestone(text: str, *, year: int) -> tuple[str, dt.date] | None:
     """A milestone written as ``6月底前完成摸底`` (date first) or ``完成摸底（2026-06-30）`` /
     ``完成摸底：9月底前`` (date last): its name and date, or ``None`` when no date is found."""
     text = text.strip()
+    if parse_deadline(text, year=year) is not None:
+        return None  # a date without a name
     for end in range(min(len(text), 16), 0, -1):
         date = parse_deadline(text[:end], year=year)
         name = text[end:].strip(_MILESTONE_GLUE)
-        if date is not None and name:
+        if date is not None and name and name[0] not in _DATE_TAILS:
             return name, date
     bare = text.rstrip(")）】]")
     for start in range(max(0, len(bare) - 16), len(bare)):

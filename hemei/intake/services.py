@@ -38,10 +38,10 @@ from hemei.core.choices import Theme
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
 from hemei.meetings.models import Decision, Meeting, MeetingLevel
-from hemei.tasks.choices import Source
+from hemei.tasks.choices import EventKind, Source
 from hemei.tasks.models import Program, Task
 from hemei.tasks.permissions import can_manage
-from hemei.tasks.services import create_task
+from hemei.tasks.services import add_event, create_task
 from hemei.units.models import Unit
 
 from .dates import parse_deadline, split_milestone
@@ -477,8 +477,12 @@ def import_decomposition(
     year: int,
     meeting: Meeting | None = None,
     parent: Task | None = None,
+    filename: str = "",
 ) -> ImportOutcome:
-    """Create the table's tasks, all or none; raises :class:`DecompositionError`."""
+    """Create the table's tasks, all or none; raises :class:`DecompositionError`.
+
+    Each task's timeline says which file and row it came from.
+    """
     plan = plan_decomposition(
         actor=actor, data=data, division=division, year=year, meeting=meeting, parent=parent
     )
@@ -512,6 +516,16 @@ def import_decomposition(
             lead_unit=planned.lead_unit,
             responsible=planned.responsible,
             description=planned.description,
+        )
+        add_event(
+            task,
+            EventKind.NOTE,
+            actor=actor,
+            text=_("Imported from row %(row)s (序号 %(number)s) of %(file)s.")
+            % {"row": planned.row, "number": planned.number, "file": filename or _("a table")},
+            file=filename,
+            row=planned.row,
+            number=planned.number,
         )
         made[planned.number] = task
         created.append(task)
@@ -573,6 +587,7 @@ def confirm_table(*, actor: Any, upload: TableUpload) -> ImportOutcome:
         year=upload.year,
         meeting=upload.meeting,
         parent=upload.parent,
+        filename=upload.filename,
     )
     upload.imported_at = clock.now()
     upload.created_count = len(outcome.created)
@@ -778,7 +793,7 @@ def accept_draft(
             deadline_text=(original.get("deadline_text") or "")[:100],
         )
         title = _title_of(accepted.text)
-        create_task(
+        task = create_task(
             actor=actor,
             division=division,
             title=title,
@@ -790,6 +805,14 @@ def accept_draft(
             theme=accepted.theme,
             lead_unit=accepted.lead_unit,
             description=accepted.text.strip() if title != accepted.text.strip() else "",
+        )
+        add_event(
+            task,
+            EventKind.NOTE,
+            actor=actor,
+            text=_("Drafted from decision %(number)s of the meeting report %(meeting)s.")
+            % {"number": number, "meeting": meeting.name},
+            decision=number,
         )
     draft.meeting = meeting
     draft.accepted_at = clock.now()

@@ -171,4 +171,7 @@ ZH = {
     "Created the meeting %(name)s with %(count)s decisions and draft tasks.": "已创建会议“%(name)s”，含 %(count)s 个决策事项和任务草稿。",
     "Division": "区划",
     "Import": "导入",
+    "Imported from row %(row)s (序号 %(number)s) of %(file)s.": "由 %(file)s 第 %(row)s 行（序号 %(number)s）导入。",
+    "a table": "表格",
+    "Drafted from decision %(number)s of the meeting report %(meeting)s.": "根据会议“%(meeting)s”报道的第 %(number)s 个决策事项起草。",
 }

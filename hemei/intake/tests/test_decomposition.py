@@ -367,3 +367,54 @@ def test_the_template_reads_back_and_imports(cast: Cast, client: Client) -> None
     )
     assert len(outcome.created) == 3
     assert Task.objects.get(title="完成改厕需求摸底").parent.title == "推进农村户厕改造提升"
+
+
+def test_each_task_says_on_its_timeline_where_it_came_from(cast: Cast, client: Client) -> None:
+    from hemei.tasks.choices import EventKind
+
+    units(cast)
+    client.force_login(cast.alice)
+    upload(client, clean_table(), name="全区分解表.xlsx")
+    client.post(f"/intake/decomposition/{TableUpload.objects.get().pk}/confirm/")
+    task = Task.objects.get(title="完成改厕需求摸底")
+    kinds = list(task.events.values_list("kind", flat=True))
+    assert EventKind.CREATED in kinds and EventKind.NOTE in kinds
+    note = task.events.get(kind=EventKind.NOTE)
+    assert note.data == {"file": "全区分解表.xlsx", "row": 5, "number": "1.1"}
+    assert "全区分解表.xlsx" in note.text and note.actor == cast.alice
+
+
+def test_the_preview_query_count_does_not_grow_with_the_rows(
+    cast: Cast, client: Client, django_assert_max_num_queries: object
+) -> None:
+    units(cast)
+    client.force_login(cast.alice)
+
+    def rows(count: int) -> bytes:
+        return workbook(
+            [
+                [
+                    n,
+                    f"第{n}项任务",
+                    "李丽",
+                    "区农业农村局",
+                    "区财政局、卫健局",
+                    "年底",
+                    "6月底前摸底",
+                ]
+                for n in range(1, count + 1)
+            ]
+        )
+
+    counts = []
+    for count in (3, 60):
+        TableUpload.objects.all().delete()
+        location = upload(client, rows(count))["Location"]
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(location).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 20

@@ -243,3 +243,31 @@ def test_old_drafts_expire(cast: Cast, client: Client) -> None:
         paste(client)  # a new draft clears the stale ones
     assert not IngestDraft.objects.filter(pk=draft.pk).exists()
     assert IngestDraft.objects.count() == 1
+
+
+def test_a_pasted_text_beyond_the_request_limit_answers_400(cast: Cast, client: Client) -> None:
+    client.force_login(cast.tom)
+    response = paste(client, text="乡村振兴。" * 200_000)  # 3 MB of UTF-8
+    assert response.status_code == 400
+    assert IngestDraft.objects.count() == 0
+
+
+def test_the_review_page_query_count_does_not_grow_with_the_directives(
+    cast: Cast, client: Client
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    units(cast)
+    client.force_login(cast.tom)
+    short = paste(client)["Location"]
+    longer = paste(client, text=REPORT + "\n" + REPORT.replace("11月18日", "11月19日") * 3)[
+        "Location"
+    ]
+    counts = []
+    for location in (short, longer):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(location)
+        counts.append((len(captured), len(response.context["rows"])))
+    assert counts[1][1] > counts[0][1]
+    assert counts[0][0] == counts[1][0], counts
