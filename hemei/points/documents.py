@@ -28,8 +28,8 @@ NOTICE_HEADERS = [
     gettext_noop("Household no."),
     gettext_noop("Head of household"),
     gettext_noop("Rule"),
-    gettext_noop("Points"),
-    gettext_noop("Reason"),
+    gettext_noop("Point value"),
+    gettext_noop("Grounds"),
     gettext_noop("Notice until"),
 ]
 

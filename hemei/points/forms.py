@@ -38,7 +38,7 @@ class EntryForm(forms.Form):
     item = ItemChoice(label=_("Rule"), queryset=RuleItem.objects.none())
     occurred_on = forms.DateField(label=_("Date"), widget=DATE)
     description = forms.CharField(
-        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Grounds"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
     evidence = forms.FileField(
         label=_("Evidence (photo or PDF)"),
@@ -61,13 +61,13 @@ class RequestForm(EntryForm):
 
 class BulkForm(forms.Form):
     households = HouseholdsChoice(
-        label=_("Households"),
+        label=_("Choose households"),
         queryset=Household.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
     item = ItemChoice(label=_("Rule"), queryset=RuleItem.objects.none())
     occurred_on = forms.DateField(label=_("Date"), widget=DATE)
-    description = forms.CharField(label=_("Reason"), max_length=500)
+    description = forms.CharField(label=_("Grounds"), max_length=500)
 
     def __init__(self, *args: Any, village_code: str, version: RuleVersion | None, **kwargs: Any):
         kwargs.setdefault("initial", {}).setdefault("occurred_on", clock.today())
@@ -82,15 +82,15 @@ class DecisionForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Grounds"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class ItemForm(forms.Form):
-    code = forms.CharField(label=_("Code"), max_length=12)
+    code = forms.CharField(label=_("Rule code"), max_length=12)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     title = forms.CharField(label=_("Rule"), max_length=200)
-    points = forms.IntegerField(label=_("Points"), min_value=-1000, max_value=1000)
+    points = forms.IntegerField(label=_("Point value"), min_value=-1000, max_value=1000)
     evidence = forms.CharField(label=_("Evidence needed"), max_length=200, required=False)
     evidence_required = forms.BooleanField(label=_("Evidence file required"), required=False)
     cap = forms.IntegerField(label=_("Cap"), min_value=1, required=False)

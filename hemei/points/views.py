@@ -422,8 +422,8 @@ ENTRY_HEADERS = [
     gettext_noop("Household"),
     gettext_noop("Head"),
     gettext_noop("Rule"),
-    gettext_noop("Points"),
-    gettext_noop("Reason"),
+    gettext_noop("Point value"),
+    gettext_noop("Grounds"),
     gettext_noop("State"),
     gettext_noop("Source"),
 ]
@@ -693,9 +693,9 @@ LEDGER_HEADERS = [
     gettext_noop("Date"),
     gettext_noop("Household"),
     gettext_noop("Kind"),
-    gettext_noop("Points"),
+    gettext_noop("Point value"),
     gettext_noop("Balance"),
-    gettext_noop("Reason"),
+    gettext_noop("Grounds"),
     gettext_noop("Hash"),
 ]
 
@@ -885,7 +885,7 @@ def town_rankings(request: HttpRequest, code: str) -> HttpResponse:
             [
                 _("Rank"),
                 _("Village"),
-                _("Households"),
+                _("Household count"),
                 _("Taking part"),
                 _("Participation rate"),
                 _("Average points"),
