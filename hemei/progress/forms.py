@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hemei.tasks.models import Milestone, Task
@@ -62,8 +63,11 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.task = task
         self.existing = existing
-        self.fields["milestones"].queryset = task.milestones.all()
-        if not task.milestones.exists():
+        chosen = [m.pk for m in self.initial.get("milestones", [])]
+        open_or_chosen = task.milestones.filter(Q(reached_on__isnull=True) | Q(pk__in=chosen))
+        if open_or_chosen.exists():
+            self.fields["milestones"].queryset = open_or_chosen
+        else:
             del self.fields["milestones"]
 
     def clean_files(self) -> list[CheckedFile]:

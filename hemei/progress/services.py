@@ -128,10 +128,22 @@ def reviewers_of(task: Task) -> list[User]:
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 
 
-def warnings_for(report: ProgressReport) -> list[str]:
-    """What the author and the reviewer should know before going on."""
+def warnings_for(report: ProgressReport, evidence: Iterable[Evidence] | None = None) -> list[str]:
+    """What the author and the reviewer should know before going on: a lower percent than
+    the task has, and photos whose camera time lies before the task's start."""
     notes = []
     task = report.task
+    if evidence is not None and task.start_on:
+        early = [e for e in evidence if e.taken_at and e.taken_at.date() < task.start_on]
+        if early:
+            notes.append(
+                _("%(count)d photo(s) were taken before the task started (%(start)s): %(names)s")
+                % {
+                    "count": len(early),
+                    "start": task.start_on.isoformat(),
+                    "names": "、".join(e.original_name for e in early),
+                }
+            )
     pending = report.state in (ReportState.DRAFT, ReportState.RETURNED, ReportState.SUBMITTED)
     if pending and report.percent < task.progress:
         notes.append(
@@ -468,6 +480,7 @@ def approve_report(*, actor: Any, report: ProgressReport) -> ProgressReport:
 
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     task = _check_reviewer(actor, report)
+    check_task_takes_reports(task)  # done or split up since: return the report instead
     report.state = ReportState.APPROVED
     report.decided_at = clock.now()
     report.decided_by = actor

@@ -167,7 +167,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence": evidence,
             "duplicates_visible": visible,
             "duplicate_count": sum(1 for e in evidence if e.duplicate_of_id),
-            "warnings": services.warnings_for(report),
+            "warnings": services.warnings_for(report, evidence),
             "milestones": report.milestones.all(),
             "may_edit": report.author_id == request.user.pk and report.is_editable,
             "may_review": may_review,
@@ -224,6 +224,8 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(
         Evidence.objects.filter(report__in=services.visible_reports(request.user)), pk=pk
     )
+    if not evidence.file.storage.exists(evidence.file.name):
+        raise Http404(_("The file is missing."))
     if request.GET.get("thumb") and evidence.is_photo:
         name = services.thumbnail_name(evidence.file.name)
         if not default_storage.exists(name):
@@ -231,10 +233,7 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
                 default_storage.save(name, _content(thumbnail(source.read())))
         response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
     else:
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError:
-            raise Http404(_("The file is missing.")) from None
+        handle = evidence.file.open("rb")
         response = FileResponse(
             handle,
             content_type=evidence.content_type,

@@ -139,4 +139,8 @@ ZH = {
     "Report returned to its author.": "填报已退回填报人。",
     "The file is missing.": "文件不存在。",
     "File removed.": "文件已删除。",
+    "%(count)d photo(s) were taken before the task started (%(start)s): %(names)s": (
+        "%(count)d 张照片的拍摄时间早于任务开始日期（%(start)s）：%(names)s"
+    ),
+    "Town": "镇街",
 }

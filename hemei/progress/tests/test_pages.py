@@ -296,3 +296,43 @@ def test_the_queue_answers_htmx_with_its_rows(cast, work, submitted, client) -> 
     html = response.content.decode()
     assert html.startswith('<div id="rows">') or html.lstrip().startswith('<div id="rows">')
     assert reverse("progress:report_detail", args=[submitted.pk]) in html
+
+
+def test_the_form_offers_only_milestones_not_yet_reached(cast, work, client) -> None:
+    from hemei.tasks import services as task_services
+
+    first = work.part_a.milestones.get(name="摸底")
+    task_services.record_progress(
+        task=work.part_a, percent=20, milestones=[first], actor=cast.alice
+    )
+    client.force_login(cast.tom)
+    form = client.get(reverse("progress:report_create", args=[work.part_a.pk])).context["form"]
+    assert [m.name for m in form.fields["milestones"].queryset] == ["完工"]
+
+
+def test_a_missing_file_answers_404(cast, work, submitted, client) -> None:
+    evidence = submitted.evidence.get()
+    evidence.file.storage.delete(evidence.file.name)
+    client.force_login(cast.alice)
+    assert client.get(reverse("progress:evidence_file", args=[evidence.pk])).status_code == 404
+
+
+def test_the_task_section_query_count_does_not_grow(
+    cast, work, client, django_assert_max_num_queries
+) -> None:
+    client.force_login(cast.tom)
+    url = reverse("progress:task_section", args=[work.part_a.pk])
+
+    def add(n: int) -> None:
+        for i in range(n):
+            services.create_report(
+                actor=cast.tom, task=work.part_a, percent=i, text=f"第{i}次", submit=True
+            )
+
+    add(1)
+    client.get(url)
+    with django_assert_max_num_queries(10) as small:
+        client.get(url)
+    add(10)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert len(client.get(url).context["reports"]) == 11

@@ -319,3 +319,26 @@ def test_the_author_removes_evidence_from_a_draft(
         services.update_report(actor=cast.tom, report=made, remove=[evidence])
     assert not Evidence.objects.exists()
     assert not path.exists()
+
+
+def test_photos_older_than_the_task_are_pointed_out(cast: Cast, work: Work) -> None:
+    made = report(
+        cast.tom,
+        work.part_a,
+        files=[
+            check_file("旧照片.jpg", jpeg(taken="2026:02:01 10:00:00")),
+            check_file("新照片.jpg", jpeg(taken="2026:03:05 10:00:00", color=(0, 0, 200))),
+        ],
+    )
+    notes = services.warnings_for(made, made.evidence.all())
+    assert len(notes) == 1 and "旧照片.jpg" in notes[0] and "新照片.jpg" not in notes[0]
+
+
+def test_a_report_is_not_approved_once_the_task_is_done(cast: Cast, work: Work) -> None:
+    waiting = report(cast.tom, work.part_a, percent=60, submit=True)
+    task_services.record_progress(task=work.part_a, percent=100, actor=cast.alice)
+    with refused("done"):
+        services.approve_report(actor=cast.alice, report=waiting)
+    services.return_report(actor=cast.alice, report=waiting, reason="任务已完成")
+    work.part_a.refresh_from_db()
+    assert work.part_a.progress == 100
