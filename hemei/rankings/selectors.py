@@ -4,7 +4,7 @@ over past periods, and the plain data of a circular."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -16,6 +16,8 @@ from hemei.divisions.models import Division, subtree_q
 from .circular import Circular, Table
 from .models import RankingRow, RankingRun
 from .services import config_for
+
+CENT = Decimal("0.01")
 
 
 def run_rows(run: RankingRun) -> QuerySet[RankingRow]:
@@ -90,7 +92,9 @@ def _date(day: dt.date) -> str:
 
 
 def _number(value: Decimal | None) -> str:
-    return "" if value is None else formats.number_format(value, 2)
+    if value is None:
+        return ""
+    return formats.number_format(Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP), 2)
 
 
 def circular_data(run: RankingRun, *, document_number: str, issued_on: dt.date) -> Circular:

@@ -153,4 +153,5 @@ ZH = {
     "The ranking settings are saved.": "排名设置已保存。",
     "Kind": "类别",
     "circular": "通报",
+    "trend": "走势",
 }
