@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from hemei.core import clock
 from hemei.divisions.models import subtree_q
@@ -12,6 +12,13 @@ from hemei.divisions.models import subtree_q
 from .choices import ExtensionState, OrderState
 from .models import Card, ExtensionRequest, SupervisionOrder
 
+#: Orders awaiting a reply first, then answers to check, then closed ones.
+ORDER_STATE_RANK = Case(
+    When(state=OrderState.OPEN, then=Value(0)),
+    When(state=OrderState.ANSWERED, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
 TASK_FIELDS = ("task", "task__division", "task__lead_unit", "task__responsible")
 
 
@@ -28,7 +35,7 @@ def orders(user: Any, f: dict[str, str]) -> QuerySet[SupervisionOrder]:
         rows = rows.filter(source=f["source"])
     if f.get("town"):
         rows = rows.filter(subtree_q([f["town"]], "task__division"))
-    return rows.order_by("state", "reply_due", "-issued_at", "-id")
+    return rows.order_by(ORDER_STATE_RANK, "reply_due", "-issued_at", "-id")
 
 
 def cards(user: Any, f: dict[str, str]) -> QuerySet[Card]:
@@ -52,7 +59,12 @@ def extensions(user: Any, f: dict[str, str]) -> QuerySet[ExtensionRequest]:
         rows = rows.filter(state=f["state"])
     if f.get("town"):
         rows = rows.filter(subtree_q([f["town"]], "task__division"))
-    return rows.order_by("state", "-requested_at", "-id")
+    pending_first = Case(
+        When(state=ExtensionState.PENDING, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return rows.order_by(pending_first, "-requested_at", "-id")
 
 
 def summary(user: Any) -> dict[str, int]:
