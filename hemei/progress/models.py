@@ -142,7 +142,7 @@ class Evidence(models.Model):
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    taken_at = models.DateTimeField(_("photo taken at"), null=True, blank=True)
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
