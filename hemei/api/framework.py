@@ -36,7 +36,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import URLPattern, path, re_path
@@ -168,7 +168,18 @@ class Call:
         }
 
 
+_PAGES: dict[str, s.Obj] = {}
+
+
 def page_schema(item: s.Obj) -> s.Obj:
+    """The page object of ``item`` rows (one per item type, shared by its lists)."""
+    name = f"{item.name}Page"
+    if name not in _PAGES:
+        _PAGES[name] = _page_schema(item)
+    return _PAGES[name]
+
+
+def _page_schema(item: s.Obj) -> s.Obj:
     return s.response(
         f"{item.name}Page",
         {
@@ -297,13 +308,17 @@ class Route:
         call = Call(request=request, user=user)
         call.query = s.parse_query(operation.params, request.GET, context)
         if operation.body is not None:
-            call.body = operation.body.parse(read_body(request, operation), "", context)
+            if operation.multipart and request.content_type == "multipart/form-data":
+                check_length(request, MAX_UPLOAD_BYTES)
+                call.body = operation.body.parse_form_data(request.POST, context)
+            else:
+                call.body = operation.body.parse(read_body(request, operation), "", context)
         if operation.method in ("GET", "HEAD"):
             result = operation.handler(call, **kwargs)
         else:
             with transaction.atomic():
                 result = operation.handler(call, **kwargs)
-        if isinstance(result, HttpResponse):
+        if isinstance(result, HttpResponseBase):
             return result
         if isinstance(result, Reply):
             return _json(result.data, result.status)
@@ -370,22 +385,26 @@ def authenticate(request: HttpRequest) -> Any:
     return user
 
 
-def read_body(request: HttpRequest, operation: Operation) -> Any:
-    """The request body as JSON (or, for uploads, the multipart form's fields)."""
-    content_type = request.content_type or ""
-    limit = MAX_UPLOAD_BYTES if operation.multipart else MAX_JSON_BYTES
+def check_length(request: HttpRequest, limit: int) -> int:
+    """The declared body length; 413 above ``limit``."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         raise ApiError(400, "bad_request", _("The request cannot be read.")) from None
     if length > limit:
         raise too_large()
+    return length
+
+
+def read_body(request: HttpRequest, operation: Operation) -> Any:
+    """The request body as JSON."""
+    content_type = request.content_type or ""
+    limit = MAX_JSON_BYTES
+    length = check_length(request, limit)
     if length == 0:
         if operation.body is not None and not operation.body.required:
             return {}  # no body for an operation whose fields are all optional
         raise ApiError(400, "bad_json", _("The body is empty; send a JSON object."))
-    if operation.multipart and content_type == "multipart/form-data":
-        return {name: request.POST.get(name) for name in request.POST}
     if content_type != "application/json":
         accepted = "application/json" + (", multipart/form-data" if operation.multipart else "")
         raise ApiError(

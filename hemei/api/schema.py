@@ -82,6 +82,10 @@ class Field:
         """A query-string value; by default the text itself is the JSON value."""
         return self.parse(text, path, context)
 
+    def parse_form(self, values: list[str], path: str, context: Context | None = None) -> Any:
+        """The values of one multipart form field (a list field takes them all)."""
+        return self.parse_text(values[-1], path, context)
+
     # Describing --------------------------------------------------------------------------
     def base_schema(self) -> dict[str, Any]:
         raise NotImplementedError
@@ -368,6 +372,19 @@ class List(Field):
             raise Invalid(errors)
         return items
 
+    def parse_form(self, values: list[str], path: str, context: Context | None = None) -> Any:
+        if len(values) > self.max_items:
+            raise Invalid.at(path, _("At most %(count)d items.") % {"count": self.max_items})
+        items, errors = [], {}
+        for index, text in enumerate(values):
+            try:
+                items.append(self.item.parse_text(text, _join(path, index), context))
+            except Invalid as exc:
+                errors.update(exc.fields)
+        if errors:
+            raise Invalid(errors)
+        return items
+
     def base_schema(self) -> dict[str, Any]:
         return {"type": "array", "items": self.item.json_schema(), "maxItems": self.max_items}
 
@@ -414,6 +431,26 @@ class Obj(Field):
         if errors:
             raise Invalid(errors)
         return data
+
+    def parse_form_data(self, data: Any, context: Context) -> dict[str, Any]:
+        """The object from a multipart form's fields (a ``QueryDict``; files come apart)."""
+        errors: dict[str, list[str]] = {}
+        for name in data:
+            if name not in self.properties:
+                errors[name] = [_("Unknown field.")]
+        for name in self.required:
+            if name not in data:
+                errors[name] = [_("This field is required.")]
+        values: dict[str, Any] = {}
+        for name, field in self.properties.items():
+            if name in data and name not in errors:
+                try:
+                    values[name] = field.parse_form(data.getlist(name), name, context)
+                except Invalid as exc:
+                    errors.update(exc.fields)
+        if errors:
+            raise Invalid(errors)
+        return values
 
     def inline_schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = {
