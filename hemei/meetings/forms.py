@@ -18,7 +18,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MeetingForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Meeting name"), max_length=200)
     held_on = forms.DateField(label=_("Date"), widget=DATE)
     level = forms.ChoiceField(label=_("Level"), choices=MeetingLevel.choices)
     division = DivisionCodeField(
@@ -55,7 +55,7 @@ class DecisionForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     number = forms.IntegerField(label=_("No."), min_value=1, required=False)
     text = forms.CharField(
-        label=_("Decision"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Decision text"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     speaker = forms.CharField(label=_("Speaker"), max_length=100, required=False)
     theme = forms.ChoiceField(label=_("Theme"), choices=[("", "—"), *Theme.choices], required=False)

@@ -59,7 +59,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             filename="meetings",
             title=_("Meetings"),
             headers=[
-                _("Name"),
+                _("Meeting name"),
                 _("Date"),
                 _("Level"),
                 _("Organizing division"),

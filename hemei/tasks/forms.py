@@ -130,7 +130,7 @@ class TaskForm(forms.Form):
         label=_("Meeting"), queryset=Meeting.objects.none(), required=False
     )
     decision = forms.ModelChoiceField(
-        label=_("Decision"), queryset=Decision.objects.none(), required=False
+        label=_("Meeting decision"), queryset=Decision.objects.none(), required=False
     )
 
     def __init__(self, *args: Any, user: Any, parent: Task | None = None, **kwargs: Any) -> None:
@@ -224,9 +224,9 @@ def milestones_of(formset: Any) -> list[tuple[str, Any, Any]]:
 class FanOutForm(forms.Form):
     """Fan a task out to all towns (or villages) below it, or to a chosen few."""
 
-    level = forms.TypedChoiceField(label=_("To"), coerce=int)
+    level = forms.TypedChoiceField(label=_("Fan out to"), coerce=int)
     which = forms.ChoiceField(
-        label=_("Which"),
+        label=_("Which divisions"),
         choices=[("all", _("all of them")), ("some", _("only those ticked"))],
         initial="all",
         widget=forms.RadioSelect,
