@@ -183,3 +183,23 @@ def test_the_renderers_need_no_database() -> None:
     assert "无" in [p.text for p in document.paragraphs]
     book = load_workbook(io.BytesIO(render_workbook(circular)))
     assert book["排名"]["B2"].value == "甲镇"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_that_cannot_store_its_files_is_marked_failed(
+    october: RankingRun, cast: Cast, client: Client, settings: Any, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the media folder should be")
+    settings.MEDIA_ROOT = blocker / "media"
+    client.force_login(cast.alice)
+    with clock.frozen_at(NOV_23):
+        client.post(f"/rankings/runs/{october.pk}/circular/")
+        run_worker()
+    job = ExportJob.objects.get()
+    assert job.state == JobState.FAILED and job.finished_at is not None
+    assert "Error" in job.error
+    page = client.get(f"/rankings/exports/{job.pk}/").content.decode()
+    assert "every 2s" not in page
+    assert "通报生成失败" in page
+    assert client.get(f"/rankings/exports/{job.pk}/docx/").status_code == 404
