@@ -163,7 +163,10 @@ class ResidentQuerySet(ScopedQuerySet["Resident"]):
     def with_id_number(self, id_number: str) -> ResidentQuerySet:
         """Exact match on the ID number, through its blind index."""
         digest = crypto.blind_index(id_number)
-        return self.filter(id_number_index=digest) if digest else self.none()
+        if not digest:
+            return self.none()
+        # The redundant exclusion lets SQLite use the partial unique index (village, index).
+        return self.filter(id_number_index=digest).exclude(id_number_index="")
 
 
 class Resident(TimeStampedModel):

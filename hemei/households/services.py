@@ -25,7 +25,6 @@ from hemei.core import clock
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
 
-from . import crypto
 from .access import can_see_full, check_write
 from .choices import EventKind, Gender, Relation, SensitiveField
 from .models import Household, HouseholdEvent, Resident, SensitiveView, VillageGroup
@@ -136,9 +135,7 @@ def clean_person(
                     _("The gender does not match the ID number.")
                 )
             birth_date, gender = birth_date or id_birth, gender or id_gender
-            clash = Resident.objects.filter(
-                village_id=village_code, id_number_index=crypto.blind_index(id_number)
-            )
+            clash = Resident.objects.filter(village_id=village_code).with_id_number(id_number)
             if exclude_pk is not None:
                 clash = clash.exclude(pk=exclude_pk)
             other = clash.select_related("household").first()

@@ -34,7 +34,7 @@ from openpyxl.utils import get_column_letter
 
 from hemei.divisions.models import Division
 
-from . import services
+from . import crypto, services
 from .access import check_write
 from .choices import Gender, Relation
 from .models import Household, Resident, VillageGroup
@@ -283,8 +283,9 @@ def import_register(*, actor: Any, village: Division, data: bytes) -> ImportRepo
         raise ImportFailed(_sorted(report))
     try:
         with transaction.atomic():
+            known = _Known(village)
             for number, members in households.items():
-                _write_household(actor, village, number, members, report)
+                _write_household(actor, village, number, members, report, known)
             if report.errors:
                 raise ImportFailed(report)
     except ImportFailed:
@@ -355,8 +356,35 @@ def _messages(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+class _Known:
+    """The village's register read once, so that matching a row costs no query."""
+
+    def __init__(self, village: Division) -> None:
+        self.groups = {g.name: g for g in VillageGroup.objects.filter(village=village)}
+        self.households = {
+            h.number: h for h in Household.objects.filter(village=village).select_related("head")
+        }
+        self.by_id: dict[str, Resident] = {}
+        self.by_name: dict[tuple[int, str], Resident] = {}
+        for resident in Resident.objects.filter(village=village).select_related("household"):
+            if resident.id_number_index:
+                self.by_id[resident.id_number_index] = resident
+            else:
+                self.by_name.setdefault((resident.household_id, resident.name), resident)
+
+    def match(self, household: Household, person: dict[str, Any]) -> Resident | None:
+        if person["id_number"]:
+            return self.by_id.get(crypto.blind_index(person["id_number"]))
+        return self.by_name.get((household.pk, person["name"]))
+
+
 def _write_household(
-    actor: Any, village: Division, number: str, rows: list[Row], report: ImportReport
+    actor: Any,
+    village: Division,
+    number: str,
+    rows: list[Row],
+    report: ImportReport,
+    known: _Known,
 ) -> None:
     head_row = next(row for row in rows if row.person["relation"] == Relation.HEAD)
     group_name = next(
@@ -365,25 +393,23 @@ def _write_household(
     address = next(
         (_text(r.values.get("address")) for r in rows if _text(r.values.get("address"))), ""
     )
-    group = None
-    if group_name:
-        group = VillageGroup.objects.filter(village=village, name=group_name).first()
-        if group is None:
-            group = services.create_village_group(actor=actor, village=village, name=group_name)
-    household = Household.objects.filter(village=village, number=number).first()
+    group = known.groups.get(group_name) if group_name else None
+    if group_name and group is None:
+        group = services.create_village_group(actor=actor, village=village, name=group_name)
+        known.groups[group_name] = group
+    household = known.households.get(number)
     created = household is None
     if household is None:
         try:
-            with transaction.atomic():
-                household = services.create_household(
-                    actor=actor,
-                    village=village,
-                    number=number,
-                    head=head_row.person,
-                    group=group,
-                    address=address,
-                    note=_("imported"),
-                )
+            household = services.create_household(
+                actor=actor,
+                village=village,
+                number=number,
+                head=head_row.person,
+                group=group,
+                address=address,
+                note=_("imported"),
+            )
         except ValidationError as exc:
             report.errors.append((head_row.number, _messages(exc)))
             return
@@ -405,73 +431,55 @@ def _write_household(
             report.households_updated += 1
     for row in rows:
         if not (created and row is head_row):
-            _write_member(actor, household, row, report)
+            try:
+                _write_member(actor, household, row, report, known)
+            except ValidationError as exc:
+                report.errors.append((row.number, _messages(exc)))
 
 
-def _match(household: Household, row: Row) -> Resident | None:
+def _head_differs(household: Household) -> ValidationError:
+    return ValidationError(
+        _("The head differs from the register (%(name)s): change the head on the household page.")
+        % {"name": household.head_name}
+    )
+
+
+def _write_member(
+    actor: Any, household: Household, row: Row, report: ImportReport, known: _Known
+) -> None:
     person = row.person
-    if person["id_number"]:
-        return (
-            Resident.objects.filter(village_id=household.village_id)
-            .with_id_number(person["id_number"])
-            .select_related("household")
-            .first()
+    resident = known.match(household, person)
+    if resident is None or (not resident.is_active and resident.household_id != household.pk):
+        if person["relation"] == Relation.HEAD:
+            raise _head_differs(household)
+        services.add_member(actor=actor, household=household, note=_("imported"), **person)
+        report.members_added += 1
+        return
+    if resident.household_id != household.pk:
+        raise ValidationError(
+            _(
+                "%(name)s is registered in household %(other)s: moves are recorded on the "
+                "household page."
+            )
+            % {"name": resident.name, "other": resident.household.number}
         )
-    return household.members.filter(name=person["name"], id_number_index="").first()
-
-
-def _write_member(actor: Any, household: Household, row: Row, report: ImportReport) -> None:
-    person = row.person
-    resident = _match(household, row)
-    try:
-        with transaction.atomic():
-            if resident is None or (
-                not resident.is_active and resident.household_id != household.pk
-            ):
-                if person["relation"] == Relation.HEAD:
-                    raise ValidationError(
-                        _(
-                            "The head differs from the register (%(name)s): change the head on the "
-                            "household page."
-                        )
-                        % {"name": household.head_name}
-                    )
-                services.add_member(actor=actor, household=household, note=_("imported"), **person)
-                report.members_added += 1
-                return
-            if resident.household_id != household.pk:
-                raise ValidationError(
-                    _(
-                        "%(name)s is registered in household %(other)s: moves are recorded on the "
-                        "household page."
-                    )
-                    % {"name": resident.name, "other": resident.household.number}
-                )
-            if (person["relation"] == Relation.HEAD) != (household.head_id == resident.pk):
-                raise ValidationError(
-                    _(
-                        "The head differs from the register (%(name)s): change the head on the "
-                        "household page."
-                    )
-                    % {"name": household.head_name}
-                )
-            wanted = {
-                key: value
-                for key, value in person.items()
-                if value not in ("", None) and getattr(resident, key) != value
-            }
-            if not resident.is_active:
-                raise ValidationError(
-                    _("%(name)s has left the household: add them back on the household page.")
-                    % {"name": resident.name}
-                )
-            if wanted:
-                services.update_resident(actor=actor, resident=resident, **wanted)
-                report.members_updated += 1
-            else:
-                report.unchanged += 1
-    except ValidationError as exc:
-        report.errors.append((row.number, _messages(exc)))
+    if (person["relation"] == Relation.HEAD) != (household.head_id == resident.pk):
+        raise _head_differs(household)
+    if not resident.is_active:
+        raise ValidationError(
+            _("%(name)s has left the household: add them back on the household page.")
+            % {"name": resident.name}
+        )
+    wanted = {
+        key: value
+        for key, value in person.items()
+        if value not in ("", None) and getattr(resident, key) != value
+    }
+    if wanted:
+        services.update_resident(actor=actor, resident=resident, **wanted)
+        report.members_updated += 1
+    else:
+        report.unchanged += 1
 
 
 # --- template and export -----------------------------------------------------------------
