@@ -15,6 +15,7 @@ from hemei.api import services
 from hemei.core.testing import TOWN_A, Cast
 from hemei.meetings.models import Meeting
 from hemei.progress.evidence import check_file
+from hemei.progress.models import Evidence, ProgressReport
 from hemei.tasks.models import Task
 
 from .conftest import Answer, ApiClient, World
@@ -183,11 +184,13 @@ def town_a_meeting(world: World, cast: Cast, settings: Any, tmp_path: Any) -> Wo
     return world
 
 
-def snapshot() -> tuple[int, int, list[str]]:
+def snapshot() -> tuple[Any, ...]:
+    """What a refused call must leave as it was."""
     return (
-        Task.objects.count(),
         Meeting.objects.count(),
-        list(Task.objects.order_by("pk").values_list("title", flat=True)),
+        list(Task.objects.order_by("pk").values_list("title", "progress")),
+        list(ProgressReport.objects.order_by("pk").values_list("state", "percent")),
+        Evidence.objects.count(),
     )
 
 
