@@ -26,7 +26,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -36,7 +35,7 @@ from hemei.accounts.models import User
 from hemei.core import clock
 from hemei.core.choices import Theme
 from hemei.divisions.choices import Level
-from hemei.divisions.models import Division
+from hemei.divisions.models import Division, subtree_q
 from hemei.meetings.models import Decision, Meeting, MeetingLevel
 from hemei.tasks.choices import EventKind, Source
 from hemei.tasks.models import Program, Task
@@ -91,13 +90,12 @@ def manageable_divisions(user: Any) -> list[Division]:
     from hemei.accounts.scope import grants
     from hemei.tasks.permissions import MANAGE_ROLES
 
-    codes = {g.division_id for g in grants(user) if g.role in MANAGE_ROLES}
+    codes = sorted({g.division_id for g in grants(user) if g.role in MANAGE_ROLES})
     if not codes:
         return []
     found = (
         Division.objects.current()
-        .filter(level__in=INTAKE_LEVELS)
-        .filter(Q(code__in=codes) | Q(parent_id__in=codes, level=Level.TOWN))
+        .filter(subtree_q(codes), level__in=INTAKE_LEVELS)
         .order_by("code")
     )
     return [division for division in found if can_manage(user, division.code)]
@@ -322,11 +320,18 @@ def _plan_row(
 
     responsible_text = _BRACKETED.sub("", str(cells.get("responsible") or "")).strip()
     if responsible_text:
-        found = people.person(responsible_text)
-        message = _person_problem(found, responsible_text, _("person"))
-        if message:
-            problem("responsible", message)
-        planned.responsible = found.match
+        responsible_names = split_names(responsible_text)
+        if len(responsible_names) > 1:
+            problem(
+                "responsible",
+                _("One responsible person per task: %(names)s.") % {"names": responsible_text},
+            )
+        else:
+            found = people.person(responsible_names[0])
+            message = _person_problem(found, responsible_names[0], _("person"))
+            if message:
+                problem("responsible", message)
+            planned.responsible = found.match
 
     theme = theme_of(cells.get("theme"))
     if theme is None:

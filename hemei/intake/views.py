@@ -80,10 +80,16 @@ def decomposition_import(request: HttpRequest) -> HttpResponse:
             else:
                 if upload is not None:
                     return redirect("intake:decomposition_preview", pk=upload.pk)
+    uploads = (
+        TableUpload.objects.owned_by(request.user)
+        .select_related("division")
+        .defer("data")
+        .order_by("-created_at", "-id")[:10]
+    )
     return render(
         request,
         "intake/decomposition_import.html",
-        {"form": form, "plan": plan, "columns": COLUMNS},
+        {"form": form, "plan": plan, "columns": COLUMNS, "uploads": uploads},
         status=status,
     )
 

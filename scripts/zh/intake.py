@@ -173,5 +173,12 @@ ZH = {
     "Import": "导入",
     "Imported from row %(row)s (序号 %(number)s) of %(file)s.": "由 %(file)s 第 %(row)s 行（序号 %(number)s）导入。",
     "a table": "表格",
+    "Your recent tables": "您最近上传的表格",
+    "File": "文件",
+    "Uploaded at": "上传时间",
+    "imported, %(count)s new tasks": "已导入，新建 %(count)s 项任务",
+    "to confirm": "待确认",
+    "Tables not imported are deleted after 7 days.": "未导入的表格 7 天后删除。",
+    "One responsible person per task: %(names)s.": "每项任务只能有一位责任人：%(names)s。",
     "Drafted from decision %(number)s of the meeting report %(meeting)s.": "根据会议“%(meeting)s”报道的第 %(number)s 个决策事项起草。",
 }

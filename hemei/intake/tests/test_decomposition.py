@@ -418,3 +418,60 @@ def test_the_preview_query_count_does_not_grow_with_the_rows(
         counts.append(len(captured))
     assert counts[0] == counts[1], counts
     assert counts[1] <= 20
+
+
+def test_it_imports_under_a_parent_task_and_stays_idempotent_there(
+    cast: Cast, client: Client
+) -> None:
+    units(cast)
+    parent = services.create_task(
+        actor=cast.alice, division=county(), title="全区人居环境整治", due_on=YEAR_END
+    )
+    client.force_login(cast.alice)
+    table = workbook([[1, "推进户厕改造", "李丽", "区农业农村局", None, "年底", None]])
+    for _ in range(2):
+        location = upload(client, table, parent=parent.pk)["Location"]
+        pk = int(location.rstrip("/").rsplit("/", 1)[1])
+        client.post(f"/intake/decomposition/{pk}/confirm/")
+    child = Task.objects.get(title="推进户厕改造")
+    assert child.parent == parent and parent.children.count() == 1
+    # Into the same division without the parent, the row is a different task.
+    services.import_decomposition(actor=cast.alice, data=table, division=county(), year=2026)
+    assert Task.objects.filter(title="推进户厕改造").count() == 2
+
+
+def test_a_parent_task_outside_the_users_reach_is_refused(cast: Cast, client: Client) -> None:
+    other = services.create_task(
+        actor=cast.owen, division=county(TOWN_B), title="金口镇改厕", due_on=YEAR_END
+    )
+    client.force_login(cast.tom)
+    table = workbook([[1, "推进户厕改造", None, "区农业农村局", None, "年底", None]])
+    response = upload(client, table, division=TOWN_A, parent=other.pk)
+    assert (
+        response.status_code == 400 and f"没有编号为 {other.pk} 的任务" in response.content.decode()
+    )
+    assert TableUpload.objects.count() == 0 and Task.objects.count() == 1
+
+
+def test_one_responsible_person_per_task(cast: Cast) -> None:
+    units(cast)
+    table = workbook(
+        [[1, "推进户厕改造", "区农业农村局", "年底", "丁丹、唐涛"]],
+        header=["序号", "任务内容", "牵头单位", "完成时限", "责任人"],
+    )
+    with translation.override("en"):
+        plan = services.plan_decomposition(
+            actor=cast.alice, data=table, division=county(), year=2026
+        )
+    assert [(p.row, p.column) for p in plan.problems] == [(4, "E（责任人）")]
+    assert "One responsible person per task" in plan.problems[0].message
+
+
+def test_a_city_wide_grant_offers_every_county_and_town_below(cast: Cast) -> None:
+    mayor = User.objects.create_user(username="mayor", password="x", full_name="市领导")
+    RoleAssignment.objects.create(user=mayor, role="leader", division_id="3702")
+    codes = [division.code for division in services.manageable_divisions(mayor)]
+    assert COUNTY in codes and TOWN_A in codes and TOWN_B in codes
+    assert all(len(code) in (6, 9) and code.startswith("3702") for code in codes)
+    assert [d.code for d in services.manageable_divisions(cast.tom)] == [TOWN_A]
+    assert services.manageable_divisions(cast.victor) == []
