@@ -54,6 +54,7 @@ def _households(request: HttpRequest) -> Any:
     households = (
         Household.objects.readable_by(request.user)
         .select_related("village", "group", "head")
+        .defer("head__id_number", "head__phone")
         .annotate(size=Count("members", filter=Q(members__is_active=True)))
         .search(request.GET.get("q", ""))
     )

@@ -285,3 +285,17 @@ def test_events_and_full_view_records_are_never_edited(cast, home):
     with pytest.raises(ValueError):
         view.save()
     assert HouseholdEvent.objects.get(pk=event.pk).note == ""
+
+
+def test_the_audit_trail_never_holds_a_protected_value(cast, home):
+    head = home.head
+    new_id = fake_id(dt.date(1965, 3, 2))
+    services.update_resident(
+        actor=cast.victor, resident=head, id_number=new_id, phone="13711112222"
+    )
+    entry = AuditEntry.objects.filter(object_id=str(head.pk)).order_by("-id").first()
+    assert set(entry.changes) >= {"id_number", "phone"}
+    trail = " ".join(str(e.changes) for e in AuditEntry.objects.all())
+    for secret in (new_id, head.id_number, "13711112222", "13900000001"):
+        assert secret not in trail
+    assert "137****2222" in trail
