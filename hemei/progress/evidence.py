@@ -31,6 +31,8 @@ from .models import EvidenceKind
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES_PER_REPORT = 20
 THUMB_SIZE = (360, 360)
+#: Larger pictures are refused before they are decoded (a small file can unpack to gigabytes).
+MAX_PIXELS = 80_000_000
 
 #: Pillow format → (content type, suffix)
 IMAGE_TYPES = {
@@ -84,6 +86,14 @@ def too_big(name: str, size: int) -> ValidationError:
     )
 
 
+def too_many_pixels(name: str) -> ValidationError:
+    return ValidationError(
+        _("%(name)s has too many pixels; a photo may have at most %(limit)d megapixels.")
+        % {"name": name, "limit": MAX_PIXELS // 1_000_000},
+        code="too_many_pixels",
+    )
+
+
 def check_file(name: str, data: bytes) -> CheckedFile:
     """The checked file, or ``ValidationError`` saying what is wrong with it."""
     name = PurePath(name.replace("\\", "/")).name[:255] or "file"
@@ -108,7 +118,7 @@ def check_file(name: str, data: bytes) -> CheckedFile:
         office = _office_type(data)
         if office is not None:
             return CheckedFile(name, data, EvidenceKind.DOCUMENT, *office, sha256=digest)
-    image = _image_type(data)
+    image = _image_type(name, data)
     if image is not None:
         content_type, suffix, taken_at, latitude, longitude = image
         return CheckedFile(
@@ -145,12 +155,16 @@ def _office_type(data: bytes) -> tuple[str, str] | None:
 
 
 def _image_type(
+    name: str,
     data: bytes,
 ) -> tuple[str, str, dt.datetime | None, Decimal | None, Decimal | None] | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
+                width, height = probe.size
+                if width * height > MAX_PIXELS:
+                    raise too_many_pixels(name)
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
                 if image.format not in IMAGE_TYPES:
@@ -158,7 +172,9 @@ def _image_type(
                 content_type, suffix = IMAGE_TYPES[image.format]
                 image.load()
                 exif = image.getexif()
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_many_pixels(name) from None
+    except UnidentifiedImageError:
         return None
     except (OSError, SyntaxError, ValueError, EOFError):
         return None

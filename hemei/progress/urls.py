@@ -5,6 +5,7 @@ from . import views
 app_name = "progress"
 urlpatterns = [
     path("review/", views.review_queue, name="review_queue"),
+    path("mine/", views.my_reports, name="my_reports"),
     path("tasks/<int:task_pk>/new/", views.report_create, name="report_create"),
     path("tasks/<int:task_pk>/section/", views.task_section, name="task_section"),
     path("<int:pk>/", views.report_detail, name="report_detail"),

@@ -286,42 +286,68 @@ def _queue(request: HttpRequest, form: QueueFilterForm) -> Any:
     return reports.order_by("submitted_at", "id")
 
 
+def _export(reports: Any) -> HttpResponse:
+    return xlsx_response(
+        filename="progress-reports",
+        title=_("Progress reports"),
+        headers=[
+            _("Task"),
+            _("Division"),
+            _("Author"),
+            _("Progress (%)"),
+            _("State"),
+            _("Submitted at"),
+            _("Files"),
+            _("Duplicate files"),
+            _("What was done"),
+        ],
+        queryset=reports,
+        row=lambda r: [
+            r.task.title,
+            r.task.division.name,
+            str(r.author),
+            float(r.percent),
+            r.get_state_display(),
+            _local(r.submitted_at),
+            r.evidence_count,
+            r.duplicate_count,
+            r.text,
+        ],
+    )
+
+
 @role_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None, user=request.user)
     reports = _queue(request, form)
     if wants_export(request):
-        return xlsx_response(
-            filename="progress-reports",
-            title=_("Progress reports"),
-            headers=[
-                _("Task"),
-                _("Division"),
-                _("Author"),
-                _("Progress (%)"),
-                _("State"),
-                _("Submitted at"),
-                _("Files"),
-                _("Duplicate files"),
-                _("What was done"),
-            ],
-            queryset=reports,
-            row=lambda r: [
-                r.task.title,
-                r.task.division.name,
-                str(r.author),
-                float(r.percent),
-                r.get_state_display(),
-                _local(r.submitted_at),
-                r.evidence_count,
-                r.duplicate_count,
-                r.text,
-            ],
-        )
+        return _export(reports)
     return render(
         request,
         template_for(request, "progress/review_queue.html", "progress/partials/queue_rows.html"),
         {"form": form, "page": paginate(request, reports), "states": ReportState},
+    )
+
+
+@role_required
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """The reports the user wrote: drafts to finish, returned ones to mend, the rest."""
+    reports = (
+        ProgressReport.objects.visible_to(request.user)
+        .filter(author_id=request.user.pk)
+        .for_list()
+        .search(request.GET.get("q", ""))
+    )
+    state = request.GET.get("state", "")
+    if state in ReportState.values:
+        reports = reports.filter(state=state)
+    reports = reports.order_by("-updated_at", "-id")
+    if wants_export(request):
+        return _export(reports)
+    return render(
+        request,
+        template_for(request, "progress/my_reports.html", "progress/partials/queue_rows.html"),
+        {"page": paginate(request, reports), "states": ReportState.choices, "mine": True},
     )
 
 

@@ -143,4 +143,9 @@ ZH = {
         "%(count)d 张照片的拍摄时间早于任务开始日期（%(start)s）：%(names)s"
     ),
     "Town": "镇街",
+    "%(name)s has too many pixels; a photo may have at most %(limit)d megapixels.": (
+        "%(name)s 像素过多；照片最多 %(limit)d 百万像素。"
+    ),
+    "My progress reports": "我的进度填报",
+    "You have written no reports yet.": "您还没有填报过进度。",
 }

@@ -51,10 +51,12 @@ PAGES = [
     ),
     Page("review queue", lambda w, r: reverse("progress:review_queue")),
     Page("queue export", lambda w, r: reverse("progress:review_queue") + "?export=xlsx"),
+    Page("my reports", lambda w, r: reverse("progress:my_reports")),
+    Page("my reports export", lambda w, r: reverse("progress:my_reports") + "?export=xlsx"),
 ]
 IDS = [page.name for page in PAGES]
 #: pages about town A's task, which owen (town B) must not find
-TOWN_A_PAGES = [p for p in PAGES if not p.name.startswith(("review", "queue"))]
+TOWN_A_PAGES = [p for p in PAGES if not p.name.startswith(("review", "queue", "my"))]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=IDS)
@@ -336,3 +338,36 @@ def test_the_task_section_query_count_does_not_grow(
     add(10)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert len(client.get(url).context["reports"]) == 11
+
+
+def test_my_reports_lists_what_i_wrote_with_drafts_first_to_finish(cast, work, client) -> None:
+    draft = services.create_report(actor=cast.tom, task=work.part_a, percent=5, text="草稿")
+    sent = services.create_report(
+        actor=cast.victor, task=work.village, percent=5, text="村里", submit=True
+    )
+    client.force_login(cast.tom)
+    url = reverse("progress:my_reports")
+    assert [r.pk for r in client.get(url).context["page"]] == [draft.pk]
+    assert [r.pk for r in client.get(url + "?state=submitted").context["page"]] == []
+    client.force_login(cast.victor)
+    assert [r.pk for r in client.get(url).context["page"]] == [sent.pk]
+    sheet = load_workbook(io.BytesIO(client.get(url + "?export=xlsx").content)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["村内道路硬化"]
+
+
+def test_the_author_deletes_a_file_from_a_draft_but_no_one_else(cast, work, client) -> None:
+    draft = services.create_report(
+        actor=cast.tom,
+        task=work.part_a,
+        percent=5,
+        text="草稿",
+        files=[check_file("a.jpg", jpeg())],
+    )
+    evidence = draft.evidence.get()
+    url = reverse("progress:evidence_delete", args=[evidence.pk])
+    client.force_login(cast.alice)  # cannot see tom's draft
+    assert client.post(url).status_code == 404
+    client.force_login(cast.tom)
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    assert not Evidence.objects.exists()

@@ -342,3 +342,16 @@ def test_a_report_is_not_approved_once_the_task_is_done(cast: Cast, work: Work) 
     services.return_report(actor=cast.alice, report=waiting, reason="任务已完成")
     work.part_a.refresh_from_db()
     assert work.part_a.progress == 100
+
+
+@pytest.mark.parametrize("size", [(9000, 9000), (20000, 10000)])
+def test_a_picture_with_too_many_pixels_is_refused_before_decoding(size) -> None:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", size).save(out, "PNG")  # a few kilobytes that unpack to 81 or 200 megapixels
+    assert len(out.getvalue()) < MAX_FILE_BYTES
+    with refused("too_many_pixels"):
+        check_file("bomb.png", out.getvalue())
