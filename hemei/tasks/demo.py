@@ -108,7 +108,7 @@ TASKS: list[dict[str, Any]] = [
         co=["财政局"],
         decision=("review", 2),
         start=-120,
-        due=35,
+        due=-3,
         fan_out=True,
     ),
     dict(

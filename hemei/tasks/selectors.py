@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils.translation import gettext
 
 from hemei.accounts.choices import Role
 from hemei.accounts.models import User
@@ -337,3 +338,56 @@ def _label(choices: Any, value: Any) -> str:
         return str(choices(value).label)
     except ValueError:
         return str(value)
+
+
+#: How many rows each part of "my work" shows; the rest are one click away in the list.
+MY_WORK_ROWS = 100
+
+
+def needs_action(tasks: list[Task]) -> list[Task]:
+    """Mark each task with what is waiting on the people doing it (``task.needs``).
+
+    A fixed number of queries whatever the rows: one for returned or unsent reports and one
+    for open supervision orders, when those apps are installed.
+    """
+    from django.apps import apps
+
+    ids = [task.pk for task in tasks]
+    waiting: dict[int, list[str]] = {pk: [] for pk in ids}
+    try:
+        order_model = apps.get_model("supervision", "SupervisionOrder")
+    except LookupError:
+        order_model = None
+    if order_model is not None and ids:
+        for task_id in set(
+            order_model.objects.filter(task_id__in=ids, state="open").values_list(
+                "task_id", flat=True
+            )
+        ):
+            waiting[task_id].append(gettext("answer the supervision order"))
+    try:
+        report_model = apps.get_model("progress", "ProgressReport")
+    except LookupError:
+        report_model = None
+    if report_model is not None and ids:
+        states = dict(
+            report_model.objects.filter(task_id__in=ids, state__in=["returned", "draft"])
+            .values_list("task_id", "state")
+            .distinct()
+        )
+        for task_id, state in states.items():
+            waiting[task_id].append(
+                gettext("correct the returned report")
+                if state == "returned"
+                else gettext("submit the draft report")
+            )
+    for task in tasks:
+        needs = []
+        if task.light == Light.RED:
+            needs.append(gettext("overdue: report or ask for an extension"))
+        elif task.light == Light.YELLOW:
+            needs.append(gettext("behind time: report progress"))
+        if task.responsible_id is None:
+            needs.append(gettext("name a responsible person"))
+        task.needs = needs + waiting[task.pk]  # type: ignore[attr-defined]
+    return tasks

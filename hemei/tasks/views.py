@@ -332,7 +332,28 @@ def task_tree(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required
 def my_work(request: HttpRequest) -> HttpResponse:
-    return render(request, "tasks/my_work.html", {"work": selectors.my_work(request.user)})
+    work = selectors.my_work(request.user)
+    sections = []
+    for key, title in (
+        ("division", _("My division's tasks")),
+        ("responsible", _("Tasks I am responsible for")),
+        ("led", _("Tasks I lead")),
+        ("linked", _("My contact points")),
+        ("unit", _("My unit's tasks")),
+    ):
+        tasks = getattr(work, key)
+        if tasks is None:
+            continue
+        rows = selectors.needs_action(list(tasks[: selectors.MY_WORK_ROWS + 1]))
+        sections.append(
+            {
+                "key": key,
+                "title": title,
+                "tasks": rows[: selectors.MY_WORK_ROWS],
+                "more": len(rows) > selectors.MY_WORK_ROWS,
+            }
+        )
+    return render(request, "tasks/my_work.html", {"work": work, "sections": sections})
 
 
 @role_required

@@ -202,4 +202,16 @@ ZH = {
     "Under": "上级任务：",
     "Save": "保存",
     "Cancel": "取消",
+    "answer the supervision order": "反馈督办单",
+    "correct the returned report": "修改被退回的进度报告",
+    "submit the draft report": "提交进度报告草稿",
+    "overdue: report or ask for an extension": "已逾期：请报告进度或申请延期",
+    "behind time: report progress": "进度滞后：请报告进度",
+    "name a responsible person": "请明确责任人",
+    "Open tasks, soonest deadline first, with what is waiting on you.": (
+        "未完成的任务，按完成时限由近及远排列，并列出待您办理的事项。"
+    ),
+    "More in the task list": "在任务列表中查看更多",
+    "Nothing open.": "没有未完成的任务。",
+    "Waiting on you": "待办事项",
 }

@@ -433,3 +433,24 @@ def test_light_states_show_as_badges(world: World, client: Client) -> None:
     body = client.get("/tasks/").content.decode()
     assert "light light-red" in body
     assert Task.objects.filter(light=Light.RED, state=State.OVERDUE).count() == 4
+
+
+def test_my_work_says_what_is_waiting_and_its_queries_do_not_grow(
+    world: World, client: Client
+) -> None:
+    services.refresh_lights(today=dt.date(2026, 7, 1))
+    client.force_login(world.cast.tom)
+    with CaptureQueriesContext(connection) as few:
+        response = client.get("/tasks/mine/")
+    section = next(s for s in response.context["sections"] if s["key"] == "division")
+    needs = {task.pk: task.needs for task in section["tasks"]}
+    assert needs[world.part_a.pk] == ["已逾期：请报告进度或申请延期", "请明确责任人"]
+    assert len(needs[world.village.pk]) == 2  # overdue, and no responsible person named
+    town = Division.objects.get(code=TOWN_A)
+    for number in range(20):
+        services.create_task(
+            actor=world.cast.tom, division=town, title=f"镇任务{number}", due_on=dt.date(2026, 8, 1)
+        )
+    with CaptureQueriesContext(connection) as many:
+        client.get("/tasks/mine/")
+    assert len(many) == len(few)
