@@ -140,14 +140,22 @@ class Call:
     def files(self) -> Any:
         return self.request.FILES
 
-    def page(self, queryset: Any, serialize: Callable[[Any], Any]) -> dict[str, Any]:
-        """One page of ``queryset``: a count query and one query (plus its prefetches)."""
+    def page(
+        self,
+        queryset: Any,
+        serialize: Callable[[Any], Any],
+        prepare: Callable[[list[Any]], None] | None = None,
+    ) -> dict[str, Any]:
+        """One page of ``queryset``: a count query and one query (plus its prefetches);
+        ``prepare`` may read what the page's rows need in a fixed number of queries."""
         number = self.query.get("page", 1)
         size = min(self.query.get("page_size", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
         count = queryset.count()
         pages = max(1, -(-count // size))
         start = (number - 1) * size
         rows = list(queryset[start : start + size]) if start < count else []
+        if prepare is not None:
+            prepare(rows)
 
         def link(to: int) -> str | None:
             if to < 1 or to > pages:

@@ -4,6 +4,7 @@ session with CSRF on writes."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,10 +13,13 @@ import pytest
 from django.test import Client
 
 from hemei.api import services
+from hemei.core import clock
 from hemei.core.testing import TOWN_A, Cast
+from hemei.divisions.models import Division
 from hemei.meetings.models import Meeting
 from hemei.progress.evidence import check_file
 from hemei.progress.models import Evidence, ProgressReport
+from hemei.rankings.models import ExportJob, RankingRun
 from hemei.tasks.models import Task
 
 from .conftest import Answer, ApiClient, World
@@ -147,6 +151,41 @@ ENDPOINTS += [
         outside=lambda w: f"/api/v1/evidence/{w.evidence_a.pk}/file/",
     ),
 ]
+ENDPOINTS += [
+    Endpoint("ranking list", "GET", lambda w: "/api/v1/rankings/"),
+    Endpoint(
+        "ranking compute",
+        "POST",
+        lambda w: "/api/v1/rankings/",
+        lambda c, w: {"scope": TOWN_A, "period_kind": "year", "period_start": "2026-01-01"},
+    ),
+    Endpoint(
+        "ranking detail",
+        "GET",
+        lambda w: f"/api/v1/rankings/{w.villages_a.pk}/",
+        outside=lambda w: f"/api/v1/rankings/{w.villages_a.pk}/",
+    ),
+    Endpoint(
+        "ranking circular",
+        "POST",
+        lambda w: f"/api/v1/rankings/{w.villages_a.pk}/circular/",
+        outside=lambda w: f"/api/v1/rankings/{w.villages_a.pk}/circular/",
+        ok=(202,),
+    ),
+    Endpoint(
+        "export detail",
+        "GET",
+        lambda w: f"/api/v1/exports/{w.export_a.pk}/",
+        outside=lambda w: f"/api/v1/exports/{w.export_a.pk}/",
+    ),
+    Endpoint(
+        "export download",
+        "GET",
+        lambda w: f"/api/v1/exports/{w.export_a.pk}/docx/",
+        outside=lambda w: f"/api/v1/exports/{w.export_a.pk}/docx/",
+        ok=(404,),  # not rendered yet; the download itself is tested in test_rankings
+    ),
+]
 IDS = [e.name for e in ENDPOINTS]
 
 
@@ -163,6 +202,7 @@ def town_a_meeting(world: World, cast: Cast, settings: Any, tmp_path: Any) -> Wo
     """The world, plus in town A: a meeting, a draft report with a photo and a submitted
     report (all tom's)."""
     from hemei.progress import services as progress
+    from hemei.rankings import services as rankings
 
     from .test_progress import jpeg
 
@@ -181,6 +221,16 @@ def town_a_meeting(world: World, cast: Cast, settings: Any, tmp_path: Any) -> Wo
     world.submitted_a = progress.create_report(  # type: ignore[attr-defined]
         actor=cast.tom, task=world.part_a, percent=30, text="推进", submit=True
     )
+    with clock.frozen_at(dt.datetime(2026, 7, 5, 9, 0, tzinfo=dt.UTC)):
+        world.villages_a = rankings.compute_ranking(  # type: ignore[attr-defined]
+            county_or_town=Division.objects.get(code=TOWN_A),
+            period_kind="month",
+            period_start=dt.date(2026, 6, 1),
+            actor=cast.tom,
+        )
+        world.export_a = rankings.request_circular(  # type: ignore[attr-defined]
+            run=world.villages_a, actor=cast.tom
+        )
     return world
 
 
@@ -191,6 +241,8 @@ def snapshot() -> tuple[Any, ...]:
         list(Task.objects.order_by("pk").values_list("title", "progress")),
         list(ProgressReport.objects.order_by("pk").values_list("state", "percent")),
         Evidence.objects.count(),
+        list(RankingRun.objects.order_by("pk").values_list("computed_at", "circular_number")),
+        ExportJob.objects.count(),
     )
 
 

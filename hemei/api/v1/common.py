@@ -67,6 +67,9 @@ def number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+#: The body of an action that takes no input (an empty object, or no body at all).
+EMPTY = s.Obj("NoInput", {})
+
 # Reference lookups -------------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from hemei.tasks.models import Milestone, Task
 
 from .. import schema as s
 from ..framework import Call, not_found
-from .common import DIVISION, PERSON, api, division_ref, moment, number, person_ref
+from .common import DIVISION, EMPTY, PERSON, api, division_ref, moment, number, person_ref
 
 TAG = "progress"
 
@@ -191,7 +191,6 @@ REPORT_UPDATE = s.Obj(
         "remove_evidence": s.List(s.Int(minimum=1), max_items=MAX_FILES_PER_REPORT),
     },
 )
-EMPTY = s.Obj("NoInput", {})
 RETURN = s.Obj(
     "ReturnReason",
     {"reason": s.Str(min_length=1, max_length=2000, description="Why it goes back.")},

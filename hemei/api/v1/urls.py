@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import docs, meetings, progress, tasks  # noqa: F401  (importing registers the routes)
+from . import docs, meetings, progress, rankings, tasks  # noqa: F401  (importing registers the routes)
 from .common import api
 
 app_name = "v1"
