@@ -4,6 +4,8 @@ renders it, and the .docx and .xlsx re-opened with python-docx and openpyxl hold
 from __future__ import annotations
 
 import io
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from hemei.core import clock
-from hemei.core.testing import COUNTY, TOWN_A, Cast
+from hemei.core.testing import COUNTY, TOWN_A, Cast, ensure_divisions
 from hemei.divisions.models import Division
 from hemei.rankings.choices import JobState
 from hemei.rankings.circular import Circular, Table, render_docx, render_workbook
@@ -25,10 +27,26 @@ from hemei.rankings.services import compute_ranking
 from .factories import NOV_23, OCT, TOWN_C, day, make_task
 
 
+@pytest.fixture(scope="module", autouse=True)
+def divisions_back(django_db_blocker: Any) -> Iterator[None]:
+    """The tests here commit for real, and each ends by emptying the tables; put the
+    session's 即墨区 divisions back for the tests of the modules that follow."""
+    yield
+    with django_db_blocker.unblock():
+        ensure_divisions()
+
+
 def run_worker() -> None:
-    call_command(
-        "db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0
-    )
+    """Run the real database worker once over the queue, then give pytest its signals back
+    (the worker installs its own SIGINT/SIGTERM handlers)."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command(
+            "db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0
+        )
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
 
 
 def body(response: Any) -> bytes:
@@ -59,6 +77,25 @@ def october(cast: Cast) -> RankingRun:
             period_start=OCT,
             actor=cast.alice,
         )
+
+
+@pytest.mark.django_db
+def test_document_numbers_run_per_county_and_year(
+    october: RankingRun, cast: Cast, client: Client, media: Path
+) -> None:
+    client.force_login(cast.alice)
+    with clock.frozen_at(NOV_23):
+        client.post(f"/rankings/runs/{october.pk}/circular/")
+        client.post(f"/rankings/runs/{october.pk}/circular/")  # the same circular again
+        town = compute_ranking(
+            county_or_town=Division.objects.get(code=TOWN_A),
+            period_kind="month",
+            period_start=OCT,
+            actor=cast.alice,
+        )
+        client.post(f"/rankings/runs/{town.pk}/circular/")
+    numbers = list(ExportJob.objects.order_by("id").values_list("document_number", flat=True))
+    assert numbers == ["即振办〔2026〕1号", "即振办〔2026〕1号", "即振办〔2026〕2号"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -116,25 +153,6 @@ def test_the_circular_is_made_by_the_worker_and_downloaded(
     assert rows[1][:2] == [1, "段泊岚镇"]
     assert book["逾期任务"]["B2"].value == "田横镇美丽乡村示范片建设"
     assert book["黄灯任务"]["B2"].value == "段泊岚镇污水管网改造"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_document_numbers_run_per_county_and_year(
-    october: RankingRun, cast: Cast, client: Client, media: Path
-) -> None:
-    client.force_login(cast.alice)
-    with clock.frozen_at(NOV_23):
-        client.post(f"/rankings/runs/{october.pk}/circular/")
-        client.post(f"/rankings/runs/{october.pk}/circular/")  # the same circular again
-        town = compute_ranking(
-            county_or_town=Division.objects.get(code=TOWN_A),
-            period_kind="month",
-            period_start=OCT,
-            actor=cast.alice,
-        )
-        client.post(f"/rankings/runs/{town.pk}/circular/")
-    numbers = list(ExportJob.objects.order_by("id").values_list("document_number", flat=True))
-    assert numbers == ["即振办〔2026〕1号", "即振办〔2026〕1号", "即振办〔2026〕2号"]
 
 
 @pytest.mark.django_db(transaction=True)
