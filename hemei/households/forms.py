@@ -36,7 +36,12 @@ class VillageChoiceField(forms.ModelChoiceField):
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which reads and sends ISO dates whatever the language."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _date_field() -> forms.DateField:
@@ -223,7 +228,7 @@ class SplitForm(RelationsMixin, EventForm):
         self.fields["members"].queryset = leavers  # type: ignore[attr-defined]
         self.fields["new_head"].queryset = leavers  # type: ignore[attr-defined]
         self.fields["address"].initial = household.address
-        self.add_relations(list(leavers), label=_("relation to the new head"))
+        self.add_relations(list(leavers), label=_("relation to the new head, if leaving"))
 
 
 class MergeForm(RelationsMixin, EventForm):

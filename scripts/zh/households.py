@@ -42,7 +42,7 @@ ZH = {
     "Head of the new household": "新户户主",
     "New household number": "新户号",
     "Address of the new household": "新户住址",
-    "relation to the new head": "与新户主关系",
+    "relation to the new head, if leaving": "分出时与新户主的关系",
     "Merge into household": "并入的户",
     "relation to the head of the other household": "与并入户户主的关系",
     "Number": "编号",
