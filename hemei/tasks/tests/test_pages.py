@@ -454,3 +454,29 @@ def test_my_work_says_what_is_waiting_and_its_queries_do_not_grow(
     with CaptureQueriesContext(connection) as many:
         client.get("/tasks/mine/")
     assert len(many) == len(few)
+
+
+def _detail_queries(client: Client, pk: int) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/tasks/{pk}/").status_code == 200
+    return len(queries)
+
+
+def test_the_detail_query_count_does_not_grow_with_parts_or_timeline(
+    world: World, client: Client
+) -> None:
+    client.force_login(world.cast.alice)
+    few = _detail_queries(client, world.county.pk)
+    services.fan_out(actor=world.cast.alice, task=world.county)  # every other town too
+    for part in world.county.children.all()[:5]:
+        services.record_progress(task=part, percent=30, actor=world.cast.alice, text="审核通过")
+    assert world.county.children.count() > 10
+    assert _detail_queries(client, world.county.pk) == few
+
+
+def test_the_list_answers_htmx_with_the_rows_only(world: World, client: Client) -> None:
+    client.force_login(world.cast.alice)
+    response = client.get(f"/tasks/?division={TOWN_A}", headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.startswith('<div id="rows">') and "<html" not in body
+    assert "红花山村" in body
