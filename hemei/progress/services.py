@@ -319,7 +319,7 @@ def create_report(
             )
             _attach(actor, report, files, saved)
             if submit:
-                submit_report(actor=actor, report=report)
+                report = submit_report(actor=actor, report=report)
     except BaseException:
         _delete_files(saved)
         raise
@@ -372,7 +372,7 @@ def update_report(
                 remove_evidence(actor=actor, evidence=evidence)
             _attach(actor, report, files, saved)
             if submit:
-                submit_report(actor=actor, report=report)
+                report = submit_report(actor=actor, report=report)
     except BaseException:
         _delete_files(saved)
         raise

@@ -90,6 +90,7 @@ def test_only_approval_moves_the_progress_and_it_rolls_up(cast: Cast, work: Work
     milestone = work.part_a.milestones.get(name="摸底")
     with clock.frozen_at(LATER):
         first = report(cast.tom, work.part_a, percent=60, milestones=[milestone], submit=True)
+        assert first.state == ReportState.SUBMITTED and first.submitted_at == LATER
         work.part_a.refresh_from_db()
         assert work.part_a.progress == 0
         services.return_report(actor=cast.alice, report=first, reason="缺少照片")
