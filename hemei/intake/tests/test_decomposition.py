@@ -15,6 +15,7 @@ from hemei.divisions.models import Division
 from hemei.meetings.models import Meeting
 from hemei.tasks.choices import Source
 from hemei.tasks.models import Program, Task
+from hemei.tasks.services import create_task
 
 from .. import services
 from ..models import TableUpload
@@ -424,7 +425,7 @@ def test_it_imports_under_a_parent_task_and_stays_idempotent_there(
     cast: Cast, client: Client
 ) -> None:
     units(cast)
-    parent = services.create_task(
+    parent = create_task(
         actor=cast.alice, division=county(), title="全区人居环境整治", due_on=YEAR_END
     )
     client.force_login(cast.alice)
@@ -441,7 +442,7 @@ def test_it_imports_under_a_parent_task_and_stays_idempotent_there(
 
 
 def test_a_parent_task_outside_the_users_reach_is_refused(cast: Cast, client: Client) -> None:
-    other = services.create_task(
+    other = create_task(
         actor=cast.owen, division=county(TOWN_B), title="金口镇改厕", due_on=YEAR_END
     )
     client.force_login(cast.tom)

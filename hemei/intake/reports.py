@@ -1,0 +1,248 @@
+"""Reading a meeting report into a meeting, its decisions and draft tasks.
+
+:func:`start_draft` reads an uploaded or pasted report with the ingest package and keeps what
+it found in an :class:`IngestDraft` of its owner (the browser is never trusted with it);
+:func:`accept_draft` turns the reviewed draft into the meeting, one decision per kept
+directive and one draft task per decision, in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from hemei.accounts import audit
+from hemei.accounts.choices import AuditAction
+from hemei.core import clock
+from hemei.core.choices import Theme
+from hemei.divisions.choices import Level
+from hemei.divisions.models import Division
+from hemei.meetings.models import Decision, Meeting, MeetingLevel
+from hemei.tasks.choices import EventKind, Source
+from hemei.tasks.services import add_event, create_task
+from hemei.units.models import Unit
+
+from .access import check_manage, theme_of
+from .dates import parse_deadline
+from .matching import UnitIndex, units_for
+from .models import IngestDraft
+
+DRAFT_TITLE_LENGTH = 80
+
+
+#: The ingest package's messages, for the catalogue (it speaks English and never imports Django).
+INGEST_MESSAGES = (
+    gettext_noop("The input is empty."),
+    gettext_noop("The input looks like a binary file, not text."),
+    gettext_noop("The input holds no text."),
+    gettext_noop("The input could not be decoded as text in a known encoding."),
+    gettext_noop("The input is too large (more than 50 million characters)."),
+    gettext_noop("The input could not be analysed."),
+    gettext_noop("The file is not a valid .docx document."),
+    gettext_noop("The file is empty."),
+    gettext_noop("The file holds no text."),
+)
+
+
+class ReportError(ValueError):
+    """A report that cannot be read; the message is for the person who supplied it."""
+
+
+def start_draft(
+    *,
+    actor: Any,
+    division: Division,
+    year: int,
+    text: str = "",
+    data: bytes | None = None,
+    filename: str = "",
+) -> IngestDraft:
+    """Read a pasted (``text``) or uploaded (``data`` + ``filename``) report into a draft."""
+    from hemei.ingest import IngestError, ingest
+    from hemei.ingest.readers import read_document
+
+    check_manage(actor, division)
+    try:
+        source = read_document(data, filename) if data is not None else text
+        result = ingest(source, year=year)
+    except IngestError as error:
+        raise ReportError(_(error.message)) from None
+    if not result.text.strip():
+        raise ReportError(_("The input holds no text."))
+    with transaction.atomic():
+        IngestDraft.objects.stale().delete()
+        return IngestDraft.objects.create(
+            owner=actor,
+            division=division,
+            year=year,
+            filename=filename[:200],
+            result=result.to_dict(),
+        )
+
+
+@dataclass
+class DirectiveInitial:
+    """What the review form starts from for one directive."""
+
+    index: int
+    text: str
+    speaker: str
+    theme: str
+    theme_text: str
+    responsible: list[str]
+    matched: list[Unit]
+    deadline_text: str
+    due_on: dt.date | None
+
+
+def draft_directives(draft: IngestDraft) -> list[DirectiveInitial]:
+    """The draft's directives with units matched to the platform's and deadlines as dates."""
+    units = UnitIndex(draft.division, units_for(draft.division))
+    initials = []
+    for index, directive in enumerate(draft.result.get("directives", [])):
+        matched: list[Unit] = []
+        for name in directive.get("responsible") or []:
+            unit = units.loose(name)
+            if unit is not None and unit not in matched:
+                matched.append(unit)
+        deadline_text = directive.get("deadline_text") or ""
+        initials.append(
+            DirectiveInitial(
+                index=index,
+                text=directive.get("text") or "",
+                speaker=directive.get("speaker") or "",
+                theme=theme_of(directive.get("theme")) or Theme.OTHER,
+                theme_text=directive.get("theme") or "",
+                responsible=list(directive.get("responsible") or []),
+                matched=matched,
+                deadline_text=deadline_text,
+                due_on=parse_deadline(deadline_text, year=draft.year) if deadline_text else None,
+            )
+        )
+    return initials
+
+
+def draft_people(draft: IngestDraft) -> dict[str, str]:
+    """Host, speakers and attendees as the meeting stores them (one per line)."""
+
+    def line(person: dict[str, Any]) -> str:
+        titles = "、".join(person.get("titles") or [])
+        return f"{titles} {person['name']}".strip()
+
+    people = draft.result.get("people", [])
+    by_role: dict[str, list[str]] = {}
+    for person in people:
+        by_role.setdefault(person.get("role", "attendee"), []).append(line(person))
+    return {
+        "host": "、".join(by_role.get("host", [])),
+        "speakers": "\n".join(by_role.get("speaker", []) + by_role.get("reporter", [])),
+        "attendees": "\n".join(by_role.get("attendee", [])),
+    }
+
+
+@dataclass
+class AcceptedDirective:
+    """One directive as the reviewer kept it."""
+
+    index: int
+    text: str
+    theme: str
+    due_on: dt.date
+    lead_unit: Unit | None = None
+    co_units: list[Unit] = field(default_factory=list)
+
+
+def _title_of(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= DRAFT_TITLE_LENGTH:
+        return text
+    return text[: DRAFT_TITLE_LENGTH - 1] + "…"
+
+
+@transaction.atomic
+def accept_draft(
+    *,
+    actor: Any,
+    draft: IngestDraft,
+    name: str,
+    held_on: dt.date,
+    place: str = "",
+    host: str = "",
+    speakers: str = "",
+    attendees: str = "",
+    directives: Sequence[AcceptedDirective] = (),
+) -> Meeting:
+    """The meeting, a decision per kept directive and a draft task per decision."""
+    draft = IngestDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.meeting_id is not None or draft.accepted_at is not None:
+        raise ValidationError(_("This report has already been accepted."))
+    division = draft.division
+    check_manage(actor, division)
+    level = MeetingLevel.TOWN if division.level == Level.TOWN else MeetingLevel.COUNTY
+    meeting = Meeting(
+        name=name.strip(),
+        held_on=held_on,
+        level=level,
+        division=division,
+        place=place.strip(),
+        host=host.strip(),
+        speakers=speakers.strip(),
+        attendees=attendees.strip(),
+        full_text=draft.result.get("text", ""),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    meeting.full_clean()
+    meeting.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=meeting,
+        changes={"source": "ingest", "decisions": len(directives)},
+        division_code=division.code,
+    )
+    written = draft.result.get("directives", [])
+    for number, accepted in enumerate(directives, start=1):
+        original = written[accepted.index] if 0 <= accepted.index < len(written) else {}
+        decision = Decision.objects.create(
+            meeting=meeting,
+            number=number,
+            text=accepted.text.strip(),
+            speaker=(original.get("speaker") or "")[:100],
+            theme=accepted.theme,
+            responsible="、".join(original.get("responsible") or [])[:300],
+            deadline_text=(original.get("deadline_text") or "")[:100],
+        )
+        title = _title_of(accepted.text)
+        task = create_task(
+            actor=actor,
+            division=division,
+            title=title,
+            due_on=accepted.due_on,
+            co_units=[unit for unit in accepted.co_units if unit != accepted.lead_unit],
+            source=Source.INGEST,
+            meeting=meeting,
+            decision=decision,
+            theme=accepted.theme,
+            lead_unit=accepted.lead_unit,
+            description=accepted.text.strip() if title != accepted.text.strip() else "",
+        )
+        add_event(
+            task,
+            EventKind.NOTE,
+            actor=actor,
+            text=_("Drafted from decision %(number)s of the meeting report %(meeting)s.")
+            % {"number": number, "meeting": meeting.name},
+            decision=number,
+        )
+    draft.meeting = meeting
+    draft.accepted_at = clock.now()
+    draft.save(update_fields=["meeting", "accepted_at", "updated_at"])
+    return meeting
