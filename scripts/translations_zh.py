@@ -266,17 +266,27 @@ ZH = {
 }
 
 
-def all_words() -> dict[str, str]:
-    """The foundation's words plus every app's scripts/zh/<app>.py."""
+def all_words(app: str | None = None) -> dict[str, str]:
+    """The words for one catalogue: its own first, then the foundation's, then the others'.
+
+    Apps may use the same English word differently ("Points" is 积分 in one place and 分值
+    in another), so a catalogue only borrows what it does not define itself.
+    """
     import importlib.util
 
-    words = dict(ZH)
+    per_app: dict[str, dict[str, str]] = {}
     for module_path in sorted((Path(__file__).resolve().parent / "zh").glob("*.py")):
         spec = importlib.util.spec_from_file_location(f"zh_{module_path.stem}", module_path)
         assert spec and spec.loader
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        words.update(module.ZH)
+        per_app[module_path.stem] = module.ZH
+    words: dict[str, str] = {}
+    for name, table in per_app.items():
+        if name != app:
+            words.update(table)
+    words.update(ZH)
+    words.update(per_app.get(app or "", {}))
     return words
 
 
@@ -286,7 +296,8 @@ def main() -> int:
     root = Path(__file__).resolve().parent.parent
     locale_dir = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else root / "hemei/locale"
     path = locale_dir / "zh_Hans/LC_MESSAGES/django.po"
-    words = all_words()
+    app = locale_dir.parent.name if locale_dir.parent.name != "hemei" else None
+    words = all_words(app)
     catalogue = polib.pofile(str(path))
     missing = []
     for entry in catalogue:
