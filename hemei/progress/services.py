@@ -108,9 +108,10 @@ def reviewable_reports(user: Any) -> Any:
 
 
 def reviewers_of(task: Task) -> list[User]:
-    """Whom to tell that a report waits: the lead leader, and the managers above the task
-    (department staff only of the lead unit), plus the county's administrators and leaders
-    when the task sits at their own level."""
+    """Whom to tell that a report waits: the managers of the nearest level above the task
+    (the town for a village's task, the county for a town's), the county's administrators
+    and leaders for a task at their own level, the lead leader, and the staff of the lead
+    unit. Everyone else who may review finds it in the review queue."""
     from hemei.accounts.models import RoleAssignment
 
     above = task.division.ancestor_codes()
@@ -122,7 +123,13 @@ def reviewers_of(task: Task) -> list[User]:
             role=Role.DEPARTMENT,
             unit_id=task.lead_unit_id,
         )
-    ids = set(RoleAssignment.objects.filter(condition).values_list("user_id", flat=True))
+    rows = list(
+        RoleAssignment.objects.filter(condition).values_list("user_id", "division_id", "role")
+    )
+    managers = [(code, user) for user, code, role in rows if role != Role.DEPARTMENT]
+    nearest = max((code for code, _user in managers), key=len, default=None)
+    ids = {user for code, user in managers if code == nearest}
+    ids |= {user for user, _code, role in rows if role == Role.DEPARTMENT}
     if task.lead_leader_id:
         ids.add(task.lead_leader_id)
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))

@@ -115,8 +115,17 @@ def test_reviewers_are_told_and_the_submitter_is_not(cast: Cast, work: Work) -> 
             "recipient__username", flat=True
         )
     )
-    assert {"alice", "lily", "dan"} <= told  # county admin, leader (lead leader), lead unit staff
-    assert "tom" not in told and "owen" not in told and "victor" not in told
+    assert told == {"alice", "lily", "dan"}  # the county above, the lead leader, the lead unit
+
+
+def test_a_village_report_goes_to_its_town_first(cast: Cast, work: Work) -> None:
+    report(cast.victor, work.village, submit=True)
+    told = set(
+        Notification.objects.filter(kind="report_submitted").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert told == {"tom"}  # the county sees it in its queue, without a message for each village
 
 
 def test_who_may_report_and_review(cast: Cast, work: Work) -> None:
