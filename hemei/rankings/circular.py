@@ -42,6 +42,8 @@ class Table:
     headers: Sequence[str]
     rows: Sequence[Sequence[Any]]
     empty: str = ""
+    #: column widths in millimetres (the text block of an A4 page is 156 mm wide)
+    widths: Sequence[float] = ()
 
 
 @dataclass
@@ -110,14 +112,23 @@ def _table(document: Any, table: Table) -> None:
     grid = document.add_table(rows=1, cols=len(table.headers))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = not table.widths
     for cell, header in zip(grid.rows[0].cells, table.headers, strict=True):
         cell.text = ""
-        _fonts(cell.paragraphs[0].add_run(str(header)), HEADING_FONT, 10.5)
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _fonts(cell.paragraphs[0].add_run(str(header)), HEADING_FONT, 10)
     for values in table.rows:
         cells = grid.add_row().cells
         for cell, value in zip(cells, values, strict=False):
             cell.text = ""
-            _fonts(cell.paragraphs[0].add_run(_text(value)), BODY_FONT, 10.5)
+            _fonts(cell.paragraphs[0].add_run(_text(value)), BODY_FONT, 10)
+    if table.widths:
+        # Word reads the cells' widths, LibreOffice the grid's: set both.
+        for column, width in zip(grid.columns, table.widths, strict=False):
+            column.width = Mm(width)
+        for row in grid.rows:
+            for cell, width in zip(row.cells, table.widths, strict=False):
+                cell.width = Mm(width)
 
 
 def _text(value: Any) -> str:

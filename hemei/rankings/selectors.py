@@ -18,6 +18,8 @@ from .models import RankingRow, RankingRun
 from .services import config_for
 
 CENT = Decimal("0.01")
+#: No., task, where, lead unit, deadline, days or progress (mm; 156 mm of text on A4)
+TASK_WIDTHS = [10, 52, 30, 26, 25, 13]
 
 
 def run_rows(run: RankingRun) -> QuerySet[RankingRow]:
@@ -181,6 +183,7 @@ def circular_data(run: RankingRun, *, document_number: str, issued_on: dt.date) 
             ]
             for row in rows
         ],
+        widths=[10, 28, 17, 17, 15, 15, 13, 16, 12, 13],
     )
     task_headers = [
         _("No."),
@@ -205,6 +208,7 @@ def circular_data(run: RankingRun, *, document_number: str, issued_on: dt.date) 
             for number, task in enumerate(overdue_tasks(run), start=1)
         ],
         empty=_("No task of the period is overdue."),
+        widths=TASK_WIDTHS,
     )
     light_tables = []
     for light, heading, sheet, empty in (
@@ -233,6 +237,7 @@ def circular_data(run: RankingRun, *, document_number: str, issued_on: dt.date) 
                     for number, task in enumerate(lit_tasks(run, light), start=1)
                 ],
                 empty=empty,
+                widths=TASK_WIDTHS,
             )
         )
     return Circular(
