@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,17 +37,6 @@ def _divisions(request: HttpRequest) -> list[Division]:
     return divisions
 
 
-def _task_urls(tasks: list[Task]) -> dict[int, str]:
-    """Links to the task pages, once the tasks app serves them."""
-    urls = {}
-    for task in tasks:
-        try:
-            urls[task.pk] = reverse("tasks:task_detail", args=[task.pk])
-        except NoReverseMatch:
-            return {}
-    return urls
-
-
 # ---------------------------------------------------------------------------------------------
 # Decomposition table
 
@@ -56,8 +44,16 @@ def _task_urls(tasks: list[Task]) -> dict[int, str]:
 @role_required
 def decomposition_import(request: HttpRequest) -> HttpResponse:
     divisions = _divisions(request)
+    # The meeting and task pages link here with ?meeting=… or ?parent=… filled in.
+    initial = {
+        key: request.GET[key] for key in ("division", "meeting", "parent") if key in request.GET
+    }
     form = DecompositionForm(
-        request.POST or None, request.FILES or None, user=request.user, divisions=divisions
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        divisions=divisions,
+        initial=initial,
     )
     plan = None
     status = 200
@@ -98,12 +94,10 @@ def _preview(
     request: HttpRequest, upload: TableUpload, status: int = 200, error: str = ""
 ) -> HttpResponse:
     plan = services.replan(actor=request.user, upload=upload)
-    urls = _task_urls([task.existing for task in plan.tasks if task.existing is not None])
-    rows = [(task, urls.get(task.existing.pk, "") if task.existing else "") for task in plan.tasks]
     return render(
         request,
         "intake/decomposition_preview.html",
-        {"upload": upload, "plan": plan, "rows": rows, "error": error},
+        {"upload": upload, "plan": plan, "error": error},
         status=status,
     )
 
@@ -224,8 +218,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
         tasks = list(
             Task.objects.filter(meeting=draft.meeting_id).select_related("lead_unit").order_by("id")
         )
-        urls = _task_urls(tasks)
-        context["rows"] = [(task, urls.get(task.pk, "")) for task in tasks]
+        context["tasks"] = tasks
         status = 409 if request.method == "POST" else 200
         return render(request, "intake/report_accepted.html", context, status=status)
     units = units_for(draft.division)

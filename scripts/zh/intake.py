@@ -173,6 +173,8 @@ ZH = {
     "Import": "导入",
     "Imported from row %(row)s (序号 %(number)s) of %(file)s.": "由 %(file)s 第 %(row)s 行（序号 %(number)s）导入。",
     "a table": "表格",
+    "Open the meeting": "打开会议",
+    "Each draft task is a normal task: open it to add leaders, milestones and the responsible person, or to fan it out.": "任务草稿就是普通任务：打开它可补充牵头领导、节点和责任人，或分解到各镇街。",
     "Your recent tables": "您最近上传的表格",
     "File": "文件",
     "Uploaded at": "上传时间",

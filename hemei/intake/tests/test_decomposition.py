@@ -476,3 +476,22 @@ def test_a_city_wide_grant_offers_every_county_and_town_below(cast: Cast) -> Non
     assert all(len(code) in (6, 9) and code.startswith("3702") for code in codes)
     assert [d.code for d in services.manageable_divisions(cast.tom)] == [TOWN_A]
     assert services.manageable_divisions(cast.victor) == []
+
+
+def test_the_meeting_and_task_pages_can_link_here_with_the_fields_filled_in(
+    cast: Cast, client: Client
+) -> None:
+    meeting = Meeting.objects.create(
+        name="全区农村工作会议", held_on=dt.date(2026, 2, 20), level="county", division_id=COUNTY
+    )
+    client.force_login(cast.alice)
+    form = client.get(f"/intake/decomposition/?meeting={meeting.pk}&division={TOWN_A}").context[
+        "form"
+    ]
+    assert str(form["meeting"].value()) == str(meeting.pk) and form["division"].value() == TOWN_A
+    units(cast)
+    location = upload(client, clean_table(), meeting=meeting.pk)["Location"]
+    client.post(location + "confirm/")
+    preview = client.get(location).content.decode()
+    assert f"/meetings/{meeting.pk}/" in preview
+    assert f"/tasks/{Task.objects.get(title='培育高素质农民').pk}/" in preview

@@ -118,8 +118,9 @@ def test_it_reads_a_pasted_report_and_creates_the_meeting_decisions_and_tasks(
     assert second.theme == "organization"
     draft.refresh_from_db()
     assert draft.meeting == meeting and draft.accepted_at is not None
-    done = client.get(response["Location"])
-    assert "会议报道已确认" in done.content.decode()
+    done = client.get(response["Location"]).content.decode()
+    assert "会议报道已确认" in done and f"/meetings/{meeting.pk}/" in done
+    assert f"/tasks/{first.pk}/" in done and f"/tasks/{second.pk}/" in done
     # Accepting again writes nothing more.
     assert client.post(response["Location"], data).status_code == 409
     assert Meeting.objects.count() == 1 and Task.objects.count() == 2
