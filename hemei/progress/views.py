@@ -103,18 +103,18 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "text": report.text,
         "milestones": list(report.milestones.all()),
     }
+    remove = list(report.evidence.filter(pk__in=_ints(request.POST.getlist("remove"))))
     form = ReportForm(
         request.POST or None,
         request.FILES or None,
         task=task,
-        existing=report.evidence.count(),
+        existing=report.evidence.count() - len(remove),
         initial=initial,
     )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            remove = report.evidence.filter(pk__in=_ints(request.POST.getlist("remove")))
             try:
                 services.update_report(
                     actor=request.user,
@@ -123,7 +123,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     text=data["text"],
                     milestones=data.get("milestones") or [],
                     files=data["files"],
-                    remove=list(remove),
+                    remove=remove,
                     submit="submit" in request.POST,
                 )
             except ValidationError as exc:

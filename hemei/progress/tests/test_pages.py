@@ -371,3 +371,31 @@ def test_the_author_deletes_a_file_from_a_draft_but_no_one_else(cast, work, clie
     assert client.get(url).status_code == 405
     assert client.post(url).status_code == 302
     assert not Evidence.objects.exists()
+
+
+def test_the_author_mends_a_returned_report_and_submits_it_again(
+    cast, work, submitted, client
+) -> None:
+    services.return_report(actor=cast.alice, report=submitted, reason="补拍照片")
+    old = submitted.evidence.get()
+    client.force_login(cast.alice)
+    url = reverse("progress:report_edit", args=[submitted.pk])
+    assert client.get(url).status_code == 403  # not the author
+    client.force_login(cast.tom)
+    page = client.get(url)
+    assert page.status_code == 200 and "补拍照片" in page.content.decode()
+    response = client.post(
+        url,
+        {
+            "percent": "45",
+            "text": "补充了现场照片",
+            "remove": [str(old.pk)],
+            "submit": "1",
+            "files": [upload("new.jpg", jpeg(color=(10, 200, 10)))],
+        },
+    )
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.state == ReportState.SUBMITTED and submitted.percent == 45
+    assert [e.original_name for e in submitted.evidence.all()] == ["new.jpg"]
+    assert client.get(url).status_code == 403  # submitted: no longer editable
