@@ -431,12 +431,8 @@ def _policy_division(user: Any) -> Division:
 def light_policy(request: HttpRequest) -> HttpResponse:
     division = _policy_division(request.user)
     policy = LightPolicy.objects.filter(division=division).first() or LightPolicy(division=division)
-    form = LightPolicyForm(
-        request.POST or None,
-        instance=LightPolicy(
-            division=division, yellow_days=policy.yellow_days, lag_points=policy.lag_points
-        ),
-    )
+    # The form only validates; the service saves (and recomputes the lights).
+    form = LightPolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
         links.set_light_policy(
             actor=request.user,

@@ -117,3 +117,8 @@ def test_the_light_policy_page_recomputes_the_lights(
     assert (policy.division_id, policy.yellow_days) == (COUNTY, 30)
     # 18 days from the deadline, no progress after a third of the time: yellow everywhere.
     assert set(Task.objects.values_list("light", flat=True)) == {Light.YELLOW}
+    with clock.frozen_at(dt.datetime(2026, 6, 12, 9, 0, tzinfo=dt.UTC)):
+        again = client.post("/tasks/light-policy/", {"yellow_days": "7", "lag_points": "0"})
+    assert again.status_code == 302
+    assert LightPolicy.objects.get().yellow_days == 7
+    assert set(Task.objects.values_list("light", flat=True)) == {Light.GREEN}
