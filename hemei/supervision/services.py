@@ -374,7 +374,11 @@ def reply_to_order(
     *, order: SupervisionOrder, actor: Any, text: str, attachment: Any = None
 ) -> OrderReply:
     """The responsible side answers (反馈) an order; it becomes answered."""
-    order = SupervisionOrder.objects.select_for_update().select_related("task").get(pk=order.pk)
+    order = (
+        SupervisionOrder.objects.select_for_update(of=("self",))
+        .select_related("task")
+        .get(pk=order.pk)
+    )
     task = order.task
     if not can_answer(actor, task):
         raise PermissionDenied(_("You may not answer this supervision order."))
@@ -423,7 +427,11 @@ def reply_to_order(
 @transaction.atomic
 def close_order(*, order: SupervisionOrder, actor: Any, note: str = "") -> SupervisionOrder:
     """The supervisor accepts the answer and closes the order."""
-    order = SupervisionOrder.objects.select_for_update().select_related("task").get(pk=order.pk)
+    order = (
+        SupervisionOrder.objects.select_for_update(of=("self",))
+        .select_related("task")
+        .get(pk=order.pk)
+    )
     task = order.task
     if not can_supervise(actor, task):
         raise PermissionDenied(_("You may not close this supervision order."))
@@ -460,7 +468,11 @@ def close_order(*, order: SupervisionOrder, actor: Any, note: str = "") -> Super
 @transaction.atomic
 def send_back_order(*, order: SupervisionOrder, actor: Any, note: str) -> SupervisionOrder:
     """The answer is not enough: the order is open again and the reason goes back."""
-    order = SupervisionOrder.objects.select_for_update().select_related("task").get(pk=order.pk)
+    order = (
+        SupervisionOrder.objects.select_for_update(of=("self",))
+        .select_related("task")
+        .get(pk=order.pk)
+    )
     task = order.task
     if not can_supervise(actor, task):
         raise PermissionDenied(_("You may not send this answer back."))
@@ -518,7 +530,9 @@ def request_extension(
     *, task: Task, actor: Any, requested_due: dt.date, reason: str
 ) -> ExtensionRequest:
     """The responsible side asks the lead leader for a later deadline."""
-    task = Task.objects.select_for_update().select_related("lead_leader").get(pk=task.pk)
+    task = (
+        Task.objects.select_for_update(of=("self",)).select_related("lead_leader").get(pk=task.pk)
+    )
     if not can_answer(actor, task):
         raise PermissionDenied(_("You may not request an extension for this task."))
     if task.state == State.DONE:
@@ -570,7 +584,7 @@ def decide_extension(
 ) -> ExtensionRequest:
     """The lead leader approves (the deadline moves, the ladder restarts) or refuses."""
     request = (
-        ExtensionRequest.objects.select_for_update()
+        ExtensionRequest.objects.select_for_update(of=("self",))
         .select_related("task", "task__lead_leader", "requested_by")
         .get(pk=request.pk)
     )

@@ -28,8 +28,18 @@ from .conftest import DUE, at
 
 
 @pytest.fixture
-def restored_signals() -> Iterator[None]:
-    """The worker installs its own SIGINT/SIGTERM handlers; put pytest's back afterwards."""
+def restored_signals(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Run the worker inside the test's transaction.
+
+    The worker installs its own SIGINT/SIGTERM handlers: pytest's are put back afterwards.
+    It also closes "old" database connections between jobs, which on PostgreSQL would close
+    the test's connection in the middle of its transaction; as Django's test client does
+    for requests, that housekeeping is switched off here (the subprocess test below runs
+    the worker untouched).
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
     yield
     for sig, handler in saved.items():
