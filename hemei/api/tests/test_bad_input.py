@@ -145,3 +145,10 @@ def test_nan_and_infinity_are_not_numbers(cast: Cast, as_user):
     assert answer.status == 400 and "weight" in answer.error["fields"]
     raw = raw.replace(b"NaN", b"Infinity")
     assert as_user(cast.alice).post(LIST, raw=raw).status == 400
+
+
+def test_head_answers_like_get_without_a_body(cast: Cast, world: World, as_user):
+    client = as_user(cast.alice)
+    response = client.client.head("/api/v1/tasks/", headers=client.headers)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"

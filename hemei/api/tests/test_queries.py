@@ -48,3 +48,44 @@ def test_the_meeting_list_does_not_grow_with_the_page(cast: Cast, world: World, 
     large, rows = queries(client, "/api/v1/meetings/", {"page_size": 100})
     assert rows == 32
     assert small == large <= 6
+
+
+def test_the_report_list_does_not_grow_with_the_page(cast: Cast, world: World, as_user):
+    from hemei.progress import services as progress
+
+    for number in range(12):
+        progress.create_report(
+            actor=cast.tom, task=world.part_a, percent=number, text=f"第{number}次", submit=True
+        )
+    client = as_user(cast.alice)
+    client.get("/api/v1/reports/")
+    for params in ({}, {"to_review": "true"}):
+        small, _rows = queries(client, "/api/v1/reports/", {**params, "page_size": 1})
+        large, rows = queries(client, "/api/v1/reports/", {**params, "page_size": 100})
+        assert rows == 12
+        assert small == large <= 6
+
+
+def test_the_ranking_list_does_not_grow_with_the_page(cast: Cast, world: World, as_user):
+    import datetime as dt
+
+    from hemei.core import clock
+    from hemei.divisions.models import Division
+    from hemei.rankings import services as rankings
+
+    county = Division.objects.get(code="370215")
+    with clock.frozen_at(dt.datetime(2026, 11, 5, tzinfo=dt.UTC)):
+        for month in range(1, 11):
+            run = rankings.compute_ranking(
+                county_or_town=county,
+                period_kind="month",
+                period_start=dt.date(2026, month, 1),
+                actor=cast.alice,
+            )
+            rankings.request_circular(run=run, actor=cast.alice)  # a document number each
+    client = as_user(cast.alice)
+    client.get("/api/v1/rankings/")
+    small, _rows = queries(client, "/api/v1/rankings/", {"page_size": 1})
+    large, rows = queries(client, "/api/v1/rankings/", {"page_size": 100})
+    assert rows == 10
+    assert small == large <= 6
