@@ -541,25 +541,78 @@ class LedgerEntry(models.Model):
 
     def canonical(self) -> bytes:
         """The row as canonical JSON: the bytes its hash is computed over."""
-        recorded = self.recorded_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        data = {
-            "balance_after": self.balance_after,
-            "entry": self.entry_id,
-            "household": self.household_id,
-            "kind": self.kind,
-            "occurred_on": self.occurred_on.isoformat(),
-            "points": self.points,
-            "previous_hash": self.previous_hash,
-            "reason": self.reason,
-            "recorded_at": recorded,
-            "redemption": self.redemption_id,
-            "sequence": self.sequence,
-            "village": self.village_id,
-        }
-        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        return canonical_row(
+            village=self.village_id,
+            sequence=self.sequence,
+            household=self.household_id,
+            kind=self.kind,
+            points=self.points,
+            balance_after=self.balance_after,
+            occurred_on=self.occurred_on,
+            recorded_at=self.recorded_at,
+            reason=self.reason,
+            entry=self.entry_id,
+            redemption=self.redemption_id,
+            previous_hash=self.previous_hash,
+        )
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical()).hexdigest()
+
+
+#: The fields a ledger row's hash covers, in the order :func:`canonical_row` takes them.
+HASHED_FIELDS = (
+    "village_id",
+    "sequence",
+    "household_id",
+    "kind",
+    "points",
+    "balance_after",
+    "occurred_on",
+    "recorded_at",
+    "reason",
+    "entry_id",
+    "redemption_id",
+    "previous_hash",
+)
+
+
+def canonical_row(
+    *,
+    village: str,
+    sequence: int,
+    household: int,
+    kind: str,
+    points: int,
+    balance_after: int,
+    occurred_on: dt.date,
+    recorded_at: dt.datetime,
+    reason: str,
+    entry: int | None,
+    redemption: int | None,
+    previous_hash: str,
+) -> bytes:
+    """Canonical JSON of a ledger row (sorted keys, no spaces, UTF-8, times in UTC to the
+    microsecond): the bytes its SHA-256 is computed over."""
+    data = {
+        "balance_after": balance_after,
+        "entry": entry,
+        "household": household,
+        "kind": kind,
+        "occurred_on": occurred_on.isoformat(),
+        "points": points,
+        "previous_hash": previous_hash,
+        "reason": reason,
+        "recorded_at": recorded_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "redemption": redemption,
+        "sequence": sequence,
+        "village": village,
+    }
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def row_hash(**fields: Any) -> str:
+    return hashlib.sha256(canonical_row(**fields)).hexdigest()
 
 
 class BalanceQuerySet(ScopedQuerySet["Balance"]):
