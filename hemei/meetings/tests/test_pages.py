@@ -368,3 +368,27 @@ def test_the_list_query_count_does_not_grow_with_the_rows(world: World, client: 
     with CaptureQueriesContext(connection) as many:
         client.get("/meetings/")
     assert len(many) == len(few)
+
+
+def test_the_detail_query_count_does_not_grow_with_decisions_and_tasks(
+    world: World, client: Client
+) -> None:
+    client.force_login(world.cast.alice)
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/meetings/{world.county.pk}/")
+    county = Division.objects.get(code=COUNTY)
+    for decision in world.county.decisions.all():
+        task = task_services.create_task(
+            actor=world.cast.alice,
+            division=county,
+            title=decision.text[:20],
+            due_on=dt.date(2026, 12, 31),
+            meeting=world.county,
+            decision=decision,
+        )
+        task_services.fan_out(actor=world.cast.alice, task=task)
+    services.add_decision(actor=world.cast.alice, meeting=world.county, text="新增一项要求。")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(f"/meetings/{world.county.pk}/")
+    assert sum(len(d.shown) for d in response.context["decisions"]) > 20
+    assert len(many) == len(few)
