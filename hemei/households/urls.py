@@ -6,6 +6,7 @@ app_name = "households"
 urlpatterns = [
     path("", views.household_list, name="household_list"),
     path("new/", views.household_create, name="household_create"),
+    path("mine/", views.my_household, name="my_household"),
     path("<int:pk>/", views.household_detail, name="household_detail"),
     path("<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("<int:pk>/members/new/", views.member_add, name="member_add"),

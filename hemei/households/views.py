@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -22,7 +23,7 @@ from hemei.accounts.permissions import admin_required, administers
 from hemei.core.htmx import is_htmx, template_for
 from hemei.core.lists import paginate, wants_export
 
-from . import forms, services, sheets
+from . import forms, selectors, services, sheets
 from .access import can_see_full, can_write, can_write_anywhere, register_reader_required
 from .choices import SensitiveField
 from .models import Household, Resident, SensitiveView, VillageGroup
@@ -385,6 +386,19 @@ def resident_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     if is_htmx(request):
         return render(request, "households/partials/revealed.html", context)
     return render(request, "households/resident_reveal.html", context)
+
+
+@login_required
+def my_household(request: HttpRequest) -> HttpResponse:
+    """A villager's own household as registered (masked), or a note that none is linked."""
+    household = selectors.household_of(request.user)
+    context: dict[str, Any] = {"household": household}
+    if household is not None:
+        context["members"] = household.members.filter(is_active=True).order_by("id")
+        context["events"] = household.events.select_related("related_household").order_by(
+            "-date", "-id"
+        )
+    return render(request, "households/my_household.html", context)
 
 
 # --- village groups ----------------------------------------------------------------------

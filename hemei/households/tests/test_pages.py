@@ -356,3 +356,17 @@ def test_editing_a_member_keeps_protected_values_and_links_an_account(register, 
     assert response.status_code == 302
     wife.refresh_from_db()
     assert wife.id_number == new_id and wife.birth_date == dt.date(1968, 2, 2)
+
+
+def test_a_villager_sees_only_their_own_household(register, cast, client):
+    client.force_login(cast.vera)
+    body = client.get("/households/mine/").content.decode()
+    assert "001" not in body
+    wife = register.home.members.get(relation="spouse")
+    services.link_account(actor=cast.victor, resident=wife, user=cast.vera)
+    body = client.get("/households/mine/").content.decode()
+    assert wife.masked_id_number in body and wife.id_number not in body
+    assert "王建国001" in body and "B01" not in body
+    assert client.get(f"/households/{register.home.pk}/").status_code == 403
+    client.logout()
+    assert client.get("/households/mine/").status_code == 302
