@@ -33,7 +33,7 @@ ZH = {
     "Village group": "村民小组",
     "Address": "住址",
     "Moved in from elsewhere": "由外地迁入",
-    "Note": "备注",
+    "Note": "说明",
     "Moved out of the village": "迁出本村",
     "Leave unticked for a death or other reasons; give them in the note.": "死亡或其他原因不勾选，请在备注中说明。",
     "New head": "新户主",
