@@ -160,8 +160,18 @@ class AcceptedDirective:
     co_units: list[Unit] = field(default_factory=list)
 
 
-def _title_of(text: str) -> str:
+#: How a demand opens in a speech, which a task title does without: 一是要…, （二）…, 要求，…
+_OPENING = re.compile(
+    r"^(?:(?:第?[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])"
+    r"\s*|要求[，,：:]\s*)+(?:要|必须|务必)?"
+)
+
+
+def title_of(text: str) -> str:
+    """A task title from a directive: its opening words dropped, at most 80 characters."""
     text = re.sub(r"\s+", " ", text).strip()
+    text = _OPENING.sub("", text).strip() or text
+    text = text.rstrip("。；;")
     if len(text) <= DRAFT_TITLE_LENGTH:
         return text
     return text[: DRAFT_TITLE_LENGTH - 1] + "…"
@@ -220,7 +230,7 @@ def accept_draft(
             responsible="、".join(original.get("responsible") or [])[:300],
             deadline_text=(original.get("deadline_text") or "")[:100],
         )
-        title = _title_of(accepted.text)
+        title = title_of(accepted.text)
         task = create_task(
             actor=actor,
             division=division,
@@ -232,7 +242,7 @@ def accept_draft(
             decision=decision,
             theme=accepted.theme,
             lead_unit=accepted.lead_unit,
-            description=accepted.text.strip() if title != accepted.text.strip() else "",
+            description=accepted.text.strip(),
         )
         add_event(
             task,

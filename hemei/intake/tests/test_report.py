@@ -114,6 +114,7 @@ def test_it_reads_a_pasted_report_and_creates_the_meeting_decisions_and_tasks(
     assert first.decision == decisions[0] and first.division_id == TOWN_A
     assert first.lead_unit == unit["agri"] and list(first.co_units.all()) == [unit["service"]]
     assert first.due_on == dt.date(2026, 12, 31) and first.theme == "ecology"
+    assert first.title.startswith("扎实推进农村人居环境整治") and "一是要" in first.description
     assert second.lead_unit == unit["organization"] and second.due_on == dt.date(2027, 6, 30)
     assert second.theme == "organization"
     draft.refresh_from_db()
@@ -272,3 +273,19 @@ def test_the_review_page_query_count_does_not_grow_with_the_directives(
         counts.append((len(captured), len(response.context["rows"])))
     assert counts[1][1] > counts[0][1]
     assert counts[0][0] == counts[1][0], counts
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("一是要扎实推进农村人居环境整治。", "扎实推进农村人居环境整治"),
+        ("要求，各村要对照任务清单，逐项抓好落实。", "各村要对照任务清单，逐项抓好落实"),
+        ("（三）加强基层党组织建设。", "加强基层党组织建设"),
+        ("2. 推进农村改厕", "推进农村改厕"),
+        ("做好" * 50, "做好" * 39 + "做…"),
+    ],
+)
+def test_a_draft_task_title_drops_the_opening_words(text: str, title: str) -> None:
+    from ..reports import title_of
+
+    assert title_of(text) == title
