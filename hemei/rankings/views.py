@@ -147,6 +147,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
         "followed": names.get(followed, ""),
         "periods": [label for label, _rank in history],
         "ranks": [rank for _label, rank in history],
+        "lowest": max([len(rows), *(rank or 1 for _label, rank in history)], default=1),
         "labels": {"score": _("Score"), "rank": _("Rank")},
     }
     scopes = _scope_choices(request.user, scope)

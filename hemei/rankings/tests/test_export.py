@@ -4,49 +4,24 @@ renders it, and the .docx and .xlsx re-opened with python-docx and openpyxl hold
 from __future__ import annotations
 
 import io
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from hemei.core import clock
-from hemei.core.testing import COUNTY, TOWN_A, Cast, ensure_divisions
+from hemei.core.testing import COUNTY, TOWN_A, Cast
 from hemei.divisions.models import Division
 from hemei.rankings.choices import JobState
 from hemei.rankings.circular import Circular, Table, render_docx, render_workbook
 from hemei.rankings.models import ExportJob, RankingConfig, RankingRun
 from hemei.rankings.services import compute_ranking
 
-from .factories import NOV_23, OCT, TOWN_C, day, make_task
-
-
-@pytest.fixture(scope="module", autouse=True)
-def divisions_back(django_db_blocker: Any) -> Iterator[None]:
-    """The tests here commit for real, and each ends by emptying the tables; put the
-    session's 即墨区 divisions back for the tests of the modules that follow."""
-    yield
-    with django_db_blocker.unblock():
-        ensure_divisions()
-
-
-def run_worker() -> None:
-    """Run the real database worker once over the queue, then give pytest its signals back
-    (the worker installs its own SIGINT/SIGTERM handlers)."""
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command(
-            "db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0
-        )
-    finally:
-        for sig, handler in saved.items():
-            signal.signal(sig, handler)
+from .factories import NOV_23, OCT, TOWN_C, day, make_task, run_worker
 
 
 def body(response: Any) -> bytes:
