@@ -77,4 +77,7 @@ ZH = {
     "Choose at least one file.": "请至少选择一个文件。",
     "Token %(name)s created.": "令牌 %(name)s 已创建。",
     "Token %(name)s revoked.": "令牌 %(name)s 已撤销。",
+    "Explanation": "说明",
+    "Returns": "返回",
+    "Revoke token": "撤销",
 }
