@@ -497,6 +497,9 @@ def _book(rows: Iterable[list[Any]]) -> Workbook:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # a name typed as "=..." is text, never a formula
+                cell.data_type = "s"
     keys = list(COLUMNS)
     for index, key in enumerate(keys, start=1):
         letter = get_column_letter(index)

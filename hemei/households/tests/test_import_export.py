@@ -221,3 +221,13 @@ def test_the_export_masks_and_the_full_export_re_imports(cast, village):
     before = state()
     assert run(cast, village, full).unchanged == 5
     assert state() == before
+
+
+def test_the_export_never_writes_a_formula(cast, village):
+    services.create_household(
+        actor=cast.victor, village=village, number="1", head={"name": "=HYPERLINK(1)"}
+    )
+    data = sheets.export_xlsx(Resident.objects.select_related("household__group"))
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    cell = sheet["C2"]
+    assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
