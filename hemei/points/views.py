@@ -222,7 +222,8 @@ def village_settings(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 messages.success(request, _("Saved."))
                 return redirect("points:village", code=code)
-    return render(request, "points/settings.html", {"village": found, "form": form})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "points/settings.html", {"village": found, "form": form}, status=status)
 
 
 # --- rules -------------------------------------------------------------------------------
@@ -262,6 +263,7 @@ def rules(request: HttpRequest, code: str) -> HttpResponse:
             _apply_errors(form, exc)
         else:
             return redirect("points:version_detail", pk=version.pk)
+    status = 400 if request.method == "POST" else 200
     in_force = services.version_in_force(code, clock.today())
     return render(
         request,
@@ -274,6 +276,7 @@ def rules(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "runs": runs_village(request.user, code),
         },
+        status=status,
     )
 
 
@@ -366,6 +369,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
         request,
         "points/template_list.html",
         {"page": paginate(request, versions), "form": form if divisions else None},
+        status=400 if request.method == "POST" else 200,
     )
 
 
