@@ -352,3 +352,54 @@ def test_list_queries_do_not_grow_with_rows(
         services.review_entry(actor=cast.victor, entry=correction, approve=True)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_rules_are_drafted_and_adopted_through_the_pages(
+    cast: Cast, village: Village, client: Client
+) -> None:
+    client.force_login(cast.victor)
+    response = client.post(f"/points/v/{VILLAGE_A}/rules/", {"based_on": village.rules.pk})
+    assert response.status_code == 302
+    draft = village.rules.rule_set.versions.get(number=2)
+    url = f"/points/rules/{draft.pk}/"
+    response = client.post(
+        url,
+        {
+            "form": "item",
+            "code": "H1",
+            "category": "family",
+            "title": "赡养老人",
+            "points": 6,
+            "cap_period": "year",
+        },
+    )
+    assert response.status_code == 302 and draft.items.filter(code="H1").exists()
+    response = client.post(
+        url,
+        {
+            "form": "adopt",
+            "meeting_kind": "villagers",
+            "meeting_date": "2026-06-20",
+            "in_force_from": "2026-07-01",
+        },
+    )
+    assert response.status_code == 400  # the meeting is in the future
+    response = client.post(
+        url,
+        {
+            "form": "adopt",
+            "meeting_kind": "villagers",
+            "meeting_date": "2026-06-14",
+            "in_force_from": "2026-07-01",
+        },
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == "adopted" and draft.meeting_date == dt.date(2026, 6, 14)
+    page = client.get(f"/points/v/{VILLAGE_A}/rules/").content.decode()
+    assert "v2" in page and "村民会议" in page
+    # Town officials publish templates; a village official cannot.
+    assert client.post("/points/templates/", {"division": TOWN_A, "name": "x"}).status_code == 400
+    client.force_login(cast.tom)
+    response = client.post("/points/templates/", {"division": TOWN_A, "name": "田横镇范本"})
+    assert response.status_code == 302
