@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -155,8 +155,13 @@ def plan_decomposition(
 ) -> DecompositionPlan:
     """Read and check a decomposition table; nothing is written."""
     check_manage(actor, division)
-    if parent is not None and not division.code.startswith(parent.division_id):
-        raise ValidationError(_("The tasks must lie inside the parent task's division."))
+    if meeting is not None and not Meeting.objects.visible_to(actor).filter(pk=meeting.pk).exists():
+        raise PermissionDenied(_("No such meeting."))
+    if parent is not None:
+        if not Task.objects.visible_to(actor).filter(pk=parent.pk).exists():
+            raise PermissionDenied(_("No such task."))
+        if not division.code.startswith(parent.division_id):
+            raise ValidationError(_("The tasks must lie inside the parent task's division."))
     plan = DecompositionPlan(division=division, meeting=meeting, parent=parent, year=year)
     try:
         sheet = read_sheet(data)

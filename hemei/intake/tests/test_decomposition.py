@@ -230,8 +230,14 @@ def test_a_table_with_one_bad_row_imports_nothing(cast: Cast) -> None:
             "Missing columns",
         ),
         (workbook([]), "The table has no tasks"),
+        (
+            workbook(
+                [[n, f"任务{n}", None, "区农业农村局", None, "年底", None] for n in range(2100)]
+            ),
+            "At most 2000 rows per import",
+        ),
     ],
-    ids=["text", "broken zip", "no header", "missing columns", "no rows"],
+    ids=["text", "broken zip", "no header", "missing columns", "no rows", "too many rows"],
 )
 def test_it_refuses_a_file_that_is_not_a_table(cast: Cast, data: bytes, fragment: str) -> None:
     with translation.override("en"):
@@ -257,7 +263,22 @@ def test_no_one_imports_into_a_division_they_do_not_manage(cast: Cast) -> None:
     for actor, code in ((cast.owen, TOWN_A), (cast.tom, COUNTY), (cast.victor, TOWN_A)):
         with pytest.raises(PermissionDenied):
             services.plan_decomposition(actor=actor, data=table, division=county(code), year=2026)
-    assert Task.objects.count() == 0
+    # Nor link the tasks to a meeting or hang them under a task they cannot see.
+    elsewhere = Meeting.objects.create(
+        name="金口镇会议", held_on=dt.date(2026, 3, 1), level="town", division_id=TOWN_B
+    )
+    their_task = create_task(
+        actor=cast.owen, division=county(TOWN_B), title="金口镇改厕", due_on=YEAR_END
+    )
+    with pytest.raises(PermissionDenied):
+        services.plan_decomposition(
+            actor=cast.tom, data=table, division=county(TOWN_A), year=2026, meeting=elsewhere
+        )
+    with pytest.raises(PermissionDenied):
+        services.plan_decomposition(
+            actor=cast.tom, data=table, division=county(TOWN_A), year=2026, parent=their_task
+        )
+    assert Task.objects.count() == 1  # owen's own
 
 
 # --- pages -----------------------------------------------------------------------------------
