@@ -18,8 +18,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from hemei.accounts.scope import ScopedQuerySet
@@ -184,9 +186,22 @@ class Evidence(models.Model):
         lat, lon = self.latitude, self.longitude
         return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
 
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        storage, name = self.file.storage, self.file.name
-        result = super().delete(*args, **kwargs)
-        if name:
-            storage.delete(name)
-        return result
+
+def thumbnail_name(name: str) -> str:
+    """Where a photo's thumbnail is kept, next to the photo."""
+    return f"{name}.thumb.jpg"
+
+
+@receiver(post_delete, sender=Evidence)
+def _delete_stored_file(sender: Any, instance: Evidence, **kwargs: Any) -> None:
+    """Remove the file (and thumbnail) once the row is gone for good, cascades included."""
+    storage, name = instance.file.storage, instance.file.name
+    if not name:
+        return
+    names = [name, thumbnail_name(name)] if instance.kind == EvidenceKind.PHOTO else [name]
+
+    def delete() -> None:
+        for each in names:
+            storage.delete(each)
+
+    transaction.on_commit(delete)

@@ -44,7 +44,7 @@ from hemei.tasks.models import Milestone, Task
 from hemei.tasks.permissions import MANAGE_ROLES, SAME_LEVEL_REVIEW_ROLES, can_report, can_review
 
 from .evidence import MAX_FILES_PER_REPORT, CheckedFile, thumbnail
-from .models import Evidence, EvidenceKind, ProgressReport, ReportState
+from .models import Evidence, EvidenceKind, ProgressReport, ReportState, thumbnail_name
 
 
 def _timeline(task: Task, kind: str, *, actor: Any, text: str = "", **data: Any) -> None:
@@ -278,10 +278,6 @@ def _attach(
     return made
 
 
-def thumbnail_name(name: str) -> str:
-    return f"{name}.thumb.jpg"
-
-
 def _delete_files(names: list[str]) -> None:
     from django.core.files.storage import default_storage
 
@@ -407,9 +403,6 @@ def remove_evidence(*, actor: Any, evidence: Evidence) -> None:
     """Take a file off a draft or returned report (its author only)."""
     report = evidence.report
     _check_author(actor, report)
-    names = [evidence.file.name]
-    if evidence.kind == EvidenceKind.PHOTO:
-        names.append(thumbnail_name(evidence.file.name))
     audit.record(
         actor=actor,
         action=AuditAction.DELETE,
@@ -417,8 +410,7 @@ def remove_evidence(*, actor: Any, evidence: Evidence) -> None:
         changes={"report": [str(report.pk), None]},
         division_code=report.task.division_id,
     )
-    Evidence.objects.filter(pk=evidence.pk).delete()
-    transaction.on_commit(lambda: _delete_files(names))
+    evidence.delete()  # the stored file goes after the commit (models._delete_stored_file)
 
 
 @transaction.atomic

@@ -399,3 +399,45 @@ def test_the_author_mends_a_returned_report_and_submits_it_again(
     assert submitted.state == ReportState.SUBMITTED and submitted.percent == 45
     assert [e.original_name for e in submitted.evidence.all()] == ["new.jpg"]
     assert client.get(url).status_code == 403  # submitted: no longer editable
+
+
+def test_the_detail_query_count_does_not_grow_with_the_files(
+    cast, work, client, django_assert_max_num_queries
+) -> None:
+    earlier = services.create_report(
+        actor=cast.owen,
+        task=work.part_b,
+        percent=5,
+        text="金口",
+        files=[check_file(f"{i}.jpg", jpeg(color=(i * 20, 9, 9))) for i in range(10)],
+    )
+    few = services.create_report(
+        actor=cast.tom,
+        task=work.part_a,
+        percent=5,
+        text="一张",
+        files=[check_file("0.jpg", jpeg(color=(0, 9, 9)))],
+        submit=True,
+    )
+    many = services.create_report(
+        actor=cast.tom,
+        task=work.part_a,
+        percent=5,
+        text="十张",
+        files=[check_file(f"{i}.jpg", jpeg(color=(i * 20, 9, 9))) for i in range(1, 10)]
+        + [check_file("x.pdf", b"%PDF-1.4 x")],
+        submit=True,
+    )
+    assert (
+        earlier.evidence.count() == 10
+        and many.evidence.filter(duplicate_of__isnull=False).count() == 9
+    )
+    client.force_login(cast.alice)
+    client.get(reverse("progress:report_detail", args=[few.pk]))
+    with django_assert_max_num_queries(20) as small:
+        client.get(reverse("progress:report_detail", args=[few.pk]))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert (
+            len(client.get(reverse("progress:report_detail", args=[many.pk])).context["evidence"])
+            == 10
+        )

@@ -365,3 +365,15 @@ def test_a_picture_with_too_many_pixels_is_refused_before_decoding(size) -> None
     assert len(out.getvalue()) < MAX_FILE_BYTES
     with refused("too_many_pixels"):
         check_file("bomb.png", out.getvalue())
+
+
+def test_deleting_a_task_takes_its_files_along(
+    cast: Cast, work: Work, django_capture_on_commit_callbacks
+) -> None:
+    made = report(cast.tom, work.part_a, files=[check_file("a.jpg", jpeg())])
+    stored = Path(settings.MEDIA_ROOT) / made.evidence.get().file.name
+    assert stored.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        work.part_a.delete()
+    assert not stored.exists()
+    assert not list(Path(settings.MEDIA_ROOT).rglob("*.jpg"))  # nor its thumbnail
