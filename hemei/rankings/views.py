@@ -37,10 +37,14 @@ PERIODS_SHOWN = 12
 
 def _home_code(user: Any) -> str:
     """The division a user's rankings open on: their county's towns."""
-    codes = sorted({grant.division_id for grant in grants(user)}, key=len)
-    if codes:
-        return codes[0][:6] if len(codes[0]) >= 6 else codes[0]
-    first = Division.objects.current().filter(level=Level.COUNTY).first()
+    codes = sorted(
+        {grant.division_id for grant in grants(user)}, key=lambda code: (len(code), code)
+    )
+    if codes and len(codes[0]) >= 6:
+        return codes[0][:6]
+    # A province or city grant (or a system administrator): the first county inside it.
+    counties = Division.objects.current().filter(level=Level.COUNTY)
+    first = (counties.within(codes[0]) if codes else counties).first()
     if first is None:
         raise Http404
     return first.code

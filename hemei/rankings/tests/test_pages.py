@@ -249,3 +249,15 @@ def test_the_ranking_page_queries_do_not_grow_with_the_rows(
     assert response.content.decode().count("新镇") >= 25
     with django_assert_max_num_queries(len(few)):
         client.get(f"/rankings/history/?scope={COUNTY}")
+
+
+def test_a_city_level_administrator_opens_on_a_county_inside(
+    runs: Any, cast: Cast, client: Client
+) -> None:
+    from hemei.accounts.models import RoleAssignment
+
+    RoleAssignment.objects.filter(user=cast.alice).update(division_id="3702")  # 青岛市
+    client.force_login(cast.alice)
+    response = client.get("/rankings/")
+    assert response.status_code == 200
+    assert response.context["scope"].code.startswith("3702")
