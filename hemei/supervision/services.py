@@ -163,17 +163,19 @@ def climb_ladder(today: dt.date | None = None) -> dict[str, int]:
     all_steps = [s for steps in configured.values() for s in steps] + list(DEFAULT_LADDER)
     earliest = min(s.days for s in all_steps)
     has_children = Task.objects.filter(parent_id=OuterRef("pk"))
+    # Read the candidates as plain tuples: most have nothing to do on a given day, and only
+    # the tasks with a step to take are loaded as objects.
     candidates = (
         Task.objects.exclude(state=State.DONE)
         .filter(due_on__lte=today - dt.timedelta(days=earliest))
         .filter(~Exists(has_children))
-        .select_related("lead_leader", "division")
         .order_by("pk")
+        .values_list("pk", "division_id", "due_on")
     )
     counts = {kind: 0 for kind in StepKind.values}
-    batch: list[Task] = []
-    for task in candidates.iterator(chunk_size=CHUNK):
-        batch.append(task)
+    batch: list[tuple[int, str, dt.date]] = []
+    for row in candidates.iterator(chunk_size=CHUNK):
+        batch.append(row)
         if len(batch) >= CHUNK:
             _climb_batch(batch, today, configured, counts)
             batch = []
@@ -183,26 +185,38 @@ def climb_ladder(today: dt.date | None = None) -> dict[str, int]:
 
 
 def _climb_batch(
-    tasks: list[Task], today: dt.date, configured: dict[str, list[Step]], counts: dict[str, int]
+    rows: list[tuple[int, str, dt.date]],
+    today: dt.date,
+    configured: dict[str, list[Step]],
+    counts: dict[str, int],
 ) -> None:
     taken = set(
-        StepTaken.objects.filter(task_id__in=[t.pk for t in tasks]).values_list(
+        StepTaken.objects.filter(task_id__in=[pk for pk, _code, _due in rows]).values_list(
             "task_id", "due_on", "kind", "days"
         )
     )
-    todo: list[tuple[Task, list[Step]]] = []
-    for task in tasks:
+    todo: dict[int, tuple[dt.date, list[Step]]] = {}
+    for pk, code, due_on in rows:
         steps = [
             s
-            for s in due_steps(ladder_for(task.division_id, configured), task.due_on, today)
-            if (task.pk, task.due_on, s.kind, s.days) not in taken
+            for s in due_steps(ladder_for(code, configured), due_on, today)
+            if (pk, due_on, s.kind, s.days) not in taken
         ]
         if steps:
-            todo.append((task, steps))
+            todo[pk] = (due_on, steps)
     if not todo:
         return
-    people = responsible_side([task for task, _steps in todo])
-    for task, steps in todo:
+    tasks = [
+        task
+        for task in Task.objects.filter(pk__in=list(todo))
+        .exclude(state=State.DONE)
+        .select_related("lead_leader", "division")
+        .order_by("pk")
+        if task.due_on == todo[task.pk][0]  # the deadline moved meanwhile: next sweep
+    ]
+    people = responsible_side(tasks)
+    for task in tasks:
+        steps = todo[task.pk][1]
         try:
             with transaction.atomic():
                 _take_steps(task, steps, people.get(task.pk, []), today)
@@ -280,6 +294,7 @@ def _take_steps(task: Task, steps: list[Step], people: list[User], today: dt.dat
                 source=OrderSource.LADDER,
                 people=people,
                 step=step.key,
+                today=today,
             )
 
 
@@ -299,12 +314,13 @@ def _issue(
     source: str,
     people: list[User],
     step: str = "",
+    today: dt.date | None = None,
 ) -> SupervisionOrder:
     now = clock.now()
     county_code = _county_code(task.division_id)
     # Lock the county row so two orders of one county never take the same serial.
     county = Division.objects.select_for_update().get(code=county_code)
-    year = clock.today().year
+    year = (today or clock.today()).year
     last = SupervisionOrder.objects.filter(county=county, year=year).aggregate(m=Max("serial"))
     serial = (last["m"] or 0) + 1
     order = SupervisionOrder.objects.create(
