@@ -132,3 +132,8 @@ def test_hemei_worker_schedules_sweeps_and_stops_cleanly_on_sigterm(tmp_path: Pa
             worker.wait()
     output = worker.stdout.read().decode() if worker.stdout else ""
     assert "daily_sweep" in output and "SUCCESSFUL" in output
+
+
+def test_hemei_worker_refuses_a_negative_period(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["worker", "--sweep-every", "-1"]) == 2
+    assert "--sweep-every" in capsys.readouterr().err
