@@ -131,7 +131,8 @@ def load() -> None:
             shared = pictures[0]
         elif index == len(plan) - 1:
             files.append(check_file("现场照片.jpg", shared))  # the same photo, elsewhere
-        percent = min(100, 20 + 15 * index)
+        # ahead of what the task already has (the tasks demo may have moved it)
+        percent = min(95, max(int(task.progress) + 10, 20 + 15 * index))
         with clock.frozen_at(taken + dt.timedelta(hours=2)):
             report = services.create_report(
                 actor=author,
