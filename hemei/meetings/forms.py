@@ -45,6 +45,7 @@ class MeetingForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["division"].queryset = manageable_divisions(user)  # type: ignore[attr-defined]
+        self.fields["division"].widget.attrs["list"] = "division-choices"
 
     def meeting_fields(self) -> dict[str, Any]:
         names = ("name", "held_on", "level", "place", "host", "speakers", "attendees", "full_text")

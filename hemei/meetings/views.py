@@ -19,7 +19,7 @@ from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.tasks.models import Task
 from hemei.tasks.permissions import can_manage
-from hemei.tasks.selectors import may_manage_somewhere
+from hemei.tasks.selectors import division_suggestions, may_manage_somewhere
 
 from . import services
 from .forms import AttachmentForm, DecisionFormSet, MeetingFilterForm, MeetingForm
@@ -164,7 +164,12 @@ def _edit(request: HttpRequest, meeting: Meeting | None) -> HttpResponse:
     return render(
         request,
         "meetings/meeting_form.html",
-        {"form": form, "decisions": decisions, "meeting": meeting},
+        {
+            "form": form,
+            "decisions": decisions,
+            "meeting": meeting,
+            "division_choices": division_suggestions(request.user) if meeting is None else [],
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -139,6 +139,7 @@ class TaskForm(forms.Form):
         if parent is not None:
             divisions = divisions.within(parent.division_id)
         self.fields["division"].queryset = divisions  # type: ignore[attr-defined]
+        self.fields["division"].widget.attrs["list"] = "division-choices"
         self.fields["lead_leader"].queryset = selectors.leaders_for(user)  # type: ignore[attr-defined]
         self.fields["lead_unit"].queryset = selectors.units_for(user)  # type: ignore[attr-defined]
         self.fields["co_units"].queryset = selectors.units_for(user)  # type: ignore[attr-defined]

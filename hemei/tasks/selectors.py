@@ -102,6 +102,17 @@ def manageable_divisions(user: Any) -> QuerySet[Division]:
     return Division.objects.current().filter(scope_filter(user, "code", MANAGE_ROLES))
 
 
+def division_suggestions(user: Any, parent: Task | None = None) -> list[tuple[str, str]]:
+    """Divisions offered while typing a code: the county and its towns, or what lies under
+    a parent task (its villages too)."""
+    divisions = manageable_divisions(user)
+    if parent is not None:
+        divisions = divisions.within(parent.division_id)
+    else:
+        divisions = divisions.filter(level__lte=Level.TOWN)
+    return list(divisions.order_by("code").values_list("code", "name")[:500])
+
+
 def may_manage_somewhere(user: Any) -> bool:
     return bool(user.is_superuser or any(g.role in MANAGE_ROLES for g in grants(user)))
 

@@ -224,7 +224,13 @@ def _create(request: HttpRequest, parent: Task | None) -> HttpResponse:
     return render(
         request,
         "tasks/task_form.html",
-        {"form": form, "milestones": milestones, "parent": parent, "task": None},
+        {
+            "form": form,
+            "milestones": milestones,
+            "parent": parent,
+            "task": None,
+            "division_choices": selectors.division_suggestions(request.user, parent),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

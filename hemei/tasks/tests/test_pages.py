@@ -480,3 +480,12 @@ def test_the_list_answers_htmx_with_the_rows_only(world: World, client: Client) 
     body = response.content.decode()
     assert body.startswith('<div id="rows">') and "<html" not in body
     assert "红花山村" in body
+
+
+def test_the_form_suggests_the_divisions_the_user_may_manage(world: World, client: Client) -> None:
+    client.force_login(world.cast.tom)
+    body = client.get("/tasks/new/").content.decode()
+    assert f'<option value="{TOWN_A}">田横镇</option>' in body
+    assert f'value="{TOWN_B}"' not in body and f'value="{COUNTY}"' not in body
+    body = client.get(f"/tasks/{world.part_a.pk}/subtasks/new/").content.decode()
+    assert f'<option value="{VILLAGE_A}">' in body
