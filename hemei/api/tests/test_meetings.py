@@ -105,3 +105,30 @@ def test_a_village_official_may_not_record_meetings(cast: Cast, as_user):
     )
     assert answer.status == 403
     assert not Meeting.objects.exists()
+
+
+def test_a_meeting_is_changed_and_takes_more_decisions(cast: Cast, world: World, as_user, conforms):
+    alice = as_user(cast.alice)
+    path = ITEM.format(pk=world.county_meeting.pk)
+    changed = alice.patch(path, {"place": "区政府", "attendees": ["安丽", "丁丹"]})
+    assert changed.status == 200, changed
+    conforms(changed, ITEM, "patch")
+    assert changed.json["place"] == "区政府" and changed.json["attendees"] == ["安丽", "丁丹"]
+    added = alice.post(f"{path}decisions/", {"text": "开展村庄清洁行动", "theme": "ecology"})
+    assert added.status == 201, added
+    conforms(added, "/api/v1/meetings/{pk}/decisions/", "post")
+    assert [d["number"] for d in added.json["decisions"]] == [1, 2]
+    bad = alice.patch(path, {"division": "370215100"})  # not changeable
+    assert bad.status == 400 and "division" in bad.error["fields"]
+
+
+def test_the_county_meeting_is_read_only_below_and_hidden_next_door(
+    cast: Cast, world: World, as_user
+):
+    tom = as_user(cast.tom)
+    assert tom.patch(ITEM.format(pk=world.county_meeting.pk), {"place": "x"}).status == 403
+    assert tom.patch(ITEM.format(pk=world.meeting_b.pk), {"place": "x"}).status == 404
+    assert (
+        tom.post(f"/api/v1/meetings/{world.meeting_b.pk}/decisions/", {"text": "x"}).status == 404
+    )
+    assert Meeting.objects.get(pk=world.county_meeting.pk).place == ""

@@ -16,7 +16,7 @@ from hemei.api import services
 from hemei.core import clock
 from hemei.core.testing import TOWN_A, Cast
 from hemei.divisions.models import Division
-from hemei.meetings.models import Meeting
+from hemei.meetings.models import Decision, Meeting
 from hemei.progress.evidence import check_file
 from hemei.progress.models import Evidence, ProgressReport
 from hemei.rankings.models import ExportJob, RankingRun
@@ -85,6 +85,23 @@ ENDPOINTS = [
         "GET",
         lambda w: f"/api/v1/meetings/{w.county_meeting.pk}/",
         outside=lambda w: f"/api/v1/meetings/{w.meeting_a.pk}/",
+    ),
+]
+
+ENDPOINTS += [
+    Endpoint(
+        "meeting update",
+        "PATCH",
+        lambda w: f"/api/v1/meetings/{w.meeting_a.pk}/",
+        lambda c, w: {"place": "镇政府"},
+        outside=lambda w: f"/api/v1/meetings/{w.meeting_a.pk}/",
+    ),
+    Endpoint(
+        "meeting decision add",
+        "POST",
+        lambda w: f"/api/v1/meetings/{w.meeting_a.pk}/decisions/",
+        lambda c, w: {"text": "落实责任"},
+        outside=lambda w: f"/api/v1/meetings/{w.meeting_a.pk}/decisions/",
     ),
 ]
 
@@ -237,7 +254,8 @@ def town_a_meeting(world: World, cast: Cast, settings: Any, tmp_path: Any) -> Wo
 def snapshot() -> tuple[Any, ...]:
     """What a refused call must leave as it was."""
     return (
-        Meeting.objects.count(),
+        list(Meeting.objects.order_by("pk").values_list("name", "place")),
+        Decision.objects.count(),
         list(Task.objects.order_by("pk").values_list("title", "progress")),
         list(ProgressReport.objects.order_by("pk").values_list("state", "percent")),
         Evidence.objects.count(),

@@ -91,6 +91,14 @@ MEETING_CREATE = s.Obj(
     },
     required=["name", "held_on", "level", "division"],
 )
+MEETING_UPDATE = s.Obj(
+    "MeetingUpdate",
+    {
+        name: field
+        for name, field in MEETING_CREATE.properties.items()
+        if name not in ("division", "decisions")
+    },
+)
 FILTERS = (
     s.Param("q", s.Str(max_length=100), "Words in the name or place."),
     s.Param("level", s.Choice(MeetingLevel.choices)),
@@ -176,6 +184,15 @@ def load_meeting(user: Any, pk: int) -> Meeting:
 
 meeting_list = api.route("meetings/", "meeting_list")
 meeting_item = api.route("meetings/<int:pk>/", "meeting_detail")
+meeting_decisions = api.route("meetings/<int:pk>/decisions/", "meeting_decisions")
+
+
+def as_lines(data: dict[str, Any]) -> dict[str, Any]:
+    """Speakers and attendees are sent as lists and kept one per line."""
+    for name in ("speakers", "attendees"):
+        if name in data:
+            data[name] = "\n".join(item for item in data[name] if item)
+    return data
 
 
 @meeting_list.operation(
@@ -211,14 +228,36 @@ def create_meeting(call: Call) -> Any:
         services.DecisionRow(number=number, **row)
         for number, row in enumerate(data.pop("decisions", []), start=1)
     ]
-    for name in ("speakers", "attendees"):
-        if name in data:
-            data[name] = "\n".join(item for item in data[name] if item)
-    meeting = services.create_meeting(actor=call.user, decisions=decisions, **data)
+    meeting = services.create_meeting(actor=call.user, decisions=decisions, **as_lines(data))
     return meeting_detail(load_meeting(call.user, meeting.pk), call.user)
 
 
 @meeting_item.operation("GET", summary="Show a meeting", tag=TAG, response=MEETING_DETAIL)
 def show_meeting(call: Call, pk: int) -> Any:
     """The meeting with its decisions and how many tasks each became."""
+    return meeting_detail(load_meeting(call.user, pk), call.user)
+
+
+@meeting_item.operation(
+    "PATCH", summary="Change a meeting", tag=TAG, body=MEETING_UPDATE, response=MEETING_DETAIL
+)
+def update_meeting(call: Call, pk: int) -> Any:
+    """Change the fields sent (managers of the meeting's division)."""
+    meeting = load_meeting(call.user, pk)
+    services.update_meeting(actor=call.user, meeting=meeting, **as_lines(dict(call.body)))
+    return meeting_detail(load_meeting(call.user, pk), call.user)
+
+
+@meeting_decisions.operation(
+    "POST",
+    summary="Add a decision",
+    tag=TAG,
+    body=DECISION_IN,
+    response=MEETING_DETAIL,
+    status=201,
+)
+def add_decision(call: Call, pk: int) -> Any:
+    """Append a decision to the meeting (numbered after the last one)."""
+    meeting = load_meeting(call.user, pk)
+    services.add_decision(actor=call.user, meeting=meeting, **call.body)
     return meeting_detail(load_meeting(call.user, pk), call.user)
