@@ -126,7 +126,7 @@ def _person_problem(found: Found, name: str, what: str) -> str | None:
         }
     message = _("No %(what)s named %(name)s here.") % {"what": what, "name": name}
     if found.suggestion:
-        message += " " + _("Did you mean %(name)s?") % {"name": found.suggestion}
+        message += _(" Did you mean %(name)s?") % {"name": found.suggestion}
     return message
 
 
@@ -140,7 +140,7 @@ def _unit_problem(found: Found, name: str) -> str | None:
         }
     message = _("Unknown unit %(name)s.") % {"name": name}
     if found.suggestion:
-        message += " " + _("Did you mean %(name)s?") % {"name": found.suggestion}
+        message += _(" Did you mean %(name)s?") % {"name": found.suggestion}
     return message
 
 

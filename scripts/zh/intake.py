@@ -59,7 +59,7 @@ ZH = {
     "You may not create tasks in %(division)s.": "您无权在%(division)s创建任务。",
     "%(count)s people named %(name)s (%(users)s): the %(what)s cannot be chosen.": "有 %(count)s 人名为 %(name)s（%(users)s），无法确定是哪位%(what)s。",
     "No %(what)s named %(name)s here.": "本区划没有名为 %(name)s 的%(what)s。",
-    "Did you mean %(name)s?": "您是否指“%(name)s”？",
+    " Did you mean %(name)s?": "您是否指“%(name)s”？",
     "Several units are called %(name)s (%(divisions)s); write the full name.": "有多个单位名为 %(name)s（%(divisions)s），请填写全称。",
     "Unknown unit %(name)s.": "未知单位 %(name)s。",
     "The table has no tasks.": "表格中没有任务。",
