@@ -23,7 +23,7 @@ from hemei.units.models import Unit
 
 from .choices import EventKind, Light, Source, State
 from .models import LeaderLink, Task, TaskEvent
-from .permissions import MANAGE_ROLES
+from .permissions import MANAGE_ROLES, REPORT_ROLES
 
 #: How deep a task tree may go (county → town → village → one more level of detail).
 MAX_TREE_DEPTH = 6
@@ -93,8 +93,14 @@ def leaders_for(user: Any) -> QuerySet[User]:
 
 
 def people_for(user: Any) -> QuerySet[User]:
-    """Who may be named the responsible person: active accounts the user sees."""
-    return User.objects.visible_to(user).filter(is_active=True).order_by("full_name", "username")
+    """Who may be named the responsible person: active officials and staff the user sees
+    (villagers' accounts are left out: they do not carry tasks)."""
+    return (
+        User.objects.visible_to(user)
+        .filter(is_active=True, role_assignments__role__in=REPORT_ROLES)
+        .distinct()
+        .order_by("full_name", "username")
+    )
 
 
 def manageable_divisions(user: Any) -> QuerySet[Division]:

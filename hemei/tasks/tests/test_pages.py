@@ -489,3 +489,10 @@ def test_the_form_suggests_the_divisions_the_user_may_manage(world: World, clien
     assert f'value="{TOWN_B}"' not in body and f'value="{COUNTY}"' not in body
     body = client.get(f"/tasks/{world.part_a.pk}/subtasks/new/").content.decode()
     assert f'<option value="{VILLAGE_A}">' in body
+
+
+def test_villagers_are_not_offered_as_responsible_persons(world: World, client: Client) -> None:
+    client.force_login(world.cast.tom)
+    people = set(client.get("/tasks/new/").context["form"].fields["responsible"].queryset)
+    assert world.cast.victor in people and world.cast.tom in people
+    assert world.cast.vera not in people and world.cast.owen not in people
