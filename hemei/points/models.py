@@ -457,7 +457,8 @@ class LedgerQuerySet(ScopedQuerySet["LedgerEntry"]):
         raise AppendOnlyError("ledger entries are never deleted; append a reversing entry")
 
     def in_year(self, year: int) -> LedgerQuerySet:
-        return self.filter(occurred_on__year=year)
+        """Rows dated in ``year`` (a date range, so the (village, date) index serves it)."""
+        return self.filter(occurred_on__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)))
 
     def earning(self) -> LedgerQuerySet:
         """Rows that count for honours and rankings: entries and their reversals."""

@@ -36,7 +36,8 @@ def household_ranking(village_code: str, year: int) -> list[HouseholdRank]:
     their reversals; redemptions and settlements do not count)."""
     village_settings = settings_for(village_code)
     earned = dict(
-        LedgerEntry.objects.filter(village_id=village_code, occurred_on__year=year)
+        LedgerEntry.objects.filter(village_id=village_code)
+        .in_year(year)
         .earning()
         .values("household_id")
         .annotate(total=Sum("points"))
@@ -105,9 +106,11 @@ def village_ranking(town_code: str, year: int) -> list[VillageRank]:
         .annotate(n=Count("id"))
         .values_list("village_id", "n")
     )
-    earning = LedgerEntry.objects.filter(
-        village_id__in=[v.code for v in villages], occurred_on__year=year
-    ).earning()
+    earning = (
+        LedgerEntry.objects.filter(village_id__in=[v.code for v in villages])
+        .in_year(year)
+        .earning()
+    )
     totals = dict(
         earning.values("village_id").annotate(t=Sum("points")).values_list("village_id", "t")
     )
@@ -147,7 +150,8 @@ def household_summary(household: Household, year: int) -> dict[str, object]:
     """What a villager sees about their own household."""
     balance = Balance.objects.filter(household=household).values_list("points", flat=True).first()
     earned = (
-        LedgerEntry.objects.filter(household=household, occurred_on__year=year)
+        LedgerEntry.objects.filter(household=household)
+        .in_year(year)
         .earning()
         .aggregate(total=Sum("points"))["total"]
         or 0
