@@ -103,9 +103,16 @@ class DirectiveInitial:
     due_on: dt.date | None
 
 
-def draft_directives(draft: IngestDraft) -> list[DirectiveInitial]:
-    """The draft's directives with units matched to the platform's and deadlines as dates."""
-    units = UnitIndex(draft.division, units_for(draft.division))
+def draft_directives(
+    draft: IngestDraft, candidates: list[Unit] | None = None
+) -> list[DirectiveInitial]:
+    """The draft's directives with units matched to the platform's and deadlines as dates.
+
+    ``candidates`` are the units to match against (by default :func:`units_for` the division).
+    """
+    if candidates is None:
+        candidates = units_for(draft.division)
+    units = UnitIndex(draft.division, candidates)
     initials = []
     for index, directive in enumerate(draft.result.get("directives", [])):
         matched: list[Unit] = []

@@ -221,10 +221,18 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
         context["tasks"] = tasks
         status = 409 if request.method == "POST" else 200
         return render(request, "intake/report_accepted.html", context, status=status)
-    units = units_for(draft.division)
+    candidates = units_for(draft.division)
+    initials = services.draft_directives(draft, candidates)
+    # The selects offer the units at the division and above (a county meeting's departments),
+    # and any unit below that the report itself names: not every village's office.
+    matched = {unit.pk for item in initials for unit in item.matched}
+    units = [
+        unit
+        for unit in candidates
+        if draft.division.code.startswith(unit.division_id) or unit.pk in matched
+    ]
     by_pk = {unit.pk: unit for unit in units}
     choices = _unit_choices(units, draft.division)
-    initials = services.draft_directives(draft)
     meeting = draft.result.get("meeting", {})
     meeting_initial = {
         "name": meeting.get("name") or "",

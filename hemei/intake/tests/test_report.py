@@ -289,3 +289,20 @@ def test_a_draft_task_title_drops_the_opening_words(text: str, title: str) -> No
     from ..reports import title_of
 
     assert title_of(text) == title
+
+
+def test_a_county_review_offers_county_units_and_the_named_town_units_only(
+    cast: Cast, client: Client
+) -> None:
+    from hemei.core.testing import TOWN_B
+    from hemei.units.models import Unit
+
+    unit = units(cast)
+    elsewhere = Unit.objects.create(name="金口镇农业办", kind="department", division_id=TOWN_B)
+    client.force_login(cast.alice)
+    location = paste(client, division=COUNTY)["Location"]
+    item = client.get(location).context["formset"].forms[0]
+    offered = {pk for pk, _label in item.fields["lead_unit"].choices if pk != ""}
+    assert unit["agri"].pk in offered and unit["finance"].pk in offered
+    assert unit["service"].pk in offered  # named by the report
+    assert elsewhere.pk not in offered and unit["organization"].pk in offered
