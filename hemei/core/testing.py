@@ -80,3 +80,36 @@ def build_cast() -> Cast:
         RoleAssignment.objects.create(user=user, role=role, division_id=division, unit=role_unit)
     nora = _person("nora", "诺拉", COUNTY)
     return Cast(**{name: value[0] for name, value in people.items()}, nora=nora, unit=unit)
+
+
+def run_worker() -> None:
+    """Run the real database worker once over the queue of background tasks, then give
+    pytest its signal handlers back (the worker installs its own)."""
+    import signal
+
+    from django.core.management import call_command
+
+    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+    saved = {sig: signal.getsignal(sig) for sig in signals}
+    try:
+        call_command(
+            "db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0
+        )
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+def photo(width: int = 64, height: int = 48, taken: str | None = None) -> bytes:
+    """A real JPEG, optionally with an EXIF DateTimeOriginal like ``2026:11:20 10:30:00``."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (width, height), (70, 140, 60))
+    exif = Image.Exif()
+    if taken:
+        exif.get_ifd(0x8769)[0x9003] = taken  # Exif IFD → DateTimeOriginal
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif.tobytes())
+    return buffer.getvalue()
