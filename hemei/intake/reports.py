@@ -156,6 +156,54 @@ def draft_people(draft: IngestDraft) -> dict[str, str]:
 
 
 @dataclass
+class Review:
+    """What the review form of a draft starts from."""
+
+    directives: list[DirectiveInitial]
+    units: list[Unit]
+    meeting_initial: dict[str, Any]
+    directive_initial: list[dict[str, Any]]
+
+
+def review_of(draft: IngestDraft) -> Review:
+    """The draft's meeting and directives as initial form values, and the units to offer.
+
+    The units offered are those at the division and above (a county meeting's departments),
+    plus any unit below that the report itself names: not every village's office.
+    """
+    candidates = units_for(draft.division)
+    directives = draft_directives(draft, candidates)
+    matched = {unit.pk for item in directives for unit in item.matched}
+    offered = [
+        unit
+        for unit in candidates
+        if draft.division.code.startswith(unit.division_id) or unit.pk in matched
+    ]
+    meeting = draft.result.get("meeting", {})
+    return Review(
+        directives=directives,
+        units=offered,
+        meeting_initial={
+            "name": meeting.get("name") or "",
+            "held_on": meeting.get("date"),
+            "place": meeting.get("place") or "",
+            **draft_people(draft),
+        },
+        directive_initial=[
+            {
+                "keep": True,
+                "text": item.text,
+                "theme": item.theme,
+                "lead_unit": item.matched[0].pk if item.matched else "",
+                "co_units": [unit.pk for unit in item.matched[1:]],
+                "due_on": item.due_on,
+            }
+            for item in directives
+        ],
+    )
+
+
+@dataclass
 class AcceptedDirective:
     """One directive as the reviewer kept it."""
 

@@ -25,9 +25,11 @@ from .reports import (
     AcceptedDirective,
     DirectiveInitial,
     ReportError,
+    Review,
     accept_draft,
     draft_directives,
     draft_people,
+    review_of,
     start_draft,
 )
 
@@ -40,6 +42,7 @@ __all__ = [
     "ImportOutcome",
     "PlannedTask",
     "ReportError",
+    "Review",
     "accept_draft",
     "check_manage",
     "confirm_table",
@@ -49,6 +52,7 @@ __all__ = [
     "manageable_divisions",
     "plan_decomposition",
     "replan",
+    "review_of",
     "stage_table",
     "start_draft",
     "theme_of",

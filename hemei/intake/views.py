@@ -20,7 +20,6 @@ from hemei.units.models import Unit
 
 from . import services
 from .forms import DecompositionForm, DirectiveFormSet, MeetingReviewForm, ReportForm
-from .matching import units_for
 from .models import IngestDraft, TableUpload
 from .sheet import COLUMNS
 from .workbook import render_template
@@ -221,50 +220,25 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
         context["tasks"] = tasks
         status = 409 if request.method == "POST" else 200
         return render(request, "intake/report_accepted.html", context, status=status)
-    candidates = units_for(draft.division)
-    initials = services.draft_directives(draft, candidates)
-    # The selects offer the units at the division and above (a county meeting's departments),
-    # and any unit below that the report itself names: not every village's office.
-    matched = {unit.pk for item in initials for unit in item.matched}
-    units = [
-        unit
-        for unit in candidates
-        if draft.division.code.startswith(unit.division_id) or unit.pk in matched
-    ]
-    by_pk = {unit.pk: unit for unit in units}
-    choices = _unit_choices(units, draft.division)
-    meeting = draft.result.get("meeting", {})
-    meeting_initial = {
-        "name": meeting.get("name") or "",
-        "held_on": meeting.get("date"),
-        "place": meeting.get("place") or "",
-        **services.draft_people(draft),
-    }
-    directive_initial = [
-        {
-            "keep": True,
-            "text": item.text,
-            "theme": item.theme,
-            "lead_unit": item.matched[0].pk if item.matched else "",
-            "co_units": [unit.pk for unit in item.matched[1:]],
-            "due_on": item.due_on,
-        }
-        for item in initials
-    ]
-    form = MeetingReviewForm(request.POST or None, initial=meeting_initial)
+    review = services.review_of(draft)
+    by_pk = {unit.pk: unit for unit in review.units}
+    choices = _unit_choices(review.units, draft.division)
+    form = MeetingReviewForm(request.POST or None, initial=review.meeting_initial)
     formset = DirectiveFormSet(
         request.POST or None,
-        initial=directive_initial,
+        initial=review.directive_initial,
         form_kwargs={"unit_choices": choices},
         prefix="d",
     )
     status = 200
     if request.method == "POST":
         status = 400
-        if not formset.management_form.is_valid() or formset.total_form_count() != len(initials):
+        if not formset.management_form.is_valid() or formset.total_form_count() != len(
+            review.directives
+        ):
             context["error"] = _("The form does not match the report; open it again.")
             formset = DirectiveFormSet(
-                initial=directive_initial, form_kwargs={"unit_choices": choices}, prefix="d"
+                initial=review.directive_initial, form_kwargs={"unit_choices": choices}, prefix="d"
             )
         elif all([form.is_valid(), formset.is_valid()]):
             accepted = [
@@ -292,5 +266,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"name": created.name, "count": len(accepted)},
                 )
                 return redirect("intake:report_review", pk=draft.pk)
-    context.update(form=form, formset=formset, rows=list(zip(formset.forms, initials, strict=True)))
+    context.update(
+        form=form, formset=formset, rows=list(zip(formset.forms, review.directives, strict=True))
+    )
     return render(request, "intake/report_review.html", context, status=status)
