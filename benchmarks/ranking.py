@@ -221,6 +221,7 @@ def _build() -> dict[str, int]:
     made += len(batch)
     reports = _reports(admin)
     orders = _orders(admin, counties, today)
+    _analyze()
     return {
         "towns": len(towns),
         "villages": len(villages),
@@ -229,6 +230,15 @@ def _build() -> dict[str, int]:
         "approved_reports": reports,
         "supervision_orders": orders,
     }
+
+
+def _analyze() -> None:
+    """Refresh the planner's statistics after the bulk load, as autovacuum (PostgreSQL) or
+    ``PRAGMA optimize`` (SQLite) would in a database that grew over time."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _reports(author: object) -> int:
