@@ -516,3 +516,26 @@ def test_the_meeting_and_task_pages_can_link_here_with_the_fields_filled_in(
     preview = client.get(location).content.decode()
     assert f"/meetings/{meeting.pk}/" in preview
     assert f"/tasks/{Task.objects.get(title='培育高素质农民').pk}/" in preview
+
+
+def test_milestones_may_come_in_two_columns_paired_in_order(cast: Cast) -> None:
+    units(cast)
+    header = ["序号", "任务内容", "牵头单位", "完成时限", "节点", "节点时限"]
+    table = workbook(
+        [
+            [1, "推进户厕改造", "区农业农村局", "年底", "完成摸底\n完成改造", "6月底；2026-09-30"],
+            [2, "培育高素质农民", "区农业农村局", "年底", "制定计划", dt.datetime(2026, 5, 31)],
+            [3, "建设示范村", "区农业农村局", "年底", "完成规划；完成建设", "6月底"],
+        ],
+        header=header,
+    )
+    with translation.override("en"):
+        plan = services.plan_decomposition(
+            actor=cast.alice, data=table, division=county(), year=2026
+        )
+    assert [(p.row, p.column, p.message) for p in plan.problems] == [
+        (6, "F（节点时限）", "2 milestones but 1 milestone dates.")
+    ]
+    first, second = plan.tasks[:2]
+    assert first.milestones == [("完成摸底", JUNE_END), ("完成改造", dt.date(2026, 9, 30))]
+    assert second.milestones == [("制定计划", dt.date(2026, 5, 31))]
