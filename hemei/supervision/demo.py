@@ -62,8 +62,7 @@ def load() -> None:
             task=town_a,
             actor=admin,
             text=(
-                "该任务临近完成时限，进度明显滞后。请田横镇于5日内书面反馈工作进展、存在问题"
-                "和下一步措施，确保按期完成。"
+                "请田横镇于5日内书面反馈该任务的工作进展、存在问题和下一步措施，确保按期保质完成。"
             ),
             reply_due=today + dt.timedelta(days=5),
         )
