@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from hemei.accounts.permissions import role_required
 from hemei.divisions.models import Division
+from hemei.tasks.choices import Source
 from hemei.tasks.models import Task
 from hemei.units.models import Unit
 
@@ -214,10 +215,14 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     if draft.meeting_id is not None or draft.accepted_at is not None:
         if request.method == "POST":
             context["error"] = _("This report has already been accepted.")
-        tasks = list(
-            Task.objects.filter(meeting=draft.meeting_id).select_related("lead_unit").order_by("id")
+        context["tasks"] = (
+            Task.objects.visible_to(request.user)
+            .filter(meeting_id=draft.meeting_id, source=Source.INGEST)
+            .select_related("lead_unit")
+            .order_by("id")
+            if draft.meeting_id is not None
+            else []
         )
-        context["tasks"] = tasks
         status = 409 if request.method == "POST" else 200
         return render(request, "intake/report_accepted.html", context, status=status)
     review = services.review_of(draft)

@@ -306,3 +306,25 @@ def test_a_county_review_offers_county_units_and_the_named_town_units_only(
     assert unit["agri"].pk in offered and unit["finance"].pk in offered
     assert unit["service"].pk in offered  # named by the report
     assert elsewhere.pk not in offered and unit["organization"].pk in offered
+
+
+def test_an_accepted_draft_whose_meeting_was_deleted_lists_no_tasks(
+    cast: Cast, client: Client
+) -> None:
+    from hemei.tasks.services import create_task
+
+    client.force_login(cast.tom)
+    location = paste(client)["Location"]
+    data = review_data(client.get(location))
+    for index in range(int(data["d-TOTAL_FORMS"])):
+        data.pop(f"d-{index}-keep", None)
+    assert client.post(location, data).status_code == 302
+    unrelated = create_task(
+        actor=cast.tom,
+        division=Meeting.objects.get().division,
+        title="与会议无关的任务",
+        due_on=dt.date(2026, 12, 31),
+    )
+    Meeting.objects.all().delete()
+    page = client.get(location).content.decode()
+    assert "由这篇报道创建的会议已被删除" in page and unrelated.title not in page
