@@ -194,6 +194,7 @@ def _person(user: Any) -> str:
 
 
 class MilestoneForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Milestone"), max_length=200, required=False)
     due_on = forms.DateField(label=_("Due"), required=False, widget=DATE)
     weight = forms.DecimalField(
@@ -219,6 +220,16 @@ def milestones_of(formset: Any) -> list[tuple[str, Any, Any]]:
         data = form.cleaned_data
         if data.get("name"):
             rows.append((data["name"], data["due_on"], data.get("weight") or 1))
+    return rows
+
+
+def milestone_rows(formset: Any) -> list[tuple[int | None, str, Any, Any]]:
+    """(id or None, name, due, weight) of the filled rows, for ``services.set_milestones``."""
+    rows = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        if data.get("name"):
+            rows.append((data.get("id"), data["name"], data["due_on"], data.get("weight") or 1))
     return rows
 
 

@@ -128,6 +128,7 @@ def update_task(
     task: Task,
     programs: Iterable[Any] | None = None,
     co_units: Iterable[Any] | None = None,
+    milestones: Sequence[MilestoneRow] | None = None,
     **changes: Any,
 ) -> Task:
     _check_manage(actor, task.division)
@@ -143,6 +144,8 @@ def update_task(
         task.programs.set(programs)
     if co_units is not None:
         task.co_units.set(co_units)
+    if milestones is not None:
+        set_milestones(actor=actor, task=task, rows=milestones)
     diff = audit.diff(before, audit.snapshot(task))
     if diff:
         audit.record(
@@ -157,6 +160,64 @@ def update_task(
     if "weight" in changes and task.parent_id:
         recompute_ancestors(task)
     return task
+
+
+#: (id or None for a new one, name, due date, weight)
+MilestoneRow = tuple[int | None, str, dt.date, Decimal | int]
+
+
+@transaction.atomic
+def set_milestones(*, actor: Any, task: Task, rows: Sequence[MilestoneRow]) -> None:
+    """Make the task's milestones these rows: add, change, and drop the ones left out.
+
+    A milestone already reached is history: it cannot be changed or dropped.
+    """
+    _check_manage(actor, task.division)
+    current = {m.pk: m for m in task.milestones.all()}
+    kept: set[int] = set()
+    added, changed = [], []
+    for pk, name, due_on, weight in rows:
+        if pk is not None and pk not in current:
+            raise ValidationError(_("That milestone belongs to another task."))
+        if pk is None:
+            milestone = Milestone(
+                task=task, name=name.strip(), due_on=due_on, weight=Decimal(weight)
+            )
+            milestone.full_clean()
+            milestone.save()
+            added.append(milestone.name)
+            continue
+        kept.add(pk)
+        milestone = current[pk]
+        values = (name.strip(), due_on, Decimal(weight))
+        if values == (milestone.name, milestone.due_on, milestone.weight):
+            continue
+        if milestone.reached_on is not None:
+            raise ValidationError(
+                _("Milestone %(name)s is reached and can no longer change.")
+                % {"name": milestone.name}
+            )
+        milestone.name, milestone.due_on, milestone.weight = values
+        milestone.full_clean()
+        milestone.save()
+        changed.append(milestone.name)
+    dropped = [m for pk, m in current.items() if pk not in kept]
+    reached = [m.name for m in dropped if m.reached_on is not None]
+    if reached:
+        raise ValidationError(
+            _("Milestone %(name)s is reached and cannot be removed.") % {"name": reached[0]}
+        )
+    Milestone.objects.filter(pk__in=[m.pk for m in dropped]).delete()
+    if added or changed or dropped:
+        summary = {"added": added, "changed": changed, "removed": [m.name for m in dropped]}
+        add_event(task, EventKind.CHANGED, actor=actor, milestones=summary)
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=task,
+            changes={"milestones": [None, summary]},
+            division_code=task.division_id,
+        )
 
 
 @transaction.atomic

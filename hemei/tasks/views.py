@@ -32,6 +32,7 @@ from .forms import (
     MilestoneFormSet,
     TaskFilterForm,
     TaskForm,
+    milestone_rows,
     milestones_of,
 )
 from .models import LeaderLink, LightPolicy, Task
@@ -264,7 +265,17 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = TaskForm(request.POST or None, user=request.user, initial=initial)
     form.fields["division"].disabled = True
-    if request.method == "POST" and form.is_valid():
+    # Reached milestones are history: listed read-only and passed back unchanged.
+    reached = [m for m in task.milestones.all() if m.reached_on is not None]
+    open_milestones = [
+        {"id": m.pk, "name": m.name, "due_on": m.due_on, "weight": m.weight}
+        for m in task.milestones.all()
+        if m.reached_on is None
+    ]
+    milestones = MilestoneFormSet(
+        request.POST or None, prefix="milestones", initial=open_milestones
+    )
+    if request.method == "POST" and form.is_valid() and milestones.is_valid():
         try:
             programs = list(form.cleaned_data["programs"]) + links.programs_named(
                 actor=request.user, names=form.program_names(), division=task.division
@@ -274,6 +285,8 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 task=task,
                 programs=programs,
                 co_units=form.cleaned_data["co_units"],
+                milestones=[(m.pk, m.name, m.due_on, m.weight) for m in reached]
+                + milestone_rows(milestones),
                 **form.task_fields(),
             )
         except ValidationError as exc:
@@ -284,7 +297,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "tasks/task_form.html",
-        {"form": form, "milestones": None, "task": task, "parent": None},
+        {"form": form, "milestones": milestones, "reached": reached, "task": task, "parent": None},
         status=400 if request.method == "POST" else 200,
     )
 

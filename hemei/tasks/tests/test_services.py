@@ -196,3 +196,36 @@ def test_a_new_deadline_turns_a_red_task_green_and_stays_on_the_timeline(cast: C
     event = task.events.get(kind=EventKind.DEADLINE_CHANGED)
     assert event.data == {"before": "2026-03-01", "after": "2026-05-31"}
     assert event.text == "雨季施工推迟"
+
+
+def test_milestones_change_until_they_are_reached(cast: Cast) -> None:
+    with clock.frozen_at(MORNING):
+        task = county_task(
+            cast, milestones=[("摸底", dt.date(2026, 4, 1), 1), ("建设", dt.date(2026, 6, 1), 2)]
+        )
+        survey, _build = task.milestones.order_by("due_on")
+        services.set_milestones(
+            actor=cast.alice,
+            task=task,
+            rows=[
+                (survey.pk, "摸底排查", dt.date(2026, 4, 10), 1),
+                (None, "验收", dt.date(2026, 6, 30), 1),
+            ],
+        )
+        assert [m.name for m in task.milestones.order_by("due_on")] == ["摸底排查", "验收"]
+        event = task.events.filter(kind=EventKind.CHANGED).last()
+        assert event.data["milestones"] == {
+            "added": ["验收"],
+            "changed": ["摸底排查"],
+            "removed": ["建设"],
+        }
+        services.record_progress(task=task, percent=20, milestones=[survey], actor=cast.alice)
+        with pytest.raises(ValidationError):
+            services.set_milestones(actor=cast.alice, task=task, rows=[])
+        with pytest.raises(ValidationError):
+            services.set_milestones(
+                actor=cast.alice, task=task, rows=[(survey.pk, "改名", dt.date(2026, 4, 10), 1)]
+            )
+        with pytest.raises(PermissionDenied):
+            services.set_milestones(actor=cast.tom, task=task, rows=[])
+    assert task.milestones.count() == 2
