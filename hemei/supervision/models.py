@@ -197,6 +197,12 @@ class SupervisionOrder(models.Model):
         blank=True,
         related_name="+",
     )
+    overdue_noticed_at = models.DateTimeField(
+        _("overdue reply reported at"),
+        null=True,
+        blank=True,
+        help_text=_("When the sweep reported the missing reply (once per order)."),
+    )
 
     objects = SupervisionOrderQuerySet.as_manager()
 

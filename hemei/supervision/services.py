@@ -181,7 +181,45 @@ def climb_ladder(today: dt.date | None = None) -> dict[str, int]:
             batch = []
     if batch:
         _climb_batch(batch, today, configured, counts)
+    counts["overdue_replies"] = report_overdue_replies(today=today)
     return counts
+
+
+def report_overdue_replies(today: dt.date | None = None) -> int:
+    """Tell the responsible side and the issuer, once per order, that a reply is overdue."""
+    today = today or clock.today()
+    orders = list(
+        SupervisionOrder.objects.filter(
+            state=OrderState.OPEN, reply_due__lt=today, overdue_noticed_at__isnull=True
+        ).select_related("task", "task__lead_leader", "issued_by")
+    )
+    if not orders:
+        return 0
+    people = responsible_side([order.task for order in orders])
+    for order in orders:
+        task = order.task
+        with transaction.atomic():
+            marked = SupervisionOrder.objects.filter(
+                pk=order.pk, overdue_noticed_at__isnull=True
+            ).update(overdue_noticed_at=clock.now())
+            if not marked:  # another sweep reported it
+                continue
+            text = _("The reply to %(number)s was due on %(due)s and has not come.") % {
+                "number": order.number,
+                "due": order.reply_due.isoformat(),
+            }
+            add_event(task, EventKind.NOTE, text=text, order=order.pk, number=order.number)
+            issuer = [order.issued_by] if order.issued_by_id else _lead_leader(task)
+            notify(
+                recipients=people.get(task.pk, []) + issuer,
+                kind="order_overdue",
+                title=_("Reply overdue: %(number)s %(title)s")
+                % {"number": order.number, "title": task.title},
+                body=text,
+                url=reverse("supervision:order_detail", args=[order.pk]),
+                task=task,
+            )
+    return len(orders)
 
 
 def _climb_batch(

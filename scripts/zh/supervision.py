@@ -217,4 +217,10 @@ ZH = {
     "Show": "显示",
     "all": "全部",
     "Filter": "筛选",
+    "overdue reply reported at": "逾期未反馈提醒时间",
+    "When the sweep reported the missing reply (once per order).": "系统提醒逾期未反馈的时间（每张督办单一次）。",
+    "The reply to %(number)s was due on %(due)s and has not come.": (
+        "%(number)s 的反馈时限为 %(due)s，至今未反馈。"
+    ),
+    "Reply overdue: %(number)s %(title)s": "逾期未反馈：%(number)s %(title)s",
 }

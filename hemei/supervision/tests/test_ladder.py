@@ -26,8 +26,10 @@ pytestmark = pytest.mark.django_db
 
 
 def climb(day: dt.date) -> dict[str, int]:
+    """The ladder steps taken on ``day`` (without the overdue-reply notices)."""
     with clock.frozen_at(at(day)):
-        return services.climb_ladder(today=day)
+        counts = services.climb_ladder(today=day)
+    return {kind: counts[kind] for kind in StepKind.values}
 
 
 def kinds(task: Task) -> list[str]:
@@ -192,3 +194,22 @@ def test_a_sweep_refreshes_lights_first(cast: Cast, task: Task) -> None:
     climb(days(1))
     task.refresh_from_db()
     assert task.state == "overdue" and task.light == "red"
+
+
+def test_an_overdue_reply_is_reported_once(cast: Cast, task: Task) -> None:
+    climb(days(14))
+    order = SupervisionOrder.objects.get()
+    with clock.frozen_at(at(order.reply_due)):
+        assert services.climb_ladder(today=order.reply_due)["overdue_replies"] == 0
+    late = order.reply_due + dt.timedelta(days=1)
+    with clock.frozen_at(at(late)):
+        assert services.climb_ladder(today=late)["overdue_replies"] == 1
+        assert services.climb_ladder(today=late)["overdue_replies"] == 0
+    notices = Notification.objects.filter(kind="order_overdue")
+    assert set(notices.values_list("recipient__username", flat=True)) == {
+        "victor",
+        "dan",
+        "tom",
+        "lily",  # the ladder issued it: the lead leader hears instead of an issuer
+    }
+    assert task.events.filter(kind=EventKind.NOTE, data__order=order.pk).count() == 1
