@@ -12,7 +12,11 @@ from openpyxl.utils import get_column_letter
 
 
 def render_xlsx(*, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """One sheet named ``title``: a bold header row, then the rows; widths fitted to text."""
+    """One sheet named ``title``: a bold header row, then the rows; widths fitted to text.
+
+    Text is always written as text: a value such as ``=HYPERLINK(...)`` typed into a form
+    stays a string in the workbook and never becomes a formula.
+    """
     book = Workbook(write_only=False)
     sheet = book.active
     sheet.title = title[:31] or "Sheet1"
@@ -23,6 +27,9 @@ def render_xlsx(*, title: str, headers: Sequence[str], rows: Iterable[Sequence[A
     for row in rows:
         values = ["" if value is None else value for value in row]
         sheet.append(values)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.data_type == "f":
+                cell.data_type = "s"
         for index, value in enumerate(values[: len(widths)]):
             widths[index] = max(widths[index], min(60, _width(str(value))))
     for index, width in enumerate(widths, start=1):
