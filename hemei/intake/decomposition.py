@@ -246,8 +246,8 @@ def _plan_row(
         planned.lead_unit, planned.co_units = resolved[0], resolved[1:]
 
     leader_text = _BRACKETED.sub("", str(cells.get("leader") or "")).strip()
-    if leader_text:
-        leader_names = split_names(leader_text)
+    leader_names = split_names(leader_text)
+    if leader_names:
         if len(leader_names) > 1:
             problem("leader", _("One lead leader per task: %(names)s.") % {"names": leader_text})
         else:
@@ -258,8 +258,8 @@ def _plan_row(
             planned.leader = found.match
 
     responsible_text = _BRACKETED.sub("", str(cells.get("responsible") or "")).strip()
-    if responsible_text:
-        responsible_names = split_names(responsible_text)
+    responsible_names = split_names(responsible_text)
+    if responsible_names:
         if len(responsible_names) > 1:
             problem(
                 "responsible",
@@ -330,7 +330,7 @@ def _plan_milestones(
                 problem(
                     "milestones",
                     _(
-                        "The milestone %(value)s has no date; write it as "
+                        "The milestone %(value)s needs a date and a name; write it as "
                         "“6月底前完成摸底” (date first), one milestone per line or after ；."
                     )
                     % {"value": item},

@@ -78,7 +78,7 @@ ZH = {
     "Milestone dates are given without milestones.": "填写了节点时限，但没有节点。",
     "%(names)s milestones but %(dates)s milestone dates.": "有 %(names)s 个节点，却有 %(dates)s 个节点时限。",
     "The milestone date %(value)s is not a date.": "节点时限“%(value)s”不是日期。",
-    "The milestone %(value)s has no date; write it as “6月底前完成摸底” (date first), one milestone per line or after ；.": "节点“%(value)s”没有时间，请写作“6月底前完成摸底”（时间在前），每行一个节点或用“；”分隔。",
+    "The milestone %(value)s needs a date and a name; write it as “6月底前完成摸底” (date first), one milestone per line or after ；.": "节点“%(value)s”需要时间和内容，请写作“6月底前完成摸底”（时间在前），每行一个节点或用“；”分隔。",
     "The milestone %(name)s (%(date)s) falls after the deadline.": "节点“%(name)s”（%(date)s）晚于完成时限。",
     "序号 %(number)s is also on row %(row)s.": "序号 %(number)s 与第 %(row)s 行重复。",
     "Row %(number)s is a sub-item of %(parent)s, which is not in the table.": "%(number)s 是 %(parent)s 的子任务，但表中没有序号 %(parent)s。",

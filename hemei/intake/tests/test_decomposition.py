@@ -192,7 +192,7 @@ def test_it_reports_every_kind_of_error_by_row_and_writes_nothing(cast: Cast) ->
     assert has(5, "F（完成时限）", "The deadline 明年 is not a date"), text
     assert has(6, "C（牵头领导）", "2 people named 王伟 (wang1、wang2)"), text
     assert has(6, "F（完成时限）", "The deadline is empty"), text
-    assert has(6, "G（节点）", "The milestone 完成规划 has no date"), text
+    assert has(6, "G（节点）", "The milestone 完成规划 needs a date and a name"), text
     assert has(7, "A（序号）", "序号 2 is also on row 5"), text
     assert has(8, "A（序号）", "sub-item of 4, which is not in the table"), text
     assert has(9, "B9:B10", "merged, but each task needs its own 任务内容"), text

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hemei.core.testing import COUNTY, Cast
@@ -49,6 +49,7 @@ def test_random_bytes_are_not_a_table(data: bytes) -> None:
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+@example(rows=[[None, None, "、", None, None, None, None]])  # a leader cell of separators only
 @given(st.lists(st.lists(CELLS, min_size=7, max_size=7), max_size=6))
 def test_random_cells_get_a_plan_or_problems(cast: Cast, rows: list[list[object]]) -> None:
     plan = services.plan_decomposition(
