@@ -78,9 +78,11 @@ class ScopedQuerySet(models.QuerySet[M], Generic[M]):
     """A queryset whose rows belong to a division named by :attr:`scope_field`."""
 
     scope_field = "division"
+    #: Only grants of these roles open the rows (``None``: any role).
+    scope_roles: frozenset[str] | None = None
 
     def visible_to(self, user: Any) -> ScopedQuerySet[M]:
-        return self.filter(scope_filter(user, self.scope_field))
+        return self.filter(scope_filter(user, self.scope_field, self.scope_roles))
 
     def administered_by(self, user: Any) -> ScopedQuerySet[M]:
         from .choices import ADMIN_ROLES

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hemei.accounts.choices import WORK_ROLES
 from hemei.accounts.scope import ScopedQuerySet, scope_filter, scope_prefixes
 from hemei.core.choices import Theme
 from hemei.core.models import TimeStampedModel
@@ -24,11 +25,11 @@ class MeetingLevel(models.TextChoices):
 class MeetingQuerySet(ScopedQuerySet["Meeting"]):
     def visible_to(self, user: Any) -> MeetingQuerySet:
         """Meetings inside the user's subtree, and those held above it (they deploy its work)."""
-        prefixes = scope_prefixes(user)
+        prefixes = scope_prefixes(user, WORK_ROLES)
         if prefixes is None:
             return self
         return self.filter(
-            scope_filter(user, "division") | Q(division_id__in=ancestor_codes(prefixes))
+            scope_filter(user, "division", WORK_ROLES) | Q(division_id__in=ancestor_codes(prefixes))
         )
 
     def search(self, text: str) -> MeetingQuerySet:

@@ -24,6 +24,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from hemei.accounts.choices import WORK_ROLES
 from hemei.accounts.scope import ScopedQuerySet
 from hemei.core.models import TimeStampedModel
 
@@ -44,6 +45,7 @@ class EvidenceKind(models.TextChoices):
 
 class ProgressReportQuerySet(ScopedQuerySet["ProgressReport"]):
     scope_field = "task__division"
+    scope_roles = WORK_ROLES
 
     def for_list(self) -> ProgressReportQuerySet:
         """What a list row shows, in a fixed number of queries."""

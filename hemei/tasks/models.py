@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hemei.accounts.choices import WORK_ROLES
 from hemei.accounts.scope import ScopedQuerySet, scope_filter
 from hemei.core.choices import Theme
 from hemei.core.models import TimeStampedModel
@@ -43,6 +44,8 @@ class Program(models.Model):
 
 
 class TaskQuerySet(ScopedQuerySet["Task"]):
+    scope_roles = WORK_ROLES
+
     def search(self, text: str) -> TaskQuerySet:
         text = text.strip()
         if not text:

@@ -104,3 +104,21 @@ def test_a_reached_milestone_is_kept_and_cannot_be_smuggled_in(
     assert response.status_code == 400
     assert task.milestones.get(pk=build.pk).due_on == dt.date(2026, 9, 30)
     assert task.milestones.get(pk=plan.pk).name == "方案印发"
+
+
+def test_villagers_do_not_see_the_work_loop(cast: Cast, task: Task, client: Client) -> None:
+    """Villagers see their household's points and the public notices, not tasks (PRODUCT.md)."""
+    from hemei.core.testing import VILLAGE_A
+    from hemei.meetings.models import Meeting
+
+    with clock.frozen_at(MORNING):
+        part = services.fan_out(actor=cast.alice, task=task, level=5, codes=[VILLAGE_A])[0]
+    meeting = Meeting.objects.create(
+        name="村两委会议", held_on=dt.date(2026, 3, 1), level="village", division_id=VILLAGE_A
+    )
+    assert not Task.objects.visible_to(cast.vera).exists()
+    assert not Meeting.objects.visible_to(cast.vera).exists()
+    assert Task.objects.visible_to(cast.victor).filter(pk=part.pk).exists()
+    client.force_login(cast.vera)
+    assert client.get(f"/tasks/{part.pk}/").status_code == 404
+    assert client.get(f"/meetings/{meeting.pk}/").status_code == 404
