@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -12,8 +11,8 @@ from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
 from hemei.households.models import Household
 
-from .choices import EntryState, LedgerKind
-from .models import Balance, Entry, LedgerEntry, VillageSettings
+from .choices import EntryState
+from .models import Balance, Entry, LedgerEntry
 from .services import settings_for
 
 
@@ -184,22 +183,3 @@ def village_overview(codes: list[str], year: int) -> dict[str, dict[str, int]]:
         key = "notice" if state == EntryState.IN_NOTICE else "review"
         overview[code][key] += n
     return overview
-
-
-__all__ = [
-    "HouseholdRank",
-    "LedgerKind",
-    "VillageRank",
-    "VillageSettings",
-    "black_list",
-    "household_ranking",
-    "household_summary",
-    "notices",
-    "red_list",
-    "stars",
-    "village_ranking",
-]
-
-
-def year_of(today: dt.date) -> int:
-    return today.year

@@ -42,6 +42,7 @@ from .models import (
     EntryTransition,
     Evidence,
     Goods,
+    LedgerEntry,
     Objection,
     Redemption,
     RuleItem,
@@ -922,7 +923,7 @@ def settle_year(*, actor: Any, village: Division, year: int) -> Settlement:
     closing = dt.date(year, 12, 31)
     balances: dict[int, int] = defaultdict(int)
     for household_id, points in (
-        ledger.LedgerEntry.objects.filter(village=village, occurred_on__lte=closing)
+        LedgerEntry.objects.filter(village=village, occurred_on__lte=closing)
         .values_list("household_id")
         .annotate(total=Sum("points"))
         .values_list("household_id", "total")
