@@ -223,6 +223,15 @@ EMAIL_BACKEND = os.environ.get(
     "HEMEI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("HEMEI_DEFAULT_FROM_EMAIL", "hemei@localhost")
+# With HEMEI_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend:
+EMAIL_HOST = os.environ.get("HEMEI_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("HEMEI_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("HEMEI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("HEMEI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("HEMEI_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 10
+# The address people reach the platform at, for links in e-mails (e.g. https://hemei.example.gov.cn).
+HEMEI_SITE_URL = os.environ.get("HEMEI_SITE_URL", "").rstrip("/")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("HEMEI_SECURE_COOKIES", False)

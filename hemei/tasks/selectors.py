@@ -326,8 +326,11 @@ def describe(event: TaskEvent) -> str:
     data = event.data or {}
     if event.kind == EventKind.PROGRESS and "after" in data:
         return f"{_number(data.get('before'))}% → {_number(data['after'])}%"
-    if event.kind == EventKind.DEADLINE_CHANGED and "after" in data:
-        return f"{data.get('before', '')} → {data['after']}"
+    if event.kind in (EventKind.DEADLINE_CHANGED, EventKind.EXTENSION_REQUESTED):
+        if "after" in data:
+            return f"{data.get('before', '')} → {data['after']}"
+    if data.get("number") and event.kind in ORDER_KINDS:
+        return str(data["number"])
     if event.kind == EventKind.LIGHT_CHANGED and "after" in data:
         return f"{_label(Light, data.get('before'))} → {_label(Light, data['after'])}"
     if event.kind == EventKind.CREATED and data.get("source"):
@@ -341,6 +344,12 @@ def describe(event: TaskEvent) -> str:
                 names.append(name)
         return "、".join(names)
     return ""
+
+
+#: Timeline kinds about a supervision order, which carry its number (督办〔2026〕3号).
+ORDER_KINDS = frozenset(
+    {EventKind.SUPERVISION_ORDER, EventKind.ORDER_REPLIED, EventKind.ORDER_CLOSED, EventKind.NOTE}
+)
 
 
 def _number(value: Any) -> str:

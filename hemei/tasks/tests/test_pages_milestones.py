@@ -122,3 +122,15 @@ def test_villagers_do_not_see_the_work_loop(cast: Cast, task: Task, client: Clie
     client.force_login(cast.vera)
     assert client.get(f"/tasks/{part.pk}/").status_code == 404
     assert client.get(f"/meetings/{meeting.pk}/").status_code == 404
+
+
+def test_the_timeline_reads_order_numbers_and_requested_deadlines(cast: Cast, task: Task) -> None:
+    from hemei.tasks.choices import EventKind
+    from hemei.tasks.selectors import describe
+
+    order = services.add_event(task, EventKind.SUPERVISION_ORDER, number="督办〔2026〕3号")
+    extension = services.add_event(
+        task, EventKind.EXTENSION_REQUESTED, before="2026-10-31", after="2026-12-31"
+    )
+    assert describe(order) == "督办〔2026〕3号"
+    assert describe(extension) == "2026-10-31 → 2026-12-31"
