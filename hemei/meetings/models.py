@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from hemei.accounts.choices import WORK_ROLES
 from hemei.accounts.scope import ScopedQuerySet, scope_filter, scope_prefixes
 from hemei.core.choices import Theme
 from hemei.core.models import TimeStampedModel
+from hemei.divisions.choices import Level
 from hemei.divisions.models import ancestor_codes
 
 
@@ -69,6 +71,25 @@ class Meeting(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """A county meeting is held by a county, a town meeting by a town, and so on."""
+        expected = LEVEL_OF_MEETING.get(self.level)
+        if self.division_id and expected and self.division.level != expected:
+            raise ValidationError(
+                {
+                    "level": _("The level does not match the organizing division %(division)s.")
+                    % {"division": self.division.name}
+                }
+            )
+
+
+#: The division level that holds each level of meeting.
+LEVEL_OF_MEETING = {
+    MeetingLevel.COUNTY: Level.COUNTY,
+    MeetingLevel.TOWN: Level.TOWN,
+    MeetingLevel.VILLAGE: Level.VILLAGE,
+}
 
 
 def attachment_path(instance: MeetingAttachment, filename: str) -> str:
