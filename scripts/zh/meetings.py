@@ -1,6 +1,9 @@
 """Simplified Chinese for the meetings app (pages, and the lead's models)."""
 
 ZH = {
+    "Read a meeting report": "读取会议报道",
+    "Import its task table": "导入本次会议的任务分解表",
+    "The level does not match the organizing division %(division)s.": "会议级别与召开单位“%(division)s”的级别不符。",
     "name": "名称",
     "date": "日期",
     "place": "地点",

@@ -1,6 +1,8 @@
 """Simplified Chinese for the tasks app (pages, and the lead's models and choices)."""
 
 ZH = {
+    "Import a task table": "导入任务分解表",
+    "Import subtasks from a table": "从分解表导入子任务",
     # choices
     "not started": "未开始",
     "in progress": "推进中",
