@@ -7,12 +7,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
 
@@ -30,14 +30,6 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _users(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -103,7 +95,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         try:
             user = services.create_user(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Account %(name)s created.") % {"name": user.username})
             return redirect("accounts:user_detail", pk=user.pk)
@@ -148,7 +140,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("accounts:user_detail", pk=user.pk)
         except ValidationError as exc:
             bound = next(form for form in (edit, grant, password) if form.is_bound)
-            _apply_errors(bound, exc)
+            apply_errors(bound, exc)
         except PermissionDenied as exc:
             bound = next(form for form in (edit, grant, password) if form.is_bound)
             bound.add_error(None, str(exc))

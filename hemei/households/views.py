@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hemei.accounts.permissions import admin_required, administers
+from hemei.core.forms import apply_errors
 from hemei.core.htmx import is_htmx, template_for
 from hemei.core.lists import paginate, wants_export
 
@@ -29,14 +30,6 @@ from .choices import SensitiveField
 from .models import Household, Resident, SensitiveView, VillageGroup
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _download(data: bytes, name: str) -> HttpResponse:
@@ -137,7 +130,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
         try:
             household = services.create_household(actor=request.user, head=head, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Household %(n)s registered.") % {"n": household.number})
             return redirect("households:household_detail", pk=household.pk)
@@ -196,7 +189,7 @@ def _action_page(
         try:
             act(form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect("households:household_detail", pk=household.pk)
@@ -428,7 +421,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
                     number=data["number"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Group %(name)s added.") % {"name": group.name})
                 return redirect("households:group_list")
@@ -461,7 +454,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 number=form.cleaned_data["number"] or 0,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("households:group_list")

@@ -8,13 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hemei.accounts.permissions import role_required
+from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.tasks.models import Task
@@ -24,14 +24,6 @@ from hemei.tasks.selectors import division_suggestions, may_manage_somewhere
 from . import services
 from .forms import AttachmentForm, DecisionFormSet, MeetingFilterForm, MeetingForm
 from .models import Meeting, MeetingAttachment
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _meetings(request: HttpRequest) -> Any:
@@ -158,7 +150,7 @@ def _edit(request: HttpRequest, meeting: Meeting | None) -> HttpResponse:
                 )
                 messages.success(request, _("Saved."))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             return redirect("meetings:meeting_detail", pk=meeting.pk)
     return render(
@@ -202,7 +194,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, meeting=meeting, upload=form.cleaned_data["file"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Attachment added."))
             return redirect("meetings:meeting_detail", pk=meeting.pk)

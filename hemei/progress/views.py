@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hemei.accounts.permissions import role_required
+from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.divisions.models import subtree_q
@@ -26,14 +26,6 @@ from . import services
 from .evidence import MAX_FILE_BYTES, MAX_FILES_PER_REPORT, thumbnail
 from .forms import ACCEPT, PHOTO_ACCEPT, QueueFilterForm, ReportForm, ReturnForm
 from .models import Evidence, ProgressReport, ReportState
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _report_for(request: HttpRequest, pk: int) -> ProgressReport:
@@ -76,7 +68,7 @@ def report_create(request: HttpRequest, task_pk: int) -> HttpResponse:
                     submit="submit" in request.POST,
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 if report.state == ReportState.SUBMITTED:
                     messages.success(request, _("Report submitted for review."))
@@ -127,7 +119,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     submit="submit" in request.POST,
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(
                     request,

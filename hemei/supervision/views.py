@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from hemei.accounts.choices import ADMIN_ROLES
 from hemei.accounts.permissions import admin_required
 from hemei.accounts.scope import scope_filter
 from hemei.core import clock
+from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.divisions.choices import Level
@@ -45,14 +45,6 @@ from .permissions import (
     can_supervise,
     official_required,
 )
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _task_name(task: Any) -> str:
@@ -233,7 +225,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 return HttpResponse(_("Unknown action."), status=400)
         except ValidationError as exc:
-            _apply_errors(reply_form if action == "reply" else note_form, exc)
+            apply_errors(reply_form if action == "reply" else note_form, exc)
         status = 400
     return render(
         request,
@@ -279,7 +271,7 @@ def order_create(request: HttpRequest, task_pk: int) -> HttpResponse:
             try:
                 order = services.issue_order(task=task, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(
                     request, _("Supervision order %(number)s issued.") % {"number": order.number}
@@ -305,7 +297,7 @@ def extension_create(request: HttpRequest, task_pk: int) -> HttpResponse:
             try:
                 ext = services.request_extension(task=task, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("The extension request has been sent."))
                 return redirect("supervision:extension_detail", pk=ext.pk)
@@ -340,7 +332,7 @@ def extension_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("The decision has been recorded."))
                 return redirect("supervision:extension_detail", pk=ext.pk)

@@ -326,9 +326,9 @@ def describe(event: TaskEvent) -> str:
     data = event.data or {}
     if event.kind == EventKind.PROGRESS and "after" in data:
         return f"{_number(data.get('before'))}% → {_number(data['after'])}%"
-    if event.kind in (EventKind.DEADLINE_CHANGED, EventKind.EXTENSION_REQUESTED):
-        if "after" in data:
-            return f"{data.get('before', '')} → {data['after']}"
+    deadline_kinds = (EventKind.DEADLINE_CHANGED, EventKind.EXTENSION_REQUESTED)
+    if event.kind in deadline_kinds and "after" in data:
+        return f"{data.get('before', '')} → {data['after']}"
     if data.get("number") and event.kind in ORDER_KINDS:
         return str(data["number"])
     if event.kind == EventKind.LIGHT_CHANGED and "after" in data:

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from hemei.accounts.choices import ADMIN_ROLES
 from hemei.accounts.permissions import admin_required, is_admin, role_required
 from hemei.accounts.scope import scope_prefixes
+from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.divisions.choices import Level
@@ -40,14 +40,6 @@ from .permissions import can_manage
 
 #: Sections other apps add to the task page, loaded by HTMX when their URL exists.
 SECTIONS = ("progress:task_section", "supervision:task_section")
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _export(tasks: Any) -> HttpResponse:
@@ -218,7 +210,7 @@ def _create(request: HttpRequest, parent: Task | None) -> HttpResponse:
                 **form.task_fields(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Task created."))
             return redirect("tasks:task_detail", pk=task.pk)
@@ -290,7 +282,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.task_fields(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("tasks:task_detail", pk=task.pk)
@@ -323,7 +315,7 @@ def task_fan_out(request: HttpRequest, pk: int) -> HttpResponse:
                 codes=form.chosen_codes(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             if parts:
                 messages.success(request, _("%(count)d parts created.") % {"count": len(parts)})
@@ -409,7 +401,7 @@ def leader_detail(request: HttpRequest, user_pk: int) -> HttpResponse:
                     task=form.cleaned_data["task"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Contact point added."))
                 return redirect("tasks:leader_detail", user_pk=leader.pk)
