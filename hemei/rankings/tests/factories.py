@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import signal
 from decimal import Decimal
 from typing import Any
 
-from django.core.management import call_command
-
+from hemei.core.testing import run_worker  # noqa: F401  (the rankings tests import it from here)
 from hemei.tasks.models import Task
 
 TOWN_C = "370215103"  # 段泊岚镇
@@ -40,17 +38,3 @@ def make_task(
         parent=parent,
         **fields,
     )
-
-
-def run_worker() -> None:
-    """Run the real database worker once over the queue, then give pytest its signals back
-    (the worker installs its own SIGINT/SIGTERM handlers)."""
-    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
-    saved = {sig: signal.getsignal(sig) for sig in signals}
-    try:
-        call_command(
-            "db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0
-        )
-    finally:
-        for sig, handler in saved.items():
-            signal.signal(sig, handler)
