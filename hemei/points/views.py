@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hemei.accounts.permissions import role_required
-from hemei.accounts.scope import scope_filter
+from hemei.accounts.scope import scope_filter, scope_prefixes
 from hemei.core import clock
 from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.core.xlsx import render_xlsx
@@ -39,7 +39,7 @@ from .access import (
     reads_village,
     runs_village,
 )
-from .choices import TEMPLATE_ROLES, Category, EntryState, VersionState
+from .choices import OFFICIAL_ROLES, TEMPLATE_ROLES, Category, EntryState, VersionState
 from .documents import NoticeRow, render_notice_docx
 from .forms import (
     AdoptForm,
@@ -287,8 +287,14 @@ def _visible_versions(request: HttpRequest) -> Any:
             division__in=official_villages(request.user)
         )
     )
+    prefixes = scope_prefixes(request.user, OFFICIAL_ROLES)
+    if prefixes is None:
+        above = Q(state=VersionState.PUBLISHED)
+    else:
+        ancestors = {prefix[:length] for prefix in prefixes for length in (2, 4, 6, 9)}
+        above = Q(state=VersionState.PUBLISHED, rule_set__division_id__in=sorted(ancestors))
     templates = Q(rule_set__is_template=True) & (
-        Q(rule_set__division__in=official_divisions(request.user)) | Q(state=VersionState.PUBLISHED)
+        Q(rule_set__division__in=official_divisions(request.user)) | above
     )
     return RuleVersion.objects.filter(mine | templates).select_related(
         "rule_set", "rule_set__division"

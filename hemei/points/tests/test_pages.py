@@ -403,3 +403,26 @@ def test_rules_are_drafted_and_adopted_through_the_pages(
     client.force_login(cast.tom)
     response = client.post("/points/templates/", {"division": TOWN_A, "name": "田横镇范本"})
     assert response.status_code == 302
+
+
+def test_a_template_is_seen_inside_its_area_and_below_once_published(
+    cast: Cast, village: Village, client: Client
+) -> None:
+    from hemei.divisions.models import Division
+
+    template = services.create_template(
+        actor=cast.tom, division=Division.objects.get(code=TOWN_A), name="田横镇范本"
+    )
+    url = f"/points/rules/{template.pk}/"
+    expected = {cast.tom: 200, cast.alice: 200, cast.victor: 404, cast.owen: 404, cast.vera: 404}
+    for user, status in expected.items():
+        client.force_login(user)
+        assert client.get(url).status_code == status, user
+    services.add_item(
+        actor=cast.tom, version=template, code="T1", category="family", title="孝老", points=5
+    )
+    services.publish_template(actor=cast.tom, version=template)
+    expected[cast.victor] = 200
+    for user, status in expected.items():
+        client.force_login(user)
+        assert client.get(url).status_code == status, user
