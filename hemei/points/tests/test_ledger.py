@@ -203,3 +203,49 @@ def test_balances_always_equal_the_ledger_sum(
         assert goods.stock >= 0
         assert ledger.verify().ok
         transaction.set_rollback(True)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_never_fork_the_chain(cast: Cast) -> None:
+    import threading
+
+    from django.db import connections
+
+    from .factories import household
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locks across connections (CI runs it)")
+    homes = [household(VILLAGE_A, f"{n:03d}", f"户主{n}") for n in range(1, 6)]
+    barrier = threading.Barrier(20)
+    errors: list[str] = []
+
+    def append(index: int) -> None:
+        try:
+            barrier.wait()
+            ledger.append(
+                village_code=VILLAGE_A,
+                rows=[
+                    ledger.Row(
+                        household_id=homes[index % 5].pk,
+                        kind=LedgerKind.AWARD,
+                        points=index,
+                        occurred_on=dt.date(2026, 6, 1),
+                        reason=f"并发 {index}",
+                    )
+                ],
+            )
+        except Exception as exc:
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=append, args=(i,)) for i in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    sequences = sorted(LedgerEntry.objects.values_list("sequence", flat=True))
+    assert sequences == list(range(1, 21))
+    assert ledger.verify(VILLAGE_A).ok
