@@ -24,6 +24,7 @@ from django.utils.translation import gettext_noop
 from hemei.accounts.permissions import role_required
 from hemei.accounts.scope import scope_filter, scope_prefixes
 from hemei.core import clock
+from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.core.xlsx import render_xlsx
 from hemei.divisions.choices import Level
@@ -454,7 +455,7 @@ def entry_list(request: HttpRequest, code: str) -> HttpResponse:
     page = paginate(request, entries)
     return render(
         request,
-        "points/entry_list.html",
+        template_for(request, "points/entry_list.html", "points/partials/entry_rows.html"),
         {
             "village": found,
             "page": page,

@@ -426,3 +426,16 @@ def test_a_template_is_seen_inside_its_area_and_below_once_published(
     for user, status in expected.items():
         client.force_login(user)
         assert client.get(url).status_code == status, user
+
+
+def test_the_entry_list_answers_htmx_with_its_rows_only(
+    cast: Cast, village: Village, client: Client
+) -> None:
+    _entry(cast, village)
+    client.force_login(cast.victor)
+    response = client.get(
+        f"/points/v/{VILLAGE_A}/entries/?q=王长福", headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.startswith('<div id="rows">') and "<html" not in body and "王长福" in body
