@@ -844,6 +844,23 @@ def restock(*, actor: Any, goods: Goods, added: int) -> Goods:
 
 
 @transaction.atomic
+def set_on_sale(*, actor: Any, goods: Goods, on_sale: bool) -> Goods:
+    """Take goods off the shelf (or back on); their redemptions stay as they were."""
+    check_runs_village(actor, goods.village_id)
+    if goods.is_active != on_sale:
+        goods.is_active = on_sale
+        goods.save(update_fields=["is_active", "updated_at"])
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=goods,
+            changes={"is_active": [not on_sale, on_sale]},
+            division_code=goods.village_id,
+        )
+    return goods
+
+
+@transaction.atomic
 def redeem(*, actor: Any, household: Household, goods: Goods, quantity: int = 1) -> Redemption:
     """Hand goods to a household for points: balance and stock fall in one transaction,
     under row locks (chain head, goods, balance), and neither can go below zero."""

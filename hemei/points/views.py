@@ -783,7 +783,7 @@ def shop(request: HttpRequest, code: str) -> HttpResponse:
     goods_form = GoodsForm(request.POST if form_name == "goods" else None)
     restock_form = RestockForm(request.POST if form_name == "restock" else None, village_code=code)
     if request.method == "POST":
-        if not (runs or own is not None):
+        if not (runs or (own is not None and form_name == "redeem")):
             raise PermissionDenied
         try:
             if form_name == "redeem" and redeem_form.is_valid():
@@ -804,6 +804,12 @@ def shop(request: HttpRequest, code: str) -> HttpResponse:
             if form_name == "goods" and goods_form.is_valid():
                 services.add_goods(actor=request.user, village=found, **goods_form.cleaned_data)
                 messages.success(request, _("Goods added."))
+                return redirect("points:shop", code=code)
+            if form_name == "shelf":
+                found_goods = get_object_or_404(Goods, village=found, pk=request.POST.get("goods"))
+                services.set_on_sale(
+                    actor=request.user, goods=found_goods, on_sale=not found_goods.is_active
+                )
                 return redirect("points:shop", code=code)
             if form_name == "restock" and restock_form.is_valid():
                 services.restock(actor=request.user, **restock_form.cleaned_data)

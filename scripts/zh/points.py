@@ -348,6 +348,8 @@ ZH = {
     "Create": "创建",
     "Save": "保存",
     "Saved.": "已保存。",
+    "Take off sale": "下架",
+    "Put on sale": "上架",
     "Honours and rankings": "荣誉排名",
     "Points history": "积分明细",
     "Point value": "分值",

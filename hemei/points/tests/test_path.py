@@ -293,3 +293,15 @@ def test_it_records_nothing_of_a_bulk_entry_when_one_household_fails(
             occurred_on=JUNE_10,
             description="清洁日",
         )
+
+
+def test_the_publish_command_lets_due_entries_take_effect(
+    cast: Cast, village: Village, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ..cli import main as points_main
+
+    entry = approved(cast.victor, record(cast, village))
+    with clock.frozen_at(entry.notice_ends_at + dt.timedelta(seconds=1)):
+        assert points_main(["publish"]) == 0
+    assert "1" in capsys.readouterr().out
+    assert balance(village.wang) == 5

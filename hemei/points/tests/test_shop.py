@@ -141,3 +141,22 @@ def test_fifty_simultaneous_redemptions_never_overdraw(cast: Cast) -> None:
     assert Balance.objects.get(household=home).points == 0
     assert Redemption.objects.filter(household=home).count() == 10
     assert ledger.verify(VILLAGE_A).ok
+
+
+@pytest.mark.django_db
+def test_goods_taken_off_sale_cannot_be_redeemed(cast: Cast, village: Village) -> None:
+    from django.test import Client
+
+    give(village.wang.pk, 50)
+    goods = soap(cast)
+    client = Client()
+    client.force_login(cast.victor)
+    response = client.post(f"/points/v/{VILLAGE_A}/shop/", {"form": "shelf", "goods": goods.pk})
+    assert response.status_code == 302
+    goods.refresh_from_db()
+    assert not goods.is_active
+    with pytest.raises(ValidationError):
+        services.redeem(actor=cast.victor, household=village.wang, goods=goods)
+    client.force_login(cast.vera)
+    response = client.post(f"/points/v/{VILLAGE_A}/shop/", {"form": "shelf", "goods": goods.pk})
+    assert response.status_code == 403
