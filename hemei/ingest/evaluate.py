@@ -25,11 +25,17 @@ MATCH_SHARE = 0.5
 
 
 def seeds_dir() -> Path:
-    """Return the seed report directory: ``$HEMEI_SEEDS_DIR`` or ``<repo>/../shared/seeds``."""
+    """Return the seed report directory: ``$HEMEI_SEEDS_DIR``, else the first
+    ``shared/seeds`` beside the repository or beside one of its parent folders."""
     configured = os.environ.get("HEMEI_SEEDS_DIR")
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+    repo = Path(__file__).resolve().parents[2]
+    for folder in repo.parents:
+        candidate = folder / "shared" / "seeds"
+        if candidate.is_dir():
+            return candidate
+    return repo.parent / "shared" / "seeds"
 
 
 def load_gold(name: str) -> dict[str, Any]:
