@@ -30,7 +30,11 @@ class ItemChoice(forms.ModelChoiceField):
 
 
 def _households(village_code: str) -> Any:
-    return Household.objects.filter(village_id=village_code, is_active=True).select_related("head")
+    return (
+        Household.objects.filter(village_id=village_code, is_active=True)
+        .select_related("head")
+        .defer("head__id_number", "head__phone")
+    )
 
 
 class EntryForm(forms.Form):

@@ -46,7 +46,9 @@ def household_ranking(village_code: str, year: int) -> list[HouseholdRank]:
         Balance.objects.filter(village_id=village_code).values_list("household_id", "points")
     )
     households = list(
-        Household.objects.filter(village_id=village_code, is_active=True).select_related("head")
+        Household.objects.filter(village_id=village_code, is_active=True)
+        .select_related("head")
+        .defer("head__id_number", "head__phone")
     )
     households.sort(key=lambda h: (-(earned.get(h.pk) or 0), h.number))
     ranking, previous, rank = [], None, 0

@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_noop
 from hemei.accounts.permissions import role_required
 from hemei.accounts.scope import scope_filter, scope_prefixes
 from hemei.core import clock
+from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.core.xlsx import render_xlsx
@@ -62,14 +62,6 @@ from .models import Entry, Goods, LedgerEntry, RuleItem, RuleSet, RuleVersion
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _village(request: HttpRequest, code: str) -> Division:
@@ -171,7 +163,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 files=[data["evidence"]] if data.get("evidence") else [],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Your request was sent to the village."))
             return redirect("points:my_household")
@@ -219,7 +211,7 @@ def village_settings(request: HttpRequest, code: str) -> HttpResponse:
             try:
                 services.update_settings(actor=request.user, village=found, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("points:village", code=code)
@@ -261,7 +253,7 @@ def rules(request: HttpRequest, code: str) -> HttpResponse:
                 actor=request.user, village=found, based_on=form.cleaned_data["based_on"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             return redirect("points:version_detail", pk=version.pk)
     status = 400 if request.method == "POST" else 200
@@ -335,7 +327,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if action in ("remove", "publish"):
                 messages.error(request, " ".join(exc.messages))
                 return redirect("points:version_detail", pk=pk)
-            _apply_errors(target, exc)
+            apply_errors(target, exc)
     return render(
         request,
         "points/version_detail.html",
@@ -369,7 +361,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
                 actor=request.user, division=division, name=form.cleaned_data["name"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             return redirect("points:version_detail", pk=version.pk)
     return render(
@@ -503,7 +495,7 @@ def entry_create(request: HttpRequest, code: str) -> HttpResponse:
                 files=[data["evidence"]] if data.get("evidence") else [],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Entry recorded; it awaits initial assessment."))
             return redirect("points:entry_detail", pk=entry.pk)
@@ -527,7 +519,7 @@ def entry_bulk(request: HttpRequest, code: str) -> HttpResponse:
         try:
             entries = services.record_bulk(actor=request.user, village=found, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("%(count)s entries recorded.") % {"count": len(entries)})
             return redirect("points:entry_list", code=code)
@@ -684,7 +676,7 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request, _("Your objection is on record; the village committee will review it.")
@@ -817,7 +809,7 @@ def shop(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("points:shop", code=code)
         except ValidationError as exc:
             target = {"goods": goods_form, "restock": restock_form}.get(form_name, redeem_form)
-            _apply_errors(target, exc)
+            apply_errors(target, exc)
     goods = Goods.objects.filter(village=found).order_by("-is_active", "price", "name")
     balance = None
     if own is not None:
