@@ -76,12 +76,14 @@ def report_create(request: HttpRequest, task_pk: int) -> HttpResponse:
                     messages.success(request, _("Draft saved."))
                 return redirect("progress:report_detail", pk=report.pk)
         status = 400
-    elif task.is_done or task.children.exists():
+    context = _form_context(task, form)
+    if request.method != "POST" and (task.is_done or task.children.exists()):
+        # An unbound form cannot carry errors: say why up front and offer no form.
         try:
             services.check_task_takes_reports(task)
         except ValidationError as exc:
-            form.add_error(None, exc)
-    return render(request, "progress/report_form.html", _form_context(task, form), status=status)
+            context["blocked"] = exc.messages
+    return render(request, "progress/report_form.html", context, status=status)
 
 
 @role_required

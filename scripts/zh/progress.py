@@ -148,4 +148,5 @@ ZH = {
     ),
     "My progress reports": "我的进度填报",
     "You have written no reports yet.": "您还没有填报过进度。",
+    "Back to the task": "返回任务",
 }
