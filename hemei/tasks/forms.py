@@ -20,6 +20,39 @@ from .choices import Light, LinkKind, Priority, State
 from .models import LightPolicy, Program, Task
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+#: the largest primary key a database holds; a bigger number in a form is simply not a choice
+MAX_PK = 2**63 - 1
+
+
+def is_pk(value: Any) -> bool:
+    text = str(value).strip()
+    return text.isascii() and text.isdigit() and int(text) <= MAX_PK
+
+
+class PkChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that answers a non-number or a number too big for the database with
+    "not one of the choices" instead of letting the database overflow (a 500)."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not is_pk(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """The same guard for a multiple choice."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            if not is_pk(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class TaskFilterForm(forms.Form):
@@ -85,7 +118,7 @@ class TaskForm(forms.Form):
         help_text=_("Where the work is done: the county for a county task, a town for its part."),
     )
     theme = forms.ChoiceField(label=_("Theme"), choices=Theme.choices, initial=Theme.OTHER)
-    programs = forms.ModelMultipleChoiceField(
+    programs = PkMultipleChoiceField(
         label=_("Programs"),
         queryset=Program.objects.all(),
         required=False,
@@ -97,19 +130,17 @@ class TaskForm(forms.Form):
         max_length=300,
         help_text=_("Names of programs not in the list, separated by commas."),
     )
-    lead_leader = forms.ModelChoiceField(
+    lead_leader = PkChoiceField(
         label=_("Lead leader"), queryset=Task.objects.none(), required=False
     )
-    lead_unit = forms.ModelChoiceField(
-        label=_("Lead unit"), queryset=Task.objects.none(), required=False
-    )
-    co_units = forms.ModelMultipleChoiceField(
+    lead_unit = PkChoiceField(label=_("Lead unit"), queryset=Task.objects.none(), required=False)
+    co_units = PkMultipleChoiceField(
         label=_("Co-operating units"),
         queryset=Task.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    responsible = forms.ModelChoiceField(
+    responsible = PkChoiceField(
         label=_("Responsible person"), queryset=Task.objects.none(), required=False
     )
     start_on = forms.DateField(label=_("Start"), required=False, widget=DATE)
@@ -126,10 +157,8 @@ class TaskForm(forms.Form):
         initial=1,
         help_text=_("Its share in the parent's progress, relative to its siblings."),
     )
-    meeting = forms.ModelChoiceField(
-        label=_("Meeting"), queryset=Meeting.objects.none(), required=False
-    )
-    decision = forms.ModelChoiceField(
+    meeting = PkChoiceField(label=_("Meeting"), queryset=Meeting.objects.none(), required=False)
+    decision = PkChoiceField(
         label=_("Meeting decision"), queryset=Decision.objects.none(), required=False
     )
 
@@ -194,7 +223,7 @@ def _person(user: Any) -> str:
 
 
 class MilestoneForm(forms.Form):
-    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput, max_value=MAX_PK)
     name = forms.CharField(label=_("Milestone"), max_length=200, required=False)
     due_on = forms.DateField(label=_("Due"), required=False, widget=DATE)
     weight = forms.DecimalField(
@@ -283,7 +312,10 @@ class LeaderLinkForm(forms.Form):
         help_text=_("The town or village; for a task, leave empty."),
     )
     task = forms.IntegerField(
-        label=_("Task number"), required=False, help_text=_("For a key task: its number.")
+        label=_("Task number"),
+        required=False,
+        max_value=MAX_PK,
+        help_text=_("For a key task: its number."),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

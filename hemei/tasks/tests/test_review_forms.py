@@ -1,0 +1,40 @@
+"""Found by using the task pages as their users would: numbers too big for the database in
+a choice must be a form error, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from hemei.tasks.models import Task
+
+from . import test_pages
+from .test_pages import World, _form
+
+world = pytest.fixture(test_pages.world.__wrapped__)  # the task pages' world
+
+pytestmark = pytest.mark.django_db
+
+HUGE = "9" * 30
+
+
+@pytest.mark.parametrize(
+    "field", ["lead_leader", "lead_unit", "responsible", "co_units", "programs", "meeting"]
+)
+def test_a_number_too_big_for_the_database_is_not_a_choice(
+    field: str, world: World, client: Client
+) -> None:
+    client.force_login(world.cast.alice)
+    before = Task.objects.count()
+    response = client.post("/tasks/new/", _form(world, **{field: HUGE}))
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert Task.objects.count() == before
+
+
+def test_a_huge_milestone_id_is_a_form_error(world: World, client: Client) -> None:
+    client.force_login(world.cast.alice)
+    response = client.post(
+        f"/tasks/{world.county.pk}/edit/", _form(world, **{"milestones-0-id": HUGE})
+    )
+    assert response.status_code == 400
