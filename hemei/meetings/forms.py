@@ -11,7 +11,7 @@ from hemei.core.choices import Theme
 from hemei.divisions.forms import DivisionCodeField
 from hemei.tasks.selectors import manageable_divisions
 
-from .models import MeetingLevel
+from .models import LEVEL_OF_MEETING, MeetingLevel
 from .services import DecisionRow
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -46,6 +46,15 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["division"].queryset = manageable_divisions(user)  # type: ignore[attr-defined]
         self.fields["division"].widget.attrs["list"] = "division-choices"
+        if not self.is_bound and not self.initial.get("division"):
+            # A new meeting: start from the highest division the user manages (a town
+            # official's town), with the level that division holds.
+            home = self.fields["division"].queryset.order_by("level", "code").first()
+            if home is not None:
+                self.initial["division"] = home.code
+                level = {v: k for k, v in LEVEL_OF_MEETING.items()}.get(home.level)
+                if level is not None:
+                    self.initial["level"] = level
 
     def meeting_fields(self) -> dict[str, Any]:
         names = ("name", "held_on", "level", "place", "host", "speakers", "attendees", "full_text")
@@ -53,8 +62,8 @@ class MeetingForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    number = forms.IntegerField(label=_("No."), min_value=1, required=False)
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput, max_value=2**63 - 1)
+    number = forms.IntegerField(label=_("No."), min_value=1, max_value=9999, required=False)
     text = forms.CharField(
         label=_("Decision text"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -65,16 +74,13 @@ class DecisionForm(forms.Form):
     )
     deadline_text = forms.CharField(label=_("Deadline as written"), max_length=100, required=False)
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("text") and not data.get("number"):
-            self.add_error("number", _("Give the decision a number."))
-        return data
-
 
 class BaseDecisionFormSet(forms.BaseFormSet):
     def rows(self) -> list[DecisionRow]:
-        """The filled rows as the service takes them (a row emptied of text is dropped)."""
+        """The filled rows as the service takes them (a row emptied of text is dropped).
+        A row written without a number takes the next one after the numbers given."""
+        given = [f.cleaned_data.get("number") or 0 for f in self.forms if f.cleaned_data]
+        following = max(given, default=0)
         rows = []
         for form in self.forms:
             data = form.cleaned_data
@@ -83,10 +89,14 @@ class BaseDecisionFormSet(forms.BaseFormSet):
             delete = bool(data.get("DELETE")) or not data.get("text")
             if delete and not data.get("id"):
                 continue
+            number = data.get("number")
+            if not number and not delete:
+                following += 1
+                number = following
             rows.append(
                 DecisionRow(
                     pk=data.get("id"),
-                    number=data.get("number") or 0,
+                    number=number or 0,
                     text=data.get("text") or "",
                     speaker=data.get("speaker") or "",
                     theme=data.get("theme") or "",

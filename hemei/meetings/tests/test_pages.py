@@ -178,9 +178,9 @@ def test_the_county_creates_a_meeting_with_its_decisions(world: World, client: C
         {"level": "galaxy"},
         {"division": "999999"},
         {"decisions-1-number": "1"},  # two decisions numbered 1
-        {"decisions-1-number": ""},
+        {"decisions-1-number": "0"},
     ],
-    ids=["no name", "bad date", "bad level", "bad division", "same number", "no number"],
+    ids=["no name", "bad date", "bad level", "bad division", "same number", "number 0"],
 )
 def test_bad_input_answers_400_and_writes_nothing(
     changes: dict[str, str], world: World, client: Client
