@@ -220,4 +220,5 @@ ZH = {
     "More in the task list": "在任务列表中查看更多",
     "Nothing open.": "没有未完成的任务。",
     "Waiting on you": "待办事项",
+    "Left out, not understood:": "以下筛选条件无法识别，已忽略：",
 }

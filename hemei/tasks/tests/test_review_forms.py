@@ -38,3 +38,13 @@ def test_a_huge_milestone_id_is_a_form_error(world: World, client: Client) -> No
         f"/tasks/{world.county.pk}/edit/", _form(world, **{"milestones-0-id": HUGE})
     )
     assert response.status_code == 400
+
+
+def test_a_filter_that_does_not_parse_is_named_on_the_list(world: World, client: Client) -> None:
+    client.force_login(world.cast.alice)
+    response = client.get("/tasks/?due_from=2026-13-40&light=purple")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "以下筛选条件无法识别，已忽略" in page
+    assert "完成时限自" in page
+    assert "以下筛选条件" not in client.get("/tasks/?light=red").content.decode()
