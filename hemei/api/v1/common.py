@@ -21,9 +21,10 @@ api = Api(
     version="1.0.0",
     prefix="/api/v1/",
     description=(
-        "The JSON API of Hemei: meetings and their decisions, tasks, progress reports and "
-        "rankings. Every answer is limited to the caller's area (division subtree): an "
-        "object outside it is answered 404, exactly like a missing one. Authenticate with a "
+        "The JSON API of Hemei: meetings and their decisions, tasks, progress reports, "
+        "rankings, supervision (orders, cards, extensions, the ladder), notifications and "
+        "leaders' contact points. Every answer is limited to the caller's area (division "
+        "subtree): an object outside it is answered 404, exactly like a missing one. Authenticate with a "
         "personal token (`Authorization: Bearer hm_…`, created on the API tokens page) or, "
         "from the browser, with the session and its CSRF token on writes. Errors are JSON: "
         '`{"error": {"code": …, "message": …, "fields": {path: [messages]}}}`.'

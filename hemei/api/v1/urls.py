@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from . import docs, meetings, progress, rankings, tasks  # noqa: F401  (importing registers the routes)
+from . import (  # noqa: F401  (importing registers the routes)
+    docs,
+    links,
+    meetings,
+    notifications,
+    progress,
+    rankings,
+    supervision,
+    tasks,
+)
 from .common import api
 
 app_name = "v1"
