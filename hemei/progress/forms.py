@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hemei.tasks.forms import PkMultipleChoiceField
 from hemei.tasks.models import Milestone, Task
 
 from .evidence import MAX_FILE_BYTES, MAX_FILES_PER_REPORT, CheckedFile, check_file, too_big
@@ -51,7 +52,7 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
     )
-    milestones = forms.ModelMultipleChoiceField(
+    milestones = PkMultipleChoiceField(
         label=_("Milestones reached"),
         queryset=Milestone.objects.none(),
         required=False,

@@ -17,3 +17,11 @@ def test_the_report_form_of_a_parent_task_says_why_instead_of_failing(cast, work
     page = response.content.decode()
     assert "请在子任务上填报" in page
     assert 'name="percent"' not in page
+
+
+def test_a_milestone_number_too_big_for_the_database_is_a_form_error(cast, work: Work, client):
+    client.force_login(cast.tom)
+    url = reverse("progress:report_create", args=[work.part_a.pk])
+    response = client.post(url, {"percent": "10", "text": "x", "milestones": "9" * 30})
+    assert response.status_code == 400
+    assert "milestones" in response.context["form"].errors
