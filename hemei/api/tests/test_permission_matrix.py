@@ -14,13 +14,15 @@ from django.test import Client
 
 from hemei.api import services
 from hemei.core import clock
-from hemei.core.testing import TOWN_A, Cast
+from hemei.core.testing import COUNTY, TOWN_A, VILLAGE_A, Cast
 from hemei.divisions.models import Division
 from hemei.meetings.models import Decision, Meeting
+from hemei.notifications.models import Notification
 from hemei.progress.evidence import check_file
 from hemei.progress.models import Evidence, ProgressReport
 from hemei.rankings.models import ExportJob, RankingRun
-from hemei.tasks.models import Task
+from hemei.supervision.models import ExtensionRequest, LadderStep, OrderReply, SupervisionOrder
+from hemei.tasks.models import LeaderLink, Task
 
 from .conftest import Answer, ApiClient, World
 
@@ -38,6 +40,8 @@ class Endpoint:
     #: who in the cast may use it in town A, and what they get
     actor: str = "tom"
     ok: tuple[int, ...] = (200, 201)
+    #: what a villager (vera) gets, where the pages shut villagers out
+    villager: int | None = None
 
 
 ENDPOINTS = [
@@ -203,6 +207,125 @@ ENDPOINTS += [
         ok=(404,),  # not rendered yet; the download itself is tested in test_rankings
     ),
 ]
+
+
+def _order(name: str, action: str = "") -> Callable[[World], str]:
+    return lambda w: f"/api/v1/supervision/orders/{getattr(w, name).pk}/{action}"
+
+
+ENDPOINTS += [
+    Endpoint("order list", "GET", lambda w: "/api/v1/supervision/orders/", villager=403),
+    Endpoint("order detail", "GET", _order("order_a"), outside=_order("order_a"), villager=403),
+    Endpoint(
+        "order issue",
+        "POST",
+        lambda w: f"/api/v1/tasks/{w.part_a.pk}/orders/",
+        lambda c, w: {"text": "请说明进展", "reply_due": "2099-01-01"},
+        outside=lambda w: f"/api/v1/tasks/{w.part_a.pk}/orders/",
+        actor="alice",
+        villager=403,
+    ),
+    Endpoint(
+        "order reply",
+        "POST",
+        _order("order_a", "reply/"),
+        lambda c, w: {"text": "已整改"},
+        outside=_order("order_a", "reply/"),
+        villager=403,
+    ),
+    Endpoint(
+        "order close",
+        "POST",
+        _order("answered_a", "close/"),
+        outside=_order("answered_a", "close/"),
+        actor="alice",
+        villager=403,
+    ),
+    Endpoint(
+        "order send back",
+        "POST",
+        _order("answered_a", "send-back/"),
+        lambda c, w: {"note": "请补充照片"},
+        outside=_order("answered_a", "send-back/"),
+        actor="alice",
+        villager=403,
+    ),
+    Endpoint(
+        "reply attachment",
+        "GET",
+        lambda w: f"/api/v1/supervision/replies/{w.reply_a.pk}/attachment/",
+        outside=lambda w: f"/api/v1/supervision/replies/{w.reply_a.pk}/attachment/",
+        villager=403,
+    ),
+    Endpoint("card list", "GET", lambda w: "/api/v1/supervision/cards/", villager=403),
+    Endpoint("extension list", "GET", lambda w: "/api/v1/supervision/extensions/", villager=403),
+    Endpoint(
+        "extension detail",
+        "GET",
+        lambda w: f"/api/v1/supervision/extensions/{w.extension_a.pk}/",
+        outside=lambda w: f"/api/v1/supervision/extensions/{w.extension_a.pk}/",
+        villager=403,
+    ),
+    Endpoint(
+        "extension request",
+        "POST",
+        lambda w: f"/api/v1/tasks/{w.part_a.pk}/extensions/",
+        lambda c, w: {"requested_due": "2026-12-31", "reason": "雨季施工"},
+        outside=lambda w: f"/api/v1/tasks/{w.part_a.pk}/extensions/",
+        villager=403,
+    ),
+    Endpoint(
+        "extension decide",
+        "POST",
+        lambda w: f"/api/v1/supervision/extensions/{w.extension_a.pk}/decide/",
+        lambda c, w: {"approve": False, "note": "不同意"},
+        outside=lambda w: f"/api/v1/supervision/extensions/{w.extension_a.pk}/decide/",
+        actor="lily",
+        villager=403,
+    ),
+    Endpoint("ladder", "GET", lambda w: f"/api/v1/supervision/ladders/{COUNTY}/", villager=403),
+    Endpoint(
+        "ladder save",
+        "PUT",
+        lambda w: f"/api/v1/supervision/ladders/{COUNTY}/",
+        lambda c, w: {"steps": [{"kind": "yellow_card", "days": 2}]},
+        actor="alice",
+        villager=403,
+    ),
+    Endpoint("notification list", "GET", lambda w: "/api/v1/notifications/"),
+    Endpoint("notification count", "GET", lambda w: "/api/v1/notifications/unread-count/"),
+    Endpoint(
+        "notification read",
+        "POST",
+        lambda w: "/api/v1/notifications/read/",
+        lambda c, w: {"all": True},
+    ),
+    Endpoint("leader link list", "GET", lambda w: "/api/v1/leader-links/", villager=403),
+    Endpoint(
+        "leader link create",
+        "POST",
+        lambda w: "/api/v1/leader-links/",
+        lambda c, w: {"leader": c.lily.pk, "kind": "village", "division": VILLAGE_A},
+        actor="alice",
+        villager=403,
+    ),
+    Endpoint(
+        "leader link detail",
+        "GET",
+        lambda w: f"/api/v1/leader-links/{w.link_a.pk}/",
+        outside=lambda w: f"/api/v1/leader-links/{w.link_a.pk}/",
+        villager=403,
+    ),
+    Endpoint(
+        "leader link delete",
+        "DELETE",
+        lambda w: f"/api/v1/leader-links/{w.link_a.pk}/",
+        outside=lambda w: f"/api/v1/leader-links/{w.link_a.pk}/",
+        actor="alice",
+        ok=(204,),
+        villager=403,
+    ),
+]
 IDS = [e.name for e in ENDPOINTS]
 
 
@@ -248,7 +371,53 @@ def town_a_meeting(world: World, cast: Cast, settings: Any, tmp_path: Any) -> Wo
         world.export_a = rankings.request_circular(  # type: ignore[attr-defined]
             run=world.villages_a, actor=cast.tom
         )
+    _supervision_in_town_a(world, cast)
     return world
+
+
+def _supervision_in_town_a(world: World, cast: Cast) -> None:
+    """In town A: an open order, an answered one (with an attached file), a pending
+    extension request on a second task, a card, a contact point; a notification to tom."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hemei.notifications.services import notify
+    from hemei.supervision import services as supervision
+    from hemei.supervision.models import Card
+    from hemei.tasks import links
+    from hemei.tasks import services as task_services
+
+    due = clock.today() + dt.timedelta(days=5)
+    w: Any = world
+    w.order_a = supervision.issue_order(task=w.part_a, actor=cast.alice, text="说明", reply_due=due)
+    w.answered_a = supervision.issue_order(
+        task=w.part_a, actor=cast.alice, text="再说明", reply_due=due
+    )
+    w.reply_a = supervision.reply_to_order(
+        order=w.answered_a,
+        actor=cast.tom,
+        text="见附件",
+        attachment=SimpleUploadedFile("说明.pdf", b"%PDF-1.4 answer"),
+    )
+    second = task_services.create_task(
+        actor=cast.alice,
+        division=Division.objects.get(code=TOWN_A),
+        title="田横镇道路硬化",
+        due_on=dt.date(2026, 6, 30),
+        lead_leader=cast.lily,
+    )
+    w.extension_a = supervision.request_extension(
+        task=second, actor=cast.tom, requested_due=dt.date(2026, 12, 31), reason="资金未到位"
+    )
+    Card.objects.create(
+        task=w.part_a, kind="yellow", issued_at=clock.now(), step="yellow_card+1", due_on=due
+    )
+    w.link_a = links.create_leader_link(
+        actor=cast.alice,
+        leader=cast.lily,
+        kind="town",
+        division=Division.objects.get(code=TOWN_A),
+    )
+    notify(recipients=[cast.tom], kind="reminder", title="提醒", email=False)
 
 
 def snapshot() -> tuple[Any, ...]:
@@ -261,6 +430,12 @@ def snapshot() -> tuple[Any, ...]:
         Evidence.objects.count(),
         list(RankingRun.objects.order_by("pk").values_list("computed_at", "circular_number")),
         ExportJob.objects.count(),
+        list(SupervisionOrder.objects.order_by("pk").values_list("state", "reply_due")),
+        OrderReply.objects.count(),
+        list(ExtensionRequest.objects.order_by("pk").values_list("state", "requested_due")),
+        LadderStep.objects.count(),
+        list(Notification.objects.order_by("pk").values_list("read_at", flat=True)),
+        LeaderLink.objects.count(),
     )
 
 
@@ -339,6 +514,20 @@ def test_the_town_official_may_use_it_in_their_town(
 ):
     answer = call(as_user(getattr(cast, endpoint.actor)), endpoint, cast, town_a_meeting)
     assert answer.status in endpoint.ok, answer
+
+
+VILLAGER = [e for e in ENDPOINTS if e.villager]
+
+
+@pytest.mark.parametrize("endpoint", VILLAGER, ids=[e.name for e in VILLAGER])
+def test_villagers_are_refused_where_the_pages_refuse_them(
+    endpoint: Endpoint, cast: Cast, town_a_meeting: World, as_user
+):
+    before = snapshot()
+    answer = call(as_user(cast.vera), endpoint, cast, town_a_meeting)
+    assert answer.status == endpoint.villager, answer
+    assert answer.error["code"] == "forbidden"
+    assert snapshot() == before
 
 
 def test_the_session_works_for_reading(cast: Cast, world: World):
