@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -89,3 +91,102 @@ def test_the_ranking_list_does_not_grow_with_the_page(cast: Cast, world: World, 
     large, rows = queries(client, "/api/v1/rankings/", {"page_size": 100})
     assert rows == 10
     assert small == large <= 6
+
+
+def _orders_cards_and_extensions(cast: Cast, world: World) -> None:
+    """On twelve towns' parts of the county task: an order each (every other one
+    answered by the town's official) and a card each; and twelve extension requests, each
+    on a task of its own (one pending request per task)."""
+    import datetime as dt
+
+    from hemei.core import clock
+    from hemei.supervision import services as supervision
+    from hemei.supervision.models import Card
+
+    due = clock.today() + dt.timedelta(days=5)
+    task_services.fan_out(actor=cast.alice, task=world.county_task)  # every town
+    parts = list(world.county_task.children.select_related("division").order_by("division_id"))
+    for number, part in enumerate(parts[:12]):
+        official = _official_of(part.division)
+        order = supervision.issue_order(task=part, actor=cast.alice, text="说明", reply_due=due)
+        if number % 2:
+            supervision.reply_to_order(order=order, actor=official, text="已办")
+        Card.objects.create(
+            task=part, kind="red", issued_at=clock.now(), step="red_card+7", due_on=part.due_on
+        )
+        own = task_services.create_task(
+            actor=cast.alice,
+            division=part.division,
+            title=f"任务{number}",
+            due_on=dt.date(2026, 6, 30),
+            lead_leader=cast.lily,
+        )
+        supervision.request_extension(task=own, actor=official, requested_due=due, reason="延期")
+
+
+def _official_of(town: Any) -> Any:
+    from hemei.accounts.models import RoleAssignment, User
+
+    user = User.objects.filter(username=f"official{town.code}").first()
+    if user is None:
+        user = User.objects.create_user(username=f"official{town.code}", full_name="镇干部")
+        RoleAssignment.objects.create(user=user, role="town_official", division=town)
+    return user
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/supervision/orders/",
+        "/api/v1/supervision/cards/",
+        "/api/v1/supervision/extensions/",
+    ],
+)
+def test_the_supervision_lists_do_not_grow_with_the_page(
+    cast: Cast, world: World, as_user, url: str
+):
+    _orders_cards_and_extensions(cast, world)
+    client = as_user(cast.alice)
+    client.get(url)
+    small, _rows = queries(client, url, {"page_size": 1})
+    large, rows = queries(client, url, {"page_size": 100})
+    assert rows == 12
+    assert small == large <= 6
+
+
+def test_the_notification_list_does_not_grow_with_the_page(cast: Cast, world: World, as_user):
+    from hemei.notifications.services import notify
+
+    for number in range(25):
+        notify(recipients=[cast.tom], kind="reminder", title=f"提醒{number}", email=False)
+    client = as_user(cast.tom)
+    client.get("/api/v1/notifications/")
+    small, _rows = queries(client, "/api/v1/notifications/", {"page_size": 1})
+    large, rows = queries(client, "/api/v1/notifications/", {"page_size": 100})
+    assert rows == 25
+    assert small == large <= 4
+
+
+def test_the_contact_point_list_does_not_grow_with_the_page(cast: Cast, world: World, as_user):
+    from hemei.divisions.models import Division
+    from hemei.tasks import links
+
+    for village in Division.objects.filter(code__startswith="370215", level=5).order_by("code")[
+        :15
+    ]:
+        links.create_leader_link(
+            actor=cast.alice, leader=cast.lily, kind="village", division=village
+        )
+    links.create_leader_link(
+        actor=cast.alice,
+        leader=cast.lily,
+        kind="task",
+        division=world.part_a.division,
+        task=world.part_a,
+    )
+    client = as_user(cast.alice)
+    client.get("/api/v1/leader-links/")
+    small, _rows = queries(client, "/api/v1/leader-links/", {"page_size": 1})
+    large, rows = queries(client, "/api/v1/leader-links/", {"page_size": 100})
+    assert rows == 16
+    assert small == large <= 4
