@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hemei.api import schema as s
-from hemei.api.v1 import meetings, progress, rankings, tasks
+from hemei.api.v1 import links, meetings, notifications, progress, rankings, supervision, tasks
 from hemei.core.testing import Cast
 
 from .conftest import World
@@ -47,6 +47,15 @@ DECLARED = [
     progress.REPORT_CREATE,
     progress.REPORT_UPDATE,
     rankings.COMPUTE,
+    supervision.ORDER_CREATE,
+    supervision.ORDER_REPLY,
+    supervision.ORDER_CLOSE,
+    supervision.ORDER_SEND_BACK,
+    supervision.EXTENSION_CREATE,
+    supervision.EXTENSION_DECIDE,
+    supervision.LADDER_SAVE,
+    notifications.MARK_READ,
+    links.LINK_CREATE,
 ]
 
 
@@ -95,11 +104,65 @@ def test_write_endpoints_never_answer_500(
             progress.REPORT_CREATE,
             {"percent": 10, "text": "进展"},
         ),
+        (
+            "POST",
+            f"/api/v1/tasks/{world.part_a.pk}/extensions/",
+            supervision.EXTENSION_CREATE,
+            {"requested_due": "2026-12-31", "reason": "延期"},
+        ),
+        ("POST", "/api/v1/notifications/read/", notifications.MARK_READ, {"all": True}),
     ]
     method, url, obj, valid = data.draw(st.sampled_from(targets))
     body = {**valid, **data.draw(bodies(obj))}
     raw = json.dumps(body, allow_nan=True).encode()
     answer = as_user(cast.tom).send(method, url, raw=raw)
+    assert answer.status < 500, (method, url, body, answer)
+    if answer.status >= 400:
+        assert answer.error["code"] and answer.error["message"]
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_administrators_writes_never_answer_500(
+    cast: Cast, world: World, as_user: Any, data: st.DataObject
+) -> None:
+    # The writes only a supervisor or an administrator reaches: issue an order, replace
+    # the ladder (the steps drawn from valid ones too, so the service's checks run), link
+    # a leader.
+    step = st.fixed_dictionaries(
+        {
+            "kind": st.sampled_from(["reminder", "yellow_card", "red_card", "supervision_order"]),
+            "days": st.integers(min_value=-400, max_value=400),
+        },
+        optional={"reply_days": st.integers(min_value=-1, max_value=100)},
+    )
+    targets = [
+        (
+            "POST",
+            f"/api/v1/tasks/{world.part_a.pk}/orders/",
+            supervision.ORDER_CREATE,
+            {"text": "说明", "reply_due": "2099-01-01"},
+        ),
+        (
+            "PUT",
+            "/api/v1/supervision/ladders/370215/",
+            supervision.LADDER_SAVE,
+            {"steps": data.draw(st.lists(step, max_size=5))},
+        ),
+        (
+            "POST",
+            "/api/v1/leader-links/",
+            links.LINK_CREATE,
+            {"leader": cast.lily.pk, "kind": "village", "division": "370215100214"},
+        ),
+    ]
+    method, url, obj, valid = data.draw(st.sampled_from(targets))
+    body = {**valid, **data.draw(st.one_of(st.just({}), bodies(obj)))}
+    raw = json.dumps(body, allow_nan=True).encode()
+    answer = as_user(cast.alice).send(method, url, raw=raw)
     assert answer.status < 500, (method, url, body, answer)
     if answer.status >= 400:
         assert answer.error["code"] and answer.error["message"]
