@@ -183,4 +183,13 @@ ZH = {
     "Tables not imported are deleted after 7 days.": "未导入的表格 7 天后删除。",
     "One responsible person per task: %(names)s.": "每项任务只能有一位责任人：%(names)s。",
     "Drafted from decision %(number)s of the meeting report %(meeting)s.": "根据会议“%(meeting)s”报道的第 %(number)s 个决策事项起草。",
+    "%(n)s problem in the directives below: see the rows marked in red.": (
+        "下方工作要求中有 %(n)s 处问题，请查看标红的行。"
+    ),
+    "%(n)s problems in the directives below: see the rows marked in red.": (
+        "下方工作要求中有 %(n)s 处问题，请查看标红的行。"
+    ),
+    "Nothing was created yet: correct the marked fields, then send again.": (
+        "尚未创建任何内容：请改正标出的项目后再次提交。"
+    ),
 }
