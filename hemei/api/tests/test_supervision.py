@@ -322,3 +322,27 @@ def test_an_answers_attachment_is_downloaded_in_scope(
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4 answer"
     assert as_user(cast.owen).get(link).status == 404
+
+
+@pytest.mark.parametrize("code", ["abc", "3702150000000000", "%00", "37021%E4%B8%80"])
+def test_a_ladder_code_that_is_no_county_is_a_404(cast: Cast, as_user, code: str):
+    answer = as_user(cast.alice).get(f"/api/v1/supervision/ladders/{code}/")
+    assert answer.status == 404 and answer.error["code"] == "not_found"
+
+
+def test_the_ladder_answers_get_and_put_only(cast: Cast, as_user):
+    client = as_user(cast.alice)
+    response = client.client.delete(LADDER.format(code=COUNTY), headers=client.headers)
+    assert response.status_code == 405 and response["Allow"] == "GET, PUT"
+
+
+def test_a_form_post_is_a_415_and_issues_nothing(cast: Cast, world: World, as_user):
+    client = as_user(cast.alice)
+    before = written()
+    response = client.client.post(
+        TASK_ORDERS.format(pk=world.part_a.pk),
+        {"text": "说明", "reply_due": in_days(3)},
+        headers=client.headers,
+    )
+    assert response.status_code == 415
+    assert written() == before

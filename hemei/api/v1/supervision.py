@@ -6,6 +6,7 @@ villagers are refused (403) like on the pages."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -250,6 +251,8 @@ def load_task(user: Any, pk: int) -> Task:
 def load_county(user: Any, code: str) -> Division:
     """A county inside the user's area or above it (the ladder its tasks climb), else 404."""
     officials_only(user)
+    if not re.fullmatch(r"[0-9]{6}", code):
+        raise not_found()
     counties = Division.objects.current().filter(level=Level.COUNTY, code=code)
     prefixes = scope_prefixes(user)
     if prefixes is not None:
