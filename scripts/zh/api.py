@@ -80,4 +80,17 @@ ZH = {
     "Explanation": "说明",
     "Returns": "返回",
     "Revoke token": "撤销",
+    # Supervision, notifications and contact points (messages shared with those apps are
+    # repeated here so this catalogue stands on its own).
+    "Supervision is open to officials only.": "督查督办仅对工作人员开放。",
+    "Only the task's lead leader may decide on an extension.": "只有任务的牵头领导可以审批延期。",
+    "Contact points are open to officials only.": "联系点仅对工作人员开放。",
+    "Only administrators may change contact points.": "只有管理员可以修改联系点。",
+    "Give the task of a task link.": "联系任务须指明任务。",
+    "Give the division's code.": "请填写区划代码。",
+    "Choose a %(level)s.": "请选择一个%(level)s。",
+    "A task link names a task; a town or village link does not.": (
+        "联系任务须指明任务；包镇、联村不填任务。"
+    ),
+    'Send either ids or "all": true.': '请发送 ids，或 "all": true，二者选其一。',
 }
