@@ -117,3 +117,10 @@ def test_villagers_read_their_own_notifications(cast: Cast, as_user):
     vera = as_user(cast.vera)
     assert [n["title"] for n in vera.get(LIST).json["results"]] == ["积分到账"]
     assert vera.post(READ, {"all": True}).json == {"marked": 1, "unread": 0}
+
+
+def test_the_refusal_is_in_chinese(cast: Cast, as_user):
+    answer = as_user(cast.tom).post(READ, {})
+    assert answer.error["fields"]["body"] == ['请发送 ids，或 "all": true，二者选其一。']
+    villager = as_user(cast.vera).get("/api/v1/supervision/orders/")
+    assert villager.error["message"] == "督查督办仅对工作人员开放。"
