@@ -17,6 +17,32 @@ from .choices import Gender, Relation
 from .models import Household, Resident, VillageGroup
 
 MEMBER_RELATIONS = [choice for choice in Relation.choices if choice[0] != Relation.HEAD]
+#: the largest primary key a database holds; a bigger number is simply not a choice
+MAX_PK = 2**63 - 1
+
+
+def pk_or_none(value: Any) -> int | None:
+    """A primary key typed in a form or a query string, or None for anything else
+    ("abc", "²", a number too big for the database)."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_PK:
+        return None
+    return int(text)
+
+
+class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice that answers a value too big for the database with "not a valid
+    choice" instead of letting the database overflow (a 500)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            if pk_or_none(pk) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 def villages(user: Any, *, write: bool) -> Any:
@@ -51,7 +77,7 @@ def _date_field() -> forms.DateField:
 class PersonForm(forms.Form):
     """A person's details; the services validate ID numbers and phones."""
 
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     relation = forms.ChoiceField(label=_("Relation to head"), choices=MEMBER_RELATIONS)
     gender = forms.ChoiceField(
         label=_("Gender"), choices=[("", "—"), *Gender.choices], required=False
@@ -207,7 +233,7 @@ class ChangeHeadForm(RelationsMixin, EventForm):
 
 
 class SplitForm(RelationsMixin, EventForm):
-    members = forms.ModelMultipleChoiceField(
+    members = PkMultipleChoiceField(
         label=_("Members who leave"),
         queryset=Resident.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -257,7 +283,7 @@ class MergeForm(RelationsMixin, EventForm):
 
 class VillageGroupForm(forms.Form):
     village = VillageChoiceField(label=_("Village"), queryset=Division.objects.none())
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Group name"), max_length=50)
     number = forms.IntegerField(label=_("Number"), min_value=0, max_value=999, required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -55,9 +55,9 @@ def _households(request: HttpRequest) -> Any:
     village = request.GET.get("village", "")
     if village.isdigit():
         households = households.filter(village_id=village)
-    group = request.GET.get("group", "")
-    if group.isdigit():
-        households = households.filter(group_id=int(group))
+    group = forms.pk_or_none(request.GET.get("group"))
+    if group is not None:
+        households = households.filter(group_id=group)
     state = request.GET.get("active", "")
     if state == "no":
         households = households.filter(is_active=False)

@@ -6,12 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hemei.core import clock
+from hemei.households.forms import PkMultipleChoiceField
 from hemei.households.models import Household
 
 from .choices import CapPeriod, Category, MeetingKind, SettlementMode
 from .models import Goods, RuleItem, RuleVersion
 
-DATE = forms.DateInput(attrs={"type": "date"})
+#: the browser date picker reads and sends ISO dates only, whatever the language
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class HouseholdChoice(forms.ModelChoiceField):
@@ -19,7 +21,7 @@ class HouseholdChoice(forms.ModelChoiceField):
         return f"{obj.number} {obj.head_name}"
 
 
-class HouseholdsChoice(forms.ModelMultipleChoiceField):
+class HouseholdsChoice(PkMultipleChoiceField):
     def label_from_instance(self, obj: Household) -> str:
         return f"{obj.number} {obj.head_name}"
 

@@ -29,6 +29,7 @@ from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.core.xlsx import render_xlsx
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
+from hemei.households.forms import pk_or_none
 from hemei.households.selectors import household_of
 
 from . import selectors, services
@@ -167,7 +168,12 @@ def request_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your request was sent to the village."))
             return redirect("points:my_household")
-    return render(request, "points/request_form.html", {"form": form, "household": household})
+    return render(
+        request,
+        "points/request_form.html",
+        {"form": form, "household": household},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # --- a village ---------------------------------------------------------------------------
@@ -309,7 +315,9 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Rule added."))
                 return redirect("points:version_detail", pk=pk)
             if action == "remove":
-                found = get_object_or_404(RuleItem, pk=request.POST.get("item"), version=version)
+                found = get_object_or_404(
+                    RuleItem, pk=pk_or_none(request.POST.get("item")), version=version
+                )
                 services.remove_item(actor=request.user, item=found)
                 return redirect("points:version_detail", pk=pk)
             if action == "adopt" and adopt_form.is_valid():
@@ -635,6 +643,13 @@ def notice(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def committee_name(village: Division) -> str:
+    """The body that signs the notice: a division named "…村民委员会" already is one."""
+    if village.name.endswith("委员会"):
+        return village.name
+    return _("%(village)s villagers' committee") % {"village": village.name}
+
+
 @role_required
 def notice_docx(request: HttpRequest, code: str) -> HttpResponse:
     found = _public_village(request, code)
@@ -654,8 +669,8 @@ def notice_docx(request: HttpRequest, code: str) -> HttpResponse:
     data = render_notice_docx(
         village=found.name,
         rows=rows,
-        issued=_("%(village)s villagers' committee, %(date)s")
-        % {"village": found.name, "date": clock.today().strftime("%Y-%m-%d")},
+        issued=_("%(committee)s, %(date)s")
+        % {"committee": committee_name(found), "date": clock.today().strftime("%Y-%m-%d")},
         how_to_object=_(
             "Anyone of the village who disagrees may object before the notice ends: on the "
             "platform (points → public notice → object) or to the village committee."
@@ -743,6 +758,7 @@ def ledger(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 messages.success(request, _("The year is settled."))
             return redirect("points:ledger", code=code)
+    status = 400 if request.method == "POST" else 200
     return render(
         request,
         "points/ledger.html",
@@ -753,6 +769,7 @@ def ledger(request: HttpRequest, code: str) -> HttpResponse:
             "runs": runs_village(request.user, code),
             "settings": services.settings_for(code),
         },
+        status=status,
     )
 
 
@@ -798,7 +815,9 @@ def shop(request: HttpRequest, code: str) -> HttpResponse:
                 messages.success(request, _("Goods added."))
                 return redirect("points:shop", code=code)
             if form_name == "shelf":
-                found_goods = get_object_or_404(Goods, village=found, pk=request.POST.get("goods"))
+                found_goods = get_object_or_404(
+                    Goods, village=found, pk=pk_or_none(request.POST.get("goods"))
+                )
                 services.set_on_sale(
                     actor=request.user, goods=found_goods, on_sale=not found_goods.is_active
                 )

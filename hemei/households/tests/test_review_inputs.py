@@ -1,0 +1,56 @@
+"""Found in review: odd input on the register's pages answers 4xx, and people read as 姓名."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from hemei.core.testing import VILLAGE_A, Cast
+from hemei.divisions.models import Division
+from hemei.households.models import Household
+from hemei.households.tests.factories import make_household
+
+pytestmark = pytest.mark.django_db
+
+HUGE = "9" * 30
+
+
+@pytest.fixture
+def home(cast: Cast) -> Household:
+    return make_household(cast.victor, Division.objects.get(code=VILLAGE_A))
+
+
+@pytest.mark.parametrize("group", ["²", HUGE, "abc", "-1"])
+def test_a_group_filter_that_is_no_number_is_ignored(cast, client, home, group):
+    client.force_login(cast.victor)
+    for query in (f"?group={group}", f"?village={VILLAGE_A}&group={group}"):
+        response = client.get(f"/households/{query}")
+        assert response.status_code == 200
+        assert home.number in response.content.decode()
+
+
+def test_a_split_naming_a_member_too_big_for_the_database_is_400(cast, client, home):
+    client.force_login(cast.victor)
+    response = client.post(
+        f"/households/{home.pk}/split/",
+        {"members": [HUGE], "new_head": HUGE, "new_number": "009", "date": "2026-01-01"},
+    )
+    assert response.status_code == 400
+    assert Household.objects.count() == 1
+
+
+def test_a_file_level_import_error_shows_no_row_zero(cast, client):
+    client.force_login(cast.victor)
+    response = client.post(
+        "/households/import/",
+        {"village": VILLAGE_A, "file": SimpleUploadedFile("x.xlsx", b"not a workbook")},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "<td>—</td>" in body and "<td>0</td>" not in body
+
+
+def test_people_are_headed_by_name_and_groups_by_group_name(cast, client, home):
+    client.force_login(cast.victor)
+    assert "<th>姓名</th>" in client.get(f"/households/{home.pk}/").content.decode()
+    assert "<th>小组名称</th>" in client.get("/households/groups/").content.decode()
