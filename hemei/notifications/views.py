@@ -4,7 +4,7 @@ by division: a notification belongs to its recipient and nobody else sees it (40
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,7 +22,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     rows = Notification.objects.for_user(request.user).select_related("task")
     if request.GET.get("show") == "unread":
         rows = rows.unread()
-    rows = rows.order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id")
+    # Unread first, then newest first (not by when each was read).
+    unread = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
+    rows = rows.alias(is_unread=unread).order_by("-is_unread", "-created_at", "-id")
     return render(
         request,
         template_for(request, "notifications/inbox.html", "notifications/partials/rows.html"),
