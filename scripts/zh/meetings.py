@@ -76,4 +76,6 @@ ZH = {
     ),
     "Delete": "删除",
     "Search name or place": "搜索名称或地点",
+    "A decision without a number takes the next one.": "序号留空的决策事项按顺序自动编号。",
+    "auto": "自动",
 }

@@ -43,3 +43,9 @@ def test_decisions_without_numbers_are_numbered_in_order(cast: Cast, client: Cli
         (6, "持续开展"),
         (7, "压紧压实"),
     ]
+
+
+def test_the_form_says_blank_numbers_are_given_in_order(cast: Cast, client: Client) -> None:
+    client.force_login(cast.tom)
+    page = client.get("/meetings/new/").content.decode()
+    assert "序号留空的决策事项按顺序自动编号" in page and 'placeholder="自动"' in page
