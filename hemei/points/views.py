@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hemei.accounts.permissions import role_required
-from hemei.accounts.scope import scope_filter, scope_prefixes
+from hemei.accounts.scope import covers, scope_filter, scope_prefixes
 from hemei.core import clock
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
@@ -222,7 +222,12 @@ def village_settings(request: HttpRequest, code: str) -> HttpResponse:
                 messages.success(request, _("Saved."))
                 return redirect("points:village", code=code)
     status = 400 if request.method == "POST" else 200
-    return render(request, "points/settings.html", {"village": found, "form": form}, status=status)
+    return render(
+        request,
+        "points/settings.html",
+        {"village": found, "form": form, "runs": runs_village(request.user, code)},
+        status=status,
+    )
 
 
 # --- rules -------------------------------------------------------------------------------
@@ -300,6 +305,15 @@ def _visible_versions(request: HttpRequest) -> Any:
     )
 
 
+def _may_edit(user: Any, version: RuleVersion) -> bool:
+    """Who may change a draft: the town or county that publishes a template, the officials
+    who run the village for its own rules (the same test as the services make)."""
+    code = version.rule_set.division_id
+    if version.rule_set.is_template:
+        return covers(user, code, TEMPLATE_ROLES)
+    return runs_village(user, code)
+
+
 @role_required
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_official(request.user):
@@ -345,6 +359,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "item_form": item_form,
             "adopt_form": adopt_form,
             "categories": Category.choices,
+            "can_edit": version.is_draft and _may_edit(request.user, version),
         },
         status=400 if request.method == "POST" else 200,
     )

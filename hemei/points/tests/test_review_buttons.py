@@ -1,0 +1,42 @@
+"""Found in review: a town official, who reads a village's points but does not run them, is
+not shown forms that would answer 403 (settings, a village's draft rules)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from hemei.core.testing import VILLAGE_A, Cast
+from hemei.divisions.models import Division
+
+from .. import services
+from .conftest import Village
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_town_reads_the_settings_without_a_save_button(
+    cast: Cast, village: Village, client: Client
+) -> None:
+    client.force_login(cast.tom)
+    body = client.get(f"/points/v/{VILLAGE_A}/settings/").content.decode()
+    assert 'name="notice_days"' not in body and "settings-facts" in body
+    assert client.post(f"/points/v/{VILLAGE_A}/settings/", {}).status_code == 403
+    client.force_login(cast.victor)
+    body = client.get(f"/points/v/{VILLAGE_A}/settings/").content.decode()
+    assert 'name="notice_days"' in body
+
+
+def test_the_town_sees_a_village_draft_without_its_forms(
+    cast: Cast, village: Village, client: Client
+) -> None:
+    draft = services.draft_version(
+        actor=cast.victor, village=Division.objects.get(code=VILLAGE_A), based_on=village.rules
+    )
+    client.force_login(cast.tom)
+    body = client.get(f"/points/rules/{draft.pk}/").content.decode()
+    assert 'name="form" value="adopt"' not in body and 'value="remove"' not in body
+    assert 'name="form" value="item"' not in body
+    client.force_login(cast.victor)
+    body = client.get(f"/points/rules/{draft.pk}/").content.decode()
+    assert 'name="form" value="adopt"' in body and 'value="remove"' in body
