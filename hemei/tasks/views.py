@@ -257,6 +257,15 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = TaskForm(request.POST or None, user=request.user, initial=initial)
     form.fields["division"].disabled = True
+    if task.parent_id and not can_manage(request.user, task.parent.division_id):
+        # A part handed down from above: its deadline moves only by an extension request
+        # (or by the level above), and its share of the parent's progress is the parent's.
+        for name in ("due_on", "weight"):
+            form.fields[name].disabled = True
+        form.fields["due_on"].help_text = _(
+            "Set by the level above; to change it, request an extension on the task's page."
+        )
+        form.fields["weight"].help_text = _("Set by the level above.")
     # Reached milestones are history: listed read-only and passed back unchanged.
     reached = [m for m in task.milestones.all() if m.reached_on is not None]
     open_milestones = [

@@ -221,4 +221,8 @@ ZH = {
     "Nothing open.": "没有未完成的任务。",
     "Waiting on you": "待办事项",
     "Left out, not understood:": "以下筛选条件无法识别，已忽略：",
+    "Set by the level above; to change it, request an extension on the task's page.": (
+        "由上级确定；如需调整，请在任务页面提出延期申请。"
+    ),
+    "Set by the level above.": "由上级确定。",
 }

@@ -48,3 +48,30 @@ def test_a_filter_that_does_not_parse_is_named_on_the_list(world: World, client:
     assert "以下筛选条件无法识别，已忽略" in page
     assert "完成时限自" in page
     assert "以下筛选条件" not in client.get("/tasks/?light=red").content.decode()
+
+
+def test_a_town_cannot_move_the_deadline_or_weight_of_its_part_of_a_county_task(
+    world: World, client: Client
+) -> None:
+    import datetime as dt
+
+    part = world.part_a
+    due, weight = part.due_on, part.weight
+    client.force_login(world.cast.tom)
+    page = client.get(f"/tasks/{part.pk}/edit/").content.decode()
+    assert "请在任务页面提出延期申请" in page
+    response = client.post(
+        f"/tasks/{part.pk}/edit/",
+        _form(world, title="户厕改造（田横镇）", due_on="2027-12-31", weight="50", responsible=""),
+    )
+    assert response.status_code == 302
+    part.refresh_from_db()
+    assert part.title == "户厕改造（田横镇）"
+    assert (part.due_on, part.weight) == (due, weight)
+    # The county, which handed it down, still moves it.
+    client.force_login(world.cast.alice)
+    client.post(
+        f"/tasks/{part.pk}/edit/", _form(world, due_on="2026-07-15", start_on="", responsible="")
+    )
+    part.refresh_from_db()
+    assert part.due_on == dt.date(2026, 7, 15)
