@@ -107,7 +107,7 @@ def multipart_schema(body: s.Obj) -> dict[str, Any]:
     schema["properties"]["files"] = {
         "type": "array",
         "items": {"type": "string", "contentMediaType": "application/octet-stream"},
-        "description": "Evidence files (photos, PDF or Office documents).",
+        "description": "The files sent with the form (the operation says which are accepted).",
     }
     schema["additionalProperties"] = False
     return schema

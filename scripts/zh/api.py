@@ -92,5 +92,6 @@ ZH = {
     "A task link names a task; a town or village link does not.": (
         "联系任务须指明任务；包镇、联村不填任务。"
     ),
+    "Attach one file to an answer.": "反馈只能附一个文件。",
     'Send either ids or "all": true.': '请发送 ids，或 "all": true，二者选其一。',
 }

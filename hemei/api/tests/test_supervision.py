@@ -346,3 +346,40 @@ def test_a_form_post_is_a_415_and_issues_nothing(cast: Cast, world: World, as_us
     )
     assert response.status_code == 415
     assert written() == before
+
+
+def _multipart(client, url: str, data: dict[str, Any]) -> Any:
+    from .conftest import Answer
+
+    return Answer(client.client.post(url, data, headers=client.headers))
+
+
+def test_an_answer_carries_one_file_in_a_multipart_request(
+    cast: Cast, world: World, as_user, settings, tmp_path, conforms
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    order = issue(cast, world)
+    tom = as_user(cast.tom)
+    url = f"{ORDERS}{order.pk}/reply/"
+    before = written()
+    wrong = _multipart(
+        tom, url, {"text": "见附件", "files": [SimpleUploadedFile("run.exe", b"MZ")]}
+    )
+    assert wrong.status == 400 and "files" in wrong.error["fields"]
+    two = [SimpleUploadedFile("a.pdf", b"%PDF-1.4"), SimpleUploadedFile("b.pdf", b"%PDF-1.4")]
+    assert _multipart(tom, url, {"text": "见附件", "files": two}).status == 400
+    assert _multipart(tom, url, {"files": [SimpleUploadedFile("a.pdf", b"%PDF")]}).status == 400
+    assert written() == before
+    assert not (tmp_path / "media").exists() or not any(
+        p.is_file() for p in (tmp_path / "media").rglob("*")
+    )
+    sent = _multipart(
+        tom, url, {"text": "见附件", "files": [SimpleUploadedFile("整改.pdf", b"%PDF-1.4 x")]}
+    )
+    assert sent.status == 200, sent
+    conforms(sent, "/api/v1/supervision/orders/{pk}/reply/", "post")
+    link = sent.json["replies"][0]["attachment"]
+    response = tom.client.get(link, headers=tom.headers)
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 x"

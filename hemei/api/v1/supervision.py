@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse
 from django.urls import reverse
@@ -27,6 +27,7 @@ from hemei.supervision.choices import (
     OrderState,
     StepKind,
 )
+from hemei.supervision.forms import ReplyForm
 from hemei.supervision.models import (
     Card,
     ExtensionRequest,
@@ -404,14 +405,36 @@ def issue_order(call: Call, pk: int) -> Any:
     return order_detail(load_order(call.user, order.pk), call.user)
 
 
+def attachment_of(call: Call) -> Any:
+    """The one file of a multipart answer, checked by the answer form's rule (kind, size)."""
+    uploads = call.files.getlist("files") if call.request.method == "POST" else []
+    if not uploads:
+        return None
+    if len(uploads) > 1:
+        raise ValidationError({"files": _("Attach one file to an answer.")})
+    form = ReplyForm(data={"text": "-"}, files={"attachment": uploads[0]})
+    if not form.is_valid():
+        raise ValidationError({"files": list(form.errors.get("attachment", []))})
+    return form.cleaned_data["attachment"]
+
+
 @order_reply.operation(
-    "POST", summary="Answer a supervision order", tag=TAG, body=ORDER_REPLY, response=ORDER_DETAIL
+    "POST",
+    summary="Answer a supervision order",
+    tag=TAG,
+    body=ORDER_REPLY,
+    response=ORDER_DETAIL,
+    multipart=True,
 )
 def answer_order(call: Call, pk: int) -> Any:
     """The responsible side answers (反馈); the order becomes answered and the issuer is
-    told. A closed order takes no answer."""
+    told. A closed order takes no answer. Send JSON, or a multipart form with ``text`` and
+    one attached file as ``files`` (PDF, Word, Excel, image or text; at most 20 MB)."""
     order = load_order(call.user, pk)
-    services.reply_to_order(order=order, actor=call.user, text=call.body["text"])
+    attachment = attachment_of(call)
+    services.reply_to_order(
+        order=order, actor=call.user, text=call.body["text"], attachment=attachment
+    )
     return order_detail(load_order(call.user, pk), call.user)
 
 
