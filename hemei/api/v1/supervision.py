@@ -31,12 +31,14 @@ from hemei.supervision.forms import ReplyForm
 from hemei.supervision.models import (
     Card,
     ExtensionRequest,
+    LadderStep,
     OrderReply,
     Step,
     SupervisionOrder,
 )
 from hemei.supervision.permissions import (
     can_answer,
+    can_configure_ladder,
     can_decide_extension,
     can_supervise,
     is_official,
@@ -267,7 +269,6 @@ def load_county(user: Any, code: str) -> Division:
 
 # Inputs -------------------------------------------------------------------------------------
 
-TEXT = s.Str(min_length=1, max_length=5000)
 NOTE = s.Str(max_length=2000, description="A note for the responsible side.")
 ORDER_CREATE = s.Obj(
     "SupervisionOrderCreate",
@@ -574,9 +575,6 @@ def decide_extension(call: Call, pk: int) -> Any:
 
 
 def ladder_of(user: Any, county: Division) -> dict[str, Any]:
-    from hemei.supervision.models import LadderStep
-    from hemei.supervision.permissions import can_configure_ladder
-
     configured = LadderStep.objects.filter(division=county).exists()
     return {
         "county": division_ref(county),
