@@ -350,6 +350,10 @@ def task_tree(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+#: rows a section of "My work" shows before it sends on to the task list (a phone page)
+MY_WORK_SHOWN = 20
+
+
 @role_required
 def my_work(request: HttpRequest) -> HttpResponse:
     work = selectors.my_work(request.user)
@@ -364,13 +368,17 @@ def my_work(request: HttpRequest) -> HttpResponse:
         tasks = getattr(work, key)
         if tasks is None:
             continue
-        rows = selectors.needs_action(list(tasks[: selectors.MY_WORK_ROWS + 1]))
+        if key == "led":
+            # A led task's parts (one per town) are led by the same leader: show the task
+            # once, its page shows which parts lag.
+            tasks = tasks.exclude(parent__lead_leader=request.user)
+        rows = selectors.needs_action(list(tasks[: MY_WORK_SHOWN + 1]))
         sections.append(
             {
                 "key": key,
                 "title": title,
-                "tasks": rows[: selectors.MY_WORK_ROWS],
-                "more": len(rows) > selectors.MY_WORK_ROWS,
+                "tasks": rows[:MY_WORK_SHOWN],
+                "more": len(rows) > MY_WORK_SHOWN,
             }
         )
     return render(request, "tasks/my_work.html", {"work": work, "sections": sections})

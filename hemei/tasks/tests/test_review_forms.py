@@ -75,3 +75,33 @@ def test_a_town_cannot_move_the_deadline_or_weight_of_its_part_of_a_county_task(
     )
     part.refresh_from_db()
     assert part.due_on == dt.date(2026, 7, 15)
+
+
+def test_a_leaders_work_shows_a_led_task_once_not_each_towns_part(
+    world: World, client: Client
+) -> None:
+    from hemei.tasks.models import Task as TaskModel
+
+    # The parts inherit the lead leader: lily leads the county task and both towns' parts.
+    assert TaskModel.objects.filter(lead_leader=world.cast.lily).count() >= 3
+    client.force_login(world.cast.lily)
+    response = client.get("/tasks/mine/")
+    led = next(s for s in response.context["sections"] if s["key"] == "led")
+    assert [t.pk for t in led["tasks"]] == [world.county.pk]
+
+
+def test_a_my_work_section_stops_at_twenty_rows_and_links_on(world: World, client: Client):
+    import datetime as dt
+
+    from hemei.divisions.models import Division
+    from hemei.tasks import services
+
+    town = Division.objects.get(code="370215100")
+    for number in range(25):
+        services.create_task(
+            actor=world.cast.tom, division=town, title=f"镇任务{number}", due_on=dt.date(2026, 8, 1)
+        )
+    client.force_login(world.cast.tom)
+    response = client.get("/tasks/mine/")
+    section = next(s for s in response.context["sections"] if s["key"] == "division")
+    assert len(section["tasks"]) == 20 and section["more"]
