@@ -105,3 +105,8 @@ def test_a_my_work_section_stops_at_twenty_rows_and_links_on(world: World, clien
     response = client.get("/tasks/mine/")
     section = next(s for s in response.context["sections"] if s["key"] == "division")
     assert len(section["tasks"]) == 20 and section["more"]
+
+
+def test_what_waits_on_a_task_is_one_wrapping_group(world: World, client: Client) -> None:
+    client.force_login(world.cast.tom)
+    assert '<span class="needs">' in client.get("/tasks/mine/").content.decode()
