@@ -196,6 +196,7 @@ ZH = {
     "Villager account": "村民账号",
     "Group name": "小组名称",
     "Full name": "姓名",
+    "No members now: see the history below for where they went.": "本户现无成员，去向见下方变更历史。",
     "Links the person to their account, for the villager's own pages.": "把此人与其账号关联，供村民查看自己的户。",
     "If something is wrong, tell your village committee: they keep the register.": "如有错误，请告知村委会，户籍台账由村委会维护。",
     "Your account is not linked to a household yet. Ask your village committee to link it.": "您的账号尚未关联到户，请联系村委会关联。",

@@ -54,3 +54,13 @@ def test_people_are_headed_by_name_and_groups_by_group_name(cast, client, home):
     client.force_login(cast.victor)
     assert "<th>姓名</th>" in client.get(f"/households/{home.pk}/").content.decode()
     assert "<th>小组名称</th>" in client.get("/households/groups/").content.decode()
+
+
+def test_a_household_merged_away_says_where_its_members_went(cast, client, home):
+    from hemei.households import services
+
+    other = make_household(cast.victor, Division.objects.get(code=VILLAGE_A), number="002")
+    services.merge_households(actor=cast.victor, source=home, target=other)
+    client.force_login(cast.victor)
+    body = client.get(f"/households/{home.pk}/").content.decode()
+    assert "本户现无成员" in body
