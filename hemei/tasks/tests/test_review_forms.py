@@ -109,4 +109,5 @@ def test_a_my_work_section_stops_at_twenty_rows_and_links_on(world: World, clien
 
 def test_what_waits_on_a_task_is_one_wrapping_group(world: World, client: Client) -> None:
     client.force_login(world.cast.tom)
-    assert '<span class="needs">' in client.get("/tasks/mine/").content.decode()
+    page = client.get("/tasks/mine/").content.decode()
+    assert '<span class="needs">' in page and '<span class="cell">' in page
