@@ -15,6 +15,7 @@ ZH = {
     "Tasks": "任务",
     "Meetings": "会议",
     "Reviews": "审核",
+    "My reports": "我的填报",
     "Supervision": "督办",
     "Rankings": "排名",
     "Overview": "总览",
