@@ -725,6 +725,7 @@ LEDGER_HEADERS = [
     gettext_noop("No."),
     gettext_noop("Date"),
     gettext_noop("Household"),
+    gettext_noop("Head"),
     gettext_noop("Kind"),
     gettext_noop("Point value"),
     gettext_noop("Balance"),
@@ -737,7 +738,10 @@ LEDGER_HEADERS = [
 def ledger(request: HttpRequest, code: str) -> HttpResponse:
     found = _village(request, code)
     rows = (
-        LedgerEntry.objects.filter(village=found).select_related("household").order_by("-sequence")
+        LedgerEntry.objects.filter(village=found)
+        .select_related("household", "household__head")
+        .defer("household__head__id_number", "household__head__phone")
+        .order_by("-sequence")
     )
     query = request.GET.get("q", "").strip()
     if query:
@@ -752,6 +756,7 @@ def ledger(request: HttpRequest, code: str) -> HttpResponse:
                 r.sequence,
                 r.occurred_on,
                 r.household.number,
+                r.household.head_name,
                 r.get_kind_display(),
                 r.points,
                 r.balance_after,
@@ -930,7 +935,7 @@ def town_rankings(request: HttpRequest, code: str) -> HttpResponse:
                 _("Village"),
                 _("Household count"),
                 _("Taking part"),
-                _("Participation rate"),
+                _("Participation rate (%)"),
                 _("Average points"),
             ],
             (

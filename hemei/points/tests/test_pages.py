@@ -268,7 +268,7 @@ def test_the_ledger_and_rankings_export_to_excel(
         io.BytesIO(client.get(f"/points/v/{VILLAGE_A}/ledger/?export=xlsx").content)
     ).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[1][0] == 1 and rows[1][2] == "002" and rows[1][4] == 2
+    assert rows[1][0] == 1 and rows[1][2:4] == ("002", "王长福") and rows[1][5] == 2
     sheet = load_workbook(
         io.BytesIO(client.get(f"/points/v/{VILLAGE_A}/rankings/?export=xlsx").content)
     ).active

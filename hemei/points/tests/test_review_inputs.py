@@ -8,12 +8,14 @@ import io
 import pytest
 from django.test import Client
 from docx import Document
+from openpyxl import load_workbook
 
 from hemei.core.testing import VILLAGE_A, Cast
 
+from .. import services
 from ..models import Entry, Goods, Settlement
 from .conftest import Village
-from .factories import approved, item
+from .factories import approved, effective, item
 
 pytestmark = pytest.mark.django_db
 
@@ -89,9 +91,7 @@ def test_a_cap_reads_as_chinese(cast: Cast, village: Village, client: Client) ->
 def test_the_notice_is_signed_by_the_committee_once(
     cast: Cast, village: Village, client: Client
 ) -> None:
-    from ..services import record_entry
-
-    entry = record_entry(
+    entry = services.record_entry(
         actor=cast.victor,
         household=village.wang,
         item=item(village.rules, "A2"),
@@ -113,3 +113,23 @@ def test_bulk_entry_has_an_all_households_box_and_tappable_names(
     body = client.get(f"/points/v/{VILLAGE_A}/entries/bulk/").content.decode()
     assert 'id="check-all"' in body and "全部农户" in body
     assert f'<label><input type="checkbox" name="households" value="{village.wang.pk}"' in body
+
+
+def test_the_ledger_names_the_head_on_the_page_and_in_the_export(
+    cast: Cast, village: Village, client: Client
+) -> None:
+    entry = services.record_entry(
+        actor=cast.victor,
+        household=village.wang,
+        item=item(village.rules, "A2"),
+        occurred_on=village.rules.in_force_from,
+        description="开会",
+    )
+    effective(cast.victor, entry)
+    client.force_login(cast.victor)
+    assert "002 王长福" in client.get(f"/points/v/{VILLAGE_A}/ledger/").content.decode()
+    response = client.get(f"/points/v/{VILLAGE_A}/ledger/?export=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][2:4] == ("户", "户主")
+    assert any(row[2:4] == ("002", "王长福") for row in rows[1:])
