@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from hemei.accounts.permissions import role_required
@@ -171,7 +172,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, pk: int, action: Any, done: str, **kwargs: Any) -> HttpResponse:
+def _act(
+    request: HttpRequest, pk: int, action: Any, done: str, *, review: bool = False, **kwargs: Any
+) -> HttpResponse:
     report = _report_for(request, pk)
     try:
         action(actor=request.user, report=report, **kwargs)
@@ -179,6 +182,21 @@ def _act(request: HttpRequest, pk: int, action: Any, done: str, **kwargs: Any) -
         messages.error(request, " ".join(exc.messages))
         return redirect("progress:report_detail", pk=report.pk)
     messages.success(request, done)
+    if review:
+        # A reviewer goes on to the next report waiting, not back to the one just decided.
+        waiting = services.reviewable_reports(request.user).filter(state=ReportState.SUBMITTED)
+        count = waiting.count()
+        if count:
+            messages.info(
+                request,
+                ngettext(
+                    "%(count)d more report waits for your review.",
+                    "%(count)d more reports wait for your review.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect("progress:review_queue")
     return redirect("progress:report_detail", pk=report.pk)
 
 
@@ -191,7 +209,9 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required
 @require_POST
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, services.approve_report, _("Report approved; progress updated."))
+    return _act(
+        request, pk, services.approve_report, _("Report approved; progress updated."), review=True
+    )
 
 
 @role_required
@@ -207,6 +227,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         services.return_report,
         _("Report returned to its author."),
+        review=True,
         reason=form.cleaned_data["reason"],
     )
 

@@ -149,4 +149,6 @@ ZH = {
     "My progress reports": "我的进度填报",
     "You have written no reports yet.": "您还没有填报过进度。",
     "Back to the task": "返回任务",
+    "%(count)d more report waits for your review.": "还有 %(count)d 条填报等待您审核。",
+    "%(count)d more reports wait for your review.": "还有 %(count)d 条填报等待您审核。",
 }
