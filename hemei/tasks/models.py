@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hemei.accounts.choices import WORK_ROLES
-from hemei.accounts.scope import ScopedQuerySet, scope_filter
+from hemei.accounts.scope import ScopedQuerySet
 from hemei.core.choices import Theme
 from hemei.core.models import TimeStampedModel
 
@@ -275,8 +275,7 @@ class LightPolicy(models.Model):
 
 
 class LeaderLinkQuerySet(ScopedQuerySet["LeaderLink"]):
-    def visible_to(self, user: Any) -> LeaderLinkQuerySet:
-        return self.filter(scope_filter(user, "division"))
+    scope_roles = WORK_ROLES
 
 
 class LeaderLink(models.Model):

@@ -134,3 +134,12 @@ def test_the_timeline_reads_order_numbers_and_requested_deadlines(cast: Cast, ta
     )
     assert describe(order) == "督办〔2026〕3号"
     assert describe(extension) == "2026-10-31 → 2026-12-31"
+
+
+def test_villagers_do_not_see_leaders_contact_points(cast: Cast, task: Task) -> None:
+    from hemei.core.testing import VILLAGE_A
+    from hemei.tasks.models import LeaderLink
+
+    LeaderLink.objects.create(leader=cast.lily, kind="village", division_id=VILLAGE_A)
+    assert not LeaderLink.objects.visible_to(cast.vera).exists()
+    assert LeaderLink.objects.visible_to(cast.victor).count() == 1
