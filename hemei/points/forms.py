@@ -60,9 +60,12 @@ class EntryForm(forms.Form):
 
 
 class RequestForm(EntryForm):
+    """A villager's request: only the rules that give points (nobody asks for a deduction)."""
+
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         del self.fields["household"]
+        self.fields["item"].queryset = self.fields["item"].queryset.filter(points__gt=0)
 
 
 class BulkForm(forms.Form):

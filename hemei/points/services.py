@@ -538,6 +538,8 @@ def request_entry(
     household = household_of(actor)
     if household is None or not lives_in(actor, household.village_id):
         raise PermissionDenied(_("Your account is not linked to a household of the village."))
+    if item.points <= 0:
+        raise ValidationError({"item": _("A household requests only rules that give points.")})
     return _create_entry(
         actor=actor,
         household=household,

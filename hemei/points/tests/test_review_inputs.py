@@ -15,7 +15,7 @@ from hemei.core.testing import VILLAGE_A, Cast
 from .. import services
 from ..models import Entry, Goods, Settlement
 from .conftest import Village
-from .factories import approved, effective, item
+from .factories import TODAY, approved, effective, item
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +133,24 @@ def test_the_ledger_names_the_head_on_the_page_and_in_the_export(
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][2:4] == ("户", "户主")
     assert any(row[2:4] == ("002", "王长福") for row in rows[1:])
+
+
+def test_a_villager_requests_only_rules_that_give_points(
+    cast: Cast, village: Village, client: Client
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    deduction = item(village.rules, "C1")
+    client.force_login(cast.vera)
+    body = client.get("/points/me/request/").content.decode()
+    assert "焚烧秸秆" not in body and "参加村民会议" in body
+    response = client.post(
+        "/points/me/request/",
+        {"item": deduction.pk, "occurred_on": "2026-06-14", "description": "烧了"},
+    )
+    assert response.status_code == 400
+    with pytest.raises(ValidationError):
+        services.request_entry(
+            actor=cast.vera, item=deduction, occurred_on=TODAY.date(), description="烧了"
+        )
+    assert not Entry.objects.exists()
