@@ -78,6 +78,10 @@ class ReplyForm(forms.Form):
                 _("Attach a PDF, Word, Excel, image or text file (%(types)s).")
                 % {"types": " ".join(ATTACHMENT_TYPES)}
             )
+        # A file system takes 255 bytes a name: a long Chinese name is cut, its type kept.
+        stem, dot, ext = upload.name.rpartition(".")
+        if len(upload.name.encode()) > 120:
+            upload.name = f"{stem[:40]}{dot}{ext}"
         return upload
 
 
