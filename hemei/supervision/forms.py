@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from hemei.core import clock
 
@@ -19,6 +20,13 @@ MAX_ATTACHMENT = 20 * 1024 * 1024
 ATTACHMENT_TYPES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png", ".txt")
 
 TABS = ("orders", "cards", "extensions")
+
+
+def state_label(value: str) -> str:
+    """The label of an order's state, with its own word for a closed order."""
+    if value == OrderState.CLOSED:
+        return pgettext("supervision order", "closed")
+    return str(OrderState(value).label)
 
 
 class CentreFilterForm(forms.Form):
@@ -34,7 +42,10 @@ class CentreFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         every = [("", _("all"))]
         if tab == "orders":
-            states = [*OrderState.choices, ("overdue", _("reply overdue"))]
+            # "closed" alone is 已撤销 elsewhere: an order that is closed is 已办结.
+            states = [(value, state_label(value)) for value in OrderState.values] + [
+                ("overdue", _("reply overdue"))
+            ]
         elif tab == "extensions":
             states = list(ExtensionState.choices)
         else:

@@ -36,6 +36,7 @@ from .forms import (
     OrderForm,
     ReplyForm,
     StepFormSet,
+    state_label,
 )
 from .models import ExtensionRequest, OrderReply, SupervisionOrder
 from .permissions import (
@@ -156,7 +157,7 @@ def _export(tab: str, rows: Any) -> HttpResponse:
             clock_local(o.issued_at),
             str(o.issued_by) if o.issued_by else _("escalation ladder"),
             o.reply_due,
-            o.get_state_display(),
+            state_label(o.state),
             _("yes") if o.is_reply_overdue(today) else "",
         ],
     )

@@ -42,3 +42,17 @@ def test_a_long_chinese_file_name_is_cut_and_keeps_its_type(
     stored = reply.attachment.name.rsplit("/", 1)[-1]
     assert stored.endswith(".txt") and len(stored.encode()) < 255
     assert stored.startswith("关于村庄清洁行动推进情况的说明")
+
+
+def test_a_closed_order_reads_as_settled_not_revoked(
+    cast: Cast, task: Task, client: Client
+) -> None:
+    order = services.issue_order(
+        task=task, actor=cast.alice, text="请反馈进展", reply_due=DUE + dt.timedelta(days=30)
+    )
+    services.reply_to_order(order=order, actor=cast.tom, text="已完成整改")
+    services.close_order(order=order, actor=cast.alice)
+    client.force_login(cast.alice)
+    for url in (f"/supervision/orders/{order.pk}/", "/supervision/?state=closed"):
+        page = client.get(url).content.decode()
+        assert "已办结" in page and "已撤销" not in page
