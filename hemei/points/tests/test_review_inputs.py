@@ -154,3 +154,11 @@ def test_a_villager_requests_only_rules_that_give_points(
             actor=cast.vera, item=deduction, occurred_on=TODAY.date(), description="烧了"
         )
     assert not Entry.objects.exists()
+
+
+def test_the_villager_page_leads_to_the_household_register_entry(
+    cast: Cast, village: Village, client: Client
+) -> None:
+    client.force_login(cast.vera)
+    body = client.get("/points/me/").content.decode()
+    assert 'href="/households/mine/"' in body and "我家户籍" in body
