@@ -933,6 +933,13 @@ def settle_year(*, actor: Any, village: Division, year: int) -> Settlement:
         raise ValidationError(_("The year %(year)s has not ended yet.") % {"year": year})
     if Settlement.objects.filter(village=village, year=year).exists():
         raise ValidationError(_("The year %(year)s is settled already.") % {"year": year})
+    later = Settlement.objects.filter(village=village, year__gt=year).order_by("-year").first()
+    if later is not None:
+        # a reset dated before a later one would take the same points away twice
+        raise ValidationError(
+            _("The year %(later)s is settled already; an earlier year cannot be settled after it.")
+            % {"later": later.year}
+        )
     if Entry.objects.filter(
         village=village, state__in=OPEN_STATES, occurred_on__year=year
     ).exists():

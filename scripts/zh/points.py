@@ -312,6 +312,7 @@ ZH = {
     "Participation rate (%)": "参与率（%）",
     "A household requests only rules that give points.": "农户只能申报加分项目。",
     "My household register": "我家户籍",
+    "The year %(later)s is settled already; an earlier year cannot be settled after it.": "%(later)s 年已结算，不能再结算此前的年度。",
     "Average points": "户均积分",
     "No village has households yet.": "暂无有农户的村。",
     "Adopted by the %(kind)s of %(date)s, in force from %(start)s.": "经 %(date)s %(kind)s通过，自 %(start)s 起施行。",
