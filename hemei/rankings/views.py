@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from hemei.accounts.permissions import role_required
@@ -121,7 +122,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
                 _("Completed on time"),
                 _("Overdue"),
                 _("Average delay (days)"),
-                _("Supervision orders"),
+                pgettext("count", "Supervision orders"),
                 _("Previous rank"),
                 _("Change"),
             ],
