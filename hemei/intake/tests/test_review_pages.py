@@ -56,3 +56,12 @@ def test_a_review_missing_deadlines_says_so_above_the_rows_and_creates_nothing(
     assert f"下方工作要求中有 {total} 处问题" in page
     assert "尚未创建任何内容" in page
     assert Meeting.objects.count() == 0
+
+
+def test_the_people_table_heads_names_as_a_persons(cast: Cast, client: Client) -> None:
+    from .test_report import paste
+
+    client.force_login(cast.tom)
+    response = paste(client)
+    page = client.get(response["Location"]).content.decode()
+    assert "<th>姓名</th>" in page
