@@ -60,6 +60,14 @@ class VillageChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.code})"
 
+    def offer(self, queryset: Any) -> None:
+        """The villages to choose from; a village official's only village comes chosen."""
+        self.queryset = queryset
+        only = list(queryset[:2])
+        if len(only) == 1:
+            self.empty_label = None
+            self.initial = only[0].pk
+
 
 class DateInput(forms.DateInput):
     """The browser's date picker, which reads and sends ISO dates whatever the language."""
@@ -154,8 +162,7 @@ class HouseholdCreateForm(HeadForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        allowed = villages(user, write=True)
-        self.fields["village"].queryset = allowed  # type: ignore[attr-defined]
+        self.fields["village"].offer(villages(user, write=True))  # type: ignore[attr-defined]
         self.fields["group"].queryset = VillageGroup.objects.writable_by(user)  # type: ignore[attr-defined]
 
 
@@ -288,7 +295,7 @@ class VillageGroupForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages(user, write=True)  # type: ignore[attr-defined]
+        self.fields["village"].offer(villages(user, write=True))  # type: ignore[attr-defined]
 
 
 class ImportForm(forms.Form):
@@ -297,7 +304,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages(user, write=True)  # type: ignore[attr-defined]
+        self.fields["village"].offer(villages(user, write=True))  # type: ignore[attr-defined]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

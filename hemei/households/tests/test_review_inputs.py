@@ -64,3 +64,14 @@ def test_a_household_merged_away_says_where_its_members_went(cast, client, home)
     client.force_login(cast.victor)
     body = client.get(f"/households/{home.pk}/").content.decode()
     assert "本户现无成员" in body
+
+
+@pytest.mark.parametrize("url", ["/households/import/", "/households/new/", "/households/groups/"])
+def test_a_village_officials_only_village_comes_chosen(cast, client, url):
+    client.force_login(cast.victor)
+    body = client.get(url).content.decode()
+    assert f'<option value="{VILLAGE_A}" selected>' in body
+    assert "---------" not in body.split('name="village"')[1].split("</select>")[0]
+    client.force_login(cast.tom)  # a town official has many villages: none is chosen for them
+    body = client.get(url).content.decode()
+    assert f'<option value="{VILLAGE_A}" selected>' not in body
