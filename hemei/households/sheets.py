@@ -32,13 +32,21 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from hemei.core import clock
 from hemei.divisions.models import Division
 
 from . import crypto, services
 from .access import check_write
 from .choices import Gender, Relation
 from .models import Household, Resident, VillageGroup
-from .validators import mask_id_number, mask_phone, normalize_id_number, normalize_phone
+from .validators import (
+    mask_id_number,
+    mask_phone,
+    normalize_id_number,
+    normalize_phone,
+    validate_id_number,
+    validate_phone,
+)
 
 #: Column key → accepted titles (the first is the template's).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -261,6 +269,18 @@ def _parse(row: Row) -> list[str]:
         "id_number": normalize_id_number(_text(id_value)),
         "phone": normalize_phone(_text(values.get("phone"))),
     }
+    # what needs no database is checked here too, so that one upload lists every problem
+    person = row.person
+    if not person["name"]:
+        problems.append(_("Enter the name."))
+    for key, check in (("id_number", validate_id_number), ("phone", validate_phone)):
+        if person[key]:
+            try:
+                check(person[key])
+            except ValidationError as exc:
+                problems.extend(exc.messages)
+    if birth_date and birth_date > clock.today():
+        problems.append(_("The birth date cannot be in the future."))
     return problems
 
 

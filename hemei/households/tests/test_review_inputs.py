@@ -75,3 +75,27 @@ def test_a_village_officials_only_village_comes_chosen(cast, client, url):
     client.force_login(cast.tom)  # a town official has many villages: none is chosen for them
     body = client.get(url).content.decode()
     assert f'<option value="{VILLAGE_A}" selected>' not in body
+
+
+def test_one_import_lists_every_problem_of_a_row_at_once(cast, client):
+    from hemei.households.tests.test_import_export import xlsx
+
+    rows = [
+        ["101", "一组", "赵大", "户主", "男", "1970-05-01", "", "", ""],
+        ["101", "一组", "赵二", "配偶", "女", "1972-13-15", "123", "abc", ""],
+        ["102", "一组", "", "户主", "", "2099-01-01", "", "", ""],
+    ]
+    client.force_login(cast.victor)
+    response = client.post(
+        "/households/import/",
+        {"village": VILLAGE_A, "file": SimpleUploadedFile("r.xlsx", xlsx(rows))},
+    )
+    assert response.status_code == 400
+    report = response.context["report"]
+    by_row: dict[int, list[str]] = {}
+    for row, message in report.errors:
+        by_row.setdefault(row, []).append(message)
+    assert len(by_row[3]) == 3  # the bad date, the bad ID number and the bad phone together
+    assert any("姓名" in m for m in by_row[4])
+    assert any("晚于今天" in m for m in by_row[4])
+    assert Household.objects.count() == 0
