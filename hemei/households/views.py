@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from hemei.accounts.permissions import admin_required, administers
+from hemei.accounts.permissions import admin_required, administers, is_admin
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import is_htmx, template_for
 from hemei.core.lists import paginate, wants_export
@@ -89,6 +89,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
             else VillageGroup.objects.none(),
             "can_write": can_write_anywhere(request.user),
             "can_export_full": _full_export_village(request) is not None,
+            "can_see_log": is_admin(request.user),
         },
     )
 

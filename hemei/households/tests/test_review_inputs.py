@@ -99,3 +99,11 @@ def test_one_import_lists_every_problem_of_a_row_at_once(cast, client):
     assert any("姓名" in m for m in by_row[4])
     assert any("晚于今天" in m for m in by_row[4])
     assert Household.objects.count() == 0
+
+
+def test_the_register_leads_administrators_to_the_log_of_full_views(cast, client, home):
+    client.force_login(cast.alice)
+    assert 'href="/households/full-views/"' in client.get("/households/").content.decode()
+    client.force_login(cast.victor)  # who would get 403 there is not shown the way
+    assert 'href="/households/full-views/"' not in client.get("/households/").content.decode()
+    assert client.get("/households/full-views/").status_code == 403
