@@ -85,9 +85,17 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = services.get_visible(request.user, pk)
     visible_tasks = Task.objects.visible_to(request.user).select_related("division")
-    decisions = meeting.decisions.prefetch_related(
-        Prefetch("tasks", queryset=visible_tasks.order_by("division_id", "id"), to_attr="shown")
+    decisions = list(
+        meeting.decisions.prefetch_related(
+            Prefetch("tasks", queryset=visible_tasks.order_by("division_id", "id"), to_attr="shown")
+        )
     )
+    for decision in decisions:
+        # A fanned-out task is listed once: its parts (one per town) are on its own page.
+        ids = {task.pk for task in decision.shown}
+        tops = [task for task in decision.shown if task.parent_id not in ids]
+        decision.parts = len(decision.shown) - len(tops)
+        decision.shown = tops
     may_manage = can_manage(request.user, meeting.division_id)
     return render(
         request,

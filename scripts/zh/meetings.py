@@ -78,4 +78,6 @@ ZH = {
     "Search name or place": "搜索名称或地点",
     "A decision without a number takes the next one.": "序号留空的决策事项按顺序自动编号。",
     "auto": "自动",
+    "and %(n)s part handed down, listed on its task's page": "另有 %(n)s 项分解任务，见任务页面",
+    "and %(n)s parts handed down, listed on their task's page": "另有 %(n)s 项分解任务，见任务页面",
 }

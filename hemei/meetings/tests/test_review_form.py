@@ -49,3 +49,37 @@ def test_the_form_says_blank_numbers_are_given_in_order(cast: Cast, client: Clie
     client.force_login(cast.tom)
     page = client.get("/meetings/new/").content.decode()
     assert "序号留空的决策事项按顺序自动编号" in page and 'placeholder="自动"' in page
+
+
+def test_a_decisions_fanned_out_task_is_listed_once(cast: Cast, client: Client) -> None:
+    import datetime as dt
+
+    from hemei.core.testing import COUNTY, TOWN_B
+    from hemei.divisions.models import Division
+    from hemei.meetings import services
+    from hemei.meetings.services import DecisionRow
+    from hemei.tasks import services as task_services
+
+    meeting = services.create_meeting(
+        actor=cast.alice,
+        division=Division.objects.get(code=COUNTY),
+        name="全区农村工作会议",
+        held_on=dt.date(2026, 2, 26),
+        level="county",
+        decisions=[DecisionRow(number=1, text="完成农村户厕改造。")],
+    )
+    decision = meeting.decisions.get()
+    task = task_services.create_task(
+        actor=cast.alice,
+        division=Division.objects.get(code=COUNTY),
+        title="农村户厕改造",
+        due_on=dt.date(2026, 12, 31),
+        meeting=meeting,
+        decision=decision,
+    )
+    task_services.fan_out(actor=cast.alice, task=task, codes=[TOWN_A, TOWN_B])
+    client.force_login(cast.alice)
+    response = client.get(f"/meetings/{meeting.pk}/")
+    (shown,) = response.context["decisions"]
+    assert [t.pk for t in shown.shown] == [task.pk] and shown.parts == 2
+    assert "另有 2 项分解任务" in response.content.decode()
