@@ -445,7 +445,7 @@ def _entry_row(entry: Entry) -> list[Any]:
 ENTRY_HEADERS = [
     gettext_noop("No."),
     gettext_noop("Date"),
-    gettext_noop("Household"),
+    gettext_noop("Household no."),
     gettext_noop("Head"),
     gettext_noop("Rule"),
     gettext_noop("Point value"),
@@ -724,7 +724,7 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
 LEDGER_HEADERS = [
     gettext_noop("No."),
     gettext_noop("Date"),
-    gettext_noop("Household"),
+    gettext_noop("Household no."),
     gettext_noop("Head"),
     gettext_noop("Kind"),
     gettext_noop("Point value"),
@@ -896,7 +896,7 @@ def rankings(request: HttpRequest, code: str) -> HttpResponse:
             _("Household ranking"),
             [
                 _("Rank"),
-                _("Household"),
+                _("Household no."),
                 _("Head"),
                 _("Points of the year"),
                 _("Stars"),

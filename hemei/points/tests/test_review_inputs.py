@@ -131,7 +131,7 @@ def test_the_ledger_names_the_head_on_the_page_and_in_the_export(
     response = client.get(f"/points/v/{VILLAGE_A}/ledger/?export=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][2:4] == ("户", "户主")
+    assert rows[0][2:4] == ("户号", "户主")
     assert any(row[2:4] == ("002", "王长福") for row in rows[1:])
 
 
