@@ -105,13 +105,17 @@ def home(request: HttpRequest) -> HttpResponse:
     if not is_official(request.user):
         return redirect("points:my_household")
     villages = official_villages(request.user).current().order_by("code")
+    towns = official_divisions(request.user).filter(level=Level.TOWN).order_by("code")[:50]
     query = request.GET.get("q", "").strip()
     if query:
         villages = villages.search(query)
+    elif not towns:
+        only = list(villages[:2])
+        if len(only) == 1:  # a village official: straight to their village
+            return redirect("points:village", code=only[0].code)
     page = paginate(request, villages)
     overview = selectors.village_overview([v.code for v in page], clock.today().year)
     rows = [(v, overview.get(v.code, {"review": 0, "notice": 0})) for v in page]
-    towns = official_divisions(request.user).filter(level=Level.TOWN).order_by("code")[:50]
     return render(
         request,
         "points/home.html",

@@ -40,3 +40,14 @@ def test_the_town_sees_a_village_draft_without_its_forms(
     client.force_login(cast.victor)
     body = client.get(f"/points/rules/{draft.pk}/").content.decode()
     assert 'name="form" value="adopt"' in body and 'value="remove"' in body
+
+
+def test_a_village_official_goes_straight_to_their_village(
+    cast: Cast, village: Village, client: Client
+) -> None:
+    client.force_login(cast.victor)
+    response = client.get("/points/")
+    assert response.status_code == 302 and response["Location"] == f"/points/v/{VILLAGE_A}/"
+    assert client.get("/points/?q=红花").status_code == 200  # a search still lists
+    client.force_login(cast.tom)  # a town official chooses among the town's villages
+    assert client.get("/points/").status_code == 200
