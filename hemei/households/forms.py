@@ -143,9 +143,21 @@ class ResidentEditForm(PersonForm):
 
 
 class HeadForm(PersonForm):
+    """The head's details, labelled as the head's: the form is about a household."""
+
+    HEAD_LABELS = {
+        "name": _("Head's full name"),
+        "gender": _("Head's gender"),
+        "birth_date": _("Head's birth date"),
+        "id_number": _("Head's ID number"),
+        "phone": _("Head's phone"),
+    }
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["relation"]
+        for name, label in self.HEAD_LABELS.items():
+            self.fields[name].label = label
 
 
 class HouseholdCreateForm(HeadForm):
@@ -156,7 +168,7 @@ class HouseholdCreateForm(HeadForm):
     )
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     moved_in = forms.BooleanField(label=_("Moved in from elsewhere"), required=False, initial=False)
-    date = _date_field()
+    date = forms.DateField(label=_("Registered on"), initial=clock.today, widget=DateInput)
 
     field_order = ["village", "number", "group", "address", "name", "gender", "birth_date"]
 

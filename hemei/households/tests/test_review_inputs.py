@@ -107,3 +107,10 @@ def test_the_register_leads_administrators_to_the_log_of_full_views(cast, client
     client.force_login(cast.victor)  # who would get 403 there is not shown the way
     assert 'href="/households/full-views/"' not in client.get("/households/").content.decode()
     assert client.get("/households/full-views/").status_code == 403
+
+
+def test_the_new_household_form_says_whose_details_it_asks(cast, client):
+    client.force_login(cast.victor)
+    body = client.get("/households/new/").content.decode()
+    for label in ("户主姓名", "户主身份证号", "户主手机", "建户日期"):
+        assert label in body
