@@ -50,7 +50,7 @@ def _households(request: HttpRequest) -> Any:
         .select_related("village", "group", "head")
         .defer("head__id_number", "head__phone")
         .annotate(size=Count("members", filter=Q(members__is_active=True)))
-        .search(request.GET.get("q", ""))
+        .search(forms.search_text(request.GET.get("q")))
     )
     village = request.GET.get("village", "")
     if village.isdigit():
@@ -531,7 +531,7 @@ def sensitive_view_list(request: HttpRequest) -> HttpResponse:
         .select_related("viewer", "village", "resident__household")
         .order_by("-at", "-id")
     )
-    q = request.GET.get("q", "").strip()
+    q = forms.search_text(request.GET.get("q"))
     if q:
         views = views.filter(
             Q(viewer__username__contains=q)

@@ -29,7 +29,7 @@ from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.core.xlsx import render_xlsx
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
-from hemei.households.forms import pk_or_none
+from hemei.households.forms import pk_or_none, search_text
 from hemei.households.selectors import household_of
 
 from . import selectors, services
@@ -106,7 +106,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("points:my_household")
     villages = official_villages(request.user).current().order_by("code")
     towns = official_divisions(request.user).filter(level=Level.TOWN).order_by("code")[:50]
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q"))
     if query:
         villages = villages.search(query)
     elif not towns:
@@ -410,7 +410,7 @@ def _entries(request: HttpRequest, village: Division) -> Any:
     category = request.GET.get("category", "")
     if category in Category.values:
         entries = entries.filter(item__category=category)
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q"))
     if query:
         entries = entries.filter(
             Q(household__number__contains=query)
@@ -747,7 +747,7 @@ def ledger(request: HttpRequest, code: str) -> HttpResponse:
         .defer("household__head__id_number", "household__head__phone")
         .order_by("-sequence")
     )
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q"))
     if query:
         rows = rows.filter(household__number__contains=query)
     if wants_export(request):

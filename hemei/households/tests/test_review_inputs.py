@@ -114,3 +114,9 @@ def test_the_new_household_form_says_whose_details_it_asks(cast, client):
     body = client.get("/households/new/").content.decode()
     for label in ("户主姓名", "户主身份证号", "户主手机", "建户日期"):
         assert label in body
+
+
+@pytest.mark.parametrize("url", ["/households/?q=", "/households/full-views/?q="])
+def test_a_nul_in_a_register_search_is_no_500(url, cast, client) -> None:
+    client.force_login(cast.alice)
+    assert client.get(url + "a%00b").status_code == 200
