@@ -704,6 +704,7 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not lives_in(request.user, entry.village_id):
         raise PermissionDenied
     form = ReasonForm(request.POST or None)
+    form.fields["reason"].label = _("Why you object")
     if request.method == "POST" and form.is_valid():
         try:
             services.object_to_entry(

@@ -51,3 +51,22 @@ def test_a_village_official_goes_straight_to_their_village(
     assert client.get("/points/?q=红花").status_code == 200  # a search still lists
     client.force_login(cast.tom)  # a town official chooses among the town's villages
     assert client.get("/points/").status_code == 200
+
+
+def test_the_settlement_asks_before_it_runs_and_the_objection_asks_why(
+    cast: Cast, village: Village, client: Client
+) -> None:
+    client.force_login(cast.victor)
+    body = client.get(f"/points/v/{VILLAGE_A}/ledger/").content.decode()
+    assert 'onsubmit="return confirm(this.dataset.confirm)"' in body and "不能撤销" in body
+    entry = services.record_entry(
+        actor=cast.victor,
+        household=village.wang,
+        item=village.rules.items.get(code="A2"),
+        occurred_on=village.rules.in_force_from,
+        description="开会",
+    )
+    services.assess_entry(actor=cast.victor, entry=entry, approve=True)
+    services.review_entry(actor=cast.victor, entry=entry, approve=True)
+    client.force_login(cast.vera)
+    assert "异议理由" in client.get(f"/points/entries/{entry.pk}/object/").content.decode()
