@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 ZH = {
+    ":": "：",
     "My work": "我的工作",
     "Tasks": "任务",
     "Meetings": "会议",

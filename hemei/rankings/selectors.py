@@ -139,7 +139,14 @@ def circular_data(run: RankingRun, *, document_number: str, issued_on: dt.date) 
     ]
     if ranked:
         top = [row.division.name for row in ranked if row.rank is not None and row.rank <= 3]
-        bottom = [row.division.name for row in ranked[-3:] if row.division.name not in top]
+        # The last three places by rank, ties included (nine towns tied at the bottom are
+        # all named, not three of them picked by table order).
+        cut = ranked[max(len(ranked) - 3, 0)].rank
+        bottom = [
+            row.division.name
+            for row in ranked
+            if row.rank is not None and row.rank >= cut and row.division.name not in top
+        ]
         text = _("First places: %(top)s.") % {"top": "、".join(top)}
         if bottom:
             text += _(" Last places: %(bottom)s; they are asked to catch up.") % {

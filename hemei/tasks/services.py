@@ -42,6 +42,8 @@ INHERITED = (
     "priority",
     "is_key",
 )
+#: What the level above decides for a part it hands down (a town asks for an extension).
+HANDED_DOWN = ("due_on", "weight")
 EDITABLE = (
     "title",
     "description",
@@ -135,6 +137,13 @@ def update_task(
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    moved = {
+        name for name in HANDED_DOWN if name in changes and changes[name] != getattr(task, name)
+    }
+    if moved and task.parent_id and not can_manage(actor, task.parent.division_id):
+        raise PermissionDenied(
+            _("The level above sets this part's deadline and weight; request an extension.")
+        )
     before = audit.snapshot(task)
     for name, value in changes.items():
         setattr(task, name, value)

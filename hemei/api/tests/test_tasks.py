@@ -198,7 +198,7 @@ def test_a_village_official_may_not_create_tasks(cast: Cast, world: World, as_us
 
 def test_it_changes_the_fields_sent(cast: Cast, world: World, as_user, conforms):
     path = ITEM.format(pk=world.part_a.pk)
-    answer = as_user(cast.tom).patch(
+    answer = as_user(cast.alice).patch(
         path, {"responsible": cast.victor.pk, "due_on": "2026-06-15", "co_units": []}
     )
     assert answer.status == 200, answer
@@ -207,6 +207,13 @@ def test_it_changes_the_fields_sent(cast: Cast, world: World, as_user, conforms)
     assert task.responsible == cast.victor and task.due_on == dt.date(2026, 6, 15)
     assert task.title == world.part_a.title and not task.co_units.exists()
     assert "changed" in [event["kind"] for event in answer.json["timeline"]]
+
+
+def test_a_town_cannot_move_the_deadline_of_its_part(cast: Cast, world: World, as_user):
+    path = ITEM.format(pk=world.part_a.pk)
+    answer = as_user(cast.tom).patch(path, {"due_on": "2026-12-31"})
+    assert answer.status == 403
+    assert Task.objects.get(pk=world.part_a.pk).due_on == world.part_a.due_on
 
 
 def test_a_change_the_model_refuses_is_a_400(cast: Cast, world: World, as_user):

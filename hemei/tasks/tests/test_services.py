@@ -229,3 +229,17 @@ def test_milestones_change_until_they_are_reached(cast: Cast) -> None:
         with pytest.raises(PermissionDenied):
             services.set_milestones(actor=cast.tom, task=task, rows=[])
     assert task.milestones.count() == 2
+
+
+def test_a_town_cannot_move_the_deadline_the_county_handed_down(cast: Cast) -> None:
+    with clock.frozen_at(MORNING):
+        task = county_task(cast)
+        part = services.fan_out(actor=cast.alice, task=task, codes=[TOWN_A])[0]
+        services.update_task(actor=cast.tom, task=part, description="分三批推进")
+        with pytest.raises(PermissionDenied):
+            services.update_task(actor=cast.tom, task=part, due_on=dt.date(2026, 9, 30))
+        with pytest.raises(PermissionDenied):
+            services.update_task(actor=cast.tom, task=part, weight=Decimal(5))
+        services.update_task(actor=cast.alice, task=part, due_on=dt.date(2026, 9, 30))
+    part.refresh_from_db()
+    assert part.due_on == dt.date(2026, 9, 30) and part.description == "分三批推进"
