@@ -100,8 +100,11 @@ def test_an_entry_goes_from_photo_to_shop(
         page.click("a.button[href$='/shop/']")
         expect(page.locator("#goods")).to_contain_text("洗衣液")
         shot(page, "shop")
+        asked: list[str] = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
         with page.expect_navigation():
             page.locator("#goods tr", has_text="洗衣液").locator("button").click()
+        assert asked and "洗衣液" in asked[0]  # the villager confirms before points are spent
         expect(page.locator(".messages")).to_contain_text("洗衣液")
         expect(page.locator("#balance")).to_have_text("10")
         shot(page, "redeemed")
