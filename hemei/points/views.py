@@ -622,7 +622,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "official": reads_village(request.user, entry.village_id),
             "transitions": entry.transitions.select_related("actor"),
             "objections": entry.objections.select_related("raised_by", "answered_by"),
-            "evidence": entry.evidence.all(),
+            "evidence": entry.evidence.all() if _sees_evidence(request, entry) else [],
             "can_object": entry.state == EntryState.IN_NOTICE
             and lives_in(request.user, entry.village_id),
             "own": own is not None and own.pk == entry.household_id,
@@ -633,9 +633,20 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _sees_evidence(request: HttpRequest, entry: Entry) -> bool:
+    """Evidence (photos of a yard, a certificate) is for the officials and the household
+    itself: the public notice publishes the entry, not the household's files."""
+    if reads_village(request.user, entry.village_id):
+        return True
+    own = household_of(request.user)
+    return own is not None and own.pk == entry.household_id
+
+
 @role_required
 def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     entry = _entry_for(request, pk)
+    if not _sees_evidence(request, entry):
+        raise Http404
     evidence = get_object_or_404(entry.evidence, pk=evidence_pk)
     response = HttpResponse(evidence.file.read(), content_type=evidence.content_type)
     response["Content-Disposition"] = content_disposition_header(
