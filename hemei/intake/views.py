@@ -23,7 +23,7 @@ from . import services
 from .forms import DecompositionForm, DirectiveFormSet, MeetingReviewForm, ReportForm
 from .models import IngestDraft, TableUpload
 from .sheet import COLUMNS
-from .workbook import render_template
+from .workbook import example_for, render_template
 
 
 def _divisions(request: HttpRequest) -> list[Division]:
@@ -135,9 +135,9 @@ def decomposition_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required
 def decomposition_template(request: HttpRequest) -> HttpResponse:
     """An example table in the expected format, with a sheet of instructions."""
-    _divisions(request)
+    divisions = _divisions(request)
     response = HttpResponse(
-        render_template(),
+        render_template(example_for(divisions[0])),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = content_disposition_header(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -34,7 +36,7 @@ INSTRUCTIONS = (
     "3. 序号写作 1、2、3；子任务写作 1.1、1.2（成为任务1的子任务），可以多级（1.1.1）。序号不能重复。",
     "4. 牵头单位、配合单位填写平台上的单位全称或简称，多个单位用“、”“，”“；”或换行分隔；"
     "牵头单位写多个时，第一个为牵头单位，其余作为配合单位。",
-    "5. 牵头领导填写平台上具有领导角色的人员姓名（可在括号中注明职务，如“李丽（副区长）”）；"
+    "5. 牵头领导填写平台上具有领导角色的人员姓名（可在括号中注明职务，如“王强（副区长）”）；"
     "责任人填写平台上的人员姓名。",
     "6. 完成时限可以写 2026-06-30、2026/6/30、2026年6月30日，或按导入时选择的年份写“6月底”“年底”"
     "“上半年”“三季度”，也可以是 Excel 日期单元格。",
@@ -49,8 +51,39 @@ INSTRUCTIONS = (
 )
 
 
-def render_template() -> bytes:
+@dataclass(frozen=True)
+class Example:
+    """The names the example rows use: the user's own units and people where they exist, so
+    that the template imports as it is and shows what the platform knows."""
+
+    leader: str = "李丽"
+    lead_unit: str = "区农业农村局"
+    co_units: tuple[str, ...] = ("区卫生健康局", "区财政局")
+    other_unit: str = "区人力资源和社会保障局"
+    responsible: str = "丁丹"
+
+
+def example_for(division: Any) -> Example:
+    """Example names from the platform: a leader, units and a person of ``division``."""
+    from .matching import PeopleIndex, units_for
+
+    default = Example()
+    units = [unit.name for unit in units_for(division)][:4]
+    people = PeopleIndex(division)
+    leaders = sorted(people.leaders)
+    others = sorted(name for name in people.people if name not in people.leaders)
+    return Example(
+        leader=leaders[0] if leaders else default.leader,
+        lead_unit=units[0] if units else default.lead_unit,
+        co_units=tuple(units[1:3]) if len(units) > 2 else default.co_units,
+        other_unit=units[3] if len(units) > 3 else default.other_unit,
+        responsible=others[0] if others else default.responsible,
+    )
+
+
+def render_template(example: Example | None = None) -> bytes:
     """The template workbook: a title, the header row, three example rows, instructions."""
+    example = example or Example()
     year = clock.today().year
     book = Workbook()
     sheet = book.active
@@ -66,14 +99,14 @@ def render_template() -> bytes:
         [
             "1",
             "推进农村户厕改造提升",
-            "李丽",
-            "区农业农村局",
-            "区卫生健康局、区财政局",
+            example.leader,
+            example.lead_unit,
+            "、".join(example.co_units),
             f"{year}-12-31",
             "6月底前完成摸底；9月底前完成改造",
             "生态振兴",
             "六大攻坚战",
-            "丁丹",
+            example.responsible,
             "",
         ]
     )
@@ -81,8 +114,8 @@ def render_template() -> bytes:
         [
             "1.1",
             "完成改厕需求摸底",
-            "李丽",
-            "区农业农村局",
+            example.leader,
+            example.lead_unit,
             "",
             "6月底",
             "",
@@ -96,9 +129,9 @@ def render_template() -> bytes:
         [
             "2",
             "培育高素质农民",
-            "李丽",
-            "区农业农村局",
-            "区人力资源和社会保障局",
+            example.leader,
+            example.lead_unit,
+            example.other_unit,
             f"{year}年11月30日",
             "5月底前制定培训计划\n10月底前完成培训",
             "人才振兴",

@@ -539,3 +539,25 @@ def test_milestones_may_come_in_two_columns_paired_in_order(cast: Cast) -> None:
     first, second = plan.tasks[:2]
     assert first.milestones == [("完成摸底", JUNE_END), ("完成改造", dt.date(2026, 9, 30))]
     assert second.milestones == [("制定计划", dt.date(2026, 5, 31))]
+
+
+def test_the_template_speaks_of_the_users_own_units_and_people(cast: Cast, client: Client) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from hemei.units.models import Unit
+
+    for name in ("区水务局", "区交通运输局", "区文化和旅游局"):
+        Unit.objects.create(name=name, kind="department", division_id=county().code)
+    client.force_login(cast.alice)
+    response = client.get("/intake/decomposition/template.xlsx")
+    rows = list(load_workbook(io.BytesIO(response.content))["任务分解表"].values)
+    first = rows[2]
+    assert first[2] == cast.lily.full_name  # the county's leader
+    known = set(Unit.objects.values_list("name", flat=True))
+    assert first[3] in known and all(name in known for name in first[4].split("、"))
+    outcome = services.import_decomposition(
+        actor=cast.alice, data=response.content, division=county(), year=2026
+    )
+    assert len(outcome.created) == 3
