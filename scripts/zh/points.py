@@ -35,7 +35,6 @@ ZH = {
     "carry over to the next year": "结转下一年",
     "reset to zero": "清零",
     "Household no.": "户号",
-    "Household": "农户",
     "Head of household": "户主",
     "No.": "序号",
     "Rule": "积分项目",
