@@ -313,6 +313,8 @@ ZH = {
     "A household requests only rules that give points.": "农户只能申报加分项目。",
     "My household register": "我家户籍",
     "Why you object": "异议理由",
+    "sold out": "已售完",
+    "not enough points": "积分不足",
     "Redeem %(goods)s for %(price)s points?": "确定用 %(price)s 积分兑换%(goods)s吗？",
     "Settle this year for every household? A settlement cannot be undone.": "确定为全村各户结算该年度吗？结算后不能撤销。",
     "The year %(later)s is settled already; an earlier year cannot be settled after it.": "%(later)s 年已结算，不能再结算此前的年度。",

@@ -70,3 +70,14 @@ def test_the_settlement_asks_before_it_runs_and_the_objection_asks_why(
     services.review_entry(actor=cast.victor, entry=entry, approve=True)
     client.force_login(cast.vera)
     assert "异议理由" in client.get(f"/points/entries/{entry.pk}/object/").content.decode()
+
+
+def test_the_villager_is_told_why_goods_cannot_be_redeemed(
+    cast: Cast, village: Village, client: Client
+) -> None:
+    division = village.rules.rule_set.division
+    services.add_goods(actor=cast.victor, village=division, name="电饭煲", price=150, stock=2)
+    services.add_goods(actor=cast.victor, village=division, name="毛巾", price=1, stock=0)
+    client.force_login(cast.vera)
+    body = client.get(f"/points/v/{division.code}/shop/").content.decode()
+    assert "积分不足" in body and "已售完" in body
