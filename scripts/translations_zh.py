@@ -269,8 +269,12 @@ ZH = {
 def all_words(app: str | None = None) -> dict[str, str]:
     """The words for one catalogue: its own first, then the foundation's, then the others'.
 
-    Apps may use the same English word differently ("Points" is 积分 in one place and 分值
-    in another), so a catalogue only borrows what it does not define itself.
+    At run time Django merges every catalogue into one: the shared one (hemei/locale) wins,
+    then the apps in INSTALLED_APPS order. So one English msgid has one Chinese everywhere;
+    where a word must read differently in one place, give it a context
+    (``pgettext("points", "Household")``, ``{% translate "Household" context "points" %}``)
+    or a more specific msgid. Filling each catalogue from its own words first keeps the
+    files honest about what each app meant.
     """
     import importlib.util
 
