@@ -11,6 +11,10 @@ import sys
 from pathlib import Path
 
 ZH = {
+    "Files of type %(suffix)s are not accepted; use %(types)s.": "不接受%(suffix)s类型的文件，请使用：%(types)s。",
+    "The file is empty.": "文件是空的。",
+    "The file is larger than %(limit)d MB.": "文件超过 %(limit)d MB。",
+    "The file's content does not match its type %(suffix)s.": "文件内容与%(suffix)s类型不符。",
     ":": "：",
     "My work": "我的工作",
     "Tasks": "任务",

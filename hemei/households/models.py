@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hemei.accounts.models import mask_phone
 from hemei.accounts.scope import ScopedQuerySet
 from hemei.core import clock
 from hemei.core.models import TimeStampedModel
@@ -22,7 +23,7 @@ from hemei.core.models import TimeStampedModel
 from . import access, crypto
 from .choices import EventKind, Gender, Relation, SensitiveField
 from .fields import EncryptedTextField
-from .validators import mask_id_number, mask_phone
+from .validators import mask_id_number
 
 
 class VillageGroupQuerySet(ScopedQuerySet["VillageGroup"]):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from hemei.accounts.audit import diff, record, snapshot
 from hemei.accounts.choices import AuditAction
+from hemei.accounts.models import mask_phone
 from hemei.core import clock
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
@@ -32,7 +33,6 @@ from .validators import (
     birth_date_from_id,
     gender_from_id,
     mask_id_number,
-    mask_phone,
     normalize_id_number,
     validate_id_number,
     validate_phone,

@@ -32,6 +32,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from hemei.accounts.models import mask_phone
 from hemei.core import clock
 from hemei.divisions.models import Division
 
@@ -41,7 +42,6 @@ from .choices import Gender, Relation
 from .models import Household, Resident, VillageGroup
 from .validators import (
     mask_id_number,
-    mask_phone,
     normalize_id_number,
     normalize_phone,
     validate_id_number,

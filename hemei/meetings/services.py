@@ -21,29 +21,15 @@ from django.utils.translation import gettext as _
 
 from hemei.accounts import audit
 from hemei.accounts.choices import AuditAction
+from hemei.core.uploads import DOCUMENT_TYPES, MAX_BYTES, check_upload
 from hemei.divisions.models import Division
 from hemei.tasks.permissions import can_manage
 
 from .models import Decision, Meeting, MeetingAttachment
 
 #: What a meeting may carry: documents and photos, each at most 20 MB.
-ATTACHMENT_TYPES = frozenset(
-    {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".jpg", ".jpeg", ".png"}
-)
-ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
-#: The first bytes of each kind of file, so a renamed executable is not taken for a PDF.
-MAGIC = {
-    ".pdf": (b"%PDF",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".pptx": (b"PK\x03\x04",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".xls": (b"\xd0\xcf\x11\xe0",),
-    ".ppt": (b"\xd0\xcf\x11\xe0",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-}
+ATTACHMENT_TYPES = DOCUMENT_TYPES
+ATTACHMENT_MAX_BYTES = MAX_BYTES
 FIELDS = ("name", "held_on", "level", "place", "host", "speakers", "attendees", "full_text")
 
 
@@ -229,24 +215,7 @@ def set_decisions(*, actor: Any, meeting: Meeting, rows: Sequence[DecisionRow]) 
 
 def check_attachment(upload: UploadedFile) -> str:
     """The file's lower-case suffix once its type, size and first bytes pass; else an error."""
-    suffix = PurePath(upload.name or "").suffix.lower()
-    if suffix not in ATTACHMENT_TYPES:
-        raise ValidationError(
-            _("Files of type %(suffix)s are not accepted; use %(types)s.")
-            % {"suffix": suffix or "?", "types": " ".join(sorted(ATTACHMENT_TYPES))}
-        )
-    if not upload.size:
-        raise ValidationError(_("The file is empty."))
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(_("The file is larger than 20 MB."))
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if suffix in MAGIC and not any(head.startswith(magic) for magic in MAGIC[suffix]):
-        raise ValidationError(
-            _("The file's content does not match its type %(suffix)s.") % {"suffix": suffix}
-        )
-    return suffix
+    return check_upload(upload, types=ATTACHMENT_TYPES, max_bytes=ATTACHMENT_MAX_BYTES)
 
 
 @transaction.atomic

@@ -10,14 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from hemei.core import clock
+from hemei.core.uploads import check_upload
 
 from .choices import CardKind, ExtensionState, OrderSource, OrderState, StepKind
 from .models import Step
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 #: Largest attachment to an answer, and the kinds accepted.
-MAX_ATTACHMENT = 20 * 1024 * 1024
-ATTACHMENT_TYPES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png", ".txt")
+#: What an answer may carry (checked by type, size and first bytes: ``core.uploads``).
+ATTACHMENT_TYPES = frozenset(
+    {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png", ".txt"}
+)
 
 TABS = ("orders", "cards", "extensions")
 
@@ -82,13 +85,7 @@ class ReplyForm(forms.Form):
         upload = self.cleaned_data.get("attachment")
         if not upload:
             return None
-        if upload.size > MAX_ATTACHMENT:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        if not upload.name.lower().endswith(ATTACHMENT_TYPES):
-            raise forms.ValidationError(
-                _("Attach a PDF, Word, Excel, image or text file (%(types)s).")
-                % {"types": " ".join(ATTACHMENT_TYPES)}
-            )
+        check_upload(upload, types=ATTACHMENT_TYPES)
         # A file system takes 255 bytes a name: a long Chinese name is cut, its type kept.
         stem, dot, ext = upload.name.rpartition(".")
         if len(upload.name.encode()) > 120:

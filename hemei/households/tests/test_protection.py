@@ -6,11 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
+from hemei.accounts.models import mask_phone
 from hemei.households.models import Household, Resident
 from hemei.households.validators import (
     id_check_digit,
     mask_id_number,
-    mask_phone,
     validate_id_number,
     validate_phone,
 )

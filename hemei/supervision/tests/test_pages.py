@@ -209,14 +209,17 @@ def test_a_supervisor_issues_an_order_and_the_town_answers_through_the_pages(
         ).status_code
         == 400
     )
-    bad_file = SimpleUploadedFile("x.exe", b"MZ")
-    assert (
-        client.post(
+    for bad_file in (
+        SimpleUploadedFile("x.exe", b"MZ"),
+        SimpleUploadedFile("整改报告.pdf", b"MZ\x90\x00 a program renamed"),  # content checked
+        SimpleUploadedFile("空.pdf", b""),
+    ):
+        response = client.post(
             f"/supervision/orders/{order.pk}/",
             {"action": "reply", "text": "好", "attachment": bad_file},
-        ).status_code
-        == 400
-    )
+        )
+        assert response.status_code == 400
+    assert not order.replies.exists()
     assert client.post(f"/supervision/orders/{order.pk}/", {"action": "close"}).status_code == 403
     ok = client.post(f"/supervision/orders/{order.pk}/", {"action": "reply", "text": "已整改"})
     assert ok.status_code == 302
