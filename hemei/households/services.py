@@ -62,6 +62,12 @@ def _member_summary(residents: Iterable[Resident]) -> list[dict[str, Any]]:
     return [{"id": r.pk, "name": r.name, "relation": r.relation} for r in residents]
 
 
+def _paired_events(actor: Any, kind: str, one: Household, other: Household, **fields: Any) -> None:
+    """The same event on both households, each pointing at the other (a split or a merge)."""
+    _event(actor=actor, household=one, kind=kind, related=other, **fields)
+    _event(actor=actor, household=other, kind=kind, related=one, **fields)
+
+
 def _event(
     *,
     actor: Any,
@@ -579,24 +585,7 @@ def split_household(
     head = next(m for m in members if m.pk == new_head.pk)
     _set_head(new, head)
     details = {"members": _member_summary(members), "new_number": number, "from": household.number}
-    _event(
-        actor=actor,
-        household=household,
-        kind=EventKind.SPLIT,
-        date=date,
-        note=note,
-        related=new,
-        details=details,
-    )
-    _event(
-        actor=actor,
-        household=new,
-        kind=EventKind.SPLIT,
-        date=date,
-        note=note,
-        related=household,
-        details=details,
-    )
+    _paired_events(actor, EventKind.SPLIT, household, new, date=date, note=note, details=details)
     return new
 
 
@@ -631,24 +620,7 @@ def merge_households(
     source.save()
     _audit_update(actor, source, before, snapshot(source))
     details = {"members": _member_summary(members), "from": source.number, "into": target.number}
-    _event(
-        actor=actor,
-        household=source,
-        kind=EventKind.MERGE,
-        date=date,
-        note=note,
-        related=target,
-        details=details,
-    )
-    _event(
-        actor=actor,
-        household=target,
-        kind=EventKind.MERGE,
-        date=date,
-        note=note,
-        related=source,
-        details=details,
-    )
+    _paired_events(actor, EventKind.MERGE, source, target, date=date, note=note, details=details)
     return target
 
 
