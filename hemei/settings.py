@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "hemei.api",
     "hemei.households",
     "hemei.points",
+    "hemei.home",
 ]
 
 MIDDLEWARE = [
@@ -129,7 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "hemei.core.context_processors.navigation",
+                "hemei.home.context_processors.navigation",
             ],
         },
     },
@@ -182,7 +183,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login throttling (django-axes): after this many failures for one username from one

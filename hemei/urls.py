@@ -1,9 +1,9 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("hemei.core.urls")),
+    path("", include("hemei.home.urls")),
     path("accounts/", include("hemei.accounts.urls")),
-    path("divisions/", include("hemei.divisions.urls")),
+    path("divisions/", include("hemei.home.division_urls")),
     path("units/", include("hemei.units.urls")),
     path("notifications/", include("hemei.notifications.urls")),
     path("meetings/", include("hemei.meetings.urls")),

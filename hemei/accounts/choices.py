@@ -26,13 +26,6 @@ ROLE_LEVELS: dict[str, frozenset[int]] = {
 }
 #: Roles that act for a unit and so must name one.
 ROLES_WITH_UNIT = frozenset({Role.DEPARTMENT})
-#: Roles that take part in the work loop (meetings, tasks, reports, supervision): everyone
-#: but villagers, who see their household's points and the public notices.
-WORK_ROLES = frozenset(
-    {Role.COUNTY_ADMIN, Role.LEADER, Role.DEPARTMENT, Role.TOWN_OFFICIAL, Role.VILLAGE_OFFICIAL}
-)
-#: Roles that may manage units, users and read the audit log inside their subtree.
-ADMIN_ROLES = frozenset({Role.COUNTY_ADMIN})
 
 
 class AuditAction(models.TextChoices):

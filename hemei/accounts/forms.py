@@ -6,15 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hemei.divisions.forms import DivisionCodeField
-from hemei.divisions.models import Division
 from hemei.units.models import Unit
 
-from .choices import ADMIN_ROLES, Role
-from .scope import scope_filter
+from .choices import Role
+from .policy import places
 
 
 def _admin_divisions(user: Any) -> Any:
-    return Division.objects.current().filter(scope_filter(user, "code", ADMIN_ROLES))
+    return places(user, "administer").filter(valid_to__isnull=True)
 
 
 class UserCreateForm(forms.Form):

@@ -13,9 +13,28 @@ from django.utils.translation import gettext_lazy as _
 
 from hemei.core import clock
 from hemei.core.models import TimeStampedModel
+from hemei.divisions.models import Division
 
 from .choices import AuditAction, Role
-from .scope import ScopedQuerySet, scope_filter
+from .policy import (
+    Policy,
+    RestrictedQuerySet,
+    Rule,
+    own_grant_division,
+    register,
+    subtree,
+    subtree_and_ancestors,
+)
+from .roles import (
+    ADMIN_ROLES,
+    POINTS_RUN_ROLES,
+    REGISTER_WRITE_ROLES,
+    TASK_MANAGE_ROLES,
+    TEMPLATE_ROLES,
+    VILLAGE_READ_ROLES,
+    VILLAGER_ROLES,
+    WORK_ROLES,
+)
 
 
 def mask_phone(phone: str) -> str:
@@ -26,7 +45,7 @@ def mask_phone(phone: str) -> str:
     return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
 
 
-class UserQuerySet(ScopedQuerySet["User"]):
+class UserQuerySet(RestrictedQuerySet["User"]):
     """Users are scoped by their home division: the admins above it manage the account."""
 
     def search(self, text: str) -> UserQuerySet:
@@ -36,9 +55,11 @@ class UserQuerySet(ScopedQuerySet["User"]):
         return self.filter(Q(username__icontains=text) | Q(full_name__contains=text))
 
     def visible_to(self, user: Any) -> UserQuerySet:
+        """Accounts whose home lies in the user's administration (superusers only to one)."""
+        rows = self.restrict(user, "view")
         if user.is_superuser and user.is_active:
-            return self
-        return self.filter(scope_filter(user, "division")).exclude(is_superuser=True)
+            return rows
+        return rows.exclude(is_superuser=True)
 
 
 class HemeiUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
@@ -75,7 +96,7 @@ class User(AbstractUser):
         return mask_phone(self.phone)
 
 
-class RoleAssignmentQuerySet(ScopedQuerySet["RoleAssignment"]):
+class RoleAssignmentQuerySet(RestrictedQuerySet["RoleAssignment"]):
     pass
 
 
@@ -132,8 +153,8 @@ class RoleAssignment(TimeStampedModel):
         return f"{self.user} · {self.get_role_display()} · {self.division}"
 
 
-class AuditEntryQuerySet(ScopedQuerySet["AuditEntry"]):
-    scope_field = "division_code"
+class AuditEntryQuerySet(RestrictedQuerySet["AuditEntry"]):
+    pass
 
 
 class AuditEntry(models.Model):
@@ -172,3 +193,47 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+
+# Accounts, grants and the trail are administration: the county office of the subtree. Anyone
+# in the work loop may name a person of their area or above it (a county leader on a town task).
+register(
+    User,
+    Policy(
+        view=Rule(ADMIN_ROLES),
+        change=Rule(ADMIN_ROLES),
+        name=Rule(WORK_ROLES, subtree_and_ancestors()),
+    ),
+)
+register(RoleAssignment, Policy(view=Rule(ADMIN_ROLES), change=Rule(ADMIN_ROLES)))
+register(AuditEntry, Policy(field="division_code", view=Rule(ADMIN_ROLES, subtree())))
+
+# The places (divisions, below this app, get their policy here): what a user may do *at* a
+# division, asked with ``allows_at(user, action, code)`` or ``places(user, action)``.
+register(
+    Division,
+    Policy(
+        field="code",
+        # browse the area (the division pages, filters and choosers)
+        view=Rule(WORK_ROLES),
+        # the area and the divisions above it (the county whose ladder and rankings apply)
+        view_with_ancestors=Rule(WORK_ROLES, subtree_and_ancestors()),
+        # manage units, accounts, the trail; configure lights, ladder and rankings
+        administer=Rule(ADMIN_ROLES),
+        # create, edit and fan out tasks, hold meetings
+        manage_tasks=Rule(TASK_MANAGE_ROLES),
+        # compute a ranking and issue its circular: the county office over the area, and a
+        # town official for the villages of their own town
+        compute_ranking=(
+            Rule(ADMIN_ROLES),
+            Rule(frozenset({Role.TOWN_OFFICIAL}), own_grant_division()),
+        ),
+        # personal data of village affairs: the register, households' points
+        read_village=Rule(VILLAGE_READ_ROLES),
+        write_register=Rule(REGISTER_WRITE_ROLES),
+        run_points=Rule(POINTS_RUN_ROLES),
+        publish_templates=Rule(TEMPLATE_ROLES),
+        # a villager's own village (its notices, objections, shop)
+        live_in=Rule(VILLAGER_ROLES, own_grant_division()),
+    ),
+)

@@ -20,8 +20,7 @@ from hemei.units.models import Unit
 from .audit import diff, record, snapshot
 from .choices import ROLE_LEVELS, ROLES_WITH_UNIT, AuditAction, Role
 from .models import RoleAssignment, User
-from .permissions import administers, check_administers
-from .scope import forget_grants
+from .policy import allows_at, check_administers, forget_grants
 
 PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 USERNAME = re.compile(r"^[\w.@+-]{2,150}$")
@@ -326,7 +325,7 @@ def _import_row(
     if role is None:
         return _("Unknown role %(role)s.") % {"role": row.get("role", "")}
     division = Division.objects.current().filter(code=row.get("division", "")).first()
-    if division is None or not administers(actor, division.code):
+    if division is None or not allows_at(actor, "administer", division.code):
         return _("No division with code %(code)s in your area.") % {"code": row.get("division", "")}
     unit = None
     if row.get("unit"):

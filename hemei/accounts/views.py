@@ -20,7 +20,7 @@ from . import services
 from .choices import AuditAction, Role
 from .forms import GrantForm, ImportForm, PasswordForm, UserCreateForm, UserEditForm
 from .models import AuditEntry, RoleAssignment, User
-from .permissions import admin_required
+from .policy import admin_required
 
 
 class LoginView(auth_views.LoginView):
@@ -163,7 +163,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_object_or_404(
-        RoleAssignment.objects.administered_by(request.user).select_related("user", "division"),
+        RoleAssignment.objects.restrict(request.user, "view").select_related("user", "division"),
         pk=pk,
     )
     if not User.objects.visible_to(request.user).filter(pk=assignment.user_id).exists():
@@ -233,7 +233,7 @@ def _parse_day(text: str) -> dt.date | None:
 
 @admin_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    entries = AuditEntry.objects.administered_by(request.user).select_related("content_type")
+    entries = AuditEntry.objects.restrict(request.user, "view").select_related("content_type")
     q = request.GET.get("q", "").strip()
     if q:
         entries = entries.filter(Q(actor_name__contains=q) | Q(object_repr__contains=q))

@@ -44,7 +44,7 @@ from django.urls import URLPattern, path, re_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from hemei.accounts.permissions import has_role
+from hemei.accounts.policy import holds_role, may
 
 from . import schema as s
 from .services import authenticate_key
@@ -312,10 +312,12 @@ class Route:
 
     def _run(self, operation: Operation, request: HttpRequest, kwargs: dict[str, Any]) -> Any:
         user = request.user if operation.public else authenticate(request)
-        if not operation.public and not has_role(user):
+        if not operation.public and not holds_role(user):
             raise ApiError(
                 403, "no_role", _("Your account holds no role yet; ask your administrator.")
             )
+        if not operation.public and not may(user, "view", self.api.gates[operation.tag]):
+            raise ApiError(403, "forbidden", _("Your role does not open this part of the API."))
         context = s.Context(user=user)
         call = Call(request=request, user=user)
         call.query = s.parse_query(operation.params, request.GET, context)
@@ -447,6 +449,12 @@ class Api:
         self.prefix = prefix
         self.description = description
         self.routes: list[Route] = []
+        #: per tag, the model whose ``view`` the policy must open before any operation runs
+        self.gates: dict[str, type[Any]] = {}
+
+    def gate(self, tag: str, model: type[Any]) -> None:
+        """Operations of ``tag`` answer 403 unless the policy opens ``model`` to the caller."""
+        self.gates[tag] = model
 
     def route(self, pattern: str, name: str) -> Route:
         route = Route(self, pattern, name)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hemei.accounts.permissions import role_required
+from hemei.accounts.policy import role_required
 
 from . import services
 from .models import Token

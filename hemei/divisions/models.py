@@ -75,11 +75,6 @@ class DivisionQuerySet(models.QuerySet["Division"]):
             return self.within(text) if len(text) <= 12 else self.none()
         return self.filter(name__contains=text)
 
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> DivisionQuerySet:  # type: ignore[valid-type]
-        from hemei.accounts.scope import scope_filter
-
-        return self.filter(scope_filter(user, "code"))
-
 
 class Division(models.Model):
     """One unit of the official division table: province, city, county, town or village.

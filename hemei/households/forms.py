@@ -7,12 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from hemei.accounts.choices import Role
 from hemei.accounts.models import User
-from hemei.accounts.scope import scope_filter
+from hemei.accounts.policy import places
 from hemei.core import clock
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
 
-from .access import READ_ROLES, WRITE_ROLES
 from .choices import Gender, Relation
 from .models import Household, Resident, VillageGroup
 
@@ -52,13 +51,8 @@ class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 def villages(user: Any, *, write: bool) -> Any:
     """The villages the user may read (or write) the register of."""
-    roles = WRITE_ROLES if write else READ_ROLES
-    return (
-        Division.objects.current()
-        .filter(level=Level.VILLAGE)
-        .filter(scope_filter(user, "code", roles))
-        .order_by("code")
-    )
+    action = "write_register" if write else "read_village"
+    return places(user, action).current().filter(level=Level.VILLAGE).order_by("code")
 
 
 class VillageChoiceField(forms.ModelChoiceField):
@@ -180,7 +174,7 @@ class HouseholdCreateForm(HeadForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["village"].offer(villages(user, write=True))  # type: ignore[attr-defined]
-        self.fields["group"].queryset = VillageGroup.objects.writable_by(user)  # type: ignore[attr-defined]
+        self.fields["group"].queryset = VillageGroup.objects.restrict(user, "change")  # type: ignore[attr-defined]
 
 
 class HouseholdEditForm(forms.Form):

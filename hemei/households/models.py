@@ -15,27 +15,26 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hemei.accounts import policy as access
 from hemei.accounts.models import mask_phone
-from hemei.accounts.scope import ScopedQuerySet
+from hemei.accounts.policy import Policy, RestrictedQuerySet, Rule, register
+from hemei.accounts.roles import (
+    ADMIN_ROLES,
+    REGISTER_WRITE_ROLES,
+    VILLAGE_READ_ROLES,
+    VILLAGER_ROLES,
+)
 from hemei.core import clock
 from hemei.core.models import TimeStampedModel
 
-from . import access, crypto
+from . import crypto
 from .choices import EventKind, Gender, Relation, SensitiveField
 from .fields import EncryptedTextField
 from .validators import mask_id_number
 
 
-class VillageGroupQuerySet(ScopedQuerySet["VillageGroup"]):
-    scope_field = "village"
-
-    def readable_by(self, user: Any) -> VillageGroupQuerySet:
-        """What the user may browse in the register (masked); see :mod:`.access`."""
-        return access.readable(self, user, self.scope_field)
-
-    def writable_by(self, user: Any) -> VillageGroupQuerySet:
-        """What the user may change (and see in full)."""
-        return access.writable(self, user, self.scope_field)
+class VillageGroupQuerySet(RestrictedQuerySet["VillageGroup"]):
+    pass
 
 
 class VillageGroup(TimeStampedModel):
@@ -68,16 +67,8 @@ class VillageGroup(TimeStampedModel):
         return self.name
 
 
-class HouseholdQuerySet(ScopedQuerySet["Household"]):
-    scope_field = "village"
-
-    def readable_by(self, user: Any) -> HouseholdQuerySet:
-        """What the user may browse in the register (masked); see :mod:`.access`."""
-        return access.readable(self, user, self.scope_field)
-
-    def writable_by(self, user: Any) -> HouseholdQuerySet:
-        """What the user may change (and see in full)."""
-        return access.writable(self, user, self.scope_field)
+class HouseholdQuerySet(RestrictedQuerySet["Household"]):
+    pass
 
     def active(self) -> HouseholdQuerySet:
         return self.filter(is_active=True)
@@ -147,16 +138,8 @@ class Household(TimeStampedModel):
         return self.head.name if self.head_id and self.head else ""
 
 
-class ResidentQuerySet(ScopedQuerySet["Resident"]):
-    scope_field = "village"
-
-    def readable_by(self, user: Any) -> ResidentQuerySet:
-        """What the user may browse in the register (masked); see :mod:`.access`."""
-        return access.readable(self, user, self.scope_field)
-
-    def writable_by(self, user: Any) -> ResidentQuerySet:
-        """What the user may change (and see in full)."""
-        return access.writable(self, user, self.scope_field)
+class ResidentQuerySet(RestrictedQuerySet["Resident"]):
+    pass
 
     def active(self) -> ResidentQuerySet:
         return self.filter(is_active=True)
@@ -248,16 +231,8 @@ class Resident(TimeStampedModel):
         return self.relation == Relation.HEAD
 
 
-class HouseholdEventQuerySet(ScopedQuerySet["HouseholdEvent"]):
-    scope_field = "household__village"
-
-    def readable_by(self, user: Any) -> HouseholdEventQuerySet:
-        """What the user may browse in the register (masked); see :mod:`.access`."""
-        return access.readable(self, user, self.scope_field)
-
-    def writable_by(self, user: Any) -> HouseholdEventQuerySet:
-        """What the user may change (and see in full)."""
-        return access.writable(self, user, self.scope_field)
+class HouseholdEventQuerySet(RestrictedQuerySet["HouseholdEvent"]):
+    pass
 
 
 class HouseholdEvent(models.Model):
@@ -312,8 +287,8 @@ class HouseholdEvent(models.Model):
         raise ValueError(f"{type(self).__name__} rows are only ever added, never deleted.")
 
 
-class SensitiveViewQuerySet(ScopedQuerySet["SensitiveView"]):
-    scope_field = "village"
+class SensitiveViewQuerySet(RestrictedQuerySet["SensitiveView"]):
+    pass
 
 
 class SensitiveView(models.Model):
@@ -357,3 +332,26 @@ class SensitiveView(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError(f"{type(self).__name__} rows are only ever added, never deleted.")
+
+
+# The register is personal data. Officials of the county office, leaders, towns and villages
+# browse it masked in their subtree (department staff do not); the village, its town and the
+# county office change it and may show a protected value in full (each showing logged); a
+# villager sees only their own household. The log of full showings is the administrators'.
+def _register(field: str, household: str | None) -> Policy:
+    view = [Rule(VILLAGE_READ_ROLES)]
+    if household:
+        view.append(Rule(VILLAGER_ROLES, access.own_household(household)))
+    return Policy(
+        field=field,
+        view=view,
+        browse=Rule(VILLAGE_READ_ROLES),
+        change=Rule(REGISTER_WRITE_ROLES),
+    )
+
+
+register(VillageGroup, _register("village", None))
+register(Household, _register("village", "id"))
+register(Resident, _register("village", "household"))
+register(HouseholdEvent, _register("household__village", "household"))
+register(SensitiveView, Policy(field="village", view=Rule(ADMIN_ROLES)))

@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from hemei.accounts.audit import diff, record, snapshot
 from hemei.accounts.choices import AuditAction
 from hemei.accounts.models import mask_phone
+from hemei.accounts.policy import allows_at, check_at
 from hemei.core import clock
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
 
-from .access import can_see_full, check_write
 from .choices import EventKind, Gender, Relation, SensitiveField
 from .models import Household, HouseholdEvent, Resident, SensitiveView, VillageGroup
 from .validators import (
@@ -207,7 +207,12 @@ def _audit_update(actor: Any, instance: Any, before: dict[str, Any], after: dict
 def create_village_group(
     *, actor: Any, village: Division, name: str, number: int | None = None
 ) -> VillageGroup:
-    check_write(actor, village.code)
+    check_at(
+        actor,
+        "write_register",
+        village.code,
+        _("You may not change the household register of this village."),
+    )
     _check_village(village)
     name = name.strip()
     if not name:
@@ -231,7 +236,12 @@ def create_village_group(
 def update_village_group(
     *, actor: Any, group: VillageGroup, name: str, number: int
 ) -> VillageGroup:
-    check_write(actor, group.village_id)
+    check_at(
+        actor,
+        "write_register",
+        group.village_id,
+        _("You may not change the household register of this village."),
+    )
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Enter the name of the group.")})
@@ -286,7 +296,12 @@ def create_household(
     ``moved_in`` records the household as having moved into the village (迁入) rather than
     registered (e.g. at the first import).
     """
-    check_write(actor, village.code)
+    check_at(
+        actor,
+        "write_register",
+        village.code,
+        _("You may not change the household register of this village."),
+    )
     _check_village(village)
     _check_group(group, village.code)
     number = _check_number(village.code, number)
@@ -325,7 +340,12 @@ def update_household(
     address: str | None = None,
 ) -> Household:
     """Correct the number, group or address (plain corrections: audited, no event)."""
-    check_write(actor, household.village_id)
+    check_at(
+        actor,
+        "write_register",
+        household.village_id,
+        _("You may not change the household register of this village."),
+    )
     before = snapshot(household)
     if number is not None:
         household.number = _check_number(household.village_id, number, household.pk)
@@ -359,7 +379,12 @@ def add_member(
     A person registered in the village before (moved out, now back) is matched by ID number
     and made active again in this household rather than duplicated.
     """
-    check_write(actor, household.village_id)
+    check_at(
+        actor,
+        "write_register",
+        household.village_id,
+        _("You may not change the household register of this village."),
+    )
     _check_active(household)
     date = _check_date(date)
     if person.get("relation") == Relation.HEAD:
@@ -403,7 +428,12 @@ def update_resident(*, actor: Any, resident: Resident, **fields: Any) -> Residen
 
     The head's relation is changed only by :func:`change_head`.
     """
-    check_write(actor, resident.village_id)
+    check_at(
+        actor,
+        "write_register",
+        resident.village_id,
+        _("You may not change the household register of this village."),
+    )
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
@@ -441,7 +471,12 @@ def remove_member(
     household out.
     """
     household = resident.household
-    check_write(actor, household.village_id)
+    check_at(
+        actor,
+        "write_register",
+        household.village_id,
+        _("You may not change the household register of this village."),
+    )
     date = _check_date(date)
     if not resident.is_active:
         raise ValidationError(_("%(name)s is no longer a member.") % {"name": resident.name})
@@ -478,7 +513,12 @@ def change_head(
 ) -> HouseholdEvent:
     """Make ``new_head`` the head (变更户主); the former head (if still a member) takes
     ``former_head_relation``; ``relations`` re-states others' relation to the new head."""
-    check_write(actor, household.village_id)
+    check_at(
+        actor,
+        "write_register",
+        household.village_id,
+        _("You may not change the household register of this village."),
+    )
     _check_active(household)
     date = _check_date(date)
     if new_head.household_id != household.pk or not new_head.is_active:
@@ -548,7 +588,12 @@ def split_household(
 ) -> Household:
     """分户: ``members`` leave to a new household numbered ``new_number``, headed by
     ``new_head`` (one of them). ``relations`` gives the others' relation to the new head."""
-    check_write(actor, household.village_id)
+    check_at(
+        actor,
+        "write_register",
+        household.village_id,
+        _("You may not change the household register of this village."),
+    )
     _check_active(household)
     date = _check_date(date)
     ids = {m.pk for m in members}
@@ -601,8 +646,18 @@ def merge_households(
 ) -> Household:
     """合户: every member of ``source`` joins ``target`` (relations to ``target``'s head, by
     default “other”); ``source`` becomes inactive, its number kept for the record."""
-    check_write(actor, source.village_id)
-    check_write(actor, target.village_id)
+    check_at(
+        actor,
+        "write_register",
+        source.village_id,
+        _("You may not change the household register of this village."),
+    )
+    check_at(
+        actor,
+        "write_register",
+        target.village_id,
+        _("You may not change the household register of this village."),
+    )
     _check_active(source)
     _check_active(target)
     date = _check_date(date)
@@ -629,7 +684,12 @@ def move_out_household(
     *, actor: Any, household: Household, date: dt.date | None = None, note: str = ""
 ) -> Household:
     """迁出: the whole household leaves the village; it and its members become inactive."""
-    check_write(actor, household.village_id)
+    check_at(
+        actor,
+        "write_register",
+        household.village_id,
+        _("You may not change the household register of this village."),
+    )
     _check_active(household)
     date = _check_date(date)
     members = list(household.members.filter(is_active=True))
@@ -656,7 +716,12 @@ def move_out_household(
 @transaction.atomic
 def link_account(*, actor: Any, resident: Resident, user: Any | None) -> Resident:
     """Link a villager's account to the person (or unlink with ``None``)."""
-    check_write(actor, resident.village_id)
+    check_at(
+        actor,
+        "write_register",
+        resident.village_id,
+        _("You may not change the household register of this village."),
+    )
     if user is not None and Resident.objects.filter(user=user).exclude(pk=resident.pk).exists():
         raise ValidationError({"user": _("The account is already linked to another person.")})
     before = resident_snapshot(resident)
@@ -674,7 +739,7 @@ def reveal(*, actor: Any, resident: Resident, field: str) -> str:
     """The full ID number or phone, for a role that may see it; every call is logged."""
     if field not in (SensitiveField.ID_NUMBER, SensitiveField.PHONE):
         raise ValidationError(_("Only the ID number or the phone can be shown in full."))
-    if not can_see_full(actor, resident.village_id):
+    if not allows_at(actor, "write_register", resident.village_id):
         raise PermissionDenied(_("Your role may not see this in full."))
     SensitiveView.objects.create(
         viewer=actor, at=clock.now(), village_id=resident.village_id, resident=resident, field=field
@@ -684,7 +749,7 @@ def reveal(*, actor: Any, resident: Resident, field: str) -> str:
 
 def log_full_export(*, actor: Any, village: Division, rows: int) -> SensitiveView:
     """Record a full (unmasked) export of a village's register."""
-    if not can_see_full(actor, village.code):
+    if not allows_at(actor, "write_register", village.code):
         raise PermissionDenied(_("Your role may not export the register in full."))
     return SensitiveView.objects.create(
         viewer=actor,

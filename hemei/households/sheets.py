@@ -33,11 +33,11 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from hemei.accounts.models import mask_phone
+from hemei.accounts.policy import check_at
 from hemei.core import clock
 from hemei.divisions.models import Division
 
 from . import crypto, services
-from .access import check_write
 from .choices import Gender, Relation
 from .models import Household, Resident, VillageGroup
 from .validators import (
@@ -289,7 +289,12 @@ def _parse(row: Row) -> list[str]:
 
 def import_register(*, actor: Any, village: Division, data: bytes) -> ImportReport:
     """Import a register sheet into ``village``: all of it, or nothing and the reasons."""
-    check_write(actor, village.code)
+    check_at(
+        actor,
+        "write_register",
+        village.code,
+        _("You may not change the household register of this village."),
+    )
     rows = read_rows(data)
     report = ImportReport()
     for row in rows:

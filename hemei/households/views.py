@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from hemei.accounts.permissions import admin_required, administers, is_admin
+from hemei.accounts.policy import admin_required, allowed, allows_at, is_admin, may
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import is_htmx, template_for
 from hemei.core.lists import paginate, wants_export
+from hemei.divisions.models import Division
 
 from . import forms, selectors, services, sheets
-from .access import can_see_full, can_write, can_write_anywhere, register_reader_required
 from .choices import SensitiveField
 from .models import Household, Resident, SensitiveView, VillageGroup
 
@@ -46,7 +46,7 @@ def _download(data: bytes, name: str) -> HttpResponse:
 
 def _households(request: HttpRequest) -> Any:
     households = (
-        Household.objects.readable_by(request.user)
+        Household.objects.restrict(request.user, "browse")
         .select_related("village", "group", "head")
         .defer("head__id_number", "head__phone")
         .annotate(size=Count("members", filter=Q(members__is_active=True)))
@@ -66,13 +66,13 @@ def _households(request: HttpRequest) -> Any:
     return households.order_by("village_id", "number", "id")
 
 
-@register_reader_required
+@allowed(Household, "browse")
 def household_list(request: HttpRequest) -> HttpResponse:
     households = _households(request)
     if wants_export(request):
         return _export(request, households)
     village_choices = forms.villages(request.user, write=False).filter(
-        code__in=Household.objects.readable_by(request.user).values("village_id")
+        code__in=Household.objects.restrict(request.user, "browse").values("village_id")
     )
     return render(
         request,
@@ -82,12 +82,12 @@ def household_list(request: HttpRequest) -> HttpResponse:
         {
             "page": paginate(request, households),
             "villages": village_choices,
-            "groups": VillageGroup.objects.readable_by(request.user).filter(
+            "groups": VillageGroup.objects.restrict(request.user, "browse").filter(
                 village_id=request.GET.get("village", "")
             )
             if request.GET.get("village", "").isdigit()
             else VillageGroup.objects.none(),
-            "can_write": can_write_anywhere(request.user),
+            "can_write": may(request.user, "write_register", Division),
             "can_export_full": _full_export_village(request) is not None,
             "can_see_log": is_admin(request.user),
         },
@@ -97,7 +97,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 def _full_export_village(request: HttpRequest) -> Any:
     """The village a full export may cover: one chosen village the user administers."""
     code = request.GET.get("village", "")
-    if not code.isdigit() or not administers(request.user, code):
+    if not code.isdigit() or not allows_at(request.user, "administer", code):
         return None
     return forms.villages(request.user, write=False).filter(code=code).first()
 
@@ -118,9 +118,9 @@ def _export(request: HttpRequest, households: Any) -> HttpResponse:
     return _download(sheets.export_xlsx(residents, full=full), "households")
 
 
-@register_reader_required
+@allowed(Household, "browse")
 def household_create(request: HttpRequest) -> HttpResponse:
-    if not can_write_anywhere(request.user):
+    if not may(request.user, "write_register", Division):
         raise PermissionDenied(_("Your role may not change the household register."))
     form = forms.HouseholdCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -146,12 +146,14 @@ def household_create(request: HttpRequest) -> HttpResponse:
 
 def _readable_household(request: HttpRequest, pk: int) -> Household:
     return get_object_or_404(
-        Household.objects.readable_by(request.user).select_related("village", "group", "head"),
+        Household.objects.restrict(request.user, "browse").select_related(
+            "village", "group", "head"
+        ),
         pk=pk,
     )
 
 
-@register_reader_required
+@allowed(Household, "browse")
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = _readable_household(request, pk)
     members = household.members.order_by("-is_active", "id")
@@ -163,15 +165,15 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household": household,
             "members": members,
             "events": events,
-            "can_write": can_write(request.user, household.village_id),
-            "can_see_full": can_see_full(request.user, household.village_id),
+            "can_write": allows_at(request.user, "write_register", household.village_id),
+            "can_see_full": allows_at(request.user, "write_register", household.village_id),
         },
     )
 
 
 def _writable_household(request: HttpRequest, pk: int) -> Household:
     household = _readable_household(request, pk)
-    if not can_write(request.user, household.village_id):
+    if not allows_at(request.user, "write_register", household.village_id):
         raise PermissionDenied(_("You may not change the household register of this village."))
     return household
 
@@ -203,7 +205,7 @@ def _action_page(
     )
 
 
-@register_reader_required
+@allowed(Household, "browse")
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = _writable_household(request, pk)
     form = forms.HouseholdEditForm(
@@ -225,7 +227,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@register_reader_required
+@allowed(Household, "browse")
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = _writable_household(request, pk)
     form = forms.MemberAddForm(request.POST or None)
@@ -239,7 +241,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@register_reader_required
+@allowed(Household, "browse")
 def head_change(request: HttpRequest, pk: int) -> HttpResponse:
     household = _writable_household(request, pk)
     form = forms.ChangeHeadForm(request.POST or None, household=household)
@@ -257,7 +259,7 @@ def head_change(request: HttpRequest, pk: int) -> HttpResponse:
     return _action_page(request, household, form, _("Change of head"), act, _("Head changed."))
 
 
-@register_reader_required
+@allowed(Household, "browse")
 def household_split(request: HttpRequest, pk: int) -> HttpResponse:
     household = _writable_household(request, pk)
     form = forms.SplitForm(request.POST or None, household=household)
@@ -281,7 +283,7 @@ def household_split(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@register_reader_required
+@allowed(Household, "browse")
 def household_merge(request: HttpRequest, pk: int) -> HttpResponse:
     household = _writable_household(request, pk)
     form = forms.MergeForm(request.POST or None, household=household)
@@ -301,7 +303,7 @@ def household_merge(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@register_reader_required
+@allowed(Household, "browse")
 def household_move_out(request: HttpRequest, pk: int) -> HttpResponse:
     household = _writable_household(request, pk)
     form = forms.EventForm(request.POST or None)
@@ -317,14 +319,14 @@ def household_move_out(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _writable_resident(request: HttpRequest, pk: int) -> Resident:
     resident = get_object_or_404(
-        Resident.objects.readable_by(request.user).select_related("household"), pk=pk
+        Resident.objects.restrict(request.user, "browse").select_related("household"), pk=pk
     )
-    if not can_write(request.user, resident.village_id):
+    if not allows_at(request.user, "write_register", resident.village_id):
         raise PermissionDenied(_("You may not change the household register of this village."))
     return resident
 
 
-@register_reader_required
+@allowed(Household, "browse")
 def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     resident = _writable_resident(request, pk)
     form = forms.ResidentEditForm(request.POST or None, resident=resident)
@@ -350,7 +352,7 @@ def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@register_reader_required
+@allowed(Household, "browse")
 def resident_remove(request: HttpRequest, pk: int) -> HttpResponse:
     resident = _writable_resident(request, pk)
     form = forms.MemberRemoveForm(request.POST or None)
@@ -366,14 +368,14 @@ def resident_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-@register_reader_required
+@allowed(Household, "browse")
 @require_POST
 def resident_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     """Show one protected value in full, on an explicit request; the showing is logged."""
     if field not in (SensitiveField.ID_NUMBER, SensitiveField.PHONE):
         raise Http404
     resident = get_object_or_404(
-        Resident.objects.readable_by(request.user).select_related("household"), pk=pk
+        Resident.objects.restrict(request.user, "browse").select_related("household"), pk=pk
     )
     value = services.reveal(actor=request.user, resident=resident, field=field)
     context = {"resident": resident, "value": value, "field": field}
@@ -398,15 +400,15 @@ def my_household(request: HttpRequest) -> HttpResponse:
 # --- village groups ----------------------------------------------------------------------
 
 
-@register_reader_required
+@allowed(Household, "browse")
 def group_list(request: HttpRequest) -> HttpResponse:
     groups = (
-        VillageGroup.objects.readable_by(request.user)
+        VillageGroup.objects.restrict(request.user, "browse")
         .select_related("village")
         .annotate(household_count=Count("households", filter=Q(households__is_active=True)))
         .order_by("village_id", "number", "name")
     )
-    writer = can_write_anywhere(request.user)
+    writer = may(request.user, "write_register", Division)
     form = forms.VillageGroupForm(request.POST or None, user=request.user) if writer else None
     status = 200
     if request.method == "POST":
@@ -435,10 +437,10 @@ def group_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@register_reader_required
+@allowed(Household, "browse")
 def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    group = get_object_or_404(VillageGroup.objects.readable_by(request.user), pk=pk)
-    if not can_write(request.user, group.village_id):
+    group = get_object_or_404(VillageGroup.objects.restrict(request.user, "browse"), pk=pk)
+    if not allows_at(request.user, "write_register", group.village_id):
         raise PermissionDenied(_("You may not change the household register of this village."))
     form = forms.VillageGroupForm(
         request.POST or None,
@@ -471,9 +473,9 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- import, and the log of full views ---------------------------------------------------
 
 
-@register_reader_required
+@allowed(Household, "browse")
 def register_import(request: HttpRequest) -> HttpResponse:
-    if not can_write_anywhere(request.user):
+    if not may(request.user, "write_register", Division):
         raise PermissionDenied(_("Your role may not change the household register."))
     form = forms.ImportForm(request.POST or None, request.FILES or None, user=request.user)
     report = None
@@ -515,7 +517,7 @@ def register_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-@register_reader_required
+@allowed(Household, "browse")
 def import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(sheets.template_xlsx(), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(
@@ -527,7 +529,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @admin_required
 def sensitive_view_list(request: HttpRequest) -> HttpResponse:
     views = (
-        SensitiveView.objects.administered_by(request.user)
+        SensitiveView.objects.restrict(request.user, "view")
         .select_related("viewer", "village", "resident__household")
         .order_by("-at", "-id")
     )

@@ -34,10 +34,10 @@ from hemei.tasks.models import Program, Task
 from hemei.tasks.services import add_event, create_task
 from hemei.units.models import Unit
 
-from .access import check_manage, theme_of
 from .dates import parse_deadline, split_milestone
 from .matching import Found, PeopleIndex, UnitIndex, split_names, units_for
 from .models import TableUpload
+from .rules import check_manage, theme_of
 from .sheet import Problem, Sheet, SheetError, read_sheet
 
 TITLE_LENGTH = 300

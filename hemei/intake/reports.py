@@ -30,10 +30,10 @@ from hemei.tasks.choices import EventKind, Source
 from hemei.tasks.services import add_event, create_task
 from hemei.units.models import Unit
 
-from .access import check_manage, theme_of
 from .dates import parse_deadline
 from .matching import UnitIndex, units_for
 from .models import IngestDraft
+from .rules import check_manage, theme_of
 
 DRAFT_TITLE_LENGTH = 80
 

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-from .access import INTAKE_LEVELS, check_manage, manageable_divisions, theme_of
 from .decomposition import (
     DecompositionError,
     DecompositionPlan,
@@ -32,6 +31,7 @@ from .reports import (
     review_of,
     start_draft,
 )
+from .rules import INTAKE_LEVELS, check_manage, manageable_divisions, theme_of
 
 __all__ = [
     "INTAKE_LEVELS",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from hemei.accounts.permissions import role_required
+from hemei.accounts.policy import allowed
 from hemei.divisions.models import Division
 from hemei.tasks.choices import Source
 from hemei.tasks.models import Task
@@ -41,7 +41,7 @@ def _divisions(request: HttpRequest) -> list[Division]:
 # Decomposition table
 
 
-@role_required
+@allowed(Division, "manage_tasks")
 def decomposition_import(request: HttpRequest) -> HttpResponse:
     divisions = _divisions(request)
     # The meeting and task pages link here with ?meeting=… or ?parent=… filled in.
@@ -102,7 +102,7 @@ def _preview(
     )
 
 
-@role_required
+@allowed(Division, "manage_tasks")
 def decomposition_preview(request: HttpRequest, pk: int) -> HttpResponse:
     upload = get_object_or_404(
         TableUpload.objects.owned_by(request.user).select_related("division", "meeting", "parent"),
@@ -112,7 +112,7 @@ def decomposition_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required
+@allowed(Division, "manage_tasks")
 def decomposition_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     upload = get_object_or_404(
         TableUpload.objects.owned_by(request.user).select_related("division", "meeting", "parent"),
@@ -132,7 +132,7 @@ def decomposition_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("intake:decomposition_preview", pk=upload.pk)
 
 
-@role_required
+@allowed(Division, "manage_tasks")
 def decomposition_template(request: HttpRequest) -> HttpResponse:
     """An example table in the expected format, with a sheet of instructions."""
     divisions = _divisions(request)
@@ -150,7 +150,7 @@ def decomposition_template(request: HttpRequest) -> HttpResponse:
 # Meeting report
 
 
-@role_required
+@allowed(Division, "manage_tasks")
 def report_ingest(request: HttpRequest) -> HttpResponse:
     divisions = _divisions(request)
     form = ReportForm(request.POST or None, request.FILES or None, divisions=divisions)
@@ -202,7 +202,7 @@ def _unit_choices(units: list[Unit], division: Division) -> list[tuple[int, str]
     ]
 
 
-@role_required
+@allowed(Division, "manage_tasks")
 def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_object_or_404(
         IngestDraft.objects.owned_by(request.user).select_related("division", "meeting"), pk=pk

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hemei.accounts.choices import WORK_ROLES
-from hemei.accounts.scope import ScopedQuerySet, scope_filter, scope_prefixes
+from hemei.accounts.policy import Policy, RestrictedQuerySet, Rule, register, subtree_and_ancestors
+from hemei.accounts.roles import TASK_MANAGE_ROLES, WORK_ROLES
 from hemei.core.choices import Theme
 from hemei.core.models import TimeStampedModel
 from hemei.divisions.choices import Level
-from hemei.divisions.models import ancestor_codes
 
 
 class MeetingLevel(models.TextChoices):
@@ -24,16 +21,7 @@ class MeetingLevel(models.TextChoices):
     VILLAGE = "village", _("village")
 
 
-class MeetingQuerySet(ScopedQuerySet["Meeting"]):
-    def visible_to(self, user: Any) -> MeetingQuerySet:
-        """Meetings inside the user's subtree, and those held above it (they deploy its work)."""
-        prefixes = scope_prefixes(user, WORK_ROLES)
-        if prefixes is None:
-            return self
-        return self.filter(
-            scope_filter(user, "division", WORK_ROLES) | Q(division_id__in=ancestor_codes(prefixes))
-        )
-
+class MeetingQuerySet(RestrictedQuerySet["Meeting"]):
     def search(self, text: str) -> MeetingQuerySet:
         text = text.strip()
         if not text:
@@ -132,3 +120,22 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.text[:40]}"
+
+
+# Meetings deploy work downwards: seen inside the subtree and by everyone below the division
+# that held them (a town official reads the county's meeting); held and changed by managers.
+register(
+    Meeting,
+    Policy(
+        view=Rule(WORK_ROLES, subtree_and_ancestors()),
+        change=Rule(TASK_MANAGE_ROLES),
+    ),
+)
+register(
+    MeetingAttachment,
+    Policy(field="meeting__division", view=Rule(WORK_ROLES, subtree_and_ancestors())),
+)
+register(
+    Decision,
+    Policy(field="meeting__division", view=Rule(WORK_ROLES, subtree_and_ancestors())),
+)

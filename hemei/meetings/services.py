@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 
 from hemei.accounts import audit
 from hemei.accounts.choices import AuditAction
+from hemei.accounts.policy import allows_at
 from hemei.core.uploads import DOCUMENT_TYPES, MAX_BYTES, check_upload
 from hemei.divisions.models import Division
-from hemei.tasks.permissions import can_manage
 
 from .models import Decision, Meeting, MeetingAttachment
 
@@ -34,7 +34,7 @@ FIELDS = ("name", "held_on", "level", "place", "host", "speakers", "attendees", 
 
 
 def _check_manage(actor: Any, division: Division) -> None:
-    if not can_manage(actor, division.code):
+    if not allows_at(actor, "manage_tasks", division.code):
         raise PermissionDenied(
             _("You may not manage meetings in %(division)s.") % {"division": division}
         )

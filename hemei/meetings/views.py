@@ -13,12 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hemei.accounts.permissions import role_required
+from hemei.accounts.policy import allowed, allows_at
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.tasks.models import Task
-from hemei.tasks.permissions import can_manage
 from hemei.tasks.selectors import division_suggestions, may_manage_somewhere
 
 from . import services
@@ -43,7 +42,7 @@ def _meetings(request: HttpRequest) -> Any:
     return form, meetings.order_by("-held_on", "-id")
 
 
-@role_required
+@allowed(Meeting)
 def meeting_list(request: HttpRequest) -> HttpResponse:
     form, meetings = _meetings(request)
     if wants_export(request):
@@ -81,7 +80,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required
+@allowed(Meeting)
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = services.get_visible(request.user, pk)
     visible_tasks = Task.objects.visible_to(request.user).select_related("division")
@@ -96,7 +95,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         tops = [task for task in decision.shown if task.parent_id not in ids]
         decision.parts = len(decision.shown) - len(tops)
         decision.shown = tops
-    may_manage = can_manage(request.user, meeting.division_id)
+    may_manage = allows_at(request.user, "manage_tasks", meeting.division_id)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -174,26 +173,26 @@ def _edit(request: HttpRequest, meeting: Meeting | None) -> HttpResponse:
     )
 
 
-@role_required
+@allowed(Meeting)
 def meeting_create(request: HttpRequest) -> HttpResponse:
     if not may_manage_somewhere(request.user):
         raise PermissionDenied(_("You may not manage meetings."))
     return _edit(request, None)
 
 
-@role_required
+@allowed(Meeting)
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = services.get_visible(request.user, pk)
-    if not can_manage(request.user, meeting.division_id):
+    if not allows_at(request.user, "manage_tasks", meeting.division_id):
         raise PermissionDenied(_("You may not manage this meeting."))
     return _edit(request, meeting)
 
 
-@role_required
+@allowed(Meeting)
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = services.get_visible(request.user, pk)
-    if not can_manage(request.user, meeting.division_id):
+    if not allows_at(request.user, "manage_tasks", meeting.division_id):
         raise PermissionDenied(_("You may not manage this meeting."))
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -223,7 +222,7 @@ def _visible_attachment(request: HttpRequest, pk: int) -> MeetingAttachment:
     )
 
 
-@role_required
+@allowed(Meeting)
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = _visible_attachment(request, pk)
     try:
@@ -233,11 +232,11 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=attachment.name)
 
 
-@role_required
+@allowed(Meeting)
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = _visible_attachment(request, pk)
-    if not can_manage(request.user, attachment.meeting.division_id):
+    if not allows_at(request.user, "manage_tasks", attachment.meeting.division_id):
         raise PermissionDenied(_("You may not manage this meeting."))
     services.remove_attachment(actor=request.user, attachment=attachment)
     messages.success(request, _("Attachment removed."))

@@ -6,8 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hemei.accounts.policy import Policy, RestrictedQuerySet, Rule, own_person, register
+from hemei.accounts.roles import ALL_ROLES
 
-class NotificationQuerySet(models.QuerySet["Notification"]):
+
+class NotificationQuerySet(RestrictedQuerySet["Notification"]):
     def for_user(self, user: object) -> NotificationQuerySet:
         return self.filter(recipient=user)
 
@@ -57,3 +60,7 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+# A notification is its recipient's alone (every role gets them, villagers included).
+register(Notification, Policy(view=Rule(ALL_ROLES, own_person("recipient"))))

@@ -1,8 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hemei.accounts.choices import Role
-
 
 class Category(models.TextChoices):
     """The usual chapters of a village's points rules (积分细则)."""
@@ -69,19 +67,3 @@ class LedgerKind(models.TextChoices):
 class SettlementMode(models.TextChoices):
     CARRY_OVER = "carry_over", _("carry over to the next year")
     RESET = "reset", _("reset to zero")
-
-
-#: Roles that run a village's points (record, assess, review, redeem).
-VILLAGE_ROLES = frozenset({Role.VILLAGE_OFFICIAL, Role.COUNTY_ADMIN})
-#: Roles that may read the points of the villages in their subtree.
-OFFICIAL_ROLES = frozenset(
-    {
-        Role.VILLAGE_OFFICIAL,
-        Role.TOWN_OFFICIAL,
-        Role.COUNTY_ADMIN,
-        Role.LEADER,
-        Role.DEPARTMENT,
-    }
-)
-#: Roles that may publish rule templates for the villages below them.
-TEMPLATE_ROLES = frozenset({Role.TOWN_OFFICIAL, Role.COUNTY_ADMIN})

@@ -29,7 +29,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hemei.accounts.scope import ScopedQuerySet
+from hemei.accounts import policy as access
+from hemei.accounts.policy import Policy, RestrictedQuerySet, Rule, register
+from hemei.accounts.roles import (
+    POINTS_RUN_ROLES,
+    TEMPLATE_ROLES,
+    VILLAGE_READ_ROLES,
+    VILLAGER_ROLES,
+)
 from hemei.core import clock
 from hemei.core.models import TimeStampedModel
 
@@ -93,7 +100,7 @@ class VillageSettings(models.Model):
         return str(self.village_id)
 
 
-class RuleSetQuerySet(ScopedQuerySet["RuleSet"]):
+class RuleSetQuerySet(RestrictedQuerySet["RuleSet"]):
     def templates(self) -> RuleSetQuerySet:
         return self.filter(is_template=True)
 
@@ -126,9 +133,7 @@ class RuleSet(TimeStampedModel):
         return self.name
 
 
-class RuleVersionQuerySet(ScopedQuerySet["RuleVersion"]):
-    scope_field = "rule_set__division"
-
+class RuleVersionQuerySet(RestrictedQuerySet["RuleVersion"]):
     def adopted(self) -> RuleVersionQuerySet:
         return self.filter(state=VersionState.ADOPTED)
 
@@ -242,9 +247,7 @@ class RuleItem(models.Model):
         return f"{self.code} {self.title} ({self.points:+d})"
 
 
-class EntryQuerySet(ScopedQuerySet["Entry"]):
-    scope_field = "village"
-
+class EntryQuerySet(RestrictedQuerySet["Entry"]):
     def in_notice(self) -> EntryQuerySet:
         return self.filter(state=EntryState.IN_NOTICE)
 
@@ -447,9 +450,7 @@ class AppendOnlyError(Exception):
     """Ledger rows are never changed or removed."""
 
 
-class LedgerQuerySet(ScopedQuerySet["LedgerEntry"]):
-    scope_field = "village"
-
+class LedgerQuerySet(RestrictedQuerySet["LedgerEntry"]):
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("ledger entries are never updated; append a reversing entry")
 
@@ -616,8 +617,8 @@ def row_hash(**fields: Any) -> str:
     return hashlib.sha256(canonical_row(**fields)).hexdigest()
 
 
-class BalanceQuerySet(ScopedQuerySet["Balance"]):
-    scope_field = "village"
+class BalanceQuerySet(RestrictedQuerySet["Balance"]):
+    pass
 
 
 class Balance(models.Model):
@@ -647,9 +648,7 @@ class Balance(models.Model):
         return f"{self.household_id}: {self.points}"
 
 
-class GoodsQuerySet(ScopedQuerySet["Goods"]):
-    scope_field = "village"
-
+class GoodsQuerySet(RestrictedQuerySet["Goods"]):
     def on_sale(self) -> GoodsQuerySet:
         return self.filter(is_active=True)
 
@@ -688,8 +687,8 @@ class Goods(TimeStampedModel):
         return self.name
 
 
-class RedemptionQuerySet(ScopedQuerySet["Redemption"]):
-    scope_field = "village"
+class RedemptionQuerySet(RestrictedQuerySet["Redemption"]):
+    pass
 
 
 class Redemption(models.Model):
@@ -760,3 +759,78 @@ class Settlement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village_id} {self.year}"
+
+
+# Points carry households' names and balances: personal data of village affairs. Officials of
+# the county office, leaders, towns and villages read them in their subtree (department staff
+# do not, as with the register); the village and the county office run them; a villager sees
+# their own household's, and their village's entries while in public notice and its shop.
+_officials = Rule(VILLAGE_READ_ROLES)
+_villagers_own = Rule(VILLAGER_ROLES, access.own_household("household"))
+_villagers_village = Rule(VILLAGER_ROLES, access.own_grant_division("village"))
+_run = Rule(POINTS_RUN_ROLES)
+
+register(
+    VillageSettings, Policy(field="village", view=(_officials, _villagers_village), change=_run)
+)
+register(
+    RuleSet,
+    Policy(
+        view=Rule(VILLAGE_READ_ROLES, access.subtree_and_ancestors()),
+        change=(_run, Rule(TEMPLATE_ROLES)),
+    ),
+)
+register(
+    RuleVersion,
+    Policy(
+        field="rule_set__division",
+        # the area's own rules and templates, and templates published above it
+        view=(
+            _officials,
+            Rule(
+                VILLAGE_READ_ROLES,
+                access.both(
+                    access.subtree_and_ancestors(),
+                    access.where(lambda who: access.Is("state", VersionState.PUBLISHED)),
+                ),
+            ),
+        ),
+    ),
+)
+register(
+    Entry,
+    Policy(
+        field="village",
+        view=(
+            _officials,
+            _villagers_own,
+            Rule(
+                VILLAGER_ROLES,
+                access.both(
+                    access.own_grant_division("village"),
+                    access.where(lambda who: access.Is("state", EntryState.IN_NOTICE)),
+                ),
+            ),
+        ),
+        change=_run,
+    ),
+)
+register(
+    Evidence,
+    Policy(
+        field="entry__village",
+        # the files stay with the officials and the household itself, never the public notice
+        view=(_officials, Rule(VILLAGER_ROLES, access.own_household("entry__household"))),
+    ),
+)
+register(
+    Objection,
+    Policy(
+        field="entry__village",
+        view=(_officials, Rule(frozenset(), access.own_person("raised_by"), any_user=True)),
+    ),
+)
+for _model in (LedgerEntry, Balance, Redemption):
+    register(_model, Policy(field="village", view=(_officials, _villagers_own), change=_run))
+register(Goods, Policy(field="village", view=(_officials, _villagers_village), change=_run))
+register(Settlement, Policy(field="village", view=_officials, change=_run))

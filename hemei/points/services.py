@@ -19,6 +19,7 @@ from PIL import Image, UnidentifiedImageError
 
 from hemei.accounts.audit import diff, record, snapshot
 from hemei.accounts.choices import AuditAction
+from hemei.accounts.policy import allows_at, check_at
 from hemei.core import clock
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
@@ -26,7 +27,6 @@ from hemei.households.models import Household
 from hemei.households.selectors import household_of
 
 from . import ledger
-from .access import check_publishes_templates, check_runs_village, lives_in
 from .choices import (
     OPEN_STATES,
     CapPeriod,
@@ -68,7 +68,7 @@ def settings_for(village_code: str) -> VillageSettings:
 
 @transaction.atomic
 def update_settings(*, actor: Any, village: Division, **fields: Any) -> VillageSettings:
-    check_runs_village(actor, village.code)
+    check_at(actor, "run_points", village.code, _("You do not run the points of this village."))
     current = settings_for(village.code)
     before = snapshot(current) if current.pk and not current._state.adding else {}
     for name, value in fields.items():
@@ -140,7 +140,12 @@ def create_template(*, actor: Any, division: Division, name: str) -> RuleVersion
     """A town's or county's template rule set, with its first (draft) version."""
     if division.level not in (Level.COUNTY, Level.TOWN):
         raise ValidationError(_("Templates are published by a town or a county."))
-    check_publishes_templates(actor, division.code)
+    check_at(
+        actor,
+        "publish_templates",
+        division.code,
+        _("Only a town or county may publish rule templates here."),
+    )
     rule_set = RuleSet.objects.create(division=division, name=name.strip(), is_template=True)
     version = RuleVersion.objects.create(rule_set=rule_set, number=1)
     record(actor=actor, action=AuditAction.CREATE, instance=rule_set, division_code=division.code)
@@ -153,7 +158,7 @@ def draft_version(
 ) -> RuleVersion:
     """A new draft of the village's rules: a copy of ``based_on`` (a published template of a
     town or county above, or one of the village's own versions), else empty."""
-    check_runs_village(actor, village.code)
+    check_at(actor, "run_points", village.code, _("You do not run the points of this village."))
     rule_set = rule_set_of(village)
     if based_on is not None:
         own = based_on.rule_set_id == rule_set.pk
@@ -178,9 +183,19 @@ def draft_version(
 def _check_editable(actor: Any, version: RuleVersion) -> None:
     rule_set = version.rule_set
     if rule_set.is_template:
-        check_publishes_templates(actor, rule_set.division_id)
+        check_at(
+            actor,
+            "publish_templates",
+            rule_set.division_id,
+            _("Only a town or county may publish rule templates here."),
+        )
     else:
-        check_runs_village(actor, rule_set.division_id)
+        check_at(
+            actor,
+            "run_points",
+            rule_set.division_id,
+            _("You do not run the points of this village."),
+        )
     if not version.is_draft:
         raise ValidationError(_("An adopted or published version cannot change; draft a new one."))
 
@@ -513,7 +528,9 @@ def record_entry(
     files: Sequence[UploadedFile] = (),
 ) -> Entry:
     """A village official records points for a household (it then goes to 初评)."""
-    check_runs_village(actor, household.village_id)
+    check_at(
+        actor, "run_points", household.village_id, _("You do not run the points of this village.")
+    )
     return _create_entry(
         actor=actor,
         household=household,
@@ -536,7 +553,7 @@ def request_entry(
 ) -> Entry:
     """A villager asks for points for their own household (申报), with evidence."""
     household = household_of(actor)
-    if household is None or not lives_in(actor, household.village_id):
+    if household is None or not allows_at(actor, "live_in", household.village_id):
         raise PermissionDenied(_("Your account is not linked to a household of the village."))
     if item.points <= 0:
         raise ValidationError({"item": _("A household requests only rules that give points.")})
@@ -562,7 +579,7 @@ def record_bulk(
     description: str,
 ) -> list[Entry]:
     """One rule for many households in one action (e.g. a cleanup day): all or nothing."""
-    check_runs_village(actor, village.code)
+    check_at(actor, "run_points", village.code, _("You do not run the points of this village."))
     if not households:
         raise ValidationError({"households": _("Choose at least one household.")})
     strangers = [h.number for h in households if h.village_id != village.code]
@@ -615,7 +632,7 @@ def _expect(entry: Entry, *states: str) -> None:
 @transaction.atomic
 def assess_entry(*, actor: Any, entry: Entry, approve: bool, note: str = "") -> Entry:
     """初评: the first look (e.g. by the group leader): on to the committee, or rejected."""
-    check_runs_village(actor, entry.village_id)
+    check_at(actor, "run_points", entry.village_id, _("You do not run the points of this village."))
     entry = _locked(entry)
     _expect(entry, EntryState.SUBMITTED)
     if not approve and not note.strip():
@@ -636,7 +653,7 @@ def assess_entry(*, actor: Any, entry: Entry, approve: bool, note: str = "") -> 
 def review_entry(*, actor: Any, entry: Entry, approve: bool, note: str = "") -> Entry:
     """审核 by the village committee: approved entries go on public notice; open objections
     are answered by the decision (dismissed on approval, upheld on rejection)."""
-    check_runs_village(actor, entry.village_id)
+    check_at(actor, "run_points", entry.village_id, _("You do not run the points of this village."))
     entry = _locked(entry)
     _expect(entry, EntryState.ASSESSED)
     open_objections = list(entry.objections.filter(state=ObjectionState.OPEN))
@@ -685,7 +702,7 @@ def _schedule_publishing(at: dt.datetime | None) -> None:
 def object_to_entry(*, actor: Any, entry: Entry, reason: str) -> Objection:
     """异议: a villager of the village objects during the notice; the entry goes back to
     the committee with the reason on record."""
-    if not lives_in(actor, entry.village_id):
+    if not allows_at(actor, "live_in", entry.village_id):
         raise PermissionDenied(_("Only villagers of the village may object."))
     entry = _locked(entry)
     reason = reason.strip()
@@ -773,7 +790,7 @@ def _publish_village(village_code: str, now: dt.datetime) -> int:
 def reverse_entry(*, actor: Any, entry: Entry, reason: str) -> Entry:
     """A correction: a new entry of the opposite points that cites the original. It goes
     through committee review and public notice like any entry; the original stays."""
-    check_runs_village(actor, entry.village_id)
+    check_at(actor, "run_points", entry.village_id, _("You do not run the points of this village."))
     entry = _locked(entry)
     _expect(entry, EntryState.EFFECTIVE)
     if entry.corrects_id:
@@ -814,7 +831,7 @@ def reverse_entry(*, actor: Any, entry: Entry, reason: str) -> Entry:
 
 @transaction.atomic
 def add_goods(*, actor: Any, village: Division, name: str, price: int, stock: int) -> Goods:
-    check_runs_village(actor, village.code)
+    check_at(actor, "run_points", village.code, _("You do not run the points of this village."))
     goods = Goods(village=village, name=name.strip(), price=price, stock=stock)
     goods.full_clean()
     goods.save()
@@ -830,7 +847,7 @@ def add_goods(*, actor: Any, village: Division, name: str, price: int, stock: in
 
 @transaction.atomic
 def restock(*, actor: Any, goods: Goods, added: int) -> Goods:
-    check_runs_village(actor, goods.village_id)
+    check_at(actor, "run_points", goods.village_id, _("You do not run the points of this village."))
     if added <= 0:
         raise ValidationError({"added": _("Add at least one.")})
     Goods.objects.filter(pk=goods.pk).update(stock=F("stock") + added)
@@ -848,7 +865,7 @@ def restock(*, actor: Any, goods: Goods, added: int) -> Goods:
 @transaction.atomic
 def set_on_sale(*, actor: Any, goods: Goods, on_sale: bool) -> Goods:
     """Take goods off the shelf (or back on); their redemptions stay as they were."""
-    check_runs_village(actor, goods.village_id)
+    check_at(actor, "run_points", goods.village_id, _("You do not run the points of this village."))
     if goods.is_active != on_sale:
         goods.is_active = on_sale
         goods.save(update_fields=["is_active", "updated_at"])
@@ -869,8 +886,17 @@ def redeem(*, actor: Any, household: Household, goods: Goods, quantity: int = 1)
     if household.village_id != goods.village_id:
         raise ValidationError(_("The goods are from another village's shop."))
     own = household_of(actor)
-    if not (own is not None and own.pk == household.pk and lives_in(actor, household.village_id)):
-        check_runs_village(actor, household.village_id)
+    if not (
+        own is not None
+        and own.pk == household.pk
+        and allows_at(actor, "live_in", household.village_id)
+    ):
+        check_at(
+            actor,
+            "run_points",
+            household.village_id,
+            _("You do not run the points of this village."),
+        )
     if quantity < 1:
         raise ValidationError({"quantity": _("Take at least one.")})
     ledger.lock_head(household.village_id)
@@ -928,7 +954,7 @@ def redeem(*, actor: Any, household: Household, goods: Goods, quantity: int = 1)
 def settle_year(*, actor: Any, village: Division, year: int) -> Settlement:
     """Close a year as the village's settings say: reset every balance to zero, or carry it
     over. Either way each household with a balance gets a settlement row in the ledger."""
-    check_runs_village(actor, village.code)
+    check_at(actor, "run_points", village.code, _("You do not run the points of this village."))
     if clock.today() <= dt.date(year, 12, 31):
         raise ValidationError(_("The year %(year)s has not ended yet.") % {"year": year})
     if Settlement.objects.filter(village=village, year=year).exists():

@@ -1,6 +1,6 @@
 """Pages of governance points: thin views over :mod:`.services` and :mod:`.selectors`.
 
-Officials reach a village through :func:`access.official_villages` (out of scope: 404);
+Officials reach a village through the policy's ``read_village`` (out of scope: 404);
 villagers reach their own household, their village's notices and its shop, nothing else.
 """
 
@@ -20,8 +20,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from hemei.accounts.permissions import role_required
-from hemei.accounts.scope import covers, scope_filter, scope_prefixes
+from hemei.accounts.policy import allows_at, get_or_404, may, places, role_required
 from hemei.core import clock
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
@@ -33,15 +32,7 @@ from hemei.households.forms import pk_or_none, search_text
 from hemei.households.selectors import household_of
 
 from . import selectors, services
-from .access import (
-    is_official,
-    lives_in,
-    official_divisions,
-    official_villages,
-    reads_village,
-    runs_village,
-)
-from .choices import OFFICIAL_ROLES, TEMPLATE_ROLES, Category, EntryState, VersionState
+from .choices import Category, EntryState, VersionState
 from .documents import NoticeRow, render_notice_docx
 from .forms import (
     AdoptForm,
@@ -67,13 +58,17 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def _village(request: HttpRequest, code: str) -> Division:
     """A village the user reads as an official; anything else is 404."""
-    return get_object_or_404(official_villages(request.user), code=code)
+    return get_object_or_404(
+        places(request.user, "read_village").filter(level=Level.VILLAGE), code=code
+    )
 
 
 def _public_village(request: HttpRequest, code: str) -> Division:
     """A village whose published pages the user may see: as an official or a villager of it."""
     village = get_object_or_404(Division, code=code, level=Level.VILLAGE)
-    if not (reads_village(request.user, code) or lives_in(request.user, code)):
+    if not (
+        allows_at(request.user, "read_village", code) or allows_at(request.user, "live_in", code)
+    ):
         raise Http404
     return village
 
@@ -102,10 +97,12 @@ def _year(request: HttpRequest) -> int:
 @role_required
 def home(request: HttpRequest) -> HttpResponse:
     """Officials: the villages in their area. Villagers: their own household."""
-    if not is_official(request.user):
+    if not may(request.user, "read_village", Division):
         return redirect("points:my_household")
-    villages = official_villages(request.user).current().order_by("code")
-    towns = official_divisions(request.user).filter(level=Level.TOWN).order_by("code")[:50]
+    villages = (
+        places(request.user, "read_village").filter(level=Level.VILLAGE).current().order_by("code")
+    )
+    towns = places(request.user, "read_village").filter(level=Level.TOWN).order_by("code")[:50]
     query = search_text(request.GET.get("q"))
     if query:
         villages = villages.search(query)
@@ -127,7 +124,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def my_household(request: HttpRequest) -> HttpResponse:
     """The villager's phone view: balance, stars, history with reasons, pending entries."""
     household = household_of(request.user)
-    if household is None or not lives_in(request.user, household.village_id):
+    if household is None or not allows_at(request.user, "live_in", household.village_id):
         return render(request, "points/my_household.html", {"household": None}, status=404)
     year = clock.today().year
     summary = selectors.household_summary(household, year)
@@ -148,7 +145,7 @@ def my_household(request: HttpRequest) -> HttpResponse:
 @role_required
 def request_create(request: HttpRequest) -> HttpResponse:
     household = household_of(request.user)
-    if household is None or not lives_in(request.user, household.village_id):
+    if household is None or not allows_at(request.user, "live_in", household.village_id):
         raise Http404
     version = services.version_in_force(household.village_id, clock.today())
     form = RequestForm(
@@ -191,7 +188,7 @@ def village(request: HttpRequest, code: str) -> HttpResponse:
         "points/village.html",
         {
             "village": found,
-            "runs": runs_village(request.user, code),
+            "runs": allows_at(request.user, "run_points", code),
             "version": services.version_in_force(code, clock.today()),
             "overview": selectors.village_overview([code], clock.today().year).get(
                 code, {"review": 0, "notice": 0}
@@ -215,7 +212,7 @@ def village_settings(request: HttpRequest, code: str) -> HttpResponse:
         },
     )
     if request.method == "POST":
-        if not runs_village(request.user, code):
+        if not allows_at(request.user, "run_points", code):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -229,7 +226,7 @@ def village_settings(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "points/settings.html",
-        {"village": found, "form": form, "runs": runs_village(request.user, code)},
+        {"village": found, "form": form, "runs": allows_at(request.user, "run_points", code)},
         status=status,
     )
 
@@ -282,7 +279,7 @@ def rules(request: HttpRequest, code: str) -> HttpResponse:
             "in_force": in_force,
             "items": in_force.items.all() if in_force else [],
             "form": form,
-            "runs": runs_village(request.user, code),
+            "runs": allows_at(request.user, "run_points", code),
         },
         status=status,
     )
@@ -292,20 +289,14 @@ def _visible_versions(request: HttpRequest) -> Any:
     """Village versions in the official's area, and templates published above or within it."""
     mine = Q(
         rule_set__in=RuleSet.objects.filter(is_template=False).filter(
-            division__in=official_villages(request.user)
+            division__in=places(request.user, "read_village").filter(level=Level.VILLAGE)
         )
     )
-    prefixes = scope_prefixes(request.user, OFFICIAL_ROLES)
-    if prefixes is None:
-        above = Q(state=VersionState.PUBLISHED)
-    else:
-        ancestors = {prefix[:length] for prefix in prefixes for length in (2, 4, 6, 9)}
-        above = Q(state=VersionState.PUBLISHED, rule_set__division_id__in=sorted(ancestors))
-    templates = Q(rule_set__is_template=True) & (
-        Q(rule_set__division__in=official_divisions(request.user)) | above
-    )
-    return RuleVersion.objects.filter(mine | templates).select_related(
-        "rule_set", "rule_set__division"
+    templates = Q(rule_set__is_template=True)
+    return (
+        RuleVersion.objects.restrict(request.user, "view")
+        .filter(mine | templates)
+        .select_related("rule_set", "rule_set__division")
     )
 
 
@@ -314,13 +305,13 @@ def _may_edit(user: Any, version: RuleVersion) -> bool:
     who run the village for its own rules (the same test as the services make)."""
     code = version.rule_set.division_id
     if version.rule_set.is_template:
-        return covers(user, code, TEMPLATE_ROLES)
-    return runs_village(user, code)
+        return allows_at(user, "publish_templates", code)
+    return allows_at(user, "run_points", code)
 
 
 @role_required
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not is_official(request.user):
+    if not may(request.user, "read_village", Division):
         raise Http404
     version = get_object_or_404(_visible_versions(request), pk=pk)
     item_form = ItemForm(request.POST if request.POST.get("form") == "item" else None)
@@ -371,12 +362,12 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required
 def template_list(request: HttpRequest) -> HttpResponse:
-    if not is_official(request.user):
+    if not may(request.user, "read_village", Division):
         raise Http404
     versions = _visible_versions(request).filter(rule_set__is_template=True).order_by("-updated_at")
     divisions = list(
         Division.objects.filter(
-            scope_filter(request.user, "code", TEMPLATE_ROLES),
+            code__in=places(request.user, "publish_templates").values("code"),
             level__in=[Level.COUNTY, Level.TOWN],
         ).order_by("code")[:200]
     )
@@ -480,7 +471,7 @@ def entry_list(request: HttpRequest, code: str) -> HttpResponse:
             "page": page,
             "states": EntryState.choices,
             "categories": Category.choices,
-            "runs": runs_village(request.user, code),
+            "runs": allows_at(request.user, "run_points", code),
         },
     )
 
@@ -504,7 +495,7 @@ def review_queue(request: HttpRequest, code: str) -> HttpResponse:
 @role_required
 def entry_create(request: HttpRequest, code: str) -> HttpResponse:
     found = _village(request, code)
-    if not runs_village(request.user, code):
+    if not allows_at(request.user, "run_points", code):
         raise PermissionDenied
     version = services.version_in_force(code, clock.today())
     form = EntryForm(
@@ -538,7 +529,7 @@ def entry_create(request: HttpRequest, code: str) -> HttpResponse:
 @role_required
 def entry_bulk(request: HttpRequest, code: str) -> HttpResponse:
     found = _village(request, code)
-    if not runs_village(request.user, code):
+    if not allows_at(request.user, "run_points", code):
         raise PermissionDenied
     version = services.version_in_force(code, clock.today())
     form = BulkForm(request.POST or None, village_code=code, version=version)
@@ -561,23 +552,18 @@ def entry_bulk(request: HttpRequest, code: str) -> HttpResponse:
 
 def _entry_for(request: HttpRequest, pk: int) -> Entry:
     """Officials: any entry of their area. Villagers: their household's, or one in notice."""
-    entry = get_object_or_404(
-        Entry.objects.select_related("household", "household__head", "item", "version"), pk=pk
+    return get_or_404(
+        request.user,
+        "view",
+        Entry.objects.select_related("household", "household__head", "item", "version"),
+        pk=pk,
     )
-    if reads_village(request.user, entry.village_id):
-        return entry
-    own = household_of(request.user)
-    if lives_in(request.user, entry.village_id) and (
-        (own is not None and own.pk == entry.household_id) or entry.state == EntryState.IN_NOTICE
-    ):
-        return entry
-    raise Http404
 
 
 @role_required
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_for(request, pk)
-    runs = runs_village(request.user, entry.village_id)
+    runs = allows_at(request.user, "run_points", entry.village_id)
     form = DecisionForm(request.POST or None)
     reason_form = ReasonForm(request.POST if request.POST.get("action") == "reverse" else None)
     if request.method == "POST":
@@ -619,12 +605,12 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "entry": entry,
             "runs": runs,
-            "official": reads_village(request.user, entry.village_id),
+            "official": allows_at(request.user, "read_village", entry.village_id),
             "transitions": entry.transitions.select_related("actor"),
             "objections": entry.objections.select_related("raised_by", "answered_by"),
             "evidence": entry.evidence.all() if _sees_evidence(request, entry) else [],
             "can_object": entry.state == EntryState.IN_NOTICE
-            and lives_in(request.user, entry.village_id),
+            and allows_at(request.user, "live_in", entry.village_id),
             "own": own is not None and own.pk == entry.household_id,
             "form": form,
             "reason_form": reason_form,
@@ -636,7 +622,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _sees_evidence(request: HttpRequest, entry: Entry) -> bool:
     """Evidence (photos of a yard, a certificate) is for the officials and the household
     itself: the public notice publishes the entry, not the household's files."""
-    if reads_village(request.user, entry.village_id):
+    if allows_at(request.user, "read_village", entry.village_id):
         return True
     own = household_of(request.user)
     return own is not None and own.pk == entry.household_id
@@ -668,7 +654,7 @@ def notice(request: HttpRequest, code: str) -> HttpResponse:
         {
             "village": found,
             "entries": selectors.notices(code),
-            "villager": lives_in(request.user, code),
+            "villager": allows_at(request.user, "live_in", code),
         },
     )
 
@@ -712,7 +698,7 @@ def notice_docx(request: HttpRequest, code: str) -> HttpResponse:
 @role_required
 def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_for(request, pk)
-    if not lives_in(request.user, entry.village_id):
+    if not allows_at(request.user, "live_in", entry.village_id):
         raise PermissionDenied
     form = ReasonForm(request.POST or None)
     form.fields["reason"].label = _("Why you object")
@@ -782,7 +768,7 @@ def ledger(request: HttpRequest, code: str) -> HttpResponse:
         )
     form = SettleForm(request.POST or None, initial={"year": clock.today().year - 1})
     if request.method == "POST":
-        if not runs_village(request.user, code):
+        if not allows_at(request.user, "run_points", code):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -802,7 +788,7 @@ def ledger(request: HttpRequest, code: str) -> HttpResponse:
             "village": found,
             "page": paginate(request, rows),
             "form": form,
-            "runs": runs_village(request.user, code),
+            "runs": allows_at(request.user, "run_points", code),
             "settings": services.settings_for(code),
         },
         status=status,
@@ -815,8 +801,8 @@ def ledger(request: HttpRequest, code: str) -> HttpResponse:
 @role_required
 def shop(request: HttpRequest, code: str) -> HttpResponse:
     found = _public_village(request, code)
-    runs = runs_village(request.user, code)
-    own = household_of(request.user) if lives_in(request.user, code) else None
+    runs = allows_at(request.user, "run_points", code)
+    own = household_of(request.user) if allows_at(request.user, "live_in", code) else None
     if own is not None and own.village_id != code:
         own = None
     form_name = request.POST.get("form", "")
@@ -901,7 +887,7 @@ def rankings(request: HttpRequest, code: str) -> HttpResponse:
     publishes it) for its villagers."""
     found = _public_village(request, code)
     year = _year(request)
-    official = reads_village(request.user, code)
+    official = allows_at(request.user, "read_village", code)
     ranking = selectors.household_ranking(code, year)
     village_settings = services.settings_for(code)
     red = selectors.red_list(ranking, village_settings.red_list_size)
@@ -939,7 +925,7 @@ def rankings(request: HttpRequest, code: str) -> HttpResponse:
 
 @role_required
 def town_rankings(request: HttpRequest, code: str) -> HttpResponse:
-    town = get_object_or_404(official_divisions(request.user), code=code, level=Level.TOWN)
+    town = get_object_or_404(places(request.user, "read_village"), code=code, level=Level.TOWN)
     year = _year(request)
     rows = selectors.village_ranking(code, year)
     if wants_export(request):

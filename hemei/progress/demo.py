@@ -15,6 +15,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from hemei.accounts.policy import allows
+from hemei.accounts.roles import TASK_REPORT_ROLES
 from hemei.core import clock
 from hemei.divisions.models import subtree_q
 
@@ -63,27 +65,25 @@ def _dms(value: float) -> tuple[float, float, float]:
 def _reporter(task: Any) -> Any:
     """Someone whose grant sits on the task's own division and who may report on it."""
     from hemei.accounts.models import RoleAssignment
-    from hemei.tasks.permissions import REPORT_ROLES, can_report
 
     grants = RoleAssignment.objects.filter(
-        division_id=task.division_id, role__in=REPORT_ROLES, user__is_active=True
+        division_id=task.division_id, role__in=TASK_REPORT_ROLES, user__is_active=True
     ).select_related("user")
     for grant in grants.order_by("id"):
-        if can_report(grant.user, task):
+        if allows(grant.user, "report", task):
             return grant.user
     return None
 
 
 def _reviewer(task: Any, author: Any) -> Any:
     from hemei.accounts.models import RoleAssignment
-    from hemei.tasks.permissions import can_review
 
     above = [task.division_id[:n] for n in (6, 9) if n < len(task.division_id)]
     grants = RoleAssignment.objects.filter(
         division_id__in=above, user__is_active=True, role__in=["county_admin", "town_official"]
     ).select_related("user")
     for grant in grants.order_by("-division_id", "id"):
-        if grant.user_id != author.pk and can_review(grant.user, task):
+        if grant.user_id != author.pk and allows(grant.user, "review", task):
             return grant.user
     return None
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hemei.accounts.policy import places
 from hemei.tasks.forms import PkMultipleChoiceField
 from hemei.tasks.models import Milestone, Task
 
@@ -115,9 +116,8 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from hemei.divisions.choices import Level
-        from hemei.divisions.models import Division
 
-        towns = Division.objects.visible_to(user).current().filter(level=Level.TOWN)
+        towns = places(user, "view").current().filter(level=Level.TOWN)
         self.fields["division"].choices = [("", _("all"))] + [
             (code, name) for code, name in towns.order_by("code").values_list("code", "name")
         ]

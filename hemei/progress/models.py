@@ -24,8 +24,8 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from hemei.accounts.choices import WORK_ROLES
-from hemei.accounts.scope import ScopedQuerySet
+from hemei.accounts.policy import Policy, RestrictedQuerySet, Rule, register
+from hemei.accounts.roles import WORK_ROLES
 from hemei.core.models import TimeStampedModel
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
@@ -43,10 +43,7 @@ class EvidenceKind(models.TextChoices):
     DOCUMENT = "document", _("document")
 
 
-class ProgressReportQuerySet(ScopedQuerySet["ProgressReport"]):
-    scope_field = "task__division"
-    scope_roles = WORK_ROLES
-
+class ProgressReportQuerySet(RestrictedQuerySet["ProgressReport"]):
     def for_list(self) -> ProgressReportQuerySet:
         """What a list row shows, in a fixed number of queries."""
         return self.select_related(
@@ -207,3 +204,9 @@ def _delete_stored_file(sender: Any, instance: Evidence, **kwargs: Any) -> None:
             storage.delete(each)
 
     transaction.on_commit(delete)
+
+
+# Reports and their evidence are seen where their task is; writing and reviewing them are the
+# Task policy's ``report`` and ``review``.
+register(ProgressReport, Policy(field="task__division", view=Rule(WORK_ROLES)))
+register(Evidence, Policy(field="report__task__division", view=Rule(WORK_ROLES)))

@@ -6,14 +6,14 @@ moves the task's progress, through ``hemei.tasks.services.record_progress``.
 
 Rules decided here:
 
-- A report is written by someone who may report on the task (``can_report``) and sees it;
+- A report is written by someone who may report on the task (the Task policy's ``report``) and sees it;
   a task out of sight answers 404 (:func:`reportable_task`).
 - A task that is done takes no more reports, and a task with subtasks takes its progress
   from them, so reports go to the subtasks.
 - A percent lower than the task's current progress is allowed (a correction) but flagged:
   :func:`warnings_for` tells the author and the reviewer, and approval lowers the progress.
 - Only the author edits and submits a draft or a returned report; only a reviewer
-  (``can_review``: from above, or the county's administrators and leaders) approves or
+  (``review``: from above, or the county's administrators and leaders) approves or
   returns it, and never their own report. Returning needs a reason.
 - Evidence: at most 20 files a report, 10 MB each, type read from the content
   (:mod:`hemei.progress.evidence`). The same file twice on one report is refused; the same
@@ -37,11 +37,11 @@ from django.utils.translation import gettext as _
 from hemei.accounts import audit
 from hemei.accounts.choices import AuditAction, Role
 from hemei.accounts.models import User
+from hemei.accounts.policy import allows
+from hemei.accounts.roles import SAME_LEVEL_REVIEW_ROLES, TASK_MANAGE_ROLES
 from hemei.core import clock
-from hemei.divisions.models import subtree_q
 from hemei.tasks.choices import EventKind
 from hemei.tasks.models import Milestone, Task
-from hemei.tasks.permissions import MANAGE_ROLES, SAME_LEVEL_REVIEW_ROLES, can_report, can_review
 
 from .evidence import MAX_FILES_PER_REPORT, CheckedFile, thumbnail
 from .models import Evidence, EvidenceKind, ProgressReport, ReportState, thumbnail_name
@@ -75,7 +75,7 @@ def reportable_task(user: Any, pk: int) -> Task:
         task = Task.objects.visible_to(user).select_related("division").get(pk=pk)
     except Task.DoesNotExist:
         raise Http404(_("No such task.")) from None
-    if not can_report(user, task):
+    if not allows(user, "report", task):
         raise PermissionDenied(_("You may not report progress on this task."))
     return task
 
@@ -88,23 +88,9 @@ def visible_reports(user: Any) -> Any:
 
 
 def reviewable_reports(user: Any) -> Any:
-    """Reports the user may review (the same rule as ``can_review``, as one query filter)."""
-    reports = visible_reports(user)
-    if user.is_superuser:
-        return reports.exclude(author_id=user.pk)
-    from hemei.accounts.scope import grants
-
-    condition = Q(task__lead_leader_id=user.pk)
-    for grant in grants(user):
-        if grant.role not in MANAGE_ROLES:
-            continue
-        code = grant.division_id
-        below = subtree_q([code], "task__division")
-        if grant.role in SAME_LEVEL_REVIEW_ROLES:
-            condition |= below
-        else:
-            condition |= below & ~Q(task__division=code)
-    return reports.filter(condition).exclude(author_id=user.pk)
+    """Reports the user may review (the Task policy's ``review``)."""
+    reports = visible_reports(user).filter(task__in=Task.objects.restrict(user, "review"))
+    return reports.exclude(author_id=user.pk)
 
 
 def reviewers_of(task: Task) -> list[User]:
@@ -115,7 +101,7 @@ def reviewers_of(task: Task) -> list[User]:
     from hemei.accounts.models import RoleAssignment
 
     above = task.division.ancestor_codes()
-    condition = Q(division_id__in=above, role__in=MANAGE_ROLES - {Role.DEPARTMENT})
+    condition = Q(division_id__in=above, role__in=TASK_MANAGE_ROLES - {Role.DEPARTMENT})
     condition |= Q(division_id=task.division_id, role__in=SAME_LEVEL_REVIEW_ROLES)
     if task.lead_unit_id:
         condition |= Q(
@@ -460,7 +446,7 @@ def _check_reviewer(actor: Any, report: ProgressReport) -> Task:
         task = Task.objects.visible_to(actor).select_related("division").get(pk=report.task_id)
     except Task.DoesNotExist:
         raise Http404(_("No such report.")) from None
-    if not can_review(actor, task):
+    if not allows(actor, "review", task):
         raise PermissionDenied(_("You may not review reports on this task."))
     if report.author_id == actor.pk:
         raise PermissionDenied(_("You may not review your own report."))

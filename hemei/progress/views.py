@@ -15,13 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from hemei.accounts.permissions import role_required
+from hemei.accounts.policy import allowed, allows
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.divisions.models import subtree_q
 from hemei.tasks.models import Task
-from hemei.tasks.permissions import can_report, can_review
 
 from . import services
 from .evidence import MAX_FILE_BYTES, MAX_FILES_PER_REPORT, thumbnail
@@ -50,7 +49,7 @@ def _form_context(task: Task, form: ReportForm, report: ProgressReport | None = 
     }
 
 
-@role_required
+@allowed(ProgressReport)
 def report_create(request: HttpRequest, task_pk: int) -> HttpResponse:
     task = services.reportable_task(request.user, task_pk)
     form = ReportForm(request.POST or None, request.FILES or None, task=task)
@@ -87,7 +86,7 @@ def report_create(request: HttpRequest, task_pk: int) -> HttpResponse:
     return render(request, "progress/report_form.html", context, status=status)
 
 
-@role_required
+@allowed(ProgressReport)
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk)
     if report.author_id != request.user.pk or not report.is_editable:
@@ -139,7 +138,7 @@ def _ints(values: list[str]) -> list[int]:
     return [int(v) for v in values if v.isdigit()]
 
 
-@role_required
+@allowed(ProgressReport)
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk)
     evidence = list(report.evidence.select_related("duplicate_of__report__task"))
@@ -151,7 +150,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_review = (
         report.state == ReportState.SUBMITTED
         and report.author_id != request.user.pk
-        and can_review(request.user, report.task)
+        and allows(request.user, "review", report.task)
     )
     return render(
         request,
@@ -200,13 +199,13 @@ def _act(
     return redirect("progress:report_detail", pk=report.pk)
 
 
-@role_required
+@allowed(ProgressReport)
 @require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, services.submit_report, _("Report submitted for review."))
 
 
-@role_required
+@allowed(ProgressReport)
 @require_POST
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
@@ -214,7 +213,7 @@ def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required
+@allowed(ProgressReport)
 @require_POST
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk)
@@ -232,7 +231,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required
+@allowed(ProgressReport)
 @require_GET
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     """A file of evidence, only to those who see its report (a thumbnail with ``?thumb=1``)."""
@@ -269,7 +268,7 @@ def _content(data: bytes) -> Any:
     return ContentFile(data)
 
 
-@role_required
+@allowed(ProgressReport)
 @require_POST
 def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_object_or_404(
@@ -331,7 +330,7 @@ def _export(reports: Any) -> HttpResponse:
     )
 
 
-@role_required
+@allowed(ProgressReport)
 def review_queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None, user=request.user)
     reports = _queue(request, form)
@@ -344,7 +343,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required
+@allowed(ProgressReport)
 def my_reports(request: HttpRequest) -> HttpResponse:
     """The reports the user wrote: drafts to finish, returned ones to mend, the rest."""
     reports = (
@@ -366,7 +365,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required
+@allowed(ProgressReport)
 @require_GET
 def task_section(request: HttpRequest, task_pk: int) -> HttpResponse:
     """The task page's section: the task's reports and a button to write one."""
@@ -377,7 +376,7 @@ def task_section(request: HttpRequest, task_pk: int) -> HttpResponse:
         .for_list()
         .order_by("-created_at", "-id")
     )
-    may_report = can_report(request.user, task) and not task.is_done
+    may_report = allows(request.user, "report", task) and not task.is_done
     if may_report and task.children.exists():
         may_report = False
     return render(
@@ -387,6 +386,6 @@ def task_section(request: HttpRequest, task_pk: int) -> HttpResponse:
             "task": task,
             "reports": reports[:50],
             "may_report": may_report,
-            "may_review": can_review(request.user, task),
+            "may_review": allows(request.user, "review", task),
         },
     )

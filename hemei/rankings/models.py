@@ -17,7 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hemei.accounts.scope import ScopedQuerySet
+from hemei.accounts.policy import Policy, RestrictedQuerySet, Rule, register, subtree_and_ancestors
+from hemei.accounts.roles import ADMIN_ROLES, WORK_ROLES
 from hemei.core.models import TimeStampedModel
 
 from .choices import JobState, PeriodKind
@@ -89,14 +90,8 @@ class RankingConfig(TimeStampedModel):
         }
 
 
-class RankingRunQuerySet(ScopedQuerySet["RankingRun"]):
-    scope_field = "scope"
-
-    def visible_to(self, user: Any) -> RankingRunQuerySet:
-        """Rankings are published to the whole area ranked (see ``permissions``)."""
-        from .permissions import published_to
-
-        return self.filter(published_to(user))
+class RankingRunQuerySet(RestrictedQuerySet["RankingRun"]):
+    pass
 
 
 class RankingRun(models.Model):
@@ -204,11 +199,8 @@ def circular_path(instance: Any, filename: str) -> str:
     return f"rankings/circulars/{instance.run.county_id}/{instance.pk or 'new'}/{filename}"
 
 
-class ExportJobQuerySet(models.QuerySet["ExportJob"]):
-    def visible_to(self, user: Any) -> ExportJobQuerySet:
-        from .permissions import published_to
-
-        return self.filter(run__in=RankingRun.objects.filter(published_to(user)))
+class ExportJobQuerySet(RestrictedQuerySet["ExportJob"]):
+    pass
 
 
 class ExportJob(TimeStampedModel):
@@ -246,3 +238,13 @@ class ExportJob(TimeStampedModel):
     @property
     def is_finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
+
+
+# Rankings are published to the whole area ranked, inside the work loop: the ranking of a
+# county's towns is seen by every official of the county (its offices, every town, every
+# village), the ranking of a town's villages by the town, its villages and the county above.
+# Another town's villages ranking is outside (404); villagers do not see rankings.
+_published = Rule(WORK_ROLES, subtree_and_ancestors())
+register(RankingRun, Policy(field="scope", view=_published))
+register(ExportJob, Policy(field="run__scope", view=_published))
+register(RankingConfig, Policy(field="county", view=Rule(WORK_ROLES), change=Rule(ADMIN_ROLES)))

@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 
 from hemei.accounts import audit
 from hemei.accounts.choices import AuditAction
+from hemei.accounts.policy import allows_at
 from hemei.core import clock
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division, subtree_q
@@ -51,7 +52,6 @@ from hemei.divisions.models import Division, subtree_q
 from .choices import JobState, PeriodKind
 from .models import ExportJob, RankingConfig, RankingRow, RankingRun
 from .periods import next_start, period_bounds, previous_start
-from .permissions import can_compute, can_configure
 from .scoring import Figures, score_and_rank
 
 #: Code length of the units ranked inside a scope of each level.
@@ -70,7 +70,7 @@ def update_config(*, actor: Any, county: Division, **fields: Any) -> RankingConf
     """Change the weights or the circular's heading of ``county``."""
     if county.level != Level.COUNTY:
         raise ValidationError(_("Rankings are configured per county."))
-    if not can_configure(actor, county.code):
+    if not allows_at(actor, "administer", county.code):
         raise PermissionDenied(_("Only the county's administrators configure its rankings."))
     allowed = {
         "weight_on_time",
@@ -195,7 +195,7 @@ def compute_ranking(
     check_scope(scope)
     if period_kind not in PeriodKind.values:
         raise ValidationError(_("Choose a week, month, quarter or year."))
-    if actor is not None and not can_compute(actor, scope.code):
+    if actor is not None and not allows_at(actor, "compute_ranking", scope.code):
         raise PermissionDenied(
             _("You may not compute the ranking of %(division)s.") % {"division": scope}
         )
@@ -327,7 +327,7 @@ def request_circular(*, run: RankingRun, actor: Any) -> ExportJob:
     The run takes the county's next document number of the year the first time its circular
     is asked for, and keeps it when it is exported again.
     """
-    if not can_compute(actor, run.scope_id):
+    if not allows_at(actor, "compute_ranking", run.scope_id):
         raise PermissionDenied(_("Only the office that publishes the ranking issues its circular."))
     run = RankingRun.objects.select_for_update().get(pk=run.pk)
     if run.circular_number is None:

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from hemei.accounts.permissions import role_required
-from hemei.accounts.scope import grants
+from hemei.accounts.policy import allowed, allows_at, grants
 from hemei.core import clock
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
@@ -28,7 +27,6 @@ from .choices import JobState, PeriodKind
 from .forms import ConfigForm, PeriodForm
 from .models import ExportJob, RankingRun
 from .periods import period_bounds, period_label, previous_start
-from .permissions import can_compute, can_configure, can_view
 from .selectors import first_places, rank_history, run_rows
 from .services import compute_ranking, config_for, request_circular, update_config
 
@@ -62,7 +60,7 @@ def _own_unit(user: Any, scope: Division) -> str:
 
 def _viewable_scope(user: Any, code: str) -> Division:
     scope = Division.objects.filter(code=code, level__in=[Level.COUNTY, Level.TOWN]).first()
-    if scope is None or not can_view(user, scope.code):
+    if scope is None or not allows_at(user, "view_with_ancestors", scope.code):
         raise Http404
     return scope
 
@@ -73,7 +71,7 @@ def _scope_choices(user: Any, scope: Division) -> list[tuple[str, str]]:
     towns = Division.objects.current().filter(parent_id=county.code, level=Level.TOWN)
     choices = [(county.code, _("%(county)s: towns") % {"county": county.name})]
     for town in towns:
-        if can_view(user, town.code):
+        if allows_at(user, "view_with_ancestors", town.code):
             choices.append((town.code, _("%(town)s: villages") % {"town": town.name}))
     return choices
 
@@ -93,7 +91,7 @@ def _problem(request: HttpRequest, message: str, status: int = 400) -> HttpRespo
     return render(request, "rankings/problem.html", {"message": message}, status=status)
 
 
-@role_required
+@allowed(RankingRun)
 def ranking(request: HttpRequest) -> HttpResponse:
     """One period's ranking of a county's towns or a town's villages, with its charts."""
     form = PeriodForm(request.GET)
@@ -170,7 +168,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
         "viewable_towns": {value for value, _text in scopes[1:]},
         "chart_height": max(240, 26 * len(chart["names"]) + 50),
         "periods": _period_choices(kind, start),
-        "may_compute": can_compute(request.user, scope.code),
+        "may_compute": allows_at(request.user, "compute_ranking", scope.code),
         "exports": run.exports.all()[:5] if run else [],
         "unit_is_town": scope.level == Level.COUNTY,
     }
@@ -182,7 +180,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required
+@allowed(RankingRun)
 def compute(request: HttpRequest) -> HttpResponse:
     """Compute (or recompute) the chosen period's ranking, then show it."""
     form = PeriodForm(request.POST)
@@ -206,7 +204,7 @@ def compute(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('rankings:ranking')}?{query}")
 
 
-@role_required
+@allowed(RankingRun)
 def history(request: HttpRequest) -> HttpResponse:
     """Every stored ranking of an area, newest first."""
     form = PeriodForm(request.GET)
@@ -252,14 +250,14 @@ def history(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required
+@allowed(RankingRun)
 def config(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """The county's weights and circular heading (county administrators)."""
     code = code or _home_code(request.user)[:6]
     county = Division.objects.filter(code=code, level=Level.COUNTY).first()
-    if county is None or not can_view(request.user, county.code):
+    if county is None or not allows_at(request.user, "view_with_ancestors", county.code):
         raise Http404
-    if not can_configure(request.user, county.code):
+    if not allows_at(request.user, "administer", county.code):
         raise PermissionDenied(_("Only the county's administrators configure its rankings."))
     current = config_for(county)
     form = ConfigForm(request.POST or None, instance=current)
@@ -272,7 +270,7 @@ def config(request: HttpRequest, code: str | None = None) -> HttpResponse:
 
 
 @require_POST
-@role_required
+@allowed(RankingRun)
 def export_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask the worker for the circular and workbook of a ranking."""
     run = get_object_or_404(RankingRun.objects.visible_to(request.user), pk=pk)
@@ -280,7 +278,7 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("rankings:export_status", pk=job.pk)
 
 
-@role_required
+@allowed(RankingRun)
 def export_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Where the export job stands; the page polls this fragment until it is finished."""
     job = get_object_or_404(ExportJob.objects.visible_to(request.user).select_related("run"), pk=pk)
@@ -291,7 +289,7 @@ def export_status(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required
+@allowed(RankingRun)
 def export_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     """The finished circular (.docx) or workbook (.xlsx), for those who may see the ranking."""
     job = get_object_or_404(ExportJob.objects.visible_to(request.user), pk=pk)

@@ -15,7 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hemei.accounts.scope import ScopedQuerySet
+from hemei.accounts.policy import Policy, RestrictedQuerySet, Rule, register
+from hemei.accounts.roles import ADMIN_ROLES, WORK_ROLES
 
 from .choices import CardKind, ExtensionState, OrderSource, OrderState, StepKind
 
@@ -62,7 +63,7 @@ class LadderStep(models.Model):
         help_text=_("For supervision orders: the reply is due this many days after issue."),
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["division_id", "days", "order", "id"]
@@ -89,8 +90,8 @@ class LadderStep(models.Model):
         return Step(self.kind, self.days, self.reply_days)
 
 
-class TaskScopedQuerySet(ScopedQuerySet[Any]):
-    scope_field = "task__division"
+class TaskScopedQuerySet(RestrictedQuerySet[Any]):
+    """Rows of a task, seen by whoever sees the task (the work loop of its subtree)."""
 
 
 class StepTaken(models.Model):
@@ -315,3 +316,11 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id}: {self.current_due} → {self.requested_due}"
+
+
+# Supervision is the work loop's: its rows are seen where their task is; acting on them is the
+# Task policy's (``supervise``, ``answer``, ``decide_extension``).
+for _model in (StepTaken, Card, SupervisionOrder, ExtensionRequest):
+    register(_model, Policy(field="task__division", view=Rule(WORK_ROLES)))
+register(OrderReply, Policy(field="order__task__division", view=Rule(WORK_ROLES)))
+register(LadderStep, Policy(view=Rule(WORK_ROLES), change=Rule(ADMIN_ROLES)))

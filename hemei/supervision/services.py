@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from hemei.accounts import audit
 from hemei.accounts.choices import AuditAction, Role
 from hemei.accounts.models import RoleAssignment, User
+from hemei.accounts.policy import allows, allows_at
 from hemei.core import clock
 from hemei.divisions.models import Division
 from hemei.notifications.services import notify
@@ -40,12 +41,6 @@ from .models import (
     Step,
     StepTaken,
     SupervisionOrder,
-)
-from .permissions import (
-    can_answer,
-    can_configure_ladder,
-    can_decide_extension,
-    can_supervise,
 )
 
 log = logging.getLogger(__name__)
@@ -405,7 +400,7 @@ def _issue(
 @transaction.atomic
 def issue_order(*, task: Task, actor: Any, text: str, reply_due: dt.date) -> SupervisionOrder:
     """A supervision order issued by hand by a supervisor."""
-    if not can_supervise(actor, task):
+    if not allows(actor, "supervise", task):
         raise PermissionDenied(_("You may not issue supervision orders for this task."))
     text = (text or "").strip()
     if not text:
@@ -434,7 +429,7 @@ def reply_to_order(
         .get(pk=order.pk)
     )
     task = order.task
-    if not can_answer(actor, task):
+    if not allows(actor, "answer", task):
         raise PermissionDenied(_("You may not answer this supervision order."))
     if order.state == OrderState.CLOSED:
         raise ValidationError(_("This supervision order is closed."))
@@ -487,7 +482,7 @@ def close_order(*, order: SupervisionOrder, actor: Any, note: str = "") -> Super
         .get(pk=order.pk)
     )
     task = order.task
-    if not can_supervise(actor, task):
+    if not allows(actor, "supervise", task):
         raise PermissionDenied(_("You may not close this supervision order."))
     if order.state == OrderState.CLOSED:
         raise ValidationError(_("This supervision order is already closed."))
@@ -528,7 +523,7 @@ def send_back_order(*, order: SupervisionOrder, actor: Any, note: str) -> Superv
         .get(pk=order.pk)
     )
     task = order.task
-    if not can_supervise(actor, task):
+    if not allows(actor, "supervise", task):
         raise PermissionDenied(_("You may not send this answer back."))
     if order.state != OrderState.ANSWERED:
         raise ValidationError(_("Only an answered order can be sent back."))
@@ -587,7 +582,7 @@ def request_extension(
     task = (
         Task.objects.select_for_update(of=("self",)).select_related("lead_leader").get(pk=task.pk)
     )
-    if not can_answer(actor, task):
+    if not allows(actor, "answer", task):
         raise PermissionDenied(_("You may not request an extension for this task."))
     if task.state == State.DONE:
         raise ValidationError(_("The task is done; it needs no extension."))
@@ -643,7 +638,7 @@ def decide_extension(
         .get(pk=request.pk)
     )
     task = request.task
-    if not can_decide_extension(actor, task):
+    if not allows(actor, "decide_extension", task):
         raise PermissionDenied(_("Only the task's lead leader may decide on an extension."))
     if request.state != ExtensionState.PENDING:
         raise ValidationError(_("This request has already been decided."))
@@ -700,7 +695,7 @@ def decide_extension(
 @transaction.atomic
 def save_ladder(*, actor: Any, division: Division, steps: Sequence[Step]) -> list[LadderStep]:
     """Replace a county's ladder with ``steps`` (an empty list restores the default)."""
-    if not can_configure_ladder(actor, division.code):
+    if not allows_at(actor, "administer", division.code):
         raise PermissionDenied(_("You may not configure the ladder of %(d)s.") % {"d": division})
     seen: set[tuple[str, int]] = set()
     for step in steps:

@@ -13,9 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hemei.accounts.choices import ADMIN_ROLES
-from hemei.accounts.permissions import admin_required
-from hemei.accounts.scope import scope_filter
+from hemei.accounts.policy import admin_required, allowed, allows, allows_at, places
 from hemei.core import clock
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
@@ -39,13 +37,6 @@ from .forms import (
     state_label,
 )
 from .models import ExtensionRequest, OrderReply, SupervisionOrder
-from .permissions import (
-    can_answer,
-    can_configure_ladder,
-    can_decide_extension,
-    can_supervise,
-    official_required,
-)
 
 
 def _task_name(task: Any) -> str:
@@ -55,7 +46,7 @@ def _task_name(task: Any) -> str:
 # --- the centre ---------------------------------------------------------------------------
 
 
-@official_required
+@allowed(SupervisionOrder)
 def centre(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "orders"
     towns = list(towns_for(request.user).only("code", "name"))
@@ -185,12 +176,12 @@ def _visible_order(user: Any, pk: int) -> SupervisionOrder:
     )
 
 
-@official_required
+@allowed(SupervisionOrder)
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = _visible_order(request.user, pk)
     task = order.task
-    may_answer = can_answer(request.user, task) and order.state != OrderState.CLOSED
-    may_supervise = can_supervise(request.user, task)
+    may_answer = allows(request.user, "answer", task) and order.state != OrderState.CLOSED
+    may_supervise = allows(request.user, "supervise", task)
     reply_form = ReplyForm()
     note_form = NoteForm()
     status = 200
@@ -198,7 +189,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "reply":
-                if not can_answer(request.user, task):
+                if not allows(request.user, "answer", task):
                     raise PermissionDenied(_("You may not answer this supervision order."))
                 reply_form = ReplyForm(request.POST, request.FILES)
                 if reply_form.is_valid():
@@ -245,7 +236,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@official_required
+@allowed(SupervisionOrder)
 def reply_attachment(request: HttpRequest, pk: int) -> FileResponse:
     reply = get_object_or_404(
         OrderReply.objects.filter(
@@ -261,10 +252,10 @@ def reply_attachment(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=name)
 
 
-@official_required
+@allowed(SupervisionOrder)
 def order_create(request: HttpRequest, task_pk: int) -> HttpResponse:
     task = get_visible(request.user, task_pk)
-    if not can_supervise(request.user, task):
+    if not allows(request.user, "supervise", task):
         raise PermissionDenied(_("You may not issue supervision orders for this task."))
     form = OrderForm(request.POST or None)
     if request.method == "POST":
@@ -287,10 +278,10 @@ def order_create(request: HttpRequest, task_pk: int) -> HttpResponse:
 # --- extensions ---------------------------------------------------------------------------
 
 
-@official_required
+@allowed(SupervisionOrder)
 def extension_create(request: HttpRequest, task_pk: int) -> HttpResponse:
     task = get_visible(request.user, task_pk)
-    if not can_answer(request.user, task):
+    if not allows(request.user, "answer", task):
         raise PermissionDenied(_("You may not request an extension for this task."))
     form = ExtensionForm(request.POST or None)
     if request.method == "POST":
@@ -308,7 +299,7 @@ def extension_create(request: HttpRequest, task_pk: int) -> HttpResponse:
     return render(request, "supervision/extension_create.html", {"form": form, "task": task})
 
 
-@official_required
+@allowed(SupervisionOrder)
 def extension_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ext = get_object_or_404(
         ExtensionRequest.objects.visible_to(request.user).select_related(
@@ -317,12 +308,12 @@ def extension_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     may_decide = (
-        can_decide_extension(request.user, ext.task) and ext.state == ExtensionState.PENDING
+        allows(request.user, "decide_extension", ext.task) and ext.state == ExtensionState.PENDING
     )
     form = DecisionForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if not can_decide_extension(request.user, ext.task):
+        if not allows(request.user, "decide_extension", ext.task):
             raise PermissionDenied(_("Only the task's lead leader may decide on an extension."))
         if form.is_valid():
             try:
@@ -354,7 +345,7 @@ def ladder(request: HttpRequest) -> HttpResponse:
     counties = list(
         Division.objects.current()
         .filter(level=Level.COUNTY)
-        .filter(scope_filter(request.user, "code", ADMIN_ROLES))
+        .filter(code__in=places(request.user, "administer").values("code"))
         .only("code", "name")
         .order_by("code")
     )
@@ -362,7 +353,7 @@ def ladder(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only county administrators configure the ladder."))
     code = request.POST.get("county") or request.GET.get("county") or counties[0].code
     county = next((c for c in counties if c.code == code), None)
-    if county is None or not can_configure_ladder(request.user, county.code):
+    if county is None or not allows_at(request.user, "administer", county.code):
         raise Http404(_("No such county."))
     steps = services.ladder_for(county.code)
     configured = services.configured_ladders().get(county.code) is not None
@@ -403,7 +394,7 @@ def ladder(request: HttpRequest) -> HttpResponse:
 # --- the section of the task page ---------------------------------------------------------
 
 
-@official_required
+@allowed(SupervisionOrder)
 def task_section(request: HttpRequest, task_pk: int) -> HttpResponse:
     task = get_visible(request.user, task_pk)
     today = clock.today()
@@ -418,8 +409,8 @@ def task_section(request: HttpRequest, task_pk: int) -> HttpResponse:
                 task.extension_requests.select_related("requested_by", "decided_by")
             ),
             "today": today,
-            "may_supervise": can_supervise(request.user, task),
-            "may_answer": can_answer(request.user, task) and not task.is_done,
+            "may_supervise": allows(request.user, "supervise", task),
+            "may_answer": allows(request.user, "answer", task) and not task.is_done,
             "has_pending": task.extension_requests.filter(state=ExtensionState.PENDING).exists(),
         },
     )

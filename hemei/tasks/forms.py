@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hemei.accounts.policy import places
 from hemei.core.choices import Theme
 from hemei.divisions.choices import Level
 from hemei.divisions.forms import DivisionCodeField
@@ -321,7 +322,7 @@ class LeaderLinkForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["division"].queryset = Division.objects.current().visible_to(user)  # type: ignore[attr-defined]
+        self.fields["division"].queryset = places(user, "view").current()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

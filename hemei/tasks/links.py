@@ -16,17 +16,16 @@ from django.utils.translation import gettext as _
 
 from hemei.accounts import audit
 from hemei.accounts.choices import AuditAction, Role
-from hemei.accounts.permissions import administers
+from hemei.accounts.policy import allows_at
 from hemei.divisions.models import Division, subtree_q
 
 from . import services
 from .choices import EventKind, LinkKind
 from .models import LeaderLink, LightPolicy, Program, Task
-from .permissions import can_manage
 
 
 def _check_administers(actor: Any, code: str) -> None:
-    if not administers(actor, code):
+    if not allows_at(actor, "administer", code):
         raise PermissionDenied(_("You do not administer %(division)s.") % {"division": code})
 
 
@@ -98,7 +97,7 @@ def programs_named(*, actor: Any, names: Iterable[str], division: Division) -> l
     for name in dict.fromkeys(n.strip()[:100] for n in names if n.strip()):
         program = Program.objects.filter(name=name).first()
         if program is None:
-            if not can_manage(actor, division.code):
+            if not allows_at(actor, "manage_tasks", division.code):
                 raise PermissionDenied(_("You may not add programs."))
             program = Program.objects.create(name=name)
             audit.record(

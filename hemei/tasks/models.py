@@ -18,8 +18,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hemei.accounts.choices import WORK_ROLES
-from hemei.accounts.scope import ScopedQuerySet
+from hemei.accounts import policy as access
+from hemei.accounts.choices import Role
+from hemei.accounts.policy import Policy, RestrictedQuerySet, Rule, register
+from hemei.accounts.roles import (
+    ADMIN_ROLES,
+    SAME_LEVEL_REVIEW_ROLES,
+    TASK_MANAGE_ROLES,
+    TASK_REPORT_ROLES,
+    WORK_ROLES,
+)
 from hemei.core.choices import Theme
 from hemei.core.models import TimeStampedModel
 
@@ -43,9 +51,7 @@ class Program(models.Model):
         return self.name
 
 
-class TaskQuerySet(ScopedQuerySet["Task"]):
-    scope_roles = WORK_ROLES
-
+class TaskQuerySet(RestrictedQuerySet["Task"]):
     def search(self, text: str) -> TaskQuerySet:
         text = text.strip()
         if not text:
@@ -66,9 +72,7 @@ class TaskQuerySet(ScopedQuerySet["Task"]):
 
     def answered_by(self, user: Any) -> TaskQuerySet:
         """Tasks the user answers for: as lead leader, responsible person or unit staff."""
-        from hemei.accounts.scope import grants
-
-        units = [grant.unit_id for grant in grants(user) if grant.unit_id]
+        units = [grant.unit_id for grant in access.grants(user) if grant.unit_id]
         condition = Q(lead_leader=user) | Q(responsible=user)
         if units:
             condition |= Q(lead_unit_id__in=units) | Q(co_units__in=units)
@@ -274,8 +278,8 @@ class LightPolicy(models.Model):
         return str(self.division_id)
 
 
-class LeaderLinkQuerySet(ScopedQuerySet["LeaderLink"]):
-    scope_roles = WORK_ROLES
+class LeaderLinkQuerySet(RestrictedQuerySet["LeaderLink"]):
+    pass
 
 
 class LeaderLink(models.Model):
@@ -311,3 +315,63 @@ class LeaderLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.leader} · {self.get_kind_display()}"
+
+
+def _answer(who: access.Who, roles: frozenset[str], policy: Policy) -> access.Cond:
+    """The supervised side: may report on the task and may not supervise it."""
+    return access.All_(
+        policy.condition(who, "report"), access.Not(policy.condition(who, "supervise"))
+    )
+
+
+_not_responsible = access.own_person("responsible")
+
+# Tasks are the work loop's: seen in the subtree by everyone but villagers.
+# - change (edit, fan out, add subtasks, issue orders by hand): the managers over it;
+# - report: the officials over its division, and its responsible person;
+# - review (approve or return reports): a manager above its division, a county administrator
+#   or leader at its own level, and its lead leader;
+# - supervise: the managers over it except the supervised: a town official not the town's own
+#   tasks, department staff not their own unit's, nobody the task they are responsible for;
+# - answer (orders) and request extensions: who reports on it and does not supervise it;
+# - decide an extension: its lead leader; without one, a county administrator over it.
+register(
+    Task,
+    Policy(
+        view=Rule(WORK_ROLES),
+        change=Rule(TASK_MANAGE_ROLES),
+        report=(
+            Rule(TASK_REPORT_ROLES),
+            Rule(frozenset(), access.own_person("responsible"), any_user=True),
+        ),
+        review=(
+            Rule(TASK_MANAGE_ROLES, access.below()),
+            Rule(SAME_LEVEL_REVIEW_ROLES),
+            Rule(frozenset(), access.own_person("lead_leader"), any_user=True),
+        ),
+        supervise=(
+            Rule(SAME_LEVEL_REVIEW_ROLES, access.excluding(access.subtree(), _not_responsible)),
+            Rule(
+                frozenset({Role.TOWN_OFFICIAL}),
+                access.excluding(access.below(), _not_responsible),
+            ),
+            Rule(
+                frozenset({Role.DEPARTMENT}),
+                access.excluding(
+                    access.subtree(), access.units_lead("lead_unit"), _not_responsible
+                ),
+            ),
+        ),
+        answer=Rule(frozenset(), _answer, any_user=True),
+        decide_extension=(
+            Rule(frozenset(), access.own_person("lead_leader"), any_user=True),
+            Rule(
+                ADMIN_ROLES,
+                access.both(
+                    access.subtree(), access.where(lambda who: access.Is("lead_leader", None))
+                ),
+            ),
+        ),
+    ),
+)
+register(LeaderLink, Policy(view=Rule(WORK_ROLES), change=Rule(ADMIN_ROLES)))

@@ -16,14 +16,14 @@ from django.utils.translation import gettext
 
 from hemei.accounts.choices import Role
 from hemei.accounts.models import User
-from hemei.accounts.scope import grants, scope_filter, scope_prefixes
+from hemei.accounts.policy import grants, may, places
+from hemei.accounts.roles import TASK_REPORT_ROLES
 from hemei.divisions.choices import Level
-from hemei.divisions.models import Division, ancestor_codes, subtree_q
+from hemei.divisions.models import Division, subtree_q
 from hemei.units.models import Unit
 
 from .choices import EventKind, Light, Source, State
 from .models import LeaderLink, Task, TaskEvent
-from .permissions import MANAGE_ROLES, REPORT_ROLES
 
 #: How deep a task tree may go (county → town → village → one more level of detail).
 MAX_TREE_DEPTH = 6
@@ -71,24 +71,14 @@ def filter_tasks(user: Any, filters: TaskFilters) -> QuerySet[Task]:
 
 def units_for(user: Any) -> QuerySet[Unit]:
     """Units a user may name on a task: inside their scope and at the divisions above it."""
-    prefixes = scope_prefixes(user)
-    units = Unit.objects.active()
-    if prefixes is None:
-        return units
-    return units.filter(
-        scope_filter(user, "division") | Q(division_id__in=ancestor_codes(prefixes))
-    )
+    return Unit.objects.active().restrict(user, "name")
 
 
 def leaders_for(user: Any) -> QuerySet[User]:
     """People holding the leader role at, above or inside the user's scope."""
-    leaders = User.objects.filter(is_active=True, role_assignments__role=Role.LEADER)
-    prefixes = scope_prefixes(user)
-    if prefixes is not None:
-        leaders = leaders.filter(
-            subtree_q(prefixes, "role_assignments__division")
-            | Q(role_assignments__division_id__in=ancestor_codes(prefixes))
-        )
+    leaders = User.objects.restrict(user, "name").filter(
+        is_active=True, role_assignments__role=Role.LEADER
+    )
     return leaders.distinct().order_by("full_name", "username")
 
 
@@ -96,8 +86,8 @@ def people_for(user: Any) -> QuerySet[User]:
     """Who may be named the responsible person: active officials and staff the user sees
     (villagers' accounts are left out: they do not carry tasks)."""
     return (
-        User.objects.visible_to(user)
-        .filter(is_active=True, role_assignments__role__in=REPORT_ROLES)
+        User.objects.restrict(user, "name")
+        .filter(is_active=True, role_assignments__role__in=TASK_REPORT_ROLES)
         .distinct()
         .order_by("full_name", "username")
     )
@@ -105,7 +95,7 @@ def people_for(user: Any) -> QuerySet[User]:
 
 def manageable_divisions(user: Any) -> QuerySet[Division]:
     """Divisions where the user may create and manage tasks."""
-    return Division.objects.current().filter(scope_filter(user, "code", MANAGE_ROLES))
+    return places(user, "manage_tasks").current()
 
 
 def division_suggestions(user: Any, parent: Task | None = None) -> list[tuple[str, str]]:
@@ -120,12 +110,12 @@ def division_suggestions(user: Any, parent: Task | None = None) -> list[tuple[st
 
 
 def may_manage_somewhere(user: Any) -> bool:
-    return bool(user.is_superuser or any(g.role in MANAGE_ROLES for g in grants(user)))
+    return may(user, "manage_tasks", Division)
 
 
 def towns_for(user: Any) -> QuerySet[Division]:
     """The towns the user sees (the division filter of the list)."""
-    return Division.objects.current().visible_to(user).filter(level=Level.TOWN)
+    return places(user, "view").current().filter(level=Level.TOWN)
 
 
 def visible_or_none(user: Any, pk: int | None) -> Task | None:

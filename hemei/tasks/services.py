@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from hemei.accounts import audit
 from hemei.accounts.choices import AuditAction
+from hemei.accounts.policy import allows_at
 from hemei.core import clock
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
@@ -26,7 +27,6 @@ from hemei.divisions.models import Division
 from . import rules
 from .choices import EventKind, Light, Source, State
 from .models import LightPolicy, Milestone, Task, TaskEvent
-from .permissions import can_manage
 
 #: Fields a fanned-out part takes from its parent.
 INHERITED = (
@@ -76,7 +76,7 @@ def add_event(
 
 
 def _check_manage(actor: Any, division: Division) -> None:
-    if not can_manage(actor, division.code):
+    if not allows_at(actor, "manage_tasks", division.code):
         raise PermissionDenied(
             _("You may not manage tasks in %(division)s.") % {"division": division}
         )
@@ -140,7 +140,7 @@ def update_task(
     moved = {
         name for name in HANDED_DOWN if name in changes and changes[name] != getattr(task, name)
     }
-    if moved and task.parent_id and not can_manage(actor, task.parent.division_id):
+    if moved and task.parent_id and not allows_at(actor, "manage_tasks", task.parent.division_id):
         raise PermissionDenied(
             _("The level above sets this part's deadline and weight; request an extension.")
         )

@@ -13,9 +13,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hemei.accounts.choices import ADMIN_ROLES
-from hemei.accounts.permissions import admin_required, is_admin, role_required
-from hemei.accounts.scope import scope_prefixes
+from hemei.accounts.policy import Who, admin_required, allowed, allows_at, is_admin
+from hemei.accounts.roles import ADMIN_ROLES
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
@@ -36,7 +35,6 @@ from .forms import (
     milestones_of,
 )
 from .models import LeaderLink, LightPolicy, Task
-from .permissions import can_manage
 
 #: Sections other apps add to the task page, loaded by HTMX when their URL exists.
 SECTIONS = ("progress:task_section", "supervision:task_section")
@@ -82,7 +80,7 @@ def _export(tasks: Any) -> HttpResponse:
     )
 
 
-@role_required
+@allowed(Task)
 def task_list(request: HttpRequest) -> HttpResponse:
     form = TaskFilterForm(request.GET, user=request.user)
     tasks = selectors.filter_tasks(request.user, form.filters())
@@ -109,7 +107,7 @@ def _section_urls(task: Task) -> list[str]:
     return urls
 
 
-@role_required
+@allowed(Task)
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = services.get_visible(request.user, pk)
     task = (
@@ -134,14 +132,14 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": selectors.children_of(request.user, task),
             "events": [(event, selectors.describe(event)) for event in events],
             "sections": _section_urls(task),
-            "may_manage": can_manage(request.user, task.division_id),
+            "may_manage": allows_at(request.user, "manage_tasks", task.division_id),
             "may_fan_out": task.division.level < Level.VILLAGE,
         },
     )
 
 
 def _check_manage(user: Any, code: str) -> None:
-    if not can_manage(user, code):
+    if not allows_at(user, "manage_tasks", code):
         raise PermissionDenied(_("You may not manage tasks here."))
 
 
@@ -228,17 +226,17 @@ def _create(request: HttpRequest, parent: Task | None) -> HttpResponse:
     )
 
 
-@role_required
+@allowed(Task)
 def task_create(request: HttpRequest) -> HttpResponse:
     return _create(request, None)
 
 
-@role_required
+@allowed(Task)
 def subtask_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _create(request, services.get_visible(request.user, pk))
 
 
-@role_required
+@allowed(Task)
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = services.get_visible(request.user, pk)
     _check_manage(request.user, task.division_id)
@@ -257,7 +255,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = TaskForm(request.POST or None, user=request.user, initial=initial)
     form.fields["division"].disabled = True
-    if task.parent_id and not can_manage(request.user, task.parent.division_id):
+    if task.parent_id and not allows_at(request.user, "manage_tasks", task.parent.division_id):
         # A part handed down from above: its deadline moves only by an extension request
         # (or by the level above), and its share of the parent's progress is the parent's.
         for name in ("due_on", "weight"):
@@ -303,7 +301,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required
+@allowed(Task)
 def task_fan_out(request: HttpRequest, pk: int) -> HttpResponse:
     task = services.get_visible(request.user, pk)
     _check_manage(request.user, task.division_id)
@@ -339,7 +337,7 @@ def task_fan_out(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required
+@allowed(Task)
 def task_tree(request: HttpRequest, pk: int) -> HttpResponse:
     task = services.get_visible(request.user, pk)
     task = Task.objects.select_related("division", "lead_unit", "responsible").get(pk=task.pk)
@@ -354,7 +352,7 @@ def task_tree(request: HttpRequest, pk: int) -> HttpResponse:
 MY_WORK_SHOWN = 20
 
 
-@role_required
+@allowed(Task)
 def my_work(request: HttpRequest) -> HttpResponse:
     work = selectors.my_work(request.user)
     sections = []
@@ -384,7 +382,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     return render(request, "tasks/my_work.html", {"work": work, "sections": sections})
 
 
-@role_required
+@allowed(Task)
 def overview(request: HttpRequest) -> HttpResponse:
     rows = selectors.overview_by_town(request.user)
     totals = {
@@ -394,13 +392,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "tasks/overview.html", {"rows": rows, "totals": totals})
 
 
-@role_required
+@allowed(LeaderLink)
 def leader_list(request: HttpRequest) -> HttpResponse:
     leaders = selectors.leaders_for(request.user)
     return render(request, "tasks/leader_list.html", {"leaders": leaders})
 
 
-@role_required
+@allowed(LeaderLink)
 def leader_detail(request: HttpRequest, user_pk: int) -> HttpResponse:
     leader = get_object_or_404(selectors.leaders_for(request.user), pk=user_pk)
     may_edit = is_admin(request.user)
@@ -446,7 +444,7 @@ def leader_link_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _policy_division(user: Any) -> Division:
-    prefixes = scope_prefixes(user, ADMIN_ROLES)
+    prefixes = Who(user).prefixes(ADMIN_ROLES)
     if prefixes:
         return Division.objects.get(code=prefixes[0])
     county = Division.objects.current().filter(level=Level.COUNTY).order_by("code").first()

@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hemei.accounts.choices import ADMIN_ROLES
 from hemei.divisions.choices import Level
 from hemei.divisions.forms import DivisionCodeField
 from hemei.divisions.models import Division
@@ -35,6 +34,6 @@ class UnitForm(forms.ModelForm):
 
 
 def _admin_scope(user: Any) -> Any:
-    from hemei.accounts.scope import scope_filter
+    from hemei.accounts.policy import Who, policy_for
 
-    return scope_filter(user, "code", ADMIN_ROLES)
+    return policy_for(Division).condition(Who(user), "administer").q()

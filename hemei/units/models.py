@@ -6,13 +6,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hemei.accounts.scope import ScopedQuerySet
+from hemei.accounts.policy import Policy, RestrictedQuerySet, Rule, register, subtree_and_ancestors
+from hemei.accounts.roles import ADMIN_ROLES, WORK_ROLES
 from hemei.core.models import TimeStampedModel
 
 from .choices import UnitKind
 
 
-class UnitQuerySet(ScopedQuerySet["Unit"]):
+class UnitQuerySet(RestrictedQuerySet["Unit"]):
     def active(self) -> UnitQuerySet:
         return self.filter(is_active=True)
 
@@ -54,3 +55,15 @@ class Unit(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Units of the area are browsed by the work loop; a unit of the area or above it (the county's
+# departments on a town's task) may be named on a task; administrators change them.
+register(
+    Unit,
+    Policy(
+        view=Rule(WORK_ROLES),
+        name=Rule(WORK_ROLES, subtree_and_ancestors()),
+        change=Rule(ADMIN_ROLES),
+    ),
+)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from hemei.accounts.audit import diff, record, snapshot
-from hemei.accounts.permissions import check_administers
+from hemei.accounts.policy import check_administers
 from hemei.divisions.models import Division
 
 from .models import Unit

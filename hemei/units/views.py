@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from hemei.accounts.permissions import admin_required, role_required
+from hemei.accounts.policy import admin_required, allowed
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
 
@@ -16,7 +16,7 @@ from .forms import UnitForm
 from .models import Unit
 
 
-@role_required
+@allowed(Unit)
 def unit_list(request: HttpRequest) -> HttpResponse:
     units = Unit.objects.visible_to(request.user).select_related("division")
     units = units.search(request.GET.get("q", ""))
@@ -72,7 +72,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_object_or_404(Unit.objects.administered_by(request.user), pk=pk)
+    unit = get_object_or_404(Unit.objects.restrict(request.user, "change"), pk=pk)
     # The form validates a copy; the service changes `unit` and records what changed.
     form = UnitForm(request.POST or None, instance=Unit.objects.get(pk=unit.pk), user=request.user)
     if request.method == "POST":

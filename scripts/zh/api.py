@@ -5,6 +5,7 @@ ZH = {
     "The data sent is not valid.": "提交的数据无效。",
     "%(method)s is not allowed here; use %(allowed)s.": "此处不允许 %(method)s 请求，请使用 %(allowed)s。",
     "You may not do this.": "您无权执行此操作。",
+    "Your role does not open this part of the API.": "您的角色不能使用这部分接口。",
     "The request cannot be read.": "无法读取该请求。",
     "Not found, or not open to you.": "未找到，或不在您的权限范围内。",
     "The request body is too large.": "请求内容过大。",

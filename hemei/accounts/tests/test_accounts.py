@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from hemei.accounts import services
 from hemei.accounts.models import AuditEntry, RoleAssignment, User, mask_phone
+from hemei.accounts.policy import places
 from hemei.core.testing import COUNTY, PASSWORD, TOWN_A, TOWN_B, VILLAGE_A, Cast
 from hemei.divisions.models import Division
 from hemei.units.models import Unit
@@ -63,17 +64,23 @@ def test_it_masks_phone_numbers() -> None:
 
 @pytest.mark.django_db
 def test_it_scopes_every_model_to_the_subtree(cast: Cast) -> None:
-    assert Division.objects.visible_to(cast.tom).filter(code=TOWN_B).count() == 0
-    assert Division.objects.visible_to(cast.tom).filter(code=VILLAGE_A).count() == 1
-    assert Division.objects.visible_to(cast.vera).count() == 1
-    assert Division.objects.visible_to(cast.nora).count() == 0
-    assert Division.objects.visible_to(cast.alice).filter(code=COUNTY).count() == 1
-    assert Division.objects.visible_to(cast.alice).filter(code="3702").count() == 0
-    assert set(User.objects.visible_to(cast.tom).values_list("username", flat=True)) == {
+    assert places(cast.tom, "view").filter(code=TOWN_B).count() == 0
+    assert places(cast.tom, "view").filter(code=VILLAGE_A).count() == 1
+    assert places(cast.vera, "view").count() == 0  # a villager does not browse the tree
+    assert places(cast.vera, "live_in").count() == 1
+    assert places(cast.nora, "view").count() == 0
+    assert places(cast.alice, "view").filter(code=COUNTY).count() == 1
+    assert places(cast.alice, "view").filter(code="3702").count() == 0
+    # accounts are administration: only the county office browses them
+    assert not User.objects.visible_to(cast.tom).exists()
+    assert set(User.objects.restrict(cast.tom, "name").values_list("username", flat=True)) >= {
         "tom",
         "victor",
-        "vera",
+        "alice",
     }
+    assert "owen" not in set(
+        User.objects.restrict(cast.tom, "name").values_list("username", flat=True)
+    )
     assert Unit.objects.visible_to(cast.tom).count() == 0
     assert Unit.objects.visible_to(cast.lily).count() == 1
 
@@ -82,10 +89,10 @@ def test_it_scopes_every_model_to_the_subtree(cast: Cast) -> None:
 def test_it_answers_the_scope_with_one_index_range(cast: Cast) -> None:
     from django.db import connection
 
-    sql = str(Division.objects.visible_to(cast.tom).query)
+    sql = str(places(cast.tom, "view").query)
     assert ">= 370215100" in sql and "< 370215101" in sql
     with connection.cursor() as cursor:
-        query, params = Division.objects.visible_to(cast.tom).values("code").query.sql_with_params()
+        query, params = places(cast.tom, "view").values("code").query.sql_with_params()
         explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
         cursor.execute(explain + query, params)
         plan = " ".join(str(row) for row in cursor.fetchall())
@@ -142,7 +149,7 @@ def test_it_checks_where_a_role_may_be_held(cast: Cast) -> None:
             actor=cast.tom, user=cast.nora, role="villager", division=village
         )  # a town official administers nothing
     services.grant_role(actor=cast.alice, user=cast.nora, role="villager", division=village)
-    assert Division.objects.visible_to(User.objects.get(pk=cast.nora.pk)).count() == 1
+    assert places(User.objects.get(pk=cast.nora.pk), "live_in").count() == 1
 
 
 @pytest.mark.django_db

@@ -123,4 +123,5 @@ def test_the_refusal_is_in_chinese(cast: Cast, as_user):
     answer = as_user(cast.tom).post(READ, {})
     assert answer.error["fields"]["body"] == ['请发送 ids，或 "all": true，二者选其一。']
     villager = as_user(cast.vera).get("/api/v1/supervision/orders/")
-    assert villager.error["message"] == "督查督办仅对工作人员开放。"
+    assert villager.status == 403
+    assert villager.error["message"] == "您的角色不能使用这部分接口。"

@@ -6,11 +6,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from hemei.accounts.models import User
-from hemei.accounts.scope import scope_filter, scope_prefixes
-from hemei.divisions.models import Division, ancestor_codes
+from hemei.accounts.policy import places
+from hemei.divisions.models import Division
 from hemei.units.models import Unit
 
 from .. import schema as s
@@ -74,27 +74,17 @@ EMPTY = s.Obj("NoInput", {})
 # Reference lookups -------------------------------------------------------------------------
 
 
-def _in_reach(user: Any, queryset: QuerySet[Any], field: str) -> QuerySet[Any]:
-    """Rows at the user's divisions, below them, or above them (the county's leaders and
-    departments are named on a town's tasks), never in a neighbouring subtree."""
-    prefixes = scope_prefixes(user)
-    if prefixes is None:
-        return queryset
-    return queryset.filter(
-        scope_filter(user, field) | Q(**{f"{field}__in": ancestor_codes(prefixes)})
-    )
-
-
 def reachable_people(user: Any) -> QuerySet[User]:
-    return _in_reach(user, User.objects.filter(is_active=True), "division")
+    """People the user may name: of their area or above it (the policy's ``name``)."""
+    return User.objects.filter(is_active=True).restrict(user, "name")
 
 
 def reachable_units(user: Any) -> QuerySet[Unit]:
-    return _in_reach(user, Unit.objects.active(), "division")
+    return Unit.objects.active().restrict(user, "name")
 
 
 def visible_divisions(user: Any) -> QuerySet[Division]:
-    return Division.objects.current().visible_to(user)
+    return places(user, "view").current()
 
 
 DIVISION_CODE = s.Str(min_length=2, max_length=12, pattern="[0-9]+")

@@ -10,10 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from hemei.accounts.permissions import is_admin
+from hemei.accounts.policy import is_admin
 from hemei.divisions.choices import Level
 from hemei.divisions.models import subtree_q
-from hemei.supervision.permissions import is_official
 from hemei.tasks import links, selectors
 from hemei.tasks.choices import LinkKind
 from hemei.tasks.models import LeaderLink, Task
@@ -23,6 +22,7 @@ from ..framework import Call, not_found
 from .common import DIVISION, DIVISION_CODE, PERSON, api, division_code, division_ref, person_ref
 
 TAG = "leaders"
+api.gate(TAG, LeaderLink)
 
 TASK_REF = s.response("TaskRef", {"id": s.Int(minimum=1), "title": s.Str()})
 LINK = s.response(
@@ -77,13 +77,7 @@ FILTERS = (
 )
 
 
-def officials_only(user: Any) -> None:
-    if not is_official(user):
-        raise PermissionDenied(_("Contact points are open to officials only."))
-
-
 def visible_links(user: Any) -> Any:
-    officials_only(user)
     return LeaderLink.objects.visible_to(user).select_related("leader", "division", "task")
 
 
@@ -122,7 +116,6 @@ def list_links(call: Call) -> Any:
 def create_link(call: Call) -> Any:
     """Link a leader to a town (包镇), a village (联村) or a key task (包项目; give ``task``,
     its division is taken). Administrators of the division only."""
-    officials_only(call.user)
     if not is_admin(call.user):
         raise PermissionDenied(_("Only administrators may change contact points."))
     data = call.body

@@ -17,6 +17,7 @@ from ..framework import Call, not_found
 from .common import DIVISION, DIVISION_CODE, api, date, division_code, division_ref, moment
 
 TAG = "meetings"
+api.gate(TAG, Meeting)
 
 MEETING_FIELDS: dict[str, s.Field] = {
     "id": s.Int(minimum=1),

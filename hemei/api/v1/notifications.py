@@ -21,6 +21,7 @@ from ..framework import Call
 from .common import api, moment
 
 TAG = "notifications"
+api.gate(TAG, Notification)
 MAX_IDS = 1000
 
 NOTIFICATION = s.response(

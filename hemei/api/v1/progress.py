@@ -22,6 +22,7 @@ from ..framework import Call, not_found
 from .common import DIVISION, EMPTY, PERSON, api, division_ref, moment, number, person_ref
 
 TAG = "progress"
+api.gate(TAG, ProgressReport)
 
 # Shapes -----------------------------------------------------------------------------------
 

@@ -1,19 +1,18 @@
 """Rankings (排名) and their circulars (通报): list runs, a run with its rows, compute a
 period, ask for the circular, follow and download the export. Writes go through
-:mod:`hemei.rankings.services`; who sees a ranking follows ``rankings.permissions``."""
+:mod:`hemei.rankings.services`; who sees a ranking follows the RankingRun policy (``hemei.rankings.models``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hemei.accounts.scope import scope_filter, scope_prefixes
+from hemei.accounts.policy import places
 from hemei.divisions.choices import Level
-from hemei.divisions.models import Division, ancestor_codes
 from hemei.rankings import services
 from hemei.rankings.choices import JobState, PeriodKind
 from hemei.rankings.models import ExportJob, RankingRow, RankingRun
@@ -34,6 +33,7 @@ from .common import (
 )
 
 TAG = "rankings"
+api.gate(TAG, RankingRun)
 
 RUN_FIELDS: dict[str, s.Field] = {
     "id": s.Int(minimum=1),
@@ -87,11 +87,9 @@ EXPORT = s.response(
 
 def rankable_scopes(user: Any) -> Any:
     """Counties and towns whose ranking the user may see (their own area and above it)."""
-    divisions = Division.objects.current().filter(level__in=[Level.COUNTY, Level.TOWN])
-    prefixes = scope_prefixes(user)
-    if prefixes is None:
-        return divisions
-    return divisions.filter(scope_filter(user, "code") | Q(code__in=ancestor_codes(prefixes)))
+    return (
+        places(user, "view_with_ancestors").current().filter(level__in=[Level.COUNTY, Level.TOWN])
+    )
 
 
 COMPUTE = s.Obj(

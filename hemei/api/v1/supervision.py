@@ -15,10 +15,10 @@ from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hemei.accounts.scope import scope_prefixes
+from hemei.accounts.policy import allows, allows_at, places
 from hemei.core import clock
 from hemei.divisions.choices import Level
-from hemei.divisions.models import Division, ancestor_codes
+from hemei.divisions.models import Division
 from hemei.supervision import selectors, services
 from hemei.supervision.choices import (
     CardKind,
@@ -36,13 +36,6 @@ from hemei.supervision.models import (
     Step,
     SupervisionOrder,
 )
-from hemei.supervision.permissions import (
-    can_answer,
-    can_configure_ladder,
-    can_decide_extension,
-    can_supervise,
-    is_official,
-)
 from hemei.tasks.models import Task
 
 from .. import schema as s
@@ -51,6 +44,7 @@ from .common import DIVISION, DIVISION_CODE, PERSON, api, date, division_ref, mo
 from .progress import TASK_BRIEF, _brief
 
 TAG = "supervision"
+api.gate(TAG, SupervisionOrder)
 
 # Shapes -----------------------------------------------------------------------------------
 
@@ -172,12 +166,12 @@ def reply_item(reply: OrderReply) -> dict[str, Any]:
 
 
 def order_detail(order: SupervisionOrder, user: Any) -> dict[str, Any]:
-    supervises = can_supervise(user, order.task)
+    supervises = allows(user, "supervise", order.task)
     return {
         **order_summary(order),
         "closed_by": person_ref(order.closed_by),
         "replies": [reply_item(r) for r in order.replies.select_related("author")],
-        "may_answer": order.state != OrderState.CLOSED and can_answer(user, order.task),
+        "may_answer": order.state != OrderState.CLOSED and allows(user, "answer", order.task),
         "may_decide": order.state == OrderState.ANSWERED and supervises,
     }
 
@@ -212,13 +206,7 @@ def extension_item(request: ExtensionRequest) -> dict[str, Any]:
 # Loading ------------------------------------------------------------------------------------
 
 
-def officials_only(user: Any) -> None:
-    if not is_official(user):
-        raise PermissionDenied(_("Supervision is open to officials only."))
-
-
 def load_order(user: Any, pk: int) -> SupervisionOrder:
-    officials_only(user)
     order = (
         SupervisionOrder.objects.visible_to(user)
         .select_related(*selectors.TASK_FIELDS, "issued_by", "closed_by")
@@ -231,7 +219,6 @@ def load_order(user: Any, pk: int) -> SupervisionOrder:
 
 
 def load_extension(user: Any, pk: int) -> ExtensionRequest:
-    officials_only(user)
     request = (
         ExtensionRequest.objects.visible_to(user)
         .select_related(*selectors.TASK_FIELDS, "task__lead_leader", "requested_by", "decided_by")
@@ -244,7 +231,6 @@ def load_extension(user: Any, pk: int) -> ExtensionRequest:
 
 
 def load_task(user: Any, pk: int) -> Task:
-    officials_only(user)
     task = Task.objects.visible_to(user).select_related("lead_leader").filter(pk=pk).first()
     if task is None:
         raise not_found()
@@ -253,14 +239,10 @@ def load_task(user: Any, pk: int) -> Task:
 
 def load_county(user: Any, code: str) -> Division:
     """A county inside the user's area or above it (the ladder its tasks climb), else 404."""
-    officials_only(user)
     if not re.fullmatch(r"[0-9]{6}", code):
         raise not_found()
     counties = Division.objects.current().filter(level=Level.COUNTY, code=code)
-    prefixes = scope_prefixes(user)
-    if prefixes is not None:
-        inside = Division.objects.current().visible_to(user).values("code")
-        counties = counties.filter(Q(code__in=inside) | Q(code__in=ancestor_codes(prefixes)))
+    counties = counties.filter(code__in=places(user, "view_with_ancestors").values("code"))
     county = counties.first()
     if county is None:
         raise not_found()
@@ -371,7 +353,6 @@ ladder = api.route("supervision/ladders/<str:code>/", "ladder")
 def list_orders(call: Call) -> Any:
     """Orders on tasks in your area: awaiting a reply first, then answered, then closed;
     soonest reply deadline first."""
-    officials_only(call.user)
     query = call.query
     rows = selectors.orders(call.user, _filters(query, "q", "state", "source", "town"))
     if "task" in query:
@@ -471,7 +452,6 @@ def send_back_order(call: Call, pk: int) -> Any:
 )
 def download_reply_attachment(call: Call, pk: int) -> Any:
     """The file attached to an answer, to those who see its order (404 otherwise)."""
-    officials_only(call.user)
     reply = (
         OrderReply.objects.filter(order__in=SupervisionOrder.objects.visible_to(call.user))
         .exclude(attachment="")
@@ -496,7 +476,6 @@ def download_reply_attachment(call: Call, pk: int) -> Any:
 )
 def list_cards(call: Call) -> Any:
     """Yellow and red cards (黄牌/红牌) of tasks in your area, newest first."""
-    officials_only(call.user)
     rows = selectors.cards(call.user, _filters(call.query, "q", "kind", "town"))
     if "task" in call.query:
         rows = rows.filter(task_id=call.query["task"])
@@ -513,7 +492,6 @@ def list_cards(call: Call) -> Any:
 )
 def list_extensions(call: Call) -> Any:
     """Extension requests (延期申请) on tasks in your area, pending ones first."""
-    officials_only(call.user)
     query = call.query
     rows = selectors.extensions(call.user, _filters(query, "q", "state", "town"))
     if "task" in query:
@@ -563,7 +541,7 @@ def decide_extension(call: Call, pk: int) -> Any:
     """Approve (the deadline moves and the ladder starts afresh) or refuse with a note. The
     task's lead leader decides; without one, a county administrator."""
     request = load_extension(call.user, pk)
-    if not can_decide_extension(call.user, request.task):
+    if not allows(call.user, "decide_extension", request.task):
         raise PermissionDenied(_("Only the task's lead leader may decide on an extension."))
     services.decide_extension(
         request=request,
@@ -583,7 +561,7 @@ def ladder_of(user: Any, county: Division) -> dict[str, Any]:
             {"kind": step.kind, "days": step.days, "reply_days": step.reply_days}
             for step in services.ladder_for(county.code)
         ],
-        "may_change": can_configure_ladder(user, county.code),
+        "may_change": allows_at(user, "administer", county.code),
     }
 
 

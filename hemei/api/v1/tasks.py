@@ -35,6 +35,7 @@ from .common import (
 )
 
 TAG = "tasks"
+api.gate(TAG, Task)
 PERCENT = {"minimum": 0, "maximum": 100}
 
 # Shapes -----------------------------------------------------------------------------------

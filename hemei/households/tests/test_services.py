@@ -251,7 +251,7 @@ def test_reveal_logs_every_full_view(cast, home):
 
 def test_the_readable_register_by_role(cast, home):
     readable = {
-        u: Household.objects.readable_by(getattr(cast, u)).count()
+        u: Household.objects.restrict(getattr(cast, u), "browse").count()
         for u in vars(cast)
         if u != "unit"
     }

@@ -165,11 +165,12 @@ def test_a_village_official_reports_on_his_village_from_a_phone(cast, work, clie
 
 
 def test_a_villager_neither_sees_nor_reports_on_the_village_task(cast, work, client) -> None:
-    """Villagers are outside the work loop (they see points and public notices): 404."""
+    """Villagers are outside the work loop (they see points and public notices): their role
+    does not open it (403), as the generated permission matrix says of every work page."""
     client.force_login(cast.vera)
     section = client.get(reverse("progress:task_section", args=[work.village.pk]))
-    assert section.status_code == 404
-    assert client.get(reverse("progress:report_create", args=[work.village.pk])).status_code == 404
+    assert section.status_code == 403
+    assert client.get(reverse("progress:report_create", args=[work.village.pk])).status_code == 403
 
 
 def test_a_fake_photo_is_refused_and_nothing_is_saved(cast, work, client, settings) -> None:

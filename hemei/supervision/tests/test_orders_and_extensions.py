@@ -10,13 +10,13 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from hemei.accounts.models import AuditEntry
+from hemei.accounts.policy import allows
 from hemei.core import clock
 from hemei.core.testing import VILLAGE_A, Cast
 from hemei.notifications.models import Notification
 from hemei.supervision import services
 from hemei.supervision.choices import ExtensionState, OrderSource, OrderState
 from hemei.supervision.models import ExtensionRequest, SupervisionOrder
-from hemei.supervision.permissions import can_supervise
 from hemei.tasks.choices import EventKind
 from hemei.tasks.models import Task
 
@@ -78,17 +78,17 @@ def test_an_answer_can_be_sent_back_and_answered_again(cast: Cast, task: Task) -
 
 def test_who_may_issue_and_answer_orders(cast: Cast, task: Task) -> None:
     # A town task: the county supervises it; the town's own official and the lead unit do not.
-    assert can_supervise(cast.alice, task) and can_supervise(cast.lily, task)
-    assert not can_supervise(cast.tom, task)
-    assert not can_supervise(cast.dan, task)  # staff of the lead unit
-    assert not can_supervise(cast.owen, task) and not can_supervise(cast.nora, task)
+    assert allows(cast.alice, "supervise", task) and allows(cast.lily, "supervise", task)
+    assert not allows(cast.tom, "supervise", task)
+    assert not allows(cast.dan, "supervise", task)  # staff of the lead unit
+    assert not allows(cast.owen, "supervise", task) and not allows(cast.nora, "supervise", task)
     for outsider in (cast.tom, cast.owen, cast.victor, cast.vera, cast.nora):
         with pytest.raises(PermissionDenied):
             issue(task, outsider)
     # A village task of town A: the town official supervises it.
     village_task = make_task(cast, division=VILLAGE_A, responsible=None)
-    assert can_supervise(cast.tom, village_task)
-    assert not can_supervise(cast.victor, village_task)
+    assert allows(cast.tom, "supervise", village_task)
+    assert not allows(cast.victor, "supervise", village_task)
     order = issue(task, cast.alice)
     for stranger in (cast.owen, cast.vera, cast.nora, cast.lily):
         with pytest.raises(PermissionDenied):

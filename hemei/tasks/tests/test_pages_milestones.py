@@ -120,8 +120,8 @@ def test_villagers_do_not_see_the_work_loop(cast: Cast, task: Task, client: Clie
     assert not Meeting.objects.visible_to(cast.vera).exists()
     assert Task.objects.visible_to(cast.victor).filter(pk=part.pk).exists()
     client.force_login(cast.vera)
-    assert client.get(f"/tasks/{part.pk}/").status_code == 404
-    assert client.get(f"/meetings/{meeting.pk}/").status_code == 404
+    assert client.get(f"/tasks/{part.pk}/").status_code == 403
+    assert client.get(f"/meetings/{meeting.pk}/").status_code == 403
 
 
 def test_the_timeline_reads_order_numbers_and_requested_deadlines(cast: Cast, task: Task) -> None:

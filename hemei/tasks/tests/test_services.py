@@ -169,18 +169,22 @@ def test_the_stored_roll_up_equals_the_rule_whatever_the_order_of_approvals(
 
 
 def test_who_may_manage_report_and_review(cast: Cast) -> None:
-    from hemei.tasks.permissions import can_manage, can_report, can_review
+    from hemei.accounts.policy import allows, allows_at
 
     with clock.frozen_at(MORNING):
         task = county_task(cast, lead_leader=cast.lily)
         part = services.fan_out(actor=cast.alice, task=task, codes=[TOWN_A])[0]
-    assert can_manage(cast.alice, COUNTY) and can_manage(cast.tom, TOWN_A)
-    assert not can_manage(cast.tom, COUNTY) and not can_manage(cast.victor, TOWN_A)
-    assert can_report(cast.tom, part) and not can_report(cast.owen, part)
-    assert can_review(cast.alice, part) and can_review(cast.dan, part)
-    assert not can_review(cast.tom, part)  # a town does not approve its own part
-    assert can_review(cast.alice, task) and can_review(cast.lily, task)
-    assert not can_review(cast.dan, task)  # department staff do not review at their own level
+    assert allows_at(cast.alice, "manage_tasks", COUNTY) and allows_at(
+        cast.tom, "manage_tasks", TOWN_A
+    )
+    assert not allows_at(cast.tom, "manage_tasks", COUNTY) and not allows_at(
+        cast.victor, "manage_tasks", TOWN_A
+    )
+    assert allows(cast.tom, "report", part) and not allows(cast.owen, "report", part)
+    assert allows(cast.alice, "review", part) and allows(cast.dan, "review", part)
+    assert not allows(cast.tom, "review", part)  # a town does not approve its own part
+    assert allows(cast.alice, "review", task) and allows(cast.lily, "review", task)
+    assert not allows(cast.dan, "review", task)  # department staff do not review at their own level
 
 
 def test_a_new_deadline_turns_a_red_task_green_and_stays_on_the_timeline(cast: Cast) -> None:

@@ -8,11 +8,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from hemei.accounts.scope import grants
+from hemei.accounts.policy import allows_at, places
 from hemei.core.choices import Theme
 from hemei.divisions.choices import Level
-from hemei.divisions.models import Division, subtree_q
-from hemei.tasks.permissions import MANAGE_ROLES, can_manage
+from hemei.divisions.models import Division
 
 #: Levels at which tasks are imported and meetings organized.
 INTAKE_LEVELS = (Level.COUNTY, Level.TOWN)
@@ -48,19 +47,12 @@ def theme_of(text: Any) -> str | None:
 
 def manageable_divisions(user: Any) -> list[Division]:
     """The counties and towns where the user may create tasks, county first."""
-    codes = sorted({g.division_id for g in grants(user) if g.role in MANAGE_ROLES})
-    if not codes:
-        return []
-    found = (
-        Division.objects.current()
-        .filter(subtree_q(codes), level__in=INTAKE_LEVELS)
-        .order_by("code")
-    )
-    return [division for division in found if can_manage(user, division.code)]
+    found = places(user, "manage_tasks").current().filter(level__in=INTAKE_LEVELS)
+    return list(found.order_by("code"))
 
 
 def check_manage(actor: Any, division: Division) -> None:
-    if not can_manage(actor, division.code) or division.level not in INTAKE_LEVELS:
+    if not allows_at(actor, "manage_tasks", division.code) or division.level not in INTAKE_LEVELS:
         raise PermissionDenied(
             _("You may not create tasks in %(division)s.") % {"division": division}
         )

@@ -1,3 +1,5 @@
+"""The pages of the division tree, under their own namespace (``divisions:``)."""
+
 from django.urls import path
 
 from . import views

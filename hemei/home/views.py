@@ -1,16 +1,34 @@
+"""The home page and the pages of the user's area (the division tree): what every role
+opens first. The division tree itself is data of ``hemei.divisions``; its pages live here so
+that the tree stays at the bottom of the layers."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from hemei.accounts.permissions import role_required
+from hemei.accounts.choices import Role
+from hemei.accounts.policy import allowed, grants, places, role_required
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
+from hemei.divisions.choices import Level
+from hemei.divisions.models import Division
+from hemei.divisions.selectors import filter_divisions
 
-from .choices import Level
-from .models import Division
-from .selectors import filter_divisions, roots_for, visible_ancestors
+from .selectors import home_summary, roots_for, visible_ancestors
+
+
+@role_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The home page: what the user's roles put in front of them.
+
+    A villager's home is their household's points page (balance, history, notices).
+    """
+    roles = {grant.role for grant in grants(request.user)}
+    if roles == {Role.VILLAGER} and not request.user.is_superuser:
+        return redirect("points:my_household")
+    return render(request, "home/home.html", {"summary": home_summary(request.user)})
 
 
 def _export(queryset, name: str) -> HttpResponse:  # type: ignore[no-untyped-def]
@@ -23,7 +41,7 @@ def _export(queryset, name: str) -> HttpResponse:  # type: ignore[no-untyped-def
     )
 
 
-@role_required
+@allowed(Division)
 def division_list(request: HttpRequest) -> HttpResponse:
     """The top of the user's area; with a filter, a search across all of it."""
     q, level, state = (request.GET.get(key, "") for key in ("q", "level", "state"))
@@ -31,9 +49,7 @@ def division_list(request: HttpRequest) -> HttpResponse:
     if not (q or level or state) and not wants_export(request) and roots.count() == 1:
         return redirect("divisions:division_detail", code=roots.get().code)
     if q or level or state or wants_export(request):
-        queryset = filter_divisions(
-            Division.objects.visible_to(request.user), q=q, level=level, state=state
-        )
+        queryset = filter_divisions(places(request.user, "view"), q=q, level=level, state=state)
     else:
         queryset = roots
     if wants_export(request):
@@ -46,10 +62,10 @@ def division_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required
+@allowed(Division)
 def division_detail(request: HttpRequest, code: str) -> HttpResponse:
     """A division with its children (or, with a filter, its whole subtree) paged."""
-    division = get_object_or_404(Division.objects.visible_to(request.user), code=code)
+    division = get_object_or_404(places(request.user, "view"), code=code)
     q, level, state = (request.GET.get(key, "") for key in ("q", "level", "state"))
     if q or level:
         queryset = Division.objects.below(division.code)

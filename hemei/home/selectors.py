@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from hemei.accounts.choices import ADMIN_ROLES, Role
+from django.db.models import Count, QuerySet
+
+from hemei.accounts.choices import Role
 from hemei.accounts.models import User
-from hemei.accounts.scope import grants
+from hemei.accounts.policy import Who, allows, grants, is_admin, places
+from hemei.accounts.roles import WORK_ROLES
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
-from hemei.divisions.selectors import roots_for
+from hemei.tasks.models import Task
 from hemei.units.models import Unit
 
 
@@ -34,11 +37,11 @@ def home_summary(user: User) -> HomeSummary:
     roles = {grant.role for grant in held}
     summary = HomeSummary(
         grants=held,
-        is_admin=user.is_superuser or bool(roles & ADMIN_ROLES),
+        is_admin=is_admin(user),
         roles=roles,
     )
     summary.roots = list(roots_for(user))
-    visible = Division.objects.current().visible_to(user)
+    visible = places(user, "view").current()
     summary.counts = {
         "towns": visible.filter(level=Level.TOWN).count(),
         "villages": visible.filter(level=Level.VILLAGE).count(),
@@ -57,12 +60,21 @@ def home_summary(user: User) -> HomeSummary:
 
 def _work(user: User) -> tuple[dict[str, int], list[Any]]:
     """Open tasks in the user's area by light, and the ten nearest deadlines."""
-    from django.db.models import Count
-
-    from hemei.tasks.models import Task
-
     open_tasks = Task.objects.visible_to(user).open()
     lights = dict(open_tasks.values_list("light").annotate(n=Count("id")).order_by())
     lights = {light: lights.get(light, 0) for light in ("red", "yellow", "green")}
     due_soon = list(open_tasks.select_related("division").order_by("due_on", "id")[:10])
     return lights, due_soon
+
+
+def roots_for(user: Any) -> QuerySet[Division]:
+    """The divisions at the top of the user's scope (the provinces for a superuser)."""
+    who = Who(user)
+    if who.everything:
+        return Division.objects.filter(parent__isnull=True)
+    return Division.objects.filter(code__in=who.prefixes(WORK_ROLES))
+
+
+def visible_ancestors(user: Any, division: Division) -> list[Division]:
+    """The breadcrumb: ancestors the user may open, from the top down."""
+    return [ancestor for ancestor in division.ancestors() if allows(user, "view", ancestor)]

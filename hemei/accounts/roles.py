@@ -1,0 +1,41 @@
+"""Every set of roles the access policy names, in one place.
+
+A role is held on a division and covers its subtree. The sets below say who may do a kind of
+thing at all; *where* they may do it is the policy's reach (``hemei.accounts.policy``).
+"""
+
+from __future__ import annotations
+
+from .choices import Role
+
+ALL_ROLES = frozenset(Role.values)
+
+#: The work loop (meetings, tasks, reports, supervision, rankings): everyone but villagers,
+#: who see their household's points and applications and their village's public notices.
+WORK_ROLES = frozenset(
+    {Role.COUNTY_ADMIN, Role.LEADER, Role.DEPARTMENT, Role.TOWN_OFFICIAL, Role.VILLAGE_OFFICIAL}
+)
+#: Manage units, accounts and the audit log inside their subtree; configure the county.
+ADMIN_ROLES = frozenset({Role.COUNTY_ADMIN})
+
+#: Create, edit and fan out tasks, issue supervision orders, review the level below.
+TASK_MANAGE_ROLES = frozenset({Role.COUNTY_ADMIN, Role.LEADER, Role.DEPARTMENT, Role.TOWN_OFFICIAL})
+#: Report progress on a task of their area (besides its responsible person).
+TASK_REPORT_ROLES = TASK_MANAGE_ROLES | {Role.VILLAGE_OFFICIAL}
+#: Review reports at their own level (others review only the level below them).
+SAME_LEVEL_REVIEW_ROLES = frozenset({Role.COUNTY_ADMIN, Role.LEADER})
+
+#: Village affairs that carry personal data (the household register, households' points):
+#: the county office, leaders, towns and villages. Department staff work on their unit's
+#: tasks and do not read households.
+VILLAGE_READ_ROLES = frozenset(
+    {Role.COUNTY_ADMIN, Role.LEADER, Role.TOWN_OFFICIAL, Role.VILLAGE_OFFICIAL}
+)
+#: Change the register and see a protected value in full (each showing logged).
+REGISTER_WRITE_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWN_OFFICIAL, Role.VILLAGE_OFFICIAL})
+#: Run a village's points: record, assess, review, redeem, settle.
+POINTS_RUN_ROLES = frozenset({Role.VILLAGE_OFFICIAL, Role.COUNTY_ADMIN})
+#: Publish templates (points rules, procedure catalogues) for the villages below.
+TEMPLATE_ROLES = frozenset({Role.TOWN_OFFICIAL, Role.COUNTY_ADMIN})
+
+VILLAGER_ROLES = frozenset({Role.VILLAGER})
