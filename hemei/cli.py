@@ -17,11 +17,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from hemei.core.commands import CommandFailed
+from hemei.core.commands import setup_django as _setup
+
 DEFAULT_PORT = 8000
-
-
-class CommandFailed(Exception):
-    """A user-facing failure: the message is printed as is, the exit code is 2."""
 
 
 def _data_dir_option(parser: argparse.ArgumentParser) -> None:
@@ -90,15 +89,6 @@ def build_parser() -> argparse.ArgumentParser:
     points = sub.add_parser("points", help="governance points: verify the ledgers (see --help)")
     points.add_argument("args", nargs=argparse.REMAINDER)
     return parser
-
-
-def _setup(data_dir: str | None) -> None:
-    if data_dir:
-        os.environ["HEMEI_DATA_DIR"] = str(Path(data_dir).resolve())
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hemei.settings")
-    import django
-
-    django.setup()
 
 
 def _migrate(verbosity: int = 0) -> None:

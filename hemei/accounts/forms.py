@@ -6,10 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hemei.divisions.forms import DivisionCodeField
-from hemei.units.models import Unit
 
 from .choices import Role
+from .models import RoleAssignment
 from .policy import places
+
+#: Units lie above accounts (their pages ask the access policy); a role reaches its unit
+#: through the relation, so this app never imports the units app.
+Unit = RoleAssignment._meta.get_field("unit").related_model
 
 
 def _admin_divisions(user: Any) -> Any:

@@ -15,12 +15,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hemei.divisions.models import Division
-from hemei.units.models import Unit
 
 from .audit import diff, record, snapshot
 from .choices import ROLE_LEVELS, ROLES_WITH_UNIT, AuditAction, Role
 from .models import RoleAssignment, User
 from .policy import allows_at, check_administers, forget_grants
+
+#: Units lie above accounts (their pages ask the access policy); a role reaches its unit
+#: through the relation, so this app never imports the units app.
+Unit = RoleAssignment._meta.get_field("unit").related_model
 
 PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 USERNAME = re.compile(r"^[\w.@+-]{2,150}$")

@@ -13,14 +13,13 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
-from hemei.accounts.audit import record
-from hemei.accounts.choices import AuditAction
 from hemei.core import clock
 
 from .choices import CODE_LENGTH, LEVEL_BY_LENGTH, ChangeKind, Level
 from .fastload import try_first_load
 from .importer import DivisionFileError, LevelRows, ParsedTable, read_files
 from .models import Division, DivisionChange, DivisionImport, subtree_q
+from .signals import table_imported
 
 COLUMNS = ("code", "name", "level", "parent_id", "valid_from", "valid_to")
 
@@ -76,16 +75,7 @@ def import_divisions(
             reopened=sum(1 for change in changes if change[1] == ChangeKind.REOPENED),
             unchanged=diff.unchanged if diff else 0,
         )
-        record(
-            actor=actor,
-            action=AuditAction.IMPORT,
-            instance=batch,
-            changes={
-                field: [None, getattr(batch, field)]
-                for field in ("added", "renamed", "moved", "closed", "reopened")
-            },
-            division_code=under or "",
-        )
+        table_imported.send(sender=DivisionImport, batch=batch, actor=actor, under=under or "")
         return batch
 
     if under is None:

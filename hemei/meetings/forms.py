@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from hemei.core.choices import Theme
 from hemei.divisions.forms import DivisionCodeField
-from hemei.tasks.selectors import manageable_divisions
 
 from .models import LEVEL_OF_MEETING, MeetingLevel
+from .selectors import organizing_divisions
 from .services import DecisionRow
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -44,7 +44,7 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["division"].queryset = manageable_divisions(user)  # type: ignore[attr-defined]
+        self.fields["division"].queryset = organizing_divisions(user)  # type: ignore[attr-defined]
         self.fields["division"].widget.attrs["list"] = "division-choices"
         if not self.is_bound and not self.initial.get("division"):
             # A new meeting: start from the highest division the user manages (a town

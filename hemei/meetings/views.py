@@ -17,12 +17,11 @@ from hemei.accounts.policy import allowed, allows_at
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
-from hemei.tasks.models import Task
-from hemei.tasks.selectors import division_suggestions, may_manage_somewhere
 
 from . import services
 from .forms import AttachmentForm, DecisionFormSet, MeetingFilterForm, MeetingForm
-from .models import Meeting, MeetingAttachment
+from .models import Decision, Meeting, MeetingAttachment
+from .selectors import division_choices, may_hold_meetings
 
 
 def _meetings(request: HttpRequest) -> Any:
@@ -75,7 +74,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": paginate(request, meetings),
-            "may_create": may_manage_somewhere(request.user),
+            "may_create": may_hold_meetings(request.user),
         },
     )
 
@@ -83,7 +82,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @allowed(Meeting)
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = services.get_visible(request.user, pk)
-    visible_tasks = Task.objects.visible_to(request.user).select_related("division")
+    # the tasks made from each decision, reached through the relation (tasks lie above meetings)
+    task_model = Decision._meta.get_field("tasks").related_model
+    visible_tasks = task_model.objects.visible_to(request.user).select_related("division")
     decisions = list(
         meeting.decisions.prefetch_related(
             Prefetch("tasks", queryset=visible_tasks.order_by("division_id", "id"), to_attr="shown")
@@ -105,7 +106,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": meeting.attachments.all(),
             "other_tasks": visible_tasks.filter(meeting=meeting, decision__isnull=True),
             "may_manage": may_manage,
-            "may_create_tasks": may_manage_somewhere(request.user),
+            "may_create_tasks": may_hold_meetings(request.user),
             "upload": AttachmentForm() if may_manage else None,
         },
     )
@@ -167,7 +168,7 @@ def _edit(request: HttpRequest, meeting: Meeting | None) -> HttpResponse:
             "form": form,
             "decisions": decisions,
             "meeting": meeting,
-            "division_choices": division_suggestions(request.user) if meeting is None else [],
+            "division_choices": division_choices(request.user) if meeting is None else [],
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -175,7 +176,7 @@ def _edit(request: HttpRequest, meeting: Meeting | None) -> HttpResponse:
 
 @allowed(Meeting)
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    if not may_manage_somewhere(request.user):
+    if not may_hold_meetings(request.user):
         raise PermissionDenied(_("You may not manage meetings."))
     return _edit(request, None)
 

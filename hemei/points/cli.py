@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from hemei.core.commands import CommandFailed, setup_django
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hemei points", description="Governance points.")
@@ -21,10 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
-    from hemei.cli import CommandFailed, _setup
-
     options = build_parser().parse_args(argv)
-    _setup(options.data_dir)
+    setup_django(options.data_dir)
     if options.action == "publish":
         from .services import publish_due_entries
 

@@ -690,7 +690,7 @@ def review_entry(*, actor: Any, entry: Entry, approve: bool, note: str = "") -> 
 
 
 def _schedule_publishing(at: dt.datetime | None) -> None:
-    from .tasks import publish_due_entries_task
+    from .jobs import publish_due_entries_task
 
     def enqueue() -> None:
         publish_due_entries_task.using(run_after=at).enqueue()

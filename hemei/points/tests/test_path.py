@@ -15,7 +15,7 @@ from hemei.divisions.models import Division
 from .. import services
 from ..choices import EntrySource, EntryState, LedgerKind, ObjectionState
 from ..models import Balance, Entry, LedgerEntry
-from ..tasks import publish_due_entries_task
+from ..jobs import publish_due_entries_task
 from .conftest import Village
 from .factories import TODAY, approved, effective, item, photo
 
