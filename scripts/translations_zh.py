@@ -123,7 +123,10 @@ ZH = {
     "To": "止",
     "Filter": "筛选",
     "Too many attempts": "尝试次数过多",
-    "The account is locked after repeated failed logins. Try again in %(cooloff_time)s, or ask your administrator.": "多次登录失败，账号已被暂时锁定。请在 %(cooloff_time)s 后再试，或联系管理员。",
+    "The account is locked after repeated failed logins. Try again in %(cooloff)s, or ask your administrator.": "多次登录失败，账号已被暂时锁定。请在 %(cooloff)s后再试，或联系管理员。",
+    "%(count)d more try before the account is locked for %(cooloff)s.": "还可尝试 %(count)d 次，再失败账号将锁定 %(cooloff)s。",
+    "%(count)d minute": "%(count)d 分钟",
+    "%(count)d hour": "%(count)d 小时",
     "Log in": "登录",
     "Password": "密码",
     "Forgot your password? Ask your administrator to set a new one.": "忘记密码？请联系管理员重新设置。",
@@ -321,6 +324,7 @@ def main() -> int:
             missing.append(entry.msgid)
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
     catalogue.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
     catalogue.metadata["Language"] = "zh_Hans"
     catalogue.metadata["Content-Type"] = "text/plain; charset=UTF-8"
