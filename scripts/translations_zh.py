@@ -113,6 +113,8 @@ ZH = {
     "Username %(name)s is also on row %(row)s.": "用户名 %(name)s 与第 %(row)s 行重复。",
     "Unknown role %(role)s.": "未知角色“%(role)s”。",
     "No division with code %(code)s in your area.": "您管辖范围内没有代码为 %(code)s 的区划。",
+    "No division named %(name)s in your area.": "您管辖范围内没有名为“%(name)s”的区划。",
+    "Several divisions in your area are named %(name)s: %(which)s. Give its code.": "您管辖范围内有多个名为“%(name)s”的区划：%(which)s。请填写区划代码。",
     "Unknown unit %(unit)s.": "未知单位“%(unit)s”。",
     "Audit log": "操作日志",
     "Search person or object": "搜索操作人或对象",
