@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
+from hemei.core.search import search
 
 from . import services
 from .choices import AuditAction, Role
@@ -258,9 +259,7 @@ def _parse_day(text: str) -> dt.date | None:
 @admin_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.administered_by(request.user).select_related("content_type")
-    q = request.GET.get("q", "").strip()
-    if q:
-        entries = entries.filter(Q(actor_name__contains=q) | Q(object_repr__contains=q))
+    entries = search(entries, request.GET.get("q"), ["actor_name", "object_repr"])
     action = request.GET.get("action", "")
     if action in AuditAction.values:
         entries = entries.filter(action=action)

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hemei.core.choices import Theme
+from hemei.core.search import clean_query
 from hemei.divisions.choices import Level
 from hemei.divisions.forms import DivisionCodeField, DivisionField
 from hemei.divisions.models import Division
@@ -92,7 +93,7 @@ class TaskFilterForm(forms.Form):
         self.is_valid()  # fields that do not parse are left out of cleaned_data
         data = self.cleaned_data
         return selectors.TaskFilters(
-            q=data.get("q") or "",
+            q=clean_query(self.data.get("q")),
             theme=data.get("theme") or "",
             state=data.get("state") or "",
             light=data.get("light") or "",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hemei.accounts.scope import ScopedQuerySet
 from hemei.core.models import TimeStampedModel
+from hemei.core.search import search
 
 from .choices import UnitKind
 
@@ -17,10 +17,8 @@ class UnitQuerySet(ScopedQuerySet["Unit"]):
         return self.filter(is_active=True)
 
     def search(self, text: str) -> UnitQuerySet:
-        text = text.strip()
-        if not text:
-            return self
-        return self.filter(Q(name__contains=text) | Q(short_name__contains=text))
+        """Units matching a query (hemei.core.search) in the name, short name or division."""
+        return search(self, text, ["name", "short_name", "division__name"])
 
 
 class Unit(TimeStampedModel):
