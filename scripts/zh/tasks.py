@@ -208,7 +208,7 @@ ZH = {
     ),
     "has its part": "已分解",
     "Edit task": "编辑任务",
-    "Under": "上级任务：",
+    "Under": "上级任务",
     "Save": "保存",
     "Cancel": "取消",
     "answer the supervision order": "反馈督办单",
