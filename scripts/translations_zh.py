@@ -16,6 +16,7 @@ ZH = {
     "The file is larger than %(limit)d MB.": "文件超过 %(limit)d MB。",
     "The file's content does not match its type %(suffix)s.": "文件内容与%(suffix)s类型不符。",
     ":": "：",
+    ": ": "：",
     "My work": "我的工作",
     "Tasks": "任务",
     "Meetings": "会议",
@@ -100,7 +101,7 @@ ZH = {
     "You do not administer %(division)s.": "您不是%(division)s的管理员。",
     "Enter a phone number of digits, e.g. 13905321234.": "请输入数字电话号码，例如 13905321234。",
     "Use 2 to 150 letters, digits or the characters . @ + - _.": "请使用 2 到 150 个字母、数字或 . @ + - _ 字符。",
-    "The username %(name)s is taken.": "用户名 %(name)s 已被使用。",
+    "The username %(name)s is taken.": "用户名“%(name)s”已被使用。",
     "You cannot deactivate your own account.": "不能停用自己的账号。",
     "A role is held on a division.": "角色必须授予在某个区划上。",
     "Unknown role.": "未知角色。",
@@ -113,9 +114,11 @@ ZH = {
     "At most %(n)s rows per import.": "每次最多导入 %(n)s 行。",
     "The sheet has no users.": "工作表中没有用户。",
     "The username is empty.": "用户名为空。",
-    "Username %(name)s is also on row %(row)s.": "用户名 %(name)s 与第 %(row)s 行重复。",
+    "Username %(name)s is also on row %(row)s.": "用户名“%(name)s”与第 %(row)s 行重复。",
     "Unknown role %(role)s.": "未知角色“%(role)s”。",
     "No division with code %(code)s in your area.": "您管辖范围内没有代码为 %(code)s 的区划。",
+    "No division named %(name)s in your area.": "您管辖范围内没有名为“%(name)s”的区划。",
+    "Several divisions in your area are named %(name)s: %(which)s. Give its code.": "您管辖范围内有多个名为“%(name)s”的区划：%(which)s。请填写区划代码。",
     "Unknown unit %(unit)s.": "未知单位“%(unit)s”。",
     "Audit log": "操作日志",
     "Search person or object": "搜索操作人或对象",
@@ -126,7 +129,10 @@ ZH = {
     "To": "止",
     "Filter": "筛选",
     "Too many attempts": "尝试次数过多",
-    "The account is locked after repeated failed logins. Try again in %(cooloff_time)s, or ask your administrator.": "多次登录失败，账号已被暂时锁定。请在 %(cooloff_time)s 后再试，或联系管理员。",
+    "The account is locked after repeated failed logins. Try again in %(cooloff)s, or ask your administrator.": "多次登录失败，账号已被暂时锁定。请在 %(cooloff)s后再试，或联系管理员。",
+    "%(count)d more try before the account is locked for %(cooloff)s.": "还可尝试 %(count)d 次，再失败账号将锁定 %(cooloff)s。",
+    "%(count)d minute": "%(count)d 分钟",
+    "%(count)d hour": "%(count)d 小时",
     "Log in": "登录",
     "Password": "密码",
     "Forgot your password? Ask your administrator to set a new one.": "忘记密码？请联系管理员重新设置。",
@@ -166,7 +172,7 @@ ZH = {
     "Import from Excel": "从 Excel 导入",
     "yes": "是",
     "no": "否",
-    "Account %(name)s created.": "账号 %(name)s 已创建。",
+    "Account %(name)s created.": "账号“%(name)s”已创建。",
     "Saved.": "已保存。",
     "Role granted.": "角色已授予。",
     "Password changed.": "密码已修改。",
@@ -227,7 +233,7 @@ ZH = {
     "Below": "下级",
     "History": "变更历史",
     "Search name or code": "搜索名称或代码",
-    "e.g. 田横 or 370215": "例如 田横 或 370215",
+    "e.g. 田横 or 370215": "例如：田横或 370215",
     "Level": "级别",
     "children": "直接下级",
     "in force": "现行",
@@ -267,8 +273,8 @@ ZH = {
     "Short name": "简称",
     "Edit": "编辑",
     "Search": "搜索",
-    "Unit %(name)s created.": "单位 %(name)s 已创建。",
-    "Unit %(name)s saved.": "单位 %(name)s 已保存。",
+    "Unit %(name)s created.": "单位“%(name)s”已创建。",
+    "Unit %(name)s saved.": "单位“%(name)s”已保存。",
     "The list has more than %(limit)s rows; narrow it with the filters first.": "列表超过 %(limit)s 行，请先用筛选条件缩小范围。",
 }
 
@@ -324,6 +330,7 @@ def main() -> int:
             missing.append(entry.msgid)
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
     catalogue.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
     catalogue.metadata["Language"] = "zh_Hans"
     catalogue.metadata["Content-Type"] = "text/plain; charset=UTF-8"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hemei.core import clock
 from hemei.core.models import TimeStampedModel
+from hemei.core.search import search
 from hemei.divisions.models import Division
 
 from .choices import AuditAction, Role
@@ -49,10 +50,8 @@ class UserQuerySet(RestrictedQuerySet["User"]):
     """Users are scoped by their home division: the admins above it manage the account."""
 
     def search(self, text: str) -> UserQuerySet:
-        text = text.strip()
-        if not text:
-            return self
-        return self.filter(Q(username__icontains=text) | Q(full_name__contains=text))
+        """Users matching a query (hemei.core.search) in the user name, full name or division."""
+        return search(self, text, ["username", "full_name", "division__name"])
 
     def visible_to(self, user: Any) -> UserQuerySet:
         """Accounts whose home lies in the user's administration (superusers only to one)."""

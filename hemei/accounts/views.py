@@ -2,23 +2,28 @@ from __future__ import annotations
 
 import datetime as dt
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off, get_failure_limit
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
+from hemei.core.search import search
 
 from . import services
 from .choices import AuditAction, Role
 from .forms import GrantForm, ImportForm, PasswordForm, UserCreateForm, UserEditForm
+from .lockout import cooloff_text
 from .models import AuditEntry, RoleAssignment, User
 from .policy import admin_required
 
@@ -26,6 +31,26 @@ from .policy import admin_required
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):  # type: ignore[no-untyped-def]
+        """After a failed login say how many tries are left before the account locks."""
+        username = form.data.get("username", "")
+        if username:
+            credentials = {"username": username}
+            left = get_failure_limit(self.request, credentials) - AxesProxyHandler.get_failures(
+                self.request, credentials
+            )
+            if left > 0:
+                form.add_error(
+                    None,
+                    ngettext(
+                        "%(count)d more try before the account is locked for %(cooloff)s.",
+                        "%(count)d more tries before the account is locked for %(cooloff)s.",
+                        left,
+                    )
+                    % {"count": left, "cooloff": cooloff_text(get_cool_off(self.request))},
+                )
+        return super().form_invalid(form)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -234,9 +259,7 @@ def _parse_day(text: str) -> dt.date | None:
 @admin_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.restrict(request.user, "view").select_related("content_type")
-    q = request.GET.get("q", "").strip()
-    if q:
-        entries = entries.filter(Q(actor_name__contains=q) | Q(object_repr__contains=q))
+    entries = search(entries, request.GET.get("q"), ["actor_name", "object_repr"])
     action = request.GET.get("action", "")
     if action in AuditAction.values:
         entries = entries.filter(action=action)

@@ -18,6 +18,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hemei.core.search import clean_query, search
+
 from .choices import CODE_LENGTH, ChangeKind, Level
 
 
@@ -67,13 +69,11 @@ class DivisionQuerySet(models.QuerySet["Division"]):
         return self.filter(level=level)
 
     def search(self, text: str) -> DivisionQuerySet:
-        """Match a code prefix when the text is digits, else a part of the name."""
-        text = text.strip()
-        if not text:
-            return self
-        if text.isdigit():
+        """Match a code prefix when the text is digits, else the name (hemei.core.search)."""
+        text = clean_query(text)
+        if text.isascii() and text.isdigit():
             return self.within(text) if len(text) <= 12 else self.none()
-        return self.filter(name__contains=text)
+        return search(self, text, ["name"])
 
 
 class Division(models.Model):

@@ -29,11 +29,6 @@ def pk_or_none(value: Any) -> int | None:
     return int(text)
 
 
-def search_text(value: Any) -> str:
-    """What was typed in a search box, without NUL characters (PostgreSQL refuses them)."""
-    return str(value or "").replace("\x00", "").strip()
-
-
 class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
     """A multiple choice that answers a value too big for the database with "not a valid
     choice" instead of letting the database overflow (a 500)."""

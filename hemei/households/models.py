@@ -26,6 +26,7 @@ from hemei.accounts.roles import (
 )
 from hemei.core import clock
 from hemei.core.models import TimeStampedModel
+from hemei.core.search import search
 
 from . import crypto
 from .choices import EventKind, Gender, Relation, SensitiveField
@@ -74,12 +75,20 @@ class HouseholdQuerySet(RestrictedQuerySet["Household"]):
         return self.filter(is_active=True)
 
     def search(self, text: str) -> HouseholdQuerySet:
-        """Match the household number, or the name of a member (current or former)."""
-        text = text.strip()
-        if not text:
-            return self
-        member_ids = Resident.objects.filter(name__contains=text).values("household_id")
-        return self.filter(Q(number__contains=text) | Q(pk__in=member_ids))
+        """Match (hemei.core.search) the household number, its group or village, or the name
+        of a member (current or former)."""
+        return search(
+            self,
+            text,
+            [
+                "number",
+                "group__name",
+                "village__name",
+                lambda needle: Q(
+                    pk__in=Resident.objects.filter(name__icontains=needle).values("household_id")
+                ),
+            ],
+        )
 
 
 class Household(TimeStampedModel):

@@ -23,6 +23,7 @@ from hemei.accounts.policy import admin_required, allowed, allows_at, is_admin, 
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import is_htmx, template_for
 from hemei.core.lists import paginate, wants_export
+from hemei.core.search import search
 from hemei.divisions.models import Division
 
 from . import forms, selectors, services, sheets
@@ -50,7 +51,7 @@ def _households(request: HttpRequest) -> Any:
         .select_related("village", "group", "head")
         .defer("head__id_number", "head__phone")
         .annotate(size=Count("members", filter=Q(members__is_active=True)))
-        .search(forms.search_text(request.GET.get("q")))
+        .search(request.GET.get("q"))
     )
     village = request.GET.get("village", "")
     if village.isdigit():
@@ -533,13 +534,11 @@ def sensitive_view_list(request: HttpRequest) -> HttpResponse:
         .select_related("viewer", "village", "resident__household")
         .order_by("-at", "-id")
     )
-    q = forms.search_text(request.GET.get("q"))
-    if q:
-        views = views.filter(
-            Q(viewer__username__contains=q)
-            | Q(viewer__full_name__contains=q)
-            | Q(resident__name__contains=q)
-        )
+    views = search(
+        views,
+        request.GET.get("q"),
+        ["viewer__username", "viewer__full_name", "resident__name", "village__name"],
+    )
     field = request.GET.get("field", "")
     if field in SensitiveField.values:
         views = views.filter(field=field)

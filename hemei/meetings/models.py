@@ -12,6 +12,7 @@ from hemei.accounts.policy import Policy, RestrictedQuerySet, Rule, register, su
 from hemei.accounts.roles import TASK_MANAGE_ROLES, WORK_ROLES
 from hemei.core.choices import Theme
 from hemei.core.models import TimeStampedModel
+from hemei.core.search import search
 from hemei.divisions.choices import Level
 
 
@@ -23,10 +24,23 @@ class MeetingLevel(models.TextChoices):
 
 class MeetingQuerySet(RestrictedQuerySet["Meeting"]):
     def search(self, text: str) -> MeetingQuerySet:
-        text = text.strip()
-        if not text:
-            return self
-        return self.filter(Q(name__contains=text) | Q(place__contains=text))
+        """Meetings matching a query (hemei.core.search) in the name, place, host, speakers,
+        full text, the division's name or the text of a decision."""
+        return search(
+            self,
+            text,
+            [
+                "name",
+                "place",
+                "host",
+                "speakers",
+                "full_text",
+                "division__name",
+                lambda needle: Q(
+                    pk__in=Decision.objects.filter(text__icontains=needle).values("meeting_id")
+                ),
+            ],
+        )
 
 
 class Meeting(TimeStampedModel):

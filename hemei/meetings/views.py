@@ -32,7 +32,7 @@ def _meetings(request: HttpRequest) -> Any:
         Meeting.objects.visible_to(request.user)
         .select_related("division")
         .annotate(decision_count=Count("decisions", distinct=True))
-        .search(data.get("q") or "")
+        .search(form.data.get("q", ""))
     )
     if data.get("level"):
         meetings = meetings.filter(level=data["level"])

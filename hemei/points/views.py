@@ -25,10 +25,11 @@ from hemei.core import clock
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
+from hemei.core.search import clean_query, search
 from hemei.core.xlsx import render_xlsx
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
-from hemei.households.forms import pk_or_none, search_text
+from hemei.households.forms import pk_or_none
 from hemei.households.selectors import household_of
 
 from . import selectors, services
@@ -103,7 +104,7 @@ def home(request: HttpRequest) -> HttpResponse:
         places(request.user, "read_village").filter(level=Level.VILLAGE).current().order_by("code")
     )
     towns = places(request.user, "read_village").filter(level=Level.TOWN).order_by("code")[:50]
-    query = search_text(request.GET.get("q"))
+    query = clean_query(request.GET.get("q"))
     if query:
         villages = villages.search(query)
     elif not towns:
@@ -401,13 +402,11 @@ def _entries(request: HttpRequest, village: Division) -> Any:
     category = request.GET.get("category", "")
     if category in Category.values:
         entries = entries.filter(item__category=category)
-    query = search_text(request.GET.get("q"))
-    if query:
-        entries = entries.filter(
-            Q(household__number__contains=query)
-            | Q(household__head__name__contains=query)
-            | Q(description__contains=query)
-        )
+    entries = search(
+        entries,
+        request.GET.get("q"),
+        ["household__number", "household__head__name", "description", "item__title"],
+    )
     for name, lookup in (("from", "occurred_on__gte"), ("to", "occurred_on__lte")):
         value = parse_date_or_none(request.GET.get(name, ""))
         if value:
@@ -745,9 +744,7 @@ def ledger(request: HttpRequest, code: str) -> HttpResponse:
         .defer("household__head__id_number", "household__head__phone")
         .order_by("-sequence")
     )
-    query = search_text(request.GET.get("q"))
-    if query:
-        rows = rows.filter(household__number__contains=query)
+    rows = search(rows, request.GET.get("q"), ["household__number", "household__head__name"])
     if wants_export(request):
         return xlsx_response(
             filename="points-ledger",

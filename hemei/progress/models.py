@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from hemei.accounts.policy import Policy, RestrictedQuerySet, Rule, register
 from hemei.accounts.roles import WORK_ROLES
 from hemei.core.models import TimeStampedModel
+from hemei.core.search import search
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
@@ -56,13 +57,10 @@ class ProgressReportQuerySet(RestrictedQuerySet["ProgressReport"]):
         )
 
     def search(self, text: str) -> ProgressReportQuerySet:
-        text = text.strip()
-        if not text:
-            return self
-        return self.filter(
-            Q(task__title__contains=text)
-            | Q(text__contains=text)
-            | Q(author__full_name__contains=text)
+        """Reports matching a query (hemei.core.search) in the task's title or division, the
+        text or the author."""
+        return search(
+            self, text, ["task__title", "task__division__name", "text", "author__full_name"]
         )
 
 

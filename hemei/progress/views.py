@@ -292,7 +292,7 @@ def _queue(request: HttpRequest, form: QueueFilterForm) -> Any:
     state = data.get("state") or ReportState.SUBMITTED
     if state != "all":
         reports = reports.filter(state=state)
-    reports = reports.exclude(state=ReportState.DRAFT).search(data.get("q") or "")
+    reports = reports.exclude(state=ReportState.DRAFT).search(form.data.get("q", ""))
     if data.get("division"):
         reports = reports.filter(subtree_q([data["division"]], "task__division"))
     if data.get("duplicates"):

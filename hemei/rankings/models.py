@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from hemei.accounts.policy import Policy, RestrictedQuerySet, Rule, register, subtree_and_ancestors
@@ -92,6 +93,16 @@ class RankingConfig(TimeStampedModel):
 
 class RankingRunQuerySet(RestrictedQuerySet["RankingRun"]):
     pass
+
+    def with_document_number(self) -> RankingRunQuerySet:
+        """Annotate ``document_number``: the full number of the run's circular as last issued
+        (即振办〔2026〕3号, the body's abbreviation included), "" before any circular."""
+        latest = (
+            ExportJob.objects.filter(run=models.OuterRef("pk"))
+            .order_by("-created_at", "-id")
+            .values("document_number")[:1]
+        )
+        return self.annotate(document_number=Coalesce(models.Subquery(latest), models.Value("")))
 
 
 class RankingRun(models.Model):

@@ -99,7 +99,11 @@ def ranking(request: HttpRequest) -> HttpResponse:
         return _problem(request, " ".join(e for errors in form.errors.values() for e in errors))
     code, kind, day, chosen_division = form.cleaned(_home_code(request.user))
     scope = _viewable_scope(request.user, code)
-    runs = RankingRun.objects.visible_to(request.user).filter(scope=scope, period_kind=kind)
+    runs = (
+        RankingRun.objects.visible_to(request.user)
+        .filter(scope=scope, period_kind=kind)
+        .with_document_number()
+    )
     if day is None:
         latest = runs.order_by("-period_start").first()
         start = latest.period_start if latest else period_bounds(kind, clock.today())[0]
@@ -216,6 +220,7 @@ def history(request: HttpRequest) -> HttpResponse:
         RankingRun.objects.visible_to(request.user)
         .filter(scope=scope)
         .select_related("computed_by")
+        .with_document_number()
         .order_by("-period_start", "period_kind")
     )
     if request.GET.get("kind"):
@@ -231,7 +236,7 @@ def history(request: HttpRequest) -> HttpResponse:
                 r.get_period_kind_display(),
                 r.computed_at.replace(tzinfo=None),
                 str(r.computed_by or ""),
-                r.circular_number or "",
+                r.document_number,
             ],
         )
     page = paginate(request, runs)

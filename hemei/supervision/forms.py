@@ -60,7 +60,10 @@ class CentreFilterForm(forms.Form):
 
     def values(self) -> dict[str, str]:
         self.is_valid()
-        return {name: self.cleaned_data.get(name) or "" for name in self.fields}
+        values = {name: self.cleaned_data.get(name) or "" for name in self.fields}
+        # The search as typed, control characters dropped by the search itself (hemei.core.search)
+        values["q"] = str(self.data.get("q", ""))
+        return values
 
 
 class OrderForm(forms.Form):

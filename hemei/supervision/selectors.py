@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from hemei.core import clock
+from hemei.core.search import search
 from hemei.divisions.models import subtree_q
 
 from .choices import ExtensionState, OrderState
@@ -20,12 +21,13 @@ ORDER_STATE_RANK = Case(
     output_field=IntegerField(),
 )
 TASK_FIELDS = ("task", "task__division", "task__lead_unit", "task__responsible")
+#: what a query (hemei.core.search) looks at in the task an order, card or request is about
+TASK_SEARCH = ["task__title", "task__division__name", "task__division__parent__name"]
 
 
 def orders(user: Any, f: dict[str, str]) -> QuerySet[SupervisionOrder]:
     rows = SupervisionOrder.objects.visible_to(user).select_related(*TASK_FIELDS, "issued_by")
-    if f.get("q"):
-        rows = rows.filter(Q(number__contains=f["q"]) | Q(task__title__contains=f["q"]))
+    rows = search(rows, f.get("q"), ["number", *TASK_SEARCH])
     state = f.get("state")
     if state == "overdue":
         rows = rows.filter(state=OrderState.OPEN, reply_due__lt=clock.today())
@@ -40,8 +42,7 @@ def orders(user: Any, f: dict[str, str]) -> QuerySet[SupervisionOrder]:
 
 def cards(user: Any, f: dict[str, str]) -> QuerySet[Card]:
     rows = Card.objects.visible_to(user).select_related(*TASK_FIELDS)
-    if f.get("q"):
-        rows = rows.filter(task__title__contains=f["q"])
+    rows = search(rows, f.get("q"), TASK_SEARCH)
     if f.get("kind"):
         rows = rows.filter(kind=f["kind"])
     if f.get("town"):
@@ -53,8 +54,7 @@ def extensions(user: Any, f: dict[str, str]) -> QuerySet[ExtensionRequest]:
     rows = ExtensionRequest.objects.visible_to(user).select_related(
         *TASK_FIELDS, "task__lead_leader", "requested_by", "decided_by"
     )
-    if f.get("q"):
-        rows = rows.filter(task__title__contains=f["q"])
+    rows = search(rows, f.get("q"), TASK_SEARCH)
     if f.get("state"):
         rows = rows.filter(state=f["state"])
     if f.get("town"):

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from hemei.accounts.policy import places
 from hemei.core.choices import Theme
+from hemei.core.search import clean_query
 from hemei.divisions.choices import Level
-from hemei.divisions.forms import DivisionCodeField
+from hemei.divisions.forms import DivisionCodeField, DivisionField
 from hemei.divisions.models import Division
 from hemei.meetings.models import Decision, Meeting
 
@@ -93,7 +94,7 @@ class TaskFilterForm(forms.Form):
         self.is_valid()  # fields that do not parse are left out of cleaned_data
         data = self.cleaned_data
         return selectors.TaskFilters(
-            q=data.get("q") or "",
+            q=clean_query(self.data.get("q")),
             theme=data.get("theme") or "",
             state=data.get("state") or "",
             light=data.get("light") or "",
@@ -114,9 +115,12 @@ class TaskForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=300)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
-    division = DivisionCodeField(
-        label=_("Division code"),
-        help_text=_("Where the work is done: the county for a county task, a town for its part."),
+    division = DivisionField(
+        label=_("Division"),
+        help_text=_(
+            "Where the work is done, by name (e.g. 田横镇) or code: the county for a county "
+            "task, a town for its part."
+        ),
     )
     theme = forms.ChoiceField(label=_("Theme"), choices=Theme.choices, initial=Theme.OTHER)
     programs = PkMultipleChoiceField(

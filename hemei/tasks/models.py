@@ -30,6 +30,7 @@ from hemei.accounts.roles import (
 )
 from hemei.core.choices import Theme
 from hemei.core.models import TimeStampedModel
+from hemei.core.search import search
 
 from .choices import EventKind, Light, LinkKind, Priority, Source, State
 
@@ -53,10 +54,20 @@ class Program(models.Model):
 
 class TaskQuerySet(RestrictedQuerySet["Task"]):
     def search(self, text: str) -> TaskQuerySet:
-        text = text.strip()
-        if not text:
-            return self
-        return self.filter(Q(title__contains=text) | Q(description__contains=text))
+        """Tasks matching a query (hemei.core.search) in the title, description, the names of
+        the division and its town or county, and the lead unit."""
+        return search(
+            self,
+            text,
+            [
+                "title",
+                "description",
+                "division__name",
+                "division__parent__name",
+                "lead_unit__name",
+                "lead_unit__short_name",
+            ],
+        )
 
     def open(self) -> TaskQuerySet:
         return self.exclude(state=State.DONE)

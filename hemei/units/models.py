@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hemei.accounts.policy import Policy, RestrictedQuerySet, Rule, register, subtree_and_ancestors
 from hemei.accounts.roles import ADMIN_ROLES, WORK_ROLES
 from hemei.core.models import TimeStampedModel
+from hemei.core.search import search
 
 from .choices import UnitKind
 
@@ -18,10 +18,8 @@ class UnitQuerySet(RestrictedQuerySet["Unit"]):
         return self.filter(is_active=True)
 
     def search(self, text: str) -> UnitQuerySet:
-        text = text.strip()
-        if not text:
-            return self
-        return self.filter(Q(name__contains=text) | Q(short_name__contains=text))
+        """Units matching a query (hemei.core.search) in the name, short name or division."""
+        return search(self, text, ["name", "short_name", "division__name"])
 
 
 class Unit(TimeStampedModel):

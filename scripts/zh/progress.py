@@ -6,16 +6,16 @@ ZH = {
         "照片（JPEG、PNG、WebP）、PDF、Word（.docx）和 Excel（.xlsx）"
     ),
     "%(name)s is %(size)s MB; a file may be at most %(limit)s MB.": (
-        "%(name)s 大小为 %(size)s MB，单个文件不能超过 %(limit)s MB。"
+        "“%(name)s”大小为 %(size)s MB，单个文件不能超过 %(limit)s MB。"
     ),
-    "%(name)s is empty.": "%(name)s 是空文件。",
+    "%(name)s is empty.": "“%(name)s”是空文件。",
     "%(name)s is a HEIC/HEIF photo, which cannot be read here. Upload it from the phone's "
     "browser (it converts the photo to JPEG), or set the camera to “Most compatible” (JPEG).": (
-        "%(name)s 是 HEIC/HEIF 格式的照片，系统无法读取。请用手机浏览器直接拍照或选择照片上传"
+        "“%(name)s”是 HEIC/HEIF 格式的照片，系统无法读取。请用手机浏览器直接拍照或选择照片上传"
         "（会自动转为 JPEG），或将相机格式设为“兼容性最佳”（JPEG）。"
     ),
     "%(name)s is not a file of an accepted kind. Accepted: %(types)s.": (
-        "%(name)s 不是可接受的文件类型。可上传：%(types)s。"
+        "“%(name)s”不是可接受的文件类型。可上传：%(types)s。"
     ),
     "What was done": "工作进展",
     "what was done": "工作进展",
@@ -71,22 +71,22 @@ ZH = {
     "A report may carry at most %(limit)d files; it has %(count)d and %(more)d more were given.": (
         "每份填报最多 %(limit)d 个文件；已有 %(count)d 个，又上传了 %(more)d 个。"
     ),
-    "%(name)s is already attached to this report.": "%(name)s 已经附在这份填报上了。",
+    "%(name)s is already attached to this report.": "“%(name)s”已经附在这份填报上了。",
     "Say what was done.": "请填写工作进展。",
     "That file belongs to another report.": "该文件属于另一份填报。",
     "Reported %(percent)s%%: %(text)s": "填报进度 %(percent)s%%：%(text)s",
     "Progress report to review: %(task)s": "待审核的进度填报：%(task)s",
-    "%(author)s reports %(percent)s%%.": "%(author)s 填报进度 %(percent)s%%。",
+    "%(author)s reports %(percent)s%%.": "%(author)s填报进度 %(percent)s%%。",
     "No such report.": "没有这份填报。",
     "You may not review reports on this task.": "您无权审核这项任务的填报。",
     "You may not review your own report.": "不能审核自己的填报。",
     "Only a submitted report can be reviewed; this one is %(state)s.": (
         "只能审核已提交的填报；这份填报的状态是“%(state)s”。"
     ),
-    "Approved the report of %(percent)s%% by %(author)s": "审核通过 %(author)s 填报的进度 %(percent)s%%",
+    "Approved the report of %(percent)s%% by %(author)s": "审核通过%(author)s填报的进度 %(percent)s%%",
     "Report approved: %(task)s": "填报已通过：%(task)s",
     "Your report of %(percent)s%% was approved by %(reviewer)s.": (
-        "您填报的进度 %(percent)s%% 已由 %(reviewer)s 审核通过。"
+        "您填报的进度 %(percent)s%% 已由%(reviewer)s审核通过。"
     ),
     "Say why the report goes back.": "请填写退回原因。",
     "Report returned: %(task)s": "填报被退回：%(task)s",
@@ -144,7 +144,7 @@ ZH = {
     ),
     "Town": "镇街",
     "%(name)s has too many pixels; a photo may have at most %(limit)d megapixels.": (
-        "%(name)s 像素过多；照片最多 %(limit)d 百万像素。"
+        "“%(name)s”像素过多；照片最多 %(limit)d 百万像素。"
     ),
     "My progress reports": "我的进度填报",
     "You have written no reports yet.": "您还没有填报过进度。",

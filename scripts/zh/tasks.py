@@ -72,6 +72,9 @@ ZH = {
     "Where the work is done: the county for a county task, a town for its part.": (
         "任务落实的区划：区级任务填区县，镇街分解任务填镇街。"
     ),
+    "Where the work is done, by name (e.g. 田横镇) or code: the county for a county task, a town for its part.": (
+        "任务落实的区划，填名称（如田横镇）或代码：区级任务填区县，镇街分解任务填镇街。"
+    ),
     "Its share in the parent's progress, relative to its siblings.": (
         "在上级任务进度中所占的权重（相对同级任务）。"
     ),
@@ -205,7 +208,7 @@ ZH = {
     ),
     "has its part": "已分解",
     "Edit task": "编辑任务",
-    "Under": "上级任务：",
+    "Under": "上级任务",
     "Save": "保存",
     "Cancel": "取消",
     "answer the supervision order": "反馈督办单",

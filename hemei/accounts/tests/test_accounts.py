@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from hemei.accounts import services
+from hemei.accounts.lockout import cooloff_text
 from hemei.accounts.models import AuditEntry, RoleAssignment, User, mask_phone
 from hemei.accounts.policy import places
 from hemei.core.testing import COUNTY, PASSWORD, TOWN_A, TOWN_B, VILLAGE_A, Cast
@@ -54,6 +57,30 @@ def test_it_locks_an_account_after_repeated_failures(cast: Cast, client: Client)
         other.post("/accounts/login/", {"username": "owen", "password": PASSWORD}).status_code
         == 302
     )
+
+
+@pytest.mark.django_db
+def test_it_warns_before_the_last_try_and_says_the_cool_off_in_minutes(
+    cast: Cast, client: Client, settings
+) -> None:
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = 20 / 60
+    first = client.post("/accounts/login/", {"username": "tom", "password": "wrong"})
+    assert "还可尝试 2 次，再失败账号将锁定 20 分钟。" in first.content.decode()
+    second = client.post("/accounts/login/", {"username": "tom", "password": "wrong"})
+    assert "还可尝试 1 次" in second.content.decode()
+    client.post("/accounts/login/", {"username": "tom", "password": "wrong"})
+    locked = client.post("/accounts/login/", {"username": "tom", "password": PASSWORD})
+    page = locked.content.decode()
+    assert locked.status_code == 429
+    assert "请在 20 分钟后再试" in page and "PT" not in page
+
+
+def test_it_says_a_cool_off_in_minutes_or_whole_hours() -> None:
+    with translation.override("zh-hans"):
+        assert cooloff_text(dt.timedelta(minutes=15)) == "15 分钟"
+        assert cooloff_text(dt.timedelta(minutes=90)) == "90 分钟"
+        assert cooloff_text(dt.timedelta(hours=2)) == "2 小时"
 
 
 def test_it_masks_phone_numbers() -> None:

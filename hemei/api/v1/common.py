@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_noop
 
 from hemei.accounts.models import User
 from hemei.accounts.policy import places
@@ -17,10 +18,10 @@ from .. import schema as s
 from ..framework import Api
 
 api = Api(
-    title="Hemei API",
+    title=gettext_noop("Hemei API"),
     version="1.0.0",
     prefix="/api/v1/",
-    description=(
+    description=gettext_noop(
         "The JSON API of Hemei: meetings and their decisions, tasks, progress reports, "
         "rankings, supervision (orders, cards, extensions, the ladder), notifications and "
         "leaders' contact points. Every answer is limited to the caller's area (division "

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from ..framework import Call
 from ..openapi import document
@@ -17,20 +21,62 @@ openapi_json = api.route("openapi.json", "openapi")
 docs_page = api.route("docs/", "docs")
 
 
-@openapi_json.operation("GET", summary="The OpenAPI 3.1 document", tag=TAG, public=True)
+@openapi_json.operation(
+    "GET", summary=gettext_noop("The OpenAPI 3.1 document"), tag=TAG, public=True
+)
 def show_openapi(call: Call) -> Any:
     """This API's description, written from the same declarations that check the input."""
     return document(api)
 
 
 @docs_page.operation(
-    "GET", summary="The API documentation page", tag=TAG, public=True, media_type="text/html"
+    "GET",
+    summary=gettext_noop("The API documentation page"),
+    tag=TAG,
+    public=True,
+    media_type="text/html",
 )
 def show_docs(call: Call) -> Any:
-    """The OpenAPI document as a page for people."""
+    """The OpenAPI document as a page for people, in the interface language."""
     doc = document(api)
-    html = render_to_string("api/docs.html", {"doc": doc, **docs_context(doc)}, call.request)
+    info = {
+        "title": gettext(doc["info"]["title"]),
+        "version": doc["info"]["version"],
+        "description": rich_text(gettext(doc["info"]["description"])),
+    }
+    html = render_to_string(
+        "api/docs.html", {"doc": doc, "info": info, **docs_context(doc)}, call.request
+    )
     return HttpResponse(html)
+
+
+#: the operation groups as the page names them (the tags stay English in the document)
+TAG_NAMES = {
+    "documentation": gettext_lazy("Documentation"),
+    "leaders": gettext_lazy("Leaders' contact points"),
+    "meetings": gettext_lazy("Meetings"),
+    "notifications": gettext_lazy("Notifications"),
+    "progress": gettext_lazy("Progress reports"),
+    "rankings": gettext_lazy("Rankings"),
+    "supervision": gettext_lazy("Supervision"),
+    "tasks": gettext_lazy("Tasks"),
+}
+PLACES = {"query": gettext_lazy("query"), "path": gettext_lazy("path")}
+_CODE = re.compile(r"``(.+?)``|`([^`]+)`")
+_STRONG = re.compile(r"\*\*(.+?)\*\*")
+
+
+def rich_text(text: str) -> SafeString:
+    """A description's light markup as HTML: ``code`` and `code` in <code>, **bold** in
+    <strong>, blank lines between paragraphs; everything else escaped, no markup left raw."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        html = str(escape(" ".join(block.split())))
+        html = _CODE.sub(lambda m: f"<code>{m.group(1) or m.group(2)}</code>", html)
+        html = _STRONG.sub(r"<strong>\1</strong>", html)
+        html = re.sub(r"^#+\s*", "", html)
+        paragraphs.append(html)
+    return mark_safe("".join(f"<p>{p}</p>" for p in paragraphs if p))
 
 
 def docs_context(doc: dict[str, Any]) -> dict[str, Any]:
@@ -46,10 +92,16 @@ def docs_context(doc: dict[str, Any]) -> dict[str, Any]:
                     "method": method.upper(),
                     "path": path,
                     "id": op["operationId"],
-                    "summary": op["summary"],
-                    "description": op["description"],
+                    "summary": gettext(op["summary"]),
+                    "description": rich_text(op["description"] or ""),
                     "parameters": [
-                        {**p, "type": type_label(p["schema"])} for p in op["parameters"]
+                        {
+                            **p,
+                            "type": type_label(p["schema"]),
+                            "place": PLACES.get(p["in"], p["in"]),
+                            "description": rich_text(p.get("description", "")),
+                        }
+                        for p in op["parameters"]
                     ],
                     "body": type_label(body["schema"]) if body else "",
                     "multipart": "multipart/form-data"
@@ -68,14 +120,17 @@ def docs_context(doc: dict[str, Any]) -> dict[str, Any]:
                     "name": field,
                     "type": type_label(spec),
                     "required": field in schema.get("required", []),
-                    "description": spec.get("description", ""),
+                    "description": rich_text(spec.get("description", "")),
                 }
                 for field, spec in schema.get("properties", {}).items()
             ],
         }
         for name, schema in doc["components"]["schemas"].items()
     ]
-    return {"groups": sorted(groups.items()), "schemas": schemas}
+    return {
+        "groups": [(tag, TAG_NAMES.get(tag, tag), ops) for tag, ops in sorted(groups.items())],
+        "schemas": schemas,
+    }
 
 
 def type_label(schema: dict[str, Any]) -> str:
@@ -88,7 +143,7 @@ def type_label(schema: dict[str, Any]) -> str:
     if isinstance(kind, list):
         return " | ".join(type_label({**schema, "type": k}) for k in kind)
     if kind == "array":
-        return f"array of {type_label(schema.get('items', {}))}"
+        return gettext("array of %(type)s") % {"type": type_label(schema.get("items", {}))}
     if kind == "string" and "format" in schema:
         return schema["format"]
     if "enum" in schema:

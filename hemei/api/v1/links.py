@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hemei.accounts.policy import is_admin
 from hemei.divisions.choices import Level
@@ -86,7 +87,12 @@ link_item_route = api.route("leader-links/<int:pk>/", "leader_link_detail")
 
 
 @link_list.operation(
-    "GET", summary="List leaders' contact points", tag=TAG, query=FILTERS, response=LINK, paged=True
+    "GET",
+    summary=gettext_noop("List leaders' contact points"),
+    tag=TAG,
+    query=FILTERS,
+    response=LINK,
+    paged=True,
 )
 def list_links(call: Call) -> Any:
     """Contact points at divisions in your area, by leader."""
@@ -107,7 +113,7 @@ def list_links(call: Call) -> Any:
 
 @link_list.operation(
     "POST",
-    summary="Add a contact point",
+    summary=gettext_noop("Add a contact point"),
     tag=TAG,
     body=LINK_CREATE,
     response=LINK,
@@ -140,7 +146,9 @@ def create_link(call: Call) -> Any:
     return link_item(visible_links(call.user).get(pk=made.pk))
 
 
-@link_item_route.operation("GET", summary="Show a contact point", tag=TAG, response=LINK)
+@link_item_route.operation(
+    "GET", summary=gettext_noop("Show a contact point"), tag=TAG, response=LINK
+)
 def show_link(call: Call, pk: int) -> Any:
     """One contact point."""
     link = visible_links(call.user).filter(pk=pk).first()
@@ -149,7 +157,9 @@ def show_link(call: Call, pk: int) -> Any:
     return link_item(link)
 
 
-@link_item_route.operation("DELETE", summary="Remove a contact point", tag=TAG, status=204)
+@link_item_route.operation(
+    "DELETE", summary=gettext_noop("Remove a contact point"), tag=TAG, status=204
+)
 def delete_link(call: Call, pk: int) -> Any:
     """Remove it (administrators of its division only). Answers 204 with no body."""
     link = visible_links(call.user).filter(pk=pk).first()

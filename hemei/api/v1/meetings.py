@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from hemei.core.choices import Theme
 from hemei.divisions.models import subtree_q
@@ -197,7 +198,12 @@ def as_lines(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @meeting_list.operation(
-    "GET", summary="List meetings", tag=TAG, query=FILTERS, response=MEETING, paged=True
+    "GET",
+    summary=gettext_noop("List meetings"),
+    tag=TAG,
+    query=FILTERS,
+    response=MEETING,
+    paged=True,
 )
 def list_meetings(call: Call) -> Any:
     """Meetings of your area and those held above it (they deploy its work), newest first."""
@@ -216,7 +222,7 @@ def list_meetings(call: Call) -> Any:
 
 @meeting_list.operation(
     "POST",
-    summary="Record a meeting",
+    summary=gettext_noop("Record a meeting"),
     tag=TAG,
     body=MEETING_CREATE,
     response=MEETING_DETAIL,
@@ -233,14 +239,20 @@ def create_meeting(call: Call) -> Any:
     return meeting_detail(load_meeting(call.user, meeting.pk), call.user)
 
 
-@meeting_item.operation("GET", summary="Show a meeting", tag=TAG, response=MEETING_DETAIL)
+@meeting_item.operation(
+    "GET", summary=gettext_noop("Show a meeting"), tag=TAG, response=MEETING_DETAIL
+)
 def show_meeting(call: Call, pk: int) -> Any:
     """The meeting with its decisions and how many tasks each became."""
     return meeting_detail(load_meeting(call.user, pk), call.user)
 
 
 @meeting_item.operation(
-    "PATCH", summary="Change a meeting", tag=TAG, body=MEETING_UPDATE, response=MEETING_DETAIL
+    "PATCH",
+    summary=gettext_noop("Change a meeting"),
+    tag=TAG,
+    body=MEETING_UPDATE,
+    response=MEETING_DETAIL,
 )
 def update_meeting(call: Call, pk: int) -> Any:
     """Change the fields sent (managers of the meeting's division)."""
@@ -251,7 +263,7 @@ def update_meeting(call: Call, pk: int) -> Any:
 
 @meeting_decisions.operation(
     "POST",
-    summary="Add a decision",
+    summary=gettext_noop("Add a decision"),
     tag=TAG,
     body=DECISION_IN,
     response=MEETING_DETAIL,

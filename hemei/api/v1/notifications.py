@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hemei.notifications import services
 from hemei.notifications.models import Notification
@@ -77,7 +78,7 @@ notification_read = api.route("notifications/read/", "notification_read")
 
 @notification_list.operation(
     "GET",
-    summary="List your notifications",
+    summary=gettext_noop("List your notifications"),
     tag=TAG,
     query=FILTERS,
     response=NOTIFICATION,
@@ -93,7 +94,7 @@ def list_notifications(call: Call) -> Any:
 
 
 @notification_unread.operation(
-    "GET", summary="Count your unread notifications", tag=TAG, response=UNREAD
+    "GET", summary=gettext_noop("Count your unread notifications"), tag=TAG, response=UNREAD
 )
 def count_unread(call: Call) -> Any:
     """The number the top bar shows."""
@@ -101,7 +102,11 @@ def count_unread(call: Call) -> Any:
 
 
 @notification_read.operation(
-    "POST", summary="Mark notifications read", tag=TAG, body=MARK_READ, response=MARKED
+    "POST",
+    summary=gettext_noop("Mark notifications read"),
+    tag=TAG,
+    body=MARK_READ,
+    response=MARKED,
 )
 def mark_read(call: Call) -> Any:
     """Send ``ids`` (some of yours) or ``"all": true`` (every one); one of the two. An id

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hemei.progress import services
 from hemei.progress.evidence import MAX_FILE_BYTES, MAX_FILES_PER_REPORT, check_file, too_big
@@ -243,7 +244,12 @@ evidence_file = api.route("evidence/<int:pk>/file/", "evidence_file")
 
 
 @report_list.operation(
-    "GET", summary="List progress reports", tag=TAG, query=FILTERS, response=REPORT, paged=True
+    "GET",
+    summary=gettext_noop("List progress reports"),
+    tag=TAG,
+    query=FILTERS,
+    response=REPORT,
+    paged=True,
 )
 def list_reports(call: Call) -> Any:
     """Reports on tasks in your area, newest first; drafts only your own. With
@@ -265,7 +271,7 @@ def list_reports(call: Call) -> Any:
 
 
 @task_reports.operation(
-    "GET", summary="List a task's reports", tag=TAG, response=REPORT, paged=True
+    "GET", summary=gettext_noop("List a task's reports"), tag=TAG, response=REPORT, paged=True
 )
 def list_task_reports(call: Call, pk: int) -> Any:
     """The reports on one task, newest first (404 for a task outside your area)."""
@@ -276,7 +282,7 @@ def list_task_reports(call: Call, pk: int) -> Any:
 
 @task_reports.operation(
     "POST",
-    summary="Write a progress report",
+    summary=gettext_noop("Write a progress report"),
     tag=TAG,
     body=REPORT_CREATE,
     response=REPORT_DETAIL,
@@ -301,7 +307,9 @@ def create_report(call: Call, pk: int) -> Any:
     return report_detail(load_report(call.user, report.pk))
 
 
-@report_item.operation("GET", summary="Show a progress report", tag=TAG, response=REPORT_DETAIL)
+@report_item.operation(
+    "GET", summary=gettext_noop("Show a progress report"), tag=TAG, response=REPORT_DETAIL
+)
 def show_report(call: Call, pk: int) -> Any:
     """The report with its milestones, its evidence (EXIF time and place, duplicates
     flagged) and the warnings the reviewer sees."""
@@ -309,7 +317,11 @@ def show_report(call: Call, pk: int) -> Any:
 
 
 @report_item.operation(
-    "PATCH", summary="Change a draft report", tag=TAG, body=REPORT_UPDATE, response=REPORT_DETAIL
+    "PATCH",
+    summary=gettext_noop("Change a draft report"),
+    tag=TAG,
+    body=REPORT_UPDATE,
+    response=REPORT_DETAIL,
 )
 def update_report(call: Call, pk: int) -> Any:
     """Change a draft or returned report (its author only); ``remove_evidence`` takes
@@ -333,7 +345,7 @@ def update_report(call: Call, pk: int) -> Any:
 
 @report_evidence.operation(
     "POST",
-    summary="Upload evidence",
+    summary=gettext_noop("Upload evidence"),
     tag=TAG,
     body=EMPTY,
     response=EVIDENCE_LIST,
@@ -352,7 +364,7 @@ def upload_evidence(call: Call, pk: int) -> Any:
 
 
 @report_submit.operation(
-    "POST", summary="Submit a report", tag=TAG, body=EMPTY, response=REPORT_DETAIL
+    "POST", summary=gettext_noop("Submit a report"), tag=TAG, body=EMPTY, response=REPORT_DETAIL
 )
 def submit_report(call: Call, pk: int) -> Any:
     """Draft or returned → submitted (its author only); the reviewers are told."""
@@ -361,7 +373,7 @@ def submit_report(call: Call, pk: int) -> Any:
 
 
 @report_approve.operation(
-    "POST", summary="Approve a report", tag=TAG, body=EMPTY, response=REPORT_DETAIL
+    "POST", summary=gettext_noop("Approve a report"), tag=TAG, body=EMPTY, response=REPORT_DETAIL
 )
 def approve_report(call: Call, pk: int) -> Any:
     """Submitted → approved; the task's progress and milestones move (the only way they
@@ -372,7 +384,7 @@ def approve_report(call: Call, pk: int) -> Any:
 
 
 @report_return.operation(
-    "POST", summary="Return a report", tag=TAG, body=RETURN, response=REPORT_DETAIL
+    "POST", summary=gettext_noop("Return a report"), tag=TAG, body=RETURN, response=REPORT_DETAIL
 )
 def return_report(call: Call, pk: int) -> Any:
     """Submitted → returned (退回) with a reason; the author edits and submits again."""
@@ -383,7 +395,7 @@ def return_report(call: Call, pk: int) -> Any:
 
 @evidence_file.operation(
     "GET",
-    summary="Download an evidence file",
+    summary=gettext_noop("Download an evidence file"),
     tag=TAG,
     media_type="application/octet-stream",
 )

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hemei.accounts.policy import places
 from hemei.divisions.choices import Level
@@ -215,7 +216,7 @@ export_file = api.route("exports/<int:pk>/<str:fmt>/", "export_download")
 
 
 @run_list.operation(
-    "GET", summary="List rankings", tag=TAG, query=FILTERS, response=RUN, paged=True
+    "GET", summary=gettext_noop("List rankings"), tag=TAG, query=FILTERS, response=RUN, paged=True
 )
 def list_runs(call: Call) -> Any:
     """Stored rankings you may see (your county's towns; your town's villages), newest
@@ -235,7 +236,7 @@ def list_runs(call: Call) -> Any:
 
 @run_list.operation(
     "POST",
-    summary="Compute a ranking",
+    summary=gettext_noop("Compute a ranking"),
     tag=TAG,
     body=COMPUTE,
     response=RUN_DETAIL,
@@ -260,7 +261,7 @@ def run_detail(run: RankingRun) -> dict[str, Any]:
     return {**run_summary(run), "rows": [row_item(row) for row in rows]}
 
 
-@run_item.operation("GET", summary="Show a ranking", tag=TAG, response=RUN_DETAIL)
+@run_item.operation("GET", summary=gettext_noop("Show a ranking"), tag=TAG, response=RUN_DETAIL)
 def show_run(call: Call, pk: int) -> Any:
     """The ranking with every town (or village): rank, score, the figures it came from,
     and the change since the period before."""
@@ -269,7 +270,7 @@ def show_run(call: Call, pk: int) -> Any:
 
 @run_circular.operation(
     "POST",
-    summary="Ask for the circular",
+    summary=gettext_noop("Ask for the circular"),
     tag=TAG,
     body=EMPTY,
     response=EXPORT,
@@ -283,7 +284,9 @@ def request_circular(call: Call, pk: int) -> Any:
     return export_item(job)
 
 
-@export_item_route.operation("GET", summary="Follow a circular export", tag=TAG, response=EXPORT)
+@export_item_route.operation(
+    "GET", summary=gettext_noop("Follow a circular export"), tag=TAG, response=EXPORT
+)
 def show_export(call: Call, pk: int) -> Any:
     """The export's state and, when done, its download links."""
     return export_item(load_export(call.user, pk))
@@ -291,7 +294,7 @@ def show_export(call: Call, pk: int) -> Any:
 
 @export_file.operation(
     "GET",
-    summary="Download a circular or workbook",
+    summary=gettext_noop("Download a circular or workbook"),
     tag=TAG,
     media_type="application/octet-stream",
 )

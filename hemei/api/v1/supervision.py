@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hemei.accounts.policy import allows, allows_at, places
 from hemei.core import clock
@@ -344,7 +345,7 @@ ladder = api.route("supervision/ladders/<str:code>/", "ladder")
 
 @order_list.operation(
     "GET",
-    summary="List supervision orders",
+    summary=gettext_noop("List supervision orders"),
     tag=TAG,
     query=ORDER_FILTERS,
     response=ORDER,
@@ -363,7 +364,9 @@ def list_orders(call: Call) -> Any:
     return call.page(rows, order_summary)
 
 
-@order_item.operation("GET", summary="Show a supervision order", tag=TAG, response=ORDER_DETAIL)
+@order_item.operation(
+    "GET", summary=gettext_noop("Show a supervision order"), tag=TAG, response=ORDER_DETAIL
+)
 def show_order(call: Call, pk: int) -> Any:
     """The order with its answers, and what you may do with it now."""
     return order_detail(load_order(call.user, pk), call.user)
@@ -371,7 +374,7 @@ def show_order(call: Call, pk: int) -> Any:
 
 @task_orders.operation(
     "POST",
-    summary="Issue a supervision order",
+    summary=gettext_noop("Issue a supervision order"),
     tag=TAG,
     body=ORDER_CREATE,
     response=ORDER_DETAIL,
@@ -402,7 +405,7 @@ def attachment_of(call: Call) -> Any:
 
 @order_reply.operation(
     "POST",
-    summary="Answer a supervision order",
+    summary=gettext_noop("Answer a supervision order"),
     tag=TAG,
     body=ORDER_REPLY,
     response=ORDER_DETAIL,
@@ -421,7 +424,11 @@ def answer_order(call: Call, pk: int) -> Any:
 
 
 @order_close.operation(
-    "POST", summary="Close a supervision order", tag=TAG, body=ORDER_CLOSE, response=ORDER_DETAIL
+    "POST",
+    summary=gettext_noop("Close a supervision order"),
+    tag=TAG,
+    body=ORDER_CLOSE,
+    response=ORDER_DETAIL,
 )
 def close_order(call: Call, pk: int) -> Any:
     """The supervisor accepts the answer: answered → closed."""
@@ -432,7 +439,7 @@ def close_order(call: Call, pk: int) -> Any:
 
 @order_send_back.operation(
     "POST",
-    summary="Send an answer back",
+    summary=gettext_noop("Send an answer back"),
     tag=TAG,
     body=ORDER_SEND_BACK,
     response=ORDER_DETAIL,
@@ -446,7 +453,7 @@ def send_back_order(call: Call, pk: int) -> Any:
 
 @reply_attachment.operation(
     "GET",
-    summary="Download an answer's attachment",
+    summary=gettext_noop("Download an answer's attachment"),
     tag=TAG,
     media_type="application/octet-stream",
 )
@@ -472,7 +479,12 @@ def download_reply_attachment(call: Call, pk: int) -> Any:
 
 
 @card_list.operation(
-    "GET", summary="List cards", tag=TAG, query=CARD_FILTERS, response=CARD, paged=True
+    "GET",
+    summary=gettext_noop("List cards"),
+    tag=TAG,
+    query=CARD_FILTERS,
+    response=CARD,
+    paged=True,
 )
 def list_cards(call: Call) -> Any:
     """Yellow and red cards (黄牌/红牌) of tasks in your area, newest first."""
@@ -484,7 +496,7 @@ def list_cards(call: Call) -> Any:
 
 @extension_list.operation(
     "GET",
-    summary="List extension requests",
+    summary=gettext_noop("List extension requests"),
     tag=TAG,
     query=EXTENSION_FILTERS,
     response=EXTENSION,
@@ -502,7 +514,7 @@ def list_extensions(call: Call) -> Any:
 
 
 @extension_item_route.operation(
-    "GET", summary="Show an extension request", tag=TAG, response=EXTENSION
+    "GET", summary=gettext_noop("Show an extension request"), tag=TAG, response=EXTENSION
 )
 def show_extension(call: Call, pk: int) -> Any:
     """One extension request."""
@@ -511,7 +523,7 @@ def show_extension(call: Call, pk: int) -> Any:
 
 @task_extensions.operation(
     "POST",
-    summary="Request an extension",
+    summary=gettext_noop("Request an extension"),
     tag=TAG,
     body=EXTENSION_CREATE,
     response=EXTENSION,
@@ -532,7 +544,7 @@ def request_extension(call: Call, pk: int) -> Any:
 
 @extension_decide.operation(
     "POST",
-    summary="Decide an extension request",
+    summary=gettext_noop("Decide an extension request"),
     tag=TAG,
     body=EXTENSION_DECIDE,
     response=EXTENSION,
@@ -565,7 +577,7 @@ def ladder_of(user: Any, county: Division) -> dict[str, Any]:
     }
 
 
-@ladder.operation("GET", summary="Show a county's ladder", tag=TAG, response=LADDER)
+@ladder.operation("GET", summary=gettext_noop("Show a county's ladder"), tag=TAG, response=LADDER)
 def show_ladder(call: Call, code: str) -> Any:
     """The escalation ladder the county's tasks climb (reminders, cards, orders), the
     default one when none is configured. Officials of the county and below may read it."""
@@ -573,7 +585,11 @@ def show_ladder(call: Call, code: str) -> Any:
 
 
 @ladder.operation(
-    "PUT", summary="Replace a county's ladder", tag=TAG, body=LADDER_SAVE, response=LADDER
+    "PUT",
+    summary=gettext_noop("Replace a county's ladder"),
+    tag=TAG,
+    body=LADDER_SAVE,
+    response=LADDER,
 )
 def save_ladder(call: Call, code: str) -> Any:
     """The whole ladder at once (county administrators); an empty list restores the

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_noop
 
 from hemei.core.choices import Theme
 from hemei.divisions.choices import Level
@@ -342,14 +343,21 @@ task_item = api.route("tasks/<int:pk>/", "task_detail")
 task_fan_out = api.route("tasks/<int:pk>/fan-out/", "task_fan_out")
 
 
-@task_list.operation("GET", summary="List tasks", tag=TAG, query=FILTERS, response=TASK, paged=True)
+@task_list.operation(
+    "GET", summary=gettext_noop("List tasks"), tag=TAG, query=FILTERS, response=TASK, paged=True
+)
 def list_tasks(call: Call) -> Any:
     """Tasks in your area, soonest deadline first, with the filters of the task list page."""
     return call.page(filtered(call).for_list(), task_summary)
 
 
 @task_list.operation(
-    "POST", summary="Create a task", tag=TAG, body=TASK_CREATE, response=TASK_DETAIL, status=201
+    "POST",
+    summary=gettext_noop("Create a task"),
+    tag=TAG,
+    body=TASK_CREATE,
+    response=TASK_DETAIL,
+    status=201,
 )
 def create_task(call: Call) -> Any:
     """A task (or a subtask of ``parent``) at a division you manage, with its milestones."""
@@ -361,14 +369,14 @@ def create_task(call: Call) -> Any:
     return task_detail(load_task(call.user, task.pk))
 
 
-@task_item.operation("GET", summary="Show a task", tag=TAG, response=TASK_DETAIL)
+@task_item.operation("GET", summary=gettext_noop("Show a task"), tag=TAG, response=TASK_DETAIL)
 def show_task(call: Call, pk: int) -> Any:
     """The task with its milestones, subtasks (one row each) and full timeline."""
     return task_detail(load_task(call.user, pk))
 
 
 @task_item.operation(
-    "PATCH", summary="Change a task", tag=TAG, body=TASK_UPDATE, response=TASK_DETAIL
+    "PATCH", summary=gettext_noop("Change a task"), tag=TAG, body=TASK_UPDATE, response=TASK_DETAIL
 )
 def update_task(call: Call, pk: int) -> Any:
     """Change the fields sent; the others keep their values. Progress moves only by
@@ -385,7 +393,7 @@ def update_task(call: Call, pk: int) -> Any:
 
 @task_fan_out.operation(
     "POST",
-    summary="Fan a task out",
+    summary=gettext_noop("Fan a task out"),
     tag=TAG,
     body=FAN_OUT,
     response=FAN_OUT_RESULT,

@@ -102,7 +102,7 @@ def test_the_county_fixes_a_table_and_imports_it(
     page.set_input_files("input[name=file]", str(bad))
     with page.expect_navigation():
         page.click("main form button[type=submit]")
-    expect(page.locator("table.report")).to_contain_text("未知单位 区财正局")
+    expect(page.locator("table.report")).to_contain_text("未知单位“区财正局”")
     expect(page.locator("table.report")).to_contain_text("您是否指“区财政局”")
     snap(page, "intake-table-problems")
     assert Task.objects.count() == 0

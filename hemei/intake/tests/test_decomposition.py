@@ -329,7 +329,7 @@ def test_the_report_page_lists_problems_in_chinese_and_keeps_nothing(
     response = upload(client, table)
     body = response.content.decode()
     assert response.status_code == 400
-    assert "没有导入任何数据" in body and "未知单位 区财正局" in body and "区财政局" in body
+    assert "没有导入任何数据" in body and "未知单位“区财正局”" in body and "区财政局" in body
     assert "D（牵头单位）" in body and '<td data-label="行">4</td>' in body
     assert TableUpload.objects.count() == 0 and Task.objects.count() == 0
 

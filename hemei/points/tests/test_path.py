@@ -14,8 +14,8 @@ from hemei.divisions.models import Division
 
 from .. import services
 from ..choices import EntrySource, EntryState, LedgerKind, ObjectionState
-from ..models import Balance, Entry, LedgerEntry
 from ..jobs import publish_due_entries_task
+from ..models import Balance, Entry, LedgerEntry
 from .conftest import Village
 from .factories import TODAY, approved, effective, item, photo
 

@@ -15,8 +15,10 @@ from playwright.sync_api import Page, expect
 from hemei.core import clock
 from hemei.core.testing import COUNTY, TOWN_A, TOWN_B, Cast
 from hemei.core.tests.browser import PHONE, log_in, snap
+from hemei.divisions.models import Division
+from hemei.rankings.services import compute_ranking
 
-from .factories import NOV_23, TOWN_C, day, make_task, run_worker
+from .factories import NOV_23, OCT, TOWN_C, day, make_task, run_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,3 +71,36 @@ def test_the_county_office_ranks_the_towns_and_issues_the_circular(
         expect(page.get_by_role("button", name="重新计算")).to_have_count(0)
         response = page.goto(f"{base_url}/rankings/?scope={TOWN_B}")
         assert response is not None and response.status == 404
+
+
+def test_a_phone_shows_each_figure_on_one_line_and_scrolls_the_table(
+    page: Page, live_server: Any, cast: Cast
+) -> None:
+    make_task(TOWN_A, day(10, 10), day(10, 9))
+    make_task(TOWN_A, day(10, 20), light="red")
+    make_task(TOWN_B, day(10, 12), day(10, 15))
+    with clock.frozen_at(NOV_23):
+        compute_ranking(
+            county_or_town=Division.objects.get(code=COUNTY),
+            period_kind="month",
+            period_start=OCT,
+            actor=cast.alice,
+        )
+        page.set_viewport_size({"width": 375, "height": 812})
+        log_in(page, live_server.url, cast.alice.username)
+        page.goto(f"{live_server.url}/rankings/?scope={COUNTY}&kind=month&period=2026-10-01")
+        expect(page.locator("table.ranking")).to_contain_text("50.00")
+        # Each figure's text lies on one line: its line boxes all share one top.
+        lines = page.eval_on_selector_all(
+            "table.ranking tbody td:not(.name-cell)",
+            """cells => cells.map(cell => {
+                const range = document.createRange();
+                range.selectNodeContents(cell);
+                const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                return [cell.textContent.trim(), tops.size];
+            })""",
+        )
+        assert lines and all(count == 1 for _, count in lines), lines
+        wrap = page.locator(".table-wrap").first
+        assert wrap.evaluate("box => box.scrollWidth > box.clientWidth")
+        snap(page, "ranking-phone-375")

@@ -73,6 +73,27 @@ def test_document_numbers_run_per_county_and_year(
     assert numbers == ["即振办〔2026〕1号", "即振办〔2026〕1号", "即振办〔2026〕2号"]
 
 
+@pytest.mark.django_db
+def test_every_page_shows_the_full_document_number(
+    october: RankingRun, cast: Cast, client: Client, media: Path
+) -> None:
+    client.force_login(cast.alice)
+    with clock.frozen_at(NOV_23):
+        client.post(f"/rankings/runs/{october.pk}/circular/")
+        job = ExportJob.objects.get()
+        ranking = client.get(f"/rankings/?scope={COUNTY}&kind=month&period=2026-10-01")
+        history = client.get(f"/rankings/history/?scope={COUNTY}")
+        exported = client.get(f"/rankings/history/?scope={COUNTY}&export=xlsx")
+        status = client.get(f"/rankings/exports/{job.pk}/")
+    assert "通报文号：即振办〔2026〕1号。" in ranking.content.decode()
+    assert "即振办〔2026〕1号</td>" in history.content.decode()
+    assert "<h1>通报即振办〔2026〕1号</h1>" in status.content.decode()
+    sheet = load_workbook(io.BytesIO(body(exported) if exported.streaming else exported.content))
+    assert [row[-1] for row in sheet.active.iter_rows(values_only=True)][1] == "即振办〔2026〕1号"
+    for page in (ranking, history, status):
+        assert "已印发通报〔" not in page.content.decode()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_circular_is_made_by_the_worker_and_downloaded(
     october: RankingRun, cast: Cast, client: Client, media: Path

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from hemei.accounts.models import AuditEntry
@@ -145,6 +146,21 @@ def test_it_shows_ranks_changes_and_chart_data(runs: Any, cast: Cast, client: Cl
     assert len(chart["names"]) == len(chart["scores"]) == 3
     # tom may not compute the county's ranking, so no button
     assert "/rankings/compute/" not in page
+
+
+def test_its_figures_never_wrap_and_the_table_scrolls_on_a_phone(
+    runs: Any, cast: Cast, client: Client
+) -> None:
+    client.force_login(cast.alice)
+    page = client.get(ranking_url()).content.decode()
+    table = page.split('<table class="ranking">')[1].split("</table>")[0]
+    first_row = table.split("<tbody>")[1].split("</tr>")[0]
+    assert first_row.count('class="num"') + first_row.count('class="rank-cell num"') == 9
+    assert 'class="table-wrap"><table class="ranking">' in page  # no phone card layout
+    css = (settings.BASE_DIR / "static/hemei/site.css").read_text()
+    rule = css.split("th.num, td.num {")[1].split("}")[0]
+    assert "white-space: nowrap" in rule and "tabular-nums" in rule
+    assert ".table-wrap { overflow-x: auto; }" in css
 
 
 def test_the_htmx_fragment_is_only_the_body(runs: Any, cast: Cast, client: Client) -> None:

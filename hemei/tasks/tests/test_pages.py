@@ -485,10 +485,51 @@ def test_the_list_answers_htmx_with_the_rows_only(world: World, client: Client) 
 def test_the_form_suggests_the_divisions_the_user_may_manage(world: World, client: Client) -> None:
     client.force_login(world.cast.tom)
     body = client.get("/tasks/new/").content.decode()
-    assert f'<option value="{TOWN_A}">田横镇</option>' in body
-    assert f'value="{TOWN_B}"' not in body and f'value="{COUNTY}"' not in body
+    assert f'<option value="田横镇">{TOWN_A}</option>' in body
+    assert "金口镇" not in body and "即墨区" not in body
     body = client.get(f"/tasks/{world.part_a.pk}/subtasks/new/").content.decode()
-    assert f'<option value="{VILLAGE_A}">' in body
+    assert f'<option value="红花山村村民委员会">{VILLAGE_A}</option>' in body
+
+
+def test_the_division_is_chosen_by_name_within_the_users_area(world: World, client: Client) -> None:
+    client.force_login(world.cast.alice)
+    page = client.get("/tasks/new/")
+    assert 'name="division" value="即墨区"' in page.content.decode()
+    response = client.post("/tasks/new/", _form(world, division="即墨区", title="区级任务"))
+    assert response.status_code == 302
+    assert Task.objects.get(title="区级任务").division_id == COUNTY
+    client.force_login(world.cast.tom)
+    response = client.post("/tasks/new/", _form(world, division=" 田横镇 ", responsible=""))
+    assert response.status_code == 302
+    assert Task.objects.get(title="村庄清洁行动").division_id == TOWN_A
+    before = Task.objects.count()
+    elsewhere = client.post("/tasks/new/", _form(world, division="金口镇", responsible=""))
+    assert elsewhere.status_code == 400
+    assert "您管辖范围内没有名为“金口镇”的区划。" in elsewhere.content.decode()
+    assert Task.objects.count() == before
+    village = client.post(  # the table's "红花山村村民委员会" is "红花山村" to people
+        f"/tasks/{world.part_a.pk}/subtasks/new/",
+        _form(world, division="红花山村", title="村级任务", responsible=""),
+    )
+    assert village.status_code == 302
+    assert Task.objects.get(title="村级任务").division_id == VILLAGE_A
+
+
+def test_a_name_shared_by_two_divisions_asks_for_the_code(world: World, client: Client) -> None:
+    twin = Division.objects.filter(parent_id=TOWN_A, level=5).exclude(code=VILLAGE_A).first()
+    assert twin is not None
+    twin.name = "红花山村村民委员会"
+    twin.save()
+    client.force_login(world.cast.tom)
+    url = f"/tasks/{world.part_a.pk}/subtasks/new/"
+    assert f'name="division" value="{TOWN_A}"' not in client.get(url).content.decode()
+    ambiguous = client.post(url, _form(world, division="红花山村", responsible=""))
+    assert ambiguous.status_code == 400
+    message = ambiguous.content.decode()
+    assert "您管辖范围内有多个名为“红花山村”的区划" in message
+    assert f"田横镇红花山村村民委员会（{VILLAGE_A}）" in message and twin.code in message
+    assert client.post(url, _form(world, division=twin.code, responsible="")).status_code == 302
+    assert Task.objects.filter(parent=world.part_a, division=twin).exists()
 
 
 def test_villagers_are_not_offered_as_responsible_persons(world: World, client: Client) -> None:
