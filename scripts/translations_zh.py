@@ -15,6 +15,8 @@ ZH = {
     "The file is empty.": "文件是空的。",
     "The file is larger than %(limit)d MB.": "文件超过 %(limit)d MB。",
     "The file's content does not match its type %(suffix)s.": "文件内容与%(suffix)s类型不符。",
+    "The workbook unpacks to more than %(limit)s MB. Save it again in Excel, or split it into smaller files.": "工作簿解压后超过 %(limit)s MB，请在 Excel 中重新保存，或拆分为较小的文件。",
+    "The sheet “%(sheet)s” has more than %(n)s rows: split it into smaller files.": "工作表“%(sheet)s”超过 %(n)s 行，请拆分为较小的文件。",
     ":": "：",
     "My work": "我的工作",
     "Tasks": "任务",
