@@ -8,11 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from docx import Document
 from openpyxl import load_workbook
 
-from hemei.core.testing import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, Cast
+from hemei.core.testing import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, Cast, png_bomb
 
 from .. import services
 from ..choices import EntryState
@@ -201,6 +202,26 @@ def test_it_records_an_entry_with_a_photo_through_the_form(
     assert entry.evidence.count() == 1
     image = client.get(f"/points/entries/{entry.pk}/evidence/{entry.evidence.get().pk}/")
     assert image.status_code == 200 and image["Content-Type"] == "image/png"
+
+
+def test_a_picture_bomb_as_evidence_answers_400_with_a_message(
+    cast: Cast, village: Village, client: Client
+) -> None:
+    """A 20000 × 20000 PNG of 50 KB is refused before it is decoded, like progress evidence."""
+    client.force_login(cast.victor)
+    response = client.post(
+        f"/points/v/{VILLAGE_A}/entries/new/",
+        {
+            "household": village.wang.pk,
+            "item": item(village.rules, "B1").pk,
+            "occurred_on": "2026-06-14",
+            "description": "救人",
+            "evidence": SimpleUploadedFile("big.png", png_bomb(), content_type="image/png"),
+        },
+    )
+    assert response.status_code == 400
+    assert "big.png 像素过多" in response.content.decode()
+    assert not Entry.objects.exists()
 
 
 def test_it_answers_bad_input_with_a_message_and_400(
