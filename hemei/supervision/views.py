@@ -8,7 +8,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from hemei.accounts.choices import ADMIN_ROLES
 from hemei.accounts.permissions import admin_required
 from hemei.accounts.scope import scope_filter
 from hemei.core import clock
+from hemei.core.downloads import download
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
@@ -246,7 +248,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @official_required
-def reply_attachment(request: HttpRequest, pk: int) -> FileResponse:
+def reply_attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     reply = get_object_or_404(
         OrderReply.objects.filter(
             order__in=SupervisionOrder.objects.visible_to(request.user)
@@ -258,7 +260,7 @@ def reply_attachment(request: HttpRequest, pk: int) -> FileResponse:
     except FileNotFoundError:
         raise Http404(_("The file is missing.")) from None
     name = reply.attachment.name.rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=True, filename=name)
+    return download(handle, filename=name)
 
 
 @official_required

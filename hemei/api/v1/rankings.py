@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q
-from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hemei.accounts.scope import scope_filter, scope_prefixes
+from hemei.core.downloads import download
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division, ancestor_codes
 from hemei.rankings import services
@@ -304,4 +304,4 @@ def download_export(call: Call, pk: int, fmt: str) -> Any:
     if job.state != JobState.DONE or not stored:
         raise not_found()
     name = f"{job.document_number or _('circular')}.{fmt}"
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
+    return download(stored.open("rb"), filename=name)

@@ -224,6 +224,30 @@ def test_a_picture_bomb_as_evidence_answers_400_with_a_message(
     assert not Entry.objects.exists()
 
 
+def test_evidence_pdf_is_downloaded_not_opened_in_the_page(
+    cast: Cast, village: Village, client: Client
+) -> None:
+    client.force_login(cast.victor)
+    pdf = SimpleUploadedFile("证明.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    response = client.post(
+        f"/points/v/{VILLAGE_A}/entries/new/",
+        {
+            "household": village.wang.pk,
+            "item": item(village.rules, "B1").pk,
+            "occurred_on": "2026-06-14",
+            "description": "救人",
+            "evidence": pdf,
+        },
+    )
+    assert response.status_code == 302
+    entry = Entry.objects.get()
+    served = client.get(f"/points/entries/{entry.pk}/evidence/{entry.evidence.get().pk}/")
+    assert served.status_code == 200 and served["Content-Type"] == "application/pdf"
+    assert served["Content-Disposition"].startswith("attachment;")
+    assert "filename*=utf-8''%E8%AF%81%E6%98%8E.pdf" in served["Content-Disposition"]
+    assert served["X-Content-Type-Options"] == "nosniff"
+
+
 def test_it_answers_bad_input_with_a_message_and_400(
     cast: Cast, village: Village, client: Client
 ) -> None:
