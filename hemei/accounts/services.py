@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,16 +240,19 @@ def _role_lookup() -> dict[str, str]:
 
 
 def _read_sheet(data: bytes) -> list[tuple[int, dict[str, str]]]:
-    from openpyxl import load_workbook
+    from hemei.core.xlsx import TooManyRows, UnreadableWorkbook, open_workbook
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise UserImportError(
-            ImportReport(errors=[(0, _("The file is not an Excel workbook (.xlsx)."))])
-        ) from None
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+        with open_workbook(data, max_rows=MAX_IMPORT_ROWS + 1) as book:
+            return _sheet_rows(book.sheets[0].rows())
+    except TooManyRows:
+        message = _("At most %(n)s rows per import.") % {"n": MAX_IMPORT_ROWS}
+        raise UserImportError(ImportReport(errors=[(0, message)])) from None
+    except UnreadableWorkbook as refused:
+        raise UserImportError(ImportReport(errors=[(0, refused.message)])) from None
+
+
+def _sheet_rows(rows: Iterator[tuple[Any, ...]]) -> list[tuple[int, dict[str, str]]]:
     header = next(rows, None)
     if not header:
         raise UserImportError(ImportReport(errors=[(1, _("The sheet is empty."))]))
@@ -269,7 +271,7 @@ def _read_sheet(data: bytes) -> list[tuple[int, dict[str, str]]]:
         )
     result: list[tuple[int, dict[str, str]]] = []
     for number, values in enumerate(rows, start=2):
-        if values is None or all(value in (None, "") for value in values):
+        if all(value in (None, "") for value in values):
             continue
         record_ = {
             key: "" if index >= len(values) or values[index] is None else str(values[index]).strip()
@@ -282,7 +284,6 @@ def _read_sheet(data: bytes) -> list[tuple[int, dict[str, str]]]:
                     errors=[(number, _("At most %(n)s rows per import.") % {"n": MAX_IMPORT_ROWS})]
                 )
             )
-    book.close()
     return result
 
 

@@ -235,18 +235,15 @@ def user_import(request: HttpRequest) -> HttpResponse:
 @admin_required
 def user_import_template(request: HttpRequest) -> HttpResponse:
     """An empty sheet with the import columns and one example row."""
-    from hemei.core.xlsx import render_xlsx
+    from hemei.core.downloads import download
+    from hemei.core.xlsx import CONTENT_TYPE, render_xlsx
 
     data = render_xlsx(
         title=_("Users"),
         headers=[names[0] for names in services.IMPORT_COLUMNS.values()],
         rows=[["zhangsan", "张三", "13900000000", "村干部", "370215100214", "", "Change-me-2026"]],
     )
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="users-template.xlsx"'
-    return response
+    return download(data, filename="users-template.xlsx", content_type=CONTENT_TYPE)
 
 
 def _parse_day(text: str) -> dt.date | None:

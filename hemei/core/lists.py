@@ -9,10 +9,10 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from .downloads import download, stamped
+from .xlsx import CONTENT_TYPE as XLSX_TYPE
 from .xlsx import render_xlsx
 
 
@@ -48,12 +48,4 @@ def xlsx_response(
         headers=headers,
         rows=(list(row(item)) for item in queryset.iterator(chunk_size=2000)),
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(
-        data,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{filename}-{stamp}.xlsx"
-    )
-    return response
+    return download(data, filename=stamped(f"{filename}.xlsx"), content_type=XLSX_TYPE)

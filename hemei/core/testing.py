@@ -113,3 +113,62 @@ def photo(width: int = 64, height: int = 48, taken: str | None = None) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", exif=exif.tobytes())
     return buffer.getvalue()
+
+
+def zip_bomb_xlsx(unpacked_mb: int = 100) -> bytes:
+    """A real .xlsx of a few hundred KB whose sheet unpacks to ``unpacked_mb`` MB of cells."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    small = io.BytesIO()
+    book = Workbook()
+    book.active.append(["户号", "姓名", "与户主关系"])
+    book.save(small)
+    sheet_path = "xl/worksheets/sheet1.xml"
+    row = "".join(
+        f'<c t="inlineStr"><is><t>{"x" * 40}</t></is></c>' for _column in range(20)
+    ).encode()
+    chunk = (b"<row>" + row + b"</row>") * 200
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(small) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb,
+    ):
+        for item in source.infolist():
+            if item.filename != sheet_path:
+                bomb.writestr(item.filename, source.read(item.filename))
+        with bomb.open(sheet_path, "w", force_zip64=True) as sheet:
+            sheet.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+                b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            )
+            written = 0
+            while written < unpacked_mb * 1024 * 1024:
+                sheet.write(chunk)
+                written += len(chunk)
+            sheet.write(b"</sheetData></worksheet>")
+    return out.getvalue()
+
+
+def png_bomb(width: int = 20000, height: int = 20000) -> bytes:
+    """A real black-and-white PNG of ``width`` × ``height`` pixels in a few tens of KB."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body))
+            + kind
+            + body
+            + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        )
+
+    line = b"\x00" + b"\x00" * ((width + 7) // 8)  # filter byte, then 1 bit per pixel
+    packer = zlib.compressobj(9)
+    pixels = b"".join(packer.compress(line) for _row in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )

@@ -2,7 +2,7 @@
 
 Shared by every place that takes an attachment (meeting files, answers to supervision
 orders). The first bytes must match the suffix, so a renamed program is not taken for a PDF.
-Evidence photos, which need more (Pillow, EXIF), are checked by ``hemei.progress.evidence``.
+Evidence photos, which need more (Pillow, EXIF), are checked by ``hemei.core.evidence``.
 """
 
 from __future__ import annotations

@@ -1,45 +1,261 @@
-"""A pure Excel renderer: headers and rows in, .xlsx bytes out (no database)."""
+"""The platform's one Excel writer and one Excel reader (no database).
+
+Writing: every .xlsx the platform makes is built with :func:`new_workbook` and
+:func:`append_row` and saved with :func:`workbook_bytes` (or made whole by
+:func:`render_xlsx`). Text is always written as text: a value such as ``=HYPERLINK(...)``
+typed into a form stays a string in the workbook and never becomes a formula, whichever
+sheet, cover or cell it lands in.
+
+Reading: every uploaded workbook is opened with :func:`open_workbook`, which looks at the
+zip's declared sizes before anything is unpacked (a 400 KB file can unpack to gigabytes),
+then streams the rows (openpyxl's read-only mode) and stops at a row limit. What it cannot
+read safely is refused with :class:`UnreadableWorkbook`, whose message is for the user.
+"""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
+from xml.etree.ElementTree import iterparse
 
-from openpyxl import Workbook
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.worksheet import Worksheet
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# --- writing -----------------------------------------------------------------------------
 
 
-def render_xlsx(*, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """One sheet named ``title``: a bold header row, then the rows; widths fitted to text.
+def new_workbook() -> Workbook:
+    """An empty workbook (one sheet) to fill with :func:`append_row`."""
+    return Workbook()
 
-    Text is always written as text: a value such as ``=HYPERLINK(...)`` typed into a form
-    stays a string in the workbook and never becomes a formula.
-    """
-    book = Workbook(write_only=False)
-    sheet = book.active
-    sheet.title = title[:31] or "Sheet1"
-    sheet.append(list(headers))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    widths = [max(4, _width(header)) for header in headers]
-    for row in rows:
-        values = ["" if value is None else value for value in row]
-        sheet.append(values)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.data_type == "f":
-                cell.data_type = "s"
-        for index, value in enumerate(values[: len(widths)]):
-            widths[index] = max(widths[index], min(60, _width(str(value))))
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width + 2
-    sheet.freeze_panes = "A2"
+
+def append_row(sheet: Worksheet, values: Iterable[Any]) -> None:
+    """Add a row at the bottom of ``sheet``; ``None`` becomes an empty cell, text stays text."""
+    sheet.append(["" if value is None else value for value in values])
+    for cell in sheet[sheet.max_row]:
+        _as_text(cell)
+
+
+def workbook_bytes(book: Workbook) -> bytes:
+    """The workbook as .xlsx bytes; any cell that would be a formula is written as text."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                _as_text(cell)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _width(text: str) -> int:
-    # CJK characters take two columns in Excel's default font.
+def _as_text(cell: Any) -> None:
+    if cell.data_type == "f":  # openpyxl reads any string starting with "=" as a formula
+        cell.data_type = "s"
+
+
+def render_xlsx(*, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """One sheet named ``title``: a bold header row, then the rows; widths fitted to text."""
+    book = new_workbook()
+    sheet = book.active
+    sheet.title = title[:31] or "Sheet1"
+    append_row(sheet, headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = [max(4, text_width(str(header))) for header in headers]
+    for row in rows:
+        values = list(row)
+        append_row(sheet, values)
+        for index, value in enumerate(values[: len(widths)]):
+            widths[index] = max(widths[index], min(60, text_width(_str(value))))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width + 2
+    sheet.freeze_panes = "A2"
+    return workbook_bytes(book)
+
+
+def _str(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes: CJK characters take two in Excel's default font."""
     return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
+
+
+# --- reading -----------------------------------------------------------------------------
+
+#: All parts of an uploaded workbook together may unpack to at most this many bytes.
+MAX_UNPACKED_BYTES = 30 * 1024 * 1024
+#: A part larger than RATIO_FROM_BYTES may unpack to at most MAX_RATIO times its packed size.
+MAX_RATIO = 100
+RATIO_FROM_BYTES = 1024 * 1024
+MAX_PARTS = 1000
+#: Columns read per row (imports read about a dozen).
+MAX_COLUMNS = 100
+#: Empty rows tolerated past the row limit (formatting left on empty rows) before refusing.
+EMPTY_ROWS_ALLOWED = 10_000
+
+
+class UnreadableWorkbook(Exception):
+    """The upload cannot be read as a workbook; ``message`` says why to the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TooManyRows(UnreadableWorkbook):
+    """A filled row past the row limit (callers may word the limit their own way)."""
+
+
+def not_a_workbook() -> UnreadableWorkbook:
+    return UnreadableWorkbook(_("The file is not an Excel workbook (.xlsx)."))
+
+
+def check_package(data: bytes) -> None:
+    """Refuse a workbook whose parts unpack to too much, from the sizes the zip declares.
+
+    Nothing is unpacked here. Python's zip reader later stops every part at its declared
+    size (and checks its CRC), so a part that lies about its size cannot unpack to more.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise not_a_workbook() from None
+    limit_mb = MAX_UNPACKED_BYTES // 1024 // 1024
+    too_large = UnreadableWorkbook(
+        _(
+            "The workbook unpacks to more than %(limit)s MB. Save it again in Excel, or split it "
+            "into smaller files."
+        )
+        % {"limit": limit_mb}
+    )
+    if len(parts) > MAX_PARTS:
+        raise not_a_workbook()
+    if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+        raise too_large
+    for part in parts:
+        if part.file_size > RATIO_FROM_BYTES and part.file_size > MAX_RATIO * max(
+            part.compress_size, 1
+        ):
+            raise too_large
+
+
+class SheetReader:
+    """One sheet of an opened workbook: its rows, streamed, and its merged ranges."""
+
+    def __init__(self, sheet: Any, data: bytes, max_rows: int) -> None:
+        self._sheet = sheet
+        self._data = data
+        self._max_rows = max_rows
+        self.title: str = sheet.title
+
+    def rows(self) -> Iterator[tuple[Any, ...]]:
+        """The rows from the first, as tuples of values (trailing empty cells dropped).
+
+        Raises :class:`UnreadableWorkbook` at the first filled row past the row limit, or
+        when more than a few thousand empty rows follow it.
+        """
+        self._sheet.reset_dimensions()  # the declared size may be wrong: read what is there
+        pending = 0
+        limit = self._max_rows
+        cells = _guarded(self._sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS))
+        for number, values in enumerate(cells, start=1):
+            if number > limit + EMPTY_ROWS_ALLOWED:
+                raise self._too_long()
+            end = len(values)
+            while end and values[end - 1] in (None, ""):
+                end -= 1
+            if not end:
+                pending += 1
+                continue
+            if number > limit:
+                raise self._too_long()
+            for _empty in range(pending):
+                yield ()
+            pending = 0
+            yield tuple(values[:end])
+
+    def _too_long(self) -> TooManyRows:
+        return TooManyRows(
+            _("The sheet “%(sheet)s” has more than %(n)s rows: split it into smaller files.")
+            % {"sheet": self.title, "n": self._max_rows}
+        )
+
+    def merged_ranges(self) -> list[CellRange]:
+        """The sheet's merged cells (read-only mode leaves them out, so read them here)."""
+        path = getattr(self._sheet, "_worksheet_path", None)
+        if not path:
+            return []
+        ranges: list[CellRange] = []
+        try:
+            with zipfile.ZipFile(io.BytesIO(self._data)) as archive, archive.open(path) as source:
+                for _event, element in iterparse(source):
+                    if element.tag.endswith("}mergeCell") and element.get("ref"):
+                        ranges.append(CellRange(element.get("ref")))
+                    element.clear()
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):
+            raise not_a_workbook() from None
+        return ranges
+
+
+def _guarded(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """``rows``, with a broken part (bad XML, a wrong checksum) refused as not a workbook."""
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception:  # openpyxl raises many kinds on a broken or foreign package
+            raise not_a_workbook() from None
+        yield values
+
+
+class WorkbookReader:
+    """An uploaded workbook opened for reading; close it (or use ``with``) when done."""
+
+    def __init__(self, book: Any, data: bytes, max_rows: int) -> None:
+        self._book = book
+        self.sheets = [
+            SheetReader(sheet, data, max_rows)
+            for sheet in book.worksheets
+            if hasattr(sheet, "iter_rows")  # chart sheets hold no cells
+        ]
+
+    def close(self) -> None:
+        self._book.close()
+
+    def __enter__(self) -> WorkbookReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_workbook(data: bytes, *, max_rows: int) -> WorkbookReader:
+    """An uploaded .xlsx, checked before it is unpacked and read as a stream of rows.
+
+    ``max_rows`` is the last row number a filled row may have (the header included).
+    Raises :class:`UnreadableWorkbook` (with a message for the user) for anything that is
+    not a workbook, unpacks to too much, or, while rows are read, runs past ``max_rows``.
+    """
+    if not data.startswith(b"PK\x03\x04"):
+        raise not_a_workbook()
+    check_package(data)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a broken or foreign package
+        raise not_a_workbook() from None
+    reader = WorkbookReader(book, data, max_rows)
+    if not reader.sheets:
+        reader.close()
+        raise not_a_workbook()
+    return reader

@@ -18,8 +18,6 @@ Matching rule, so that re-running a file changes nothing:
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,13 +26,22 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from hemei.accounts.models import mask_phone
 from hemei.accounts.policy import check_at
 from hemei.core import clock
+from hemei.core.xlsx import (
+    SheetReader,
+    TooManyRows,
+    UnreadableWorkbook,
+    append_row,
+    new_workbook,
+    open_workbook,
+    workbook_bytes,
+)
 from hemei.divisions.models import Division
 
 from . import crypto, services
@@ -164,12 +171,17 @@ def _text(value: Any) -> str:
 def read_rows(data: bytes) -> list[Row]:
     """The data rows of the first sheet, keyed by column; header and layout problems raise."""
     try:
-        book = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise _fail(0, _("The file is not an Excel workbook (.xlsx).")) from None
-    sheet = book.worksheets[0]
+        with open_workbook(data, max_rows=MAX_ROWS + 1) as book:
+            return _read_sheet(book.sheets[0])
+    except TooManyRows:
+        raise _fail(0, _("At most %(n)s rows per import.") % {"n": MAX_ROWS}) from None
+    except UnreadableWorkbook as refused:
+        raise _fail(0, refused.message) from None
+
+
+def _read_sheet(sheet: SheetReader) -> list[Row]:
     errors: list[tuple[int, str]] = []
-    rows = sheet.iter_rows(values_only=True)
+    rows = sheet.rows()
     header = next(rows, None)
     if not header or all(value in (None, "") for value in header):
         raise _fail(1, _("The sheet is empty: the first row must hold the column titles."))
@@ -188,7 +200,7 @@ def read_rows(data: bytes) -> list[Row]:
     missing = [COLUMNS[key][0] for key in REQUIRED if key not in positions]
     if missing:
         errors.append((1, _("Missing columns: %(columns)s.") % {"columns": "、".join(missing)}))
-    for merged in sheet.merged_cells.ranges:
+    for merged in sheet.merged_ranges():
         errors.append(
             (
                 merged.min_row,
@@ -200,7 +212,7 @@ def read_rows(data: bytes) -> list[Row]:
         raise ImportFailed(ImportReport(errors=errors))
     result: list[Row] = []
     for number, values in enumerate(rows, start=2):
-        if values is None or all(value in (None, "") for value in values):
+        if all(value in (None, "") for value in values):
             continue
         record = {
             key: None if index >= len(values) else values[index] for key, index in positions.items()
@@ -208,7 +220,6 @@ def read_rows(data: bytes) -> list[Row]:
         result.append(Row(number=number, values=record))
         if len(result) > MAX_ROWS:
             raise _fail(number, _("At most %(n)s rows per import.") % {"n": MAX_ROWS})
-    book.close()
     if not result:
         raise _fail(2, _("The sheet has no people."))
     return result
@@ -514,17 +525,14 @@ TEXT_COLUMNS = ("number", "id_number", "phone")
 
 
 def _book(rows: Iterable[list[Any]]) -> Workbook:
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
     sheet.title = "户籍"
-    sheet.append(HEADERS)
+    append_row(sheet, HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if cell.data_type == "f":  # a name typed as "=..." is text, never a formula
-                cell.data_type = "s"
+        append_row(sheet, row)  # a name typed as "=..." is text, never a formula
     keys = list(COLUMNS)
     for index, key in enumerate(keys, start=1):
         letter = get_column_letter(index)
@@ -536,12 +544,6 @@ def _book(rows: Iterable[list[Any]]) -> Workbook:
                 cell.number_format = "@"
     sheet.freeze_panes = "A2"
     return book
-
-
-def _bytes(book: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def template_xlsx() -> bytes:
@@ -570,9 +572,9 @@ def template_xlsx() -> bytes:
         "不要合并单元格。导入全部成功才写入；有错误时逐行列出，什么也不写入。",
         "重复导入同一文件不会产生变化：按户号匹配户，按身份证号（无身份证号时按户内姓名）匹配人。",
     ):
-        notes.append([line])
+        append_row(notes, [line])
     notes.column_dimensions["A"].width = 100
-    return _bytes(book)
+    return workbook_bytes(book)
 
 
 def register_rows(residents: Iterable[Resident], *, full: bool = False) -> Iterable[list[Any]]:
@@ -593,4 +595,4 @@ def register_rows(residents: Iterable[Resident], *, full: bool = False) -> Itera
 
 
 def export_xlsx(residents: Iterable[Resident], *, full: bool = False) -> bytes:
-    return _bytes(_book(register_rows(residents, full=full)))
+    return workbook_bytes(_book(register_rows(residents, full=full)))

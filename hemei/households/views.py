@@ -11,15 +11,16 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hemei.accounts.policy import admin_required, allowed, allows_at, is_admin, may
+from hemei.core.downloads import download, stamped
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import is_htmx, template_for
 from hemei.core.lists import paginate, wants_export
@@ -33,13 +34,8 @@ from .models import Household, Resident, SensitiveView, VillageGroup
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _download(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{name}-{stamp}.xlsx"
-    )
-    return response
+def _download(data: bytes, name: str) -> HttpResponseBase:
+    return download(data, filename=stamped(f"{name}.xlsx"), content_type=XLSX)
 
 
 # --- households --------------------------------------------------------------------------
@@ -520,11 +516,7 @@ def register_import(request: HttpRequest) -> HttpResponse:
 
 @allowed(Household, "browse")
 def import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(sheets.template_xlsx(), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename="户籍导入模板.xlsx"
-    )
-    return response
+    return download(sheets.template_xlsx(), filename="户籍导入模板.xlsx", content_type=XLSX)
 
 
 @admin_required

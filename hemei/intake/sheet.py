@@ -10,14 +10,15 @@ reported with its range. Empty rows and note rows (``注：…``) are skipped.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+
+from hemei.core.xlsx import TooManyRows, UnreadableWorkbook, open_workbook
 
 #: Column key → the header texts it answers to; the first is the template's.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -151,19 +152,6 @@ def _plain(value: Any) -> Any:
     return None if value is None else str(value).strip() or None
 
 
-def _open(data: bytes) -> Any:
-    from openpyxl import load_workbook
-
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise SheetError([Problem(0, "", _("The file is not an Excel workbook (.xlsx)."))])
-    try:
-        return load_workbook(io.BytesIO(data), data_only=True)
-    except Exception:  # openpyxl raises many kinds on a broken or foreign package
-        raise SheetError(
-            [Problem(0, "", _("The file is not an Excel workbook (.xlsx)."))]
-        ) from None
-
-
 def _find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
     for index, values in enumerate(grid[:HEADER_SEARCH_ROWS]):
         positions: dict[str, int] = {}
@@ -182,17 +170,22 @@ def read_sheet(data: bytes) -> Sheet:
     Raises :class:`SheetError` when there is no table to read (not a workbook, no header,
     missing columns, too many rows).
     """
-    book = _open(data)
-    for sheet in book.worksheets:
-        if sheet.max_row > MAX_ROWS + HEADER_SEARCH_ROWS:
-            raise SheetError(
-                [Problem(0, "", _("At most %(n)s rows per import.") % {"n": MAX_ROWS})]
-            )
-        grid = [list(values) for values in sheet.iter_rows(values_only=True)]
-        found = _find_header(grid)
-        if found is not None:
-            break
-    else:
+    found = None
+    try:
+        with open_workbook(data, max_rows=MAX_ROWS + HEADER_SEARCH_ROWS) as book:
+            for sheet in book.sheets:
+                grid = [list(values) for values in sheet.rows()]
+                found = _find_header(grid)
+                if found is not None:
+                    merged = sheet.merged_ranges()
+                    break
+    except TooManyRows:
+        raise SheetError(
+            [Problem(0, "", _("At most %(n)s rows per import.") % {"n": MAX_ROWS})]
+        ) from None
+    except UnreadableWorkbook as refused:
+        raise SheetError([Problem(0, "", refused.message)]) from None
+    if found is None:
         raise SheetError(
             [
                 Problem(
@@ -225,7 +218,7 @@ def read_sheet(data: bytes) -> Sheet:
         letters={key: get_column_letter(column + 1) for key, column in positions.items()},
     )
     key_of_column = {column: key for key, column in positions.items()}
-    copied = _apply_merges(sheet, grid, header_row, key_of_column, result)
+    copied = _apply_merges(merged, grid, header_row, key_of_column, result)
     for index in range(header_index + 1, len(grid)):
         values = grid[index]
         cells = {
@@ -247,14 +240,18 @@ def read_sheet(data: bytes) -> Sheet:
 
 
 def _apply_merges(
-    sheet: Any, grid: list[list[Any]], header_row: int, key_of_column: dict[int, str], result: Sheet
+    merged_ranges: list[CellRange],
+    grid: list[list[Any]],
+    header_row: int,
+    key_of_column: dict[int, str],
+    result: Sheet,
 ) -> set[tuple[int, int]]:
     """Copy vertical merges down as "same as above"; report the merges that cannot be read.
 
     Answers the (row index, column index) of the cells it filled.
     """
     copied: set[tuple[int, int]] = set()
-    for merged in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+    for merged in sorted(merged_ranges, key=lambda r: (r.min_row, r.min_col)):
         if merged.max_row <= header_row:
             continue  # titles above the table
         keys = {
@@ -297,8 +294,11 @@ def _apply_merges(
             )
         else:
             column = merged.min_col - 1
-            top = grid[merged.min_row - 1][column]
-            for row in range(merged.min_row, merged.max_row):
+            if merged.min_row > len(grid):
+                continue  # empty rows after the table (they are not read)
+            top_row = grid[merged.min_row - 1]
+            top = top_row[column] if column < len(top_row) else None
+            for row in range(merged.min_row, min(merged.max_row, len(grid))):
                 while len(grid[row]) <= column:
                     grid[row].append(None)
                 grid[row][column] = top

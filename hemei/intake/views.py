@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hemei.accounts.policy import allowed
+from hemei.core.downloads import download
+from hemei.core.xlsx import CONTENT_TYPE as XLSX_TYPE
 from hemei.divisions.models import Division
 from hemei.tasks.choices import Source
 from hemei.tasks.models import Task
@@ -136,14 +137,11 @@ def decomposition_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def decomposition_template(request: HttpRequest) -> HttpResponse:
     """An example table in the expected format, with a sheet of instructions."""
     divisions = _divisions(request)
-    response = HttpResponse(
+    return download(
         render_template(example_for(divisions[0])),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename="任务分解表模板.xlsx",
+        content_type=XLSX_TYPE,
     )
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename="任务分解表模板.xlsx"
-    )
-    return response
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from hemei.core import clock
+from hemei.core.xlsx import append_row, new_workbook, workbook_bytes
 
 from .sheet import COLUMNS
 
@@ -85,17 +84,18 @@ def render_template(example: Example | None = None) -> bytes:
     """The template workbook: a title, the header row, three example rows, instructions."""
     example = example or Example()
     year = clock.today().year
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
     sheet.title = "任务分解表"
-    sheet.append([f"{year}年乡村振兴重点工作任务分解表"])
+    append_row(sheet, [f"{year}年乡村振兴重点工作任务分解表"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(TEMPLATE_COLUMNS))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append([COLUMNS[key][0] for key in TEMPLATE_COLUMNS])
+    append_row(sheet, [COLUMNS[key][0] for key in TEMPLATE_COLUMNS])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
-    sheet.append(
+    append_row(
+        sheet,
         [
             "1",
             "推进农村户厕改造提升",
@@ -108,9 +108,10 @@ def render_template(example: Example | None = None) -> bytes:
             "六大攻坚战",
             example.responsible,
             "",
-        ]
+        ],
     )
-    sheet.append(
+    append_row(
+        sheet,
         [
             "1.1",
             "完成改厕需求摸底",
@@ -123,9 +124,10 @@ def render_template(example: Example | None = None) -> bytes:
             "",
             "",
             "子任务：序号 1.1 属于任务 1",
-        ]
+        ],
     )
-    sheet.append(
+    append_row(
+        sheet,
         [
             "2",
             "培育高素质农民",
@@ -138,7 +140,7 @@ def render_template(example: Example | None = None) -> bytes:
             "15件实事",
             "",
             "",
-        ]
+        ],
     )
     for index, width in enumerate(WIDTHS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
@@ -148,9 +150,7 @@ def render_template(example: Example | None = None) -> bytes:
     sheet.freeze_panes = "A3"
     notes = book.create_sheet("填表说明")
     for line in INSTRUCTIONS:
-        notes.append([line])
+        append_row(notes, [line])
     notes.column_dimensions["A"].width = 120
     notes["A1"].font = Font(bold=True)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

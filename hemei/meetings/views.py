@@ -8,12 +8,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hemei.accounts.policy import allowed, allows_at
+from hemei.core.downloads import download
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
@@ -224,13 +226,13 @@ def _visible_attachment(request: HttpRequest, pk: int) -> MeetingAttachment:
 
 
 @allowed(Meeting)
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     attachment = _visible_attachment(request, pk)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404(_("The file is missing from storage.")) from None
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    return download(handle, filename=attachment.name)
 
 
 @allowed(Meeting)

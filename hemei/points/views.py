@@ -14,14 +14,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hemei.accounts.policy import allows_at, get_or_404, may, places, role_required
 from hemei.core import clock
+from hemei.core.downloads import download, stamped
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
@@ -74,14 +75,8 @@ def _public_village(request: HttpRequest, code: str) -> Division:
     return village
 
 
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    stem, suffix = filename.rsplit(".", 1)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{stem}-{stamp}.{suffix}"
-    )
-    return response
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponseBase:
+    return download(data, filename=stamped(filename), content_type=content_type)
 
 
 def _year(request: HttpRequest) -> int:
@@ -628,17 +623,21 @@ def _sees_evidence(request: HttpRequest, entry: Entry) -> bool:
 
 
 @role_required
-def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponseBase:
     entry = _entry_for(request, pk)
     if not _sees_evidence(request, entry):
         raise Http404
     evidence = get_object_or_404(entry.evidence, pk=evidence_pk)
-    response = HttpResponse(evidence.file.read(), content_type=evidence.content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=False, filename=evidence.name
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return download(
+        handle,
+        filename=evidence.name,
+        content_type=evidence.content_type,
+        inline=True,  # photos are shown on the entry's page; a PDF is downloaded
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- public notice and objections ---------------------------------------------------------

@@ -16,7 +16,7 @@ Rules decided here:
   (``review``: from above, or the county's administrators and leaders) approves or
   returns it, and never their own report. Returning needs a reason.
 - Evidence: at most 20 files a report, 10 MB each, type read from the content
-  (:mod:`hemei.progress.evidence`). The same file twice on one report is refused; the same
+  (:mod:`hemei.core.evidence`). The same file twice on one report is refused; the same
   file (same SHA-256) already used on another report is kept but flagged ``duplicate_of``.
 """
 

@@ -3,12 +3,14 @@ the review queue, and the task page's section. Thin: scope, form, service, rende
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from hemei.accounts.policy import allowed, allows
+from hemei.core.downloads import download
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
@@ -233,7 +236,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allowed(ProgressReport)
 @require_GET
-def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A file of evidence, only to those who see its report (a thumbnail with ``?thumb=1``)."""
     evidence = get_object_or_404(
         Evidence.objects.filter(report__in=services.visible_reports(request.user)), pk=pk
@@ -245,14 +248,18 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
         if not default_storage.exists(name):
             with evidence.file.open("rb") as source:
                 default_storage.save(name, _content(thumbnail(source.read())))
-        response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
+        response = download(
+            default_storage.open(name, "rb"),
+            filename=f"{PurePath(evidence.original_name).stem}-thumb.jpg",
+            content_type="image/jpeg",
+            inline=True,
+        )
     else:
-        handle = evidence.file.open("rb")
-        response = FileResponse(
-            handle,
-            content_type=evidence.content_type,
-            as_attachment=not evidence.is_photo,
+        response = download(
+            evidence.file.open("rb"),
             filename=evidence.original_name,
+            content_type=evidence.content_type,
+            inline=evidence.is_photo,
         )
     response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -23,9 +23,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from hemei.core.xlsx import append_row, new_workbook, text_width, workbook_bytes
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋"
@@ -170,8 +171,12 @@ def render_docx(circular: Circular) -> bytes:
 
 
 def render_workbook(circular: Circular) -> bytes:
-    """The same tables, one sheet each, after a first sheet with the heading and summary."""
-    book = Workbook()
+    """The same tables, one sheet each, after a first sheet with the heading and summary.
+
+    Titles, names and the issuing body are text typed by users: they stay text (never a
+    formula), through the platform's one Excel writer.
+    """
+    book = new_workbook()
     cover = book.active
     cover.title = circular.document_number[-31:] or "通报"
     for line in (
@@ -182,28 +187,22 @@ def render_workbook(circular: Circular) -> bytes:
         "",
         *circular.summary,
     ):
-        cover.append([line])
+        append_row(cover, [line])
     cover["A1"].font = Font(bold=True, size=14)
     cover.column_dimensions["A"].width = 100
     for row in cover.iter_rows(min_row=6):
         row[0].alignment = Alignment(wrap_text=True)
     for table in circular.tables:
         sheet = book.create_sheet(table.sheet[:31])
-        sheet.append(list(table.headers))
+        append_row(sheet, table.headers)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        widths = [_width(str(header)) for header in table.headers]
+        widths = [text_width(str(header)) for header in table.headers]
         for values in table.rows:
-            sheet.append(["" if value is None else value for value in values])
+            append_row(sheet, values)
             for index, value in enumerate(values[: len(widths)]):
-                widths[index] = max(widths[index], min(50, _width(_text(value))))
+                widths[index] = max(widths[index], min(50, text_width(_text(value))))
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width + 2
         sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _width(text: str) -> int:
-    return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
+    return workbook_bytes(book)

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from hemei.accounts.policy import allowed, allows_at, grants
 from hemei.core import clock
+from hemei.core.downloads import download
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.divisions.choices import Level
@@ -295,11 +297,11 @@ def export_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @allowed(RankingRun)
-def export_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+def export_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     """The finished circular (.docx) or workbook (.xlsx), for those who may see the ranking."""
     job = get_object_or_404(ExportJob.objects.visible_to(request.user), pk=pk)
     stored = {"docx": job.docx, "xlsx": job.xlsx}.get(fmt)
     if job.state != JobState.DONE or not stored:
         raise Http404
     name = f"{job.document_number or _('circular')}.{fmt}"
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
+    return download(stored.open("rb"), filename=name)

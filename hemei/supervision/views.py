@@ -8,13 +8,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hemei.accounts.policy import admin_required, allowed, allows, allows_at, places
 from hemei.core import clock
+from hemei.core.downloads import download
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
@@ -237,7 +239,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @allowed(SupervisionOrder)
-def reply_attachment(request: HttpRequest, pk: int) -> FileResponse:
+def reply_attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     reply = get_object_or_404(
         OrderReply.objects.filter(
             order__in=SupervisionOrder.objects.visible_to(request.user)
@@ -249,7 +251,7 @@ def reply_attachment(request: HttpRequest, pk: int) -> FileResponse:
     except FileNotFoundError:
         raise Http404(_("The file is missing.")) from None
     name = reply.attachment.name.rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=True, filename=name)
+    return download(handle, filename=name)
 
 
 @allowed(SupervisionOrder)

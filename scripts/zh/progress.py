@@ -2,21 +2,6 @@
 
 ZH = {
     "Progress reports": "进度填报",
-    "photos (JPEG, PNG, WebP), PDF, Word (.docx) and Excel (.xlsx)": (
-        "照片（JPEG、PNG、WebP）、PDF、Word（.docx）和 Excel（.xlsx）"
-    ),
-    "%(name)s is %(size)s MB; a file may be at most %(limit)s MB.": (
-        "“%(name)s”大小为 %(size)s MB，单个文件不能超过 %(limit)s MB。"
-    ),
-    "%(name)s is empty.": "“%(name)s”是空文件。",
-    "%(name)s is a HEIC/HEIF photo, which cannot be read here. Upload it from the phone's "
-    "browser (it converts the photo to JPEG), or set the camera to “Most compatible” (JPEG).": (
-        "“%(name)s”是 HEIC/HEIF 格式的照片，系统无法读取。请用手机浏览器直接拍照或选择照片上传"
-        "（会自动转为 JPEG），或将相机格式设为“兼容性最佳”（JPEG）。"
-    ),
-    "%(name)s is not a file of an accepted kind. Accepted: %(types)s.": (
-        "“%(name)s”不是可接受的文件类型。可上传：%(types)s。"
-    ),
     "What was done": "工作进展",
     "what was done": "工作进展",
     "Milestones reached": "已完成节点",
@@ -143,9 +128,6 @@ ZH = {
         "%(count)d 张照片的拍摄时间早于任务开始日期（%(start)s）：%(names)s"
     ),
     "Town": "镇街",
-    "%(name)s has too many pixels; a photo may have at most %(limit)d megapixels.": (
-        "“%(name)s”像素过多；照片最多 %(limit)d 百万像素。"
-    ),
     "My progress reports": "我的进度填报",
     "You have written no reports yet.": "您还没有填报过进度。",
     "Back to the task": "返回任务",

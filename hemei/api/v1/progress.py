@@ -8,11 +8,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from hemei.core.downloads import download
 from hemei.progress import services
 from hemei.progress.evidence import MAX_FILE_BYTES, MAX_FILES_PER_REPORT, check_file, too_big
 from hemei.progress.models import Evidence, EvidenceKind, ProgressReport, ReportState
@@ -410,11 +411,11 @@ def download_evidence(call: Call, pk: int) -> Any:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
+    response = download(
         handle,
-        content_type=evidence.content_type,
-        as_attachment=not evidence.is_photo,
         filename=evidence.original_name,
+        content_type=evidence.content_type,
+        inline=evidence.is_photo,
     )
     response["Cache-Control"] = "private, no-store"
     return response

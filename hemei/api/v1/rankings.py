@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count
-from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hemei.accounts.policy import places
+from hemei.core.downloads import download
 from hemei.divisions.choices import Level
 from hemei.rankings import services
 from hemei.rankings.choices import JobState, PeriodKind
@@ -305,4 +305,4 @@ def download_export(call: Call, pk: int, fmt: str) -> Any:
     if job.state != JobState.DONE or not stored:
         raise not_found()
     name = f"{job.document_number or _('circular')}.{fmt}"
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
+    return download(stored.open("rb"), filename=name)

@@ -11,13 +11,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hemei.accounts.policy import allows, allows_at, places
 from hemei.core import clock
+from hemei.core.downloads import download
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
 from hemei.supervision import selectors, services
@@ -471,9 +471,7 @@ def download_reply_attachment(call: Call, pk: int) -> Any:
         handle = reply.attachment.open("rb")
     except FileNotFoundError:
         raise not_found() from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=reply.attachment.name.rsplit("/", 1)[-1]
-    )
+    response = download(handle, filename=reply.attachment.name)
     response["Cache-Control"] = "private, no-store"
     return response
 

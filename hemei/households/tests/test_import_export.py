@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from hemei.accounts.models import AuditEntry
@@ -231,3 +232,12 @@ def test_the_export_never_writes_a_formula(cast, village):
     sheet = load_workbook(io.BytesIO(data)).worksheets[0]
     cell = sheet["C2"]
     assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
+
+
+def test_a_file_longer_than_the_limit_writes_nothing(cast, village):
+    rows = [[f"{n:04d}", "", f"村民{n}", "户主"] for n in range(sheets.MAX_ROWS + 1)]
+    before = state()
+    with translation.override("zh-hans"), pytest.raises(sheets.ImportFailed) as failed:
+        run(cast, village, xlsx(rows))
+    assert failed.value.report.errors == [(0, f"每次最多导入 {sheets.MAX_ROWS} 行。")]
+    assert state() == before

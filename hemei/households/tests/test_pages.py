@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from hemei.core.testing import VILLAGE_A, VILLAGE_B, Cast
+from hemei.core.testing import VILLAGE_A, VILLAGE_B, Cast, zip_bomb_xlsx
 from hemei.divisions.models import Division
 from hemei.households import services
 from hemei.households.models import Household, HouseholdEvent, Resident, SensitiveView
@@ -265,6 +265,16 @@ def test_the_import_page(cast, client):
     )
     assert response.status_code == 400  # not a village victor may choose
     assert not Household.objects.filter(village_id=VILLAGE_B).exists()
+
+
+def test_a_zip_bomb_is_refused_with_a_message_and_writes_nothing(cast, client):
+    client.force_login(cast.victor)
+    response = client.post(
+        "/households/import/", {"village": VILLAGE_A, "file": _upload(zip_bomb_xlsx(100))}
+    )
+    assert response.status_code == 400
+    assert "工作簿解压后超过 30 MB" in response.content.decode()
+    assert not Household.objects.exists() and not Resident.objects.exists()
 
 
 def _upload(data: bytes) -> Any:

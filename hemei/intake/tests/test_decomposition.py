@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import translation
 
 from hemei.accounts.models import RoleAssignment, User
-from hemei.core.testing import COUNTY, TOWN_A, TOWN_B, Cast
+from hemei.core.testing import COUNTY, TOWN_A, TOWN_B, Cast, zip_bomb_xlsx
 from hemei.divisions.models import Division
 from hemei.meetings.models import Meeting
 from hemei.tasks.choices import Source
@@ -318,6 +318,14 @@ def test_the_pages_check_preview_and_confirm_an_import(cast: Cast, client: Clien
     assert "已存在" in client.get(again["Location"]).content.decode()
     client.post(f"/intake/decomposition/{second.pk}/confirm/")
     assert Task.objects.count() == 3
+
+
+def test_a_zip_bomb_is_refused_with_a_message_and_keeps_nothing(cast: Cast, client: Client) -> None:
+    client.force_login(cast.alice)
+    response = upload(client, zip_bomb_xlsx(100))
+    assert response.status_code == 400
+    assert "工作簿解压后超过 30 MB" in response.content.decode()
+    assert TableUpload.objects.count() == 0 and Task.objects.count() == 0
 
 
 def test_the_report_page_lists_problems_in_chinese_and_keeps_nothing(

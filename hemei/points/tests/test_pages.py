@@ -8,11 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from docx import Document
 from openpyxl import load_workbook
 
-from hemei.core.testing import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, Cast
+from hemei.core.testing import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, Cast, png_bomb
 
 from .. import services
 from ..choices import EntryState
@@ -201,6 +202,50 @@ def test_it_records_an_entry_with_a_photo_through_the_form(
     assert entry.evidence.count() == 1
     image = client.get(f"/points/entries/{entry.pk}/evidence/{entry.evidence.get().pk}/")
     assert image.status_code == 200 and image["Content-Type"] == "image/png"
+
+
+def test_a_picture_bomb_as_evidence_answers_400_with_a_message(
+    cast: Cast, village: Village, client: Client
+) -> None:
+    """A 20000 × 20000 PNG of 50 KB is refused before it is decoded, like progress evidence."""
+    client.force_login(cast.victor)
+    response = client.post(
+        f"/points/v/{VILLAGE_A}/entries/new/",
+        {
+            "household": village.wang.pk,
+            "item": item(village.rules, "B1").pk,
+            "occurred_on": "2026-06-14",
+            "description": "救人",
+            "evidence": SimpleUploadedFile("big.png", png_bomb(), content_type="image/png"),
+        },
+    )
+    assert response.status_code == 400
+    assert "big.png 像素过多" in response.content.decode()
+    assert not Entry.objects.exists()
+
+
+def test_evidence_pdf_is_downloaded_not_opened_in_the_page(
+    cast: Cast, village: Village, client: Client
+) -> None:
+    client.force_login(cast.victor)
+    pdf = SimpleUploadedFile("证明.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    response = client.post(
+        f"/points/v/{VILLAGE_A}/entries/new/",
+        {
+            "household": village.wang.pk,
+            "item": item(village.rules, "B1").pk,
+            "occurred_on": "2026-06-14",
+            "description": "救人",
+            "evidence": pdf,
+        },
+    )
+    assert response.status_code == 302
+    entry = Entry.objects.get()
+    served = client.get(f"/points/entries/{entry.pk}/evidence/{entry.evidence.get().pk}/")
+    assert served.status_code == 200 and served["Content-Type"] == "application/pdf"
+    assert served["Content-Disposition"].startswith("attachment;")
+    assert "filename*=utf-8''%E8%AF%81%E6%98%8E.pdf" in served["Content-Disposition"]
+    assert served["X-Content-Type-Options"] == "nosniff"
 
 
 def test_it_answers_bad_input_with_a_message_and_400(

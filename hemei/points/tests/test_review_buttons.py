@@ -58,7 +58,9 @@ def test_the_settlement_asks_before_it_runs_and_the_objection_asks_why(
 ) -> None:
     client.force_login(cast.victor)
     body = client.get(f"/points/v/{VILLAGE_A}/ledger/").content.decode()
-    assert 'onsubmit="return confirm(this.dataset.confirm)"' in body and "不能撤销" in body
+    # site.js asks the form's data-confirm question before it is sent (no inline handler)
+    assert 'id="settle" data-confirm="' in body and "不能撤销" in body
+    assert "hemei/site.js" in body
     entry = services.record_entry(
         actor=cast.victor,
         household=village.wang,

