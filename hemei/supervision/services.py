@@ -645,6 +645,8 @@ def decide_extension(
     task = request.task
     if not can_decide_extension(actor, task):
         raise PermissionDenied(_("Only the task's lead leader may decide on an extension."))
+    if request.requested_by_id == getattr(actor, "pk", None):
+        raise PermissionDenied(_("Nobody decides their own extension request."))
     if request.state != ExtensionState.PENDING:
         raise ValidationError(_("This request has already been decided."))
     note = (note or "").strip()

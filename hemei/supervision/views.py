@@ -317,7 +317,9 @@ def extension_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     may_decide = (
-        can_decide_extension(request.user, ext.task) and ext.state == ExtensionState.PENDING
+        can_decide_extension(request.user, ext.task)
+        and ext.state == ExtensionState.PENDING
+        and ext.requested_by_id != request.user.pk  # nobody decides their own request
     )
     form = DecisionForm(request.POST or None)
     status = 200
