@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -295,32 +295,13 @@ def set_milestones(*, actor: Any, task: Task, rows: Sequence[MilestoneRow]) -> N
         )
 
 
-@transaction.atomic
-def fan_out(
-    *,
-    actor: Any,
-    task: Task,
-    level: int | None = None,
-    codes: Sequence[str] | None = None,
-) -> list[Task]:
-    """One subtask per town under the task's division (or per village under a town task).
+#: How often a fan-out reads the existing parts again after a simultaneous one inserted some.
+FAN_OUT_ATTEMPTS = 3
 
-    Each part inherits the title, description, theme, leader, lead unit, dates, priority,
-    programs, co-units and milestones; the town fills in its responsible person. Divisions
-    that already have their part are skipped, so running it twice adds nothing.
-    """
-    _check_manage(actor, task.division)
-    level = level or task.division.level + 1
-    if level not in (Level.TOWN, Level.VILLAGE) or level <= task.division.level:
-        raise ValidationError(_("Fan out goes to the towns or the villages below the task."))
-    targets = Division.objects.current().filter(level=level).within(task.division_id)
-    if codes is not None:
-        targets = targets.filter(code__in=codes)
-        missing = set(codes) - set(targets.values_list("code", flat=True))
-        if missing:
-            raise ValidationError(
-                _("Not below this task: %(codes)s") % {"codes": ", ".join(sorted(missing))}
-            )
+
+def _create_parts(*, actor: Any, task: Task, targets: Any) -> list[Task]:
+    """Insert the parts of ``task`` the ``targets`` do not have yet, with their programs,
+    co-units and milestones; answer them."""
     taken = set(task.children.values_list("division_id", flat=True))
     programs = list(task.programs.all())
     co_units = list(task.co_units.all())
@@ -355,6 +336,51 @@ def fan_out(
             for m in milestones
         ]
     )
+    return parts
+
+
+@transaction.atomic
+def fan_out(
+    *,
+    actor: Any,
+    task: Task,
+    level: int | None = None,
+    codes: Sequence[str] | None = None,
+) -> list[Task]:
+    """One subtask per town under the task's division (or per village under a town task).
+
+    Each part inherits the title, description, theme, leader, lead unit, dates, priority,
+    programs, co-units and milestones; the town fills in its responsible person. Divisions
+    that already have their part are skipped, so running it twice adds nothing.
+    """
+    _check_manage(actor, task.division)
+    level = level or task.division.level + 1
+    if level not in (Level.TOWN, Level.VILLAGE) or level <= task.division.level:
+        raise ValidationError(_("Fan out goes to the towns or the villages below the task."))
+    targets = Division.objects.current().filter(level=level).within(task.division_id)
+    if codes is not None:
+        targets = targets.filter(code__in=codes)
+        missing = set(codes) - set(targets.values_list("code", flat=True))
+        if missing:
+            raise ValidationError(
+                _("Not below this task: %(codes)s") % {"codes": ", ".join(sorted(missing))}
+            )
+    # Fan-outs of one task wait for each other (on PostgreSQL; SQLite writes one at a time),
+    # so the second sees the first one's parts and adds nothing. Should another writer's
+    # part appear between the read and the insert all the same, the unique constraint
+    # refuses the insert: roll back to the savepoint, read the parts again and go on.
+    Task.objects.select_for_update(no_key=True).get(pk=task.pk)
+    parts: list[Task] = []
+    for attempt in range(FAN_OUT_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                parts = _create_parts(actor=actor, task=task, targets=targets)
+            break
+        except IntegrityError:
+            if attempt + 1 == FAN_OUT_ATTEMPTS:
+                raise
+    if not parts:
+        return []
     now = clock.now()
     actor_user = actor if getattr(actor, "pk", None) else None
     TaskEvent.objects.bulk_create(
