@@ -392,6 +392,13 @@ def authenticate(request: HttpRequest) -> Any:
                 _("The token is unknown or revoked."),
                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
+        if getattr(token, "locked", False):
+            raise ApiError(
+                401,
+                "account_locked",
+                _("The account is locked after too many failed logins; try again later."),
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
         request.user = token.user
         return token.user
     user = request.user
