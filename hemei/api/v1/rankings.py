@@ -16,6 +16,7 @@ from hemei.divisions.choices import Level
 from hemei.divisions.models import Division, ancestor_codes
 from hemei.rankings import services
 from hemei.rankings.choices import JobState, PeriodKind
+from hemei.rankings.jobs import recover_stalled_exports
 from hemei.rankings.models import ExportJob, RankingRow, RankingRun
 
 from .. import schema as s
@@ -288,6 +289,9 @@ def request_circular(call: Call, pk: int) -> Any:
 @export_item_route.operation("GET", summary="Follow a circular export", tag=TAG, response=EXPORT)
 def show_export(call: Call, pk: int) -> Any:
     """The export's state and, when done, its download links."""
+    job = load_export(call.user, pk)
+    if job.state == JobState.RUNNING:  # a worker lost while rendering: queue again, or fail
+        recover_stalled_exports(jobs=[job.pk])
     return export_item(load_export(call.user, pk))
 
 
