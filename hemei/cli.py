@@ -180,8 +180,11 @@ def cmd_worker(options: argparse.Namespace) -> int:
 
     from django.core.management import call_command
 
+    from hemei.rankings.jobs import recover_stalled_exports
     from hemei.supervision import jobs
 
+    # Circulars left "running" by a worker that was killed are queued again (once) first.
+    recover_stalled_exports()
     stop = threading.Event()
     scheduler = None
     if options.batch:
@@ -190,7 +193,7 @@ def cmd_worker(options: argparse.Namespace) -> int:
     elif options.sweep_every:
         scheduler = threading.Thread(
             target=jobs.run_scheduler,
-            args=(stop, options.sweep_every * 60),
+            args=(stop, options.sweep_every * 60, [recover_stalled_exports]),
             name="hemei-sweep-scheduler",
             daemon=True,
         )

@@ -253,3 +253,6 @@ LOGGING = {
 # Rows per page on every list, and the most rows an Excel export may hold.
 PAGE_SIZE = envint("HEMEI_PAGE_SIZE", 50)
 EXPORT_MAX_ROWS = envint("HEMEI_EXPORT_MAX_ROWS", 200_000)
+# A circular export running longer than this is taken for lost with its worker (killed, host
+# gone): it is queued once more, then marked failed.
+EXPORT_TIMEOUT_MINUTES = envint("HEMEI_EXPORT_TIMEOUT_MINUTES", 15)

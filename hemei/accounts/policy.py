@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -263,6 +263,21 @@ class Is(Cond):
 
     def test(self, obj: Any) -> bool:
         return _value(obj, self.field) == self.value
+
+
+@dataclass(frozen=True)
+class Same(Cond):
+    """Two fields of the row hold the same value (the requester is the task's lead leader)."""
+
+    field: str
+    other: str
+
+    def q(self) -> Q:
+        return Q(**{self.field: F(self.other)})
+
+    def test(self, obj: Any) -> bool:
+        value = _value(obj, self.field)
+        return value is not None and value == _value(obj, self.other)
 
 
 class Any_(Cond):

@@ -15,13 +15,14 @@ personal token in ``Authorization: Bearer …``, or the browser session with its
 token on writes), refuses accounts without a role (403), reads and checks the query string
 and the JSON body against the declarations (400 with a message per field), and maps the
 services' exceptions to JSON errors: ``ValidationError`` 400, ``PermissionDenied`` 403,
-``Http404`` 404. The OpenAPI document (:mod:`hemei.api.openapi`) is written from the
-same declarations.
+``Http404`` 404, anything unexpected a logged JSON 500. The OpenAPI document
+(:mod:`hemei.api.openapi`) is written from the same declarations.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from django.core.exceptions import (
     SuspiciousOperation,
     ValidationError,
 )
+from django.core.signals import got_request_exception
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.http.multipartparser import MultiPartParserError
@@ -48,6 +50,8 @@ from hemei.accounts.policy import holds_role, may
 
 from . import schema as s
 from .services import authenticate_key
+
+logger = logging.getLogger("django.request")
 
 #: The largest JSON body an endpoint reads.
 MAX_JSON_BYTES = 1024 * 1024
@@ -309,6 +313,21 @@ class Route:
             return too_large().response()
         except (MultiPartParserError, SuspiciousOperation, UnicodeDecodeError):
             return ApiError(400, "bad_request", _("The request cannot be read.")).response()
+        except Exception:
+            # A fault of ours: logged and signalled as Django does for a 500 (so the admins
+            # hear of it), answered in JSON like every other error of the API.
+            logger.error(
+                "Internal Server Error: %s",
+                request.path,
+                exc_info=True,
+                extra={"status_code": 500, "request": request},
+            )
+            got_request_exception.send(sender=None, request=request)
+            return ApiError(
+                500,
+                "server_error",
+                _("Something went wrong on the server; it has been logged. Try again later."),
+            ).response()
 
     def _run(self, operation: Operation, request: HttpRequest, kwargs: dict[str, Any]) -> Any:
         user = request.user if operation.public else authenticate(request)
@@ -373,6 +392,13 @@ def authenticate(request: HttpRequest) -> Any:
                 401,
                 "invalid_token",
                 _("The token is unknown or revoked."),
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        if getattr(token, "locked", False):
+            raise ApiError(
+                401,
+                "account_locked",
+                _("The account is locked after too many failed logins; try again later."),
                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
         request.user = token.user

@@ -6,8 +6,12 @@ import hashlib
 import secrets
 from typing import Any
 
+from axes.helpers import get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hemei.accounts import audit
@@ -64,8 +68,23 @@ def revoke_token(*, actor: Any, token: Token) -> Token:
     return token
 
 
+def locked_out(username: Any) -> Exists:
+    """Whether django-axes has locked the account out: as many failed logins for the
+    username as the limit within the cool-off, from any address (a query expression)."""
+    attempts = AccessAttempt.objects.filter(
+        username=username, failures_since_start__gte=get_failure_limit(None, {})
+    )
+    cool_off = get_cool_off()
+    if cool_off is not None:
+        # axes stamps its attempts with the wall clock, not the platform's
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    return Exists(attempts)
+
+
 def authenticate_key(key: str) -> Token | None:
-    """The active token of an active user with this key, else ``None``.
+    """The active token of an active user with this key, else ``None``. The token's
+    ``locked`` says whether the account is locked out after failed logins (the caller
+    refuses it then: a stolen password's owner cannot go on through a token).
 
     The stored hash is compared by an indexed lookup: a SHA-256 of a 256-bit random key
     leaks nothing useful through timing.
@@ -76,10 +95,11 @@ def authenticate_key(key: str) -> Token | None:
         Token.objects.active()
         .select_related("user")
         .filter(key_hash=hash_key(key), user__is_active=True)
+        .annotate(locked=locked_out(OuterRef("user__username")))
         .first()
     )
-    if token is None:
-        return None
+    if token is None or getattr(token, "locked", False):
+        return token
     now = clock.now()
     last = token.last_used_at
     if last is None or (now - last).total_seconds() >= LAST_USED_RESOLUTION_SECONDS:

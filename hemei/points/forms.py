@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import forms
@@ -150,13 +151,22 @@ class RestockForm(forms.Form):
         self.fields["goods"].queryset = Goods.objects.filter(village_id=village_code)
 
 
+def one_time_key() -> str:
+    """A fresh key for one rendering of a form that moves points (see ``RedeemForm.key``)."""
+    return secrets.token_urlsafe(24)
+
+
 class RedeemForm(forms.Form):
     household = HouseholdChoice(label=_("Household"), queryset=Household.objects.none())
     goods = forms.ModelChoiceField(label=_("Goods"), queryset=Goods.objects.none())
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1000, initial=1)
+    #: made afresh each time the form is shown: the same form sent twice (a double tap, a
+    #: resend after a lost answer) redeems once
+    key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, village_code: str, own: Household | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.fields["key"].initial = one_time_key()
         self.fields["goods"].queryset = Goods.objects.filter(
             village_id=village_code, is_active=True
         )
@@ -164,6 +174,14 @@ class RedeemForm(forms.Form):
             del self.fields["household"]
         else:
             self.fields["household"].queryset = _households(village_code)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not 0 < len(data.get("key") or "") <= 64:
+            raise forms.ValidationError(
+                _("This form is out of date; reload the page and try again.")
+            )
+        return data
 
 
 class SettingsForm(forms.Form):

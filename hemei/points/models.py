@@ -712,6 +712,15 @@ class Redemption(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(_("time"), default=clock.now)
+    key = models.CharField(
+        _("form key"),
+        max_length=64,
+        blank=True,
+        default="",
+        help_text=_(
+            "The one-time key of the form that asked for it: a form sent twice redeems once."
+        ),
+    )
 
     objects = RedemptionQuerySet.as_manager()
 
@@ -724,6 +733,12 @@ class Redemption(models.Model):
                 condition=Q(quantity__gt=0) & Q(points__gt=0),
                 name="points_redemption_positive",
                 violation_error_message=_("A redemption takes at least one item."),
+            ),
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=~Q(key=""),
+                name="points_redemption_one_per_key",
+                violation_error_message=_("This form has been sent already."),
             ),
         ]
 

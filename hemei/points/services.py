@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
@@ -868,9 +868,15 @@ def set_on_sale(*, actor: Any, goods: Goods, on_sale: bool) -> Goods:
 
 
 @transaction.atomic
-def redeem(*, actor: Any, household: Household, goods: Goods, quantity: int = 1) -> Redemption:
+def redeem(
+    *, actor: Any, household: Household, goods: Goods, quantity: int = 1, key: str = ""
+) -> Redemption:
     """Hand goods to a household for points: balance and stock fall in one transaction,
-    under row locks (chain head, goods, balance), and neither can go below zero."""
+    under row locks (chain head, goods, balance), and neither can go below zero.
+
+    ``key`` is the one-time key of the form (or the API call) that asks: the same key again
+    answers the redemption it made, with nothing charged a second time.
+    """
     if household.village_id != goods.village_id:
         raise ValidationError(_("The goods are from another village's shop."))
     own = household_of(actor)
@@ -887,7 +893,18 @@ def redeem(*, actor: Any, household: Household, goods: Goods, quantity: int = 1)
         )
     if quantity < 1:
         raise ValidationError({"quantity": _("Take at least one.")})
-    ledger.lock_head(household.village_id)
+    if len(key) > 64:
+        raise ValidationError(_("This form is out of date; reload the page and try again."))
+    ledger.lock_head(household.village_id)  # also makes a second post of the key wait
+    if key:
+        done = Redemption.objects.filter(key=key).first()
+        if done is not None:
+            asked = (actor.pk, household.pk, goods.pk, quantity)
+            if (done.by_id, done.household_id, done.goods_id, done.quantity) != asked:
+                raise ValidationError(
+                    _("This form has been sent already; reload the page to redeem again.")
+                )
+            return done
     goods = Goods.objects.select_for_update().get(pk=goods.pk)
     balance = ledger.lock_balances(household.village_id, [household.pk])[household.pk]
     if not goods.is_active:
@@ -903,14 +920,21 @@ def redeem(*, actor: Any, household: Household, goods: Goods, quantity: int = 1)
             % {"balance": balance.points, "goods": goods.name, "cost": cost}
         )
     Goods.objects.filter(pk=goods.pk).update(stock=F("stock") - quantity)
-    redemption = Redemption.objects.create(
-        village_id=household.village_id,
-        household=household,
-        goods=goods,
-        quantity=quantity,
-        points=cost,
-        by=actor,
-    )
+    try:
+        with transaction.atomic():
+            redemption = Redemption.objects.create(
+                village_id=household.village_id,
+                household=household,
+                goods=goods,
+                quantity=quantity,
+                points=cost,
+                by=actor,
+                key=key,
+            )
+    except IntegrityError:  # the same key in another village's shop at the same moment
+        raise ValidationError(
+            _("This form has been sent already; reload the page to redeem again.")
+        ) from None
     ledger.append(
         village_code=household.village_id,
         rows=[

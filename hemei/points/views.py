@@ -51,6 +51,7 @@ from .forms import (
     SettingsForm,
     SettleForm,
     TemplateForm,
+    one_time_key,
 )
 from .models import Entry, Goods, LedgerEntry, RuleItem, RuleSet, RuleVersion
 
@@ -821,6 +822,7 @@ def shop(request: HttpRequest, code: str) -> HttpResponse:
                     household=household,
                     goods=data["goods"],
                     quantity=data["quantity"],
+                    key=data["key"],
                 )
                 messages.success(
                     request,
@@ -847,7 +849,9 @@ def shop(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as exc:
             target = {"goods": goods_form, "restock": restock_form}.get(form_name, redeem_form)
             apply_errors(target, exc)
-    goods = Goods.objects.filter(village=found).order_by("-is_active", "price", "name")
+    goods = list(Goods.objects.filter(village=found).order_by("-is_active", "price", "name"))
+    for item in goods:  # each goods' redeem button is a form of its own, with its own key
+        item.redeem_key = one_time_key()
     balance = None
     if own is not None:
         balance = selectors.household_summary(own, clock.today().year)["balance"]

@@ -18,3 +18,10 @@ class JobState(models.TextChoices):
     RUNNING = "running", _("running")
     DONE = "done", _("done")
     FAILED = "failed", _("failed")
+
+
+class JobFailure(models.TextChoices):
+    """Why an export job failed: its renderer raised, or its worker was lost twice."""
+
+    ERROR = "error", _("the rendering failed")
+    WORKER_LOST = "worker_lost", _("the worker stopped")

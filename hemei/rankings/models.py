@@ -22,7 +22,7 @@ from hemei.accounts.policy import Policy, RestrictedQuerySet, Rule, register, su
 from hemei.accounts.roles import ADMIN_ROLES, WORK_ROLES
 from hemei.core.models import TimeStampedModel
 
-from .choices import JobState, PeriodKind
+from .choices import JobFailure, JobState, PeriodKind
 from .periods import period_label
 
 #: The weights a county starts with: on-time rate, overdue count, average delay, orders.
@@ -233,6 +233,15 @@ class ExportJob(TimeStampedModel):
     docx = models.FileField(upload_to=circular_path, blank=True)
     xlsx = models.FileField(upload_to=circular_path, blank=True)
     error = models.TextField(blank=True)
+    failure = models.CharField(
+        _("failure"), max_length=12, choices=JobFailure.choices, blank=True, default=""
+    )
+    attempts = models.PositiveSmallIntegerField(
+        _("attempts"), default=0, help_text=_("How often a worker has started it.")
+    )
+    worker = models.CharField(
+        _("worker"), max_length=200, blank=True, help_text=_("host:process id of its worker")
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -49,7 +49,7 @@ from hemei.core import clock
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division, subtree_q
 
-from .choices import JobState, PeriodKind
+from .choices import PeriodKind
 from .models import ExportJob, RankingConfig, RankingRow, RankingRun
 from .periods import next_start, period_bounds, previous_start
 from .scoring import Figures, score_and_rank
@@ -356,13 +356,7 @@ def request_circular(*, run: RankingRun, actor: Any) -> ExportJob:
         division_code=run.scope_id,
     )
 
-    def enqueue() -> None:
-        from .jobs import render_circular
+    from .jobs import enqueue  # the jobs read the rankings through the selectors (and us)
 
-        result = render_circular.enqueue(job_id=job.pk)
-        ExportJob.objects.filter(pk=job.pk, state=JobState.QUEUED).update(
-            task_result_id=str(result.id)
-        )
-
-    transaction.on_commit(enqueue)
+    enqueue(job)
     return job

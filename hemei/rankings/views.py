@@ -27,6 +27,7 @@ from hemei.divisions.models import Division
 
 from .choices import JobState, PeriodKind
 from .forms import ConfigForm, PeriodForm
+from .jobs import recover_stalled_exports
 from .models import ExportJob, RankingRun
 from .periods import period_bounds, period_label, previous_start
 from .selectors import first_places, rank_history, run_rows
@@ -289,6 +290,10 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
 def export_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Where the export job stands; the page polls this fragment until it is finished."""
     job = get_object_or_404(ExportJob.objects.visible_to(request.user).select_related("run"), pk=pk)
+    if job.state == JobState.RUNNING:
+        # A worker lost while rendering: the job is queued again, or failed for good.
+        recover_stalled_exports(jobs=[job.pk])
+        job.refresh_from_db()
     return render(
         request,
         template_for(request, "rankings/export_status.html", "rankings/partials/export_state.html"),

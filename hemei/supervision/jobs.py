@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import close_old_connections, connection
@@ -44,16 +45,20 @@ def enqueue_sweep() -> Any:
     return daily_sweep.enqueue()
 
 
-def run_scheduler(stop: threading.Event, every_seconds: float) -> None:
-    """Enqueue a sweep now and then every ``every_seconds`` until ``stop`` is set."""
+def run_scheduler(
+    stop: threading.Event, every_seconds: float, also: Sequence[Callable[[], Any]] = ()
+) -> None:
+    """Enqueue a sweep now and then every ``every_seconds`` until ``stop`` is set; call
+    ``also`` (other apps' housekeeping) at each tick too."""
     while not stop.is_set():
-        try:
-            close_old_connections()
-            enqueue_sweep()
-        except Exception:  # a locked or lost database: try again at the next tick
-            log.exception("could not enqueue the ladder sweep")
-        finally:
-            close_old_connections()
+        for tick in (enqueue_sweep, *also):
+            try:
+                close_old_connections()
+                tick()
+            except Exception:  # a locked or lost database: try again at the next tick
+                log.exception("scheduler tick %s failed", getattr(tick, "__name__", tick))
+            finally:
+                close_old_connections()
         stop.wait(every_seconds)
     if not connection.in_atomic_block:
         connection.close()

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hemei.accounts import policy as access
 from hemei.accounts.policy import Policy, RestrictedQuerySet, Rule, register
 from hemei.accounts.roles import ADMIN_ROLES, WORK_ROLES
 
@@ -319,8 +320,41 @@ class ExtensionRequest(models.Model):
 
 
 # Supervision is the work loop's: its rows are seen where their task is; acting on them is the
-# Task policy's (``supervise``, ``answer``, ``decide_extension``).
-for _model in (StepTaken, Card, SupervisionOrder, ExtensionRequest):
+# Task policy's (``supervise``, ``answer``); deciding an extension is the request's.
+for _model in (StepTaken, Card, SupervisionOrder):
     register(_model, Policy(field="task__division", view=Rule(WORK_ROLES)))
+
+# An extension is decided by the task's lead leader, never by its requester; when the task
+# has no lead leader, or the lead leader asked, a county administrator over the task decides.
+_requester = access.own_person("requested_by")
+register(
+    ExtensionRequest,
+    Policy(
+        field="task__division",
+        view=Rule(WORK_ROLES),
+        decide=(
+            Rule(
+                frozenset(),
+                access.excluding(access.own_person("task__lead_leader"), _requester),
+                any_user=True,
+            ),
+            Rule(
+                ADMIN_ROLES,
+                access.excluding(
+                    access.both(
+                        access.subtree(),
+                        access.where(
+                            lambda who: (
+                                access.Is("task__lead_leader", None)
+                                | access.Same("requested_by", "task__lead_leader")
+                            )
+                        ),
+                    ),
+                    _requester,
+                ),
+            ),
+        ),
+    ),
+)
 register(OrderReply, Policy(field="order__task__division", view=Rule(WORK_ROLES)))
 register(LadderStep, Policy(view=Rule(WORK_ROLES), change=Rule(ADMIN_ROLES)))

@@ -74,8 +74,8 @@ def summary(user: Any) -> dict[str, int]:
         "open": visible.filter(state=OrderState.OPEN).count(),
         "overdue": visible.filter(state=OrderState.OPEN, reply_due__lt=clock.today()).count(),
         "answered": visible.filter(state=OrderState.ANSWERED).count(),
-        "to_decide": ExtensionRequest.objects.visible_to(user)
-        .filter(state=ExtensionState.PENDING, task__lead_leader=user)
+        "to_decide": ExtensionRequest.objects.restrict(user, "decide")
+        .filter(state=ExtensionState.PENDING)
         .count(),
         "pending": ExtensionRequest.objects.visible_to(user)
         .filter(state=ExtensionState.PENDING)

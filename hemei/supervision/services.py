@@ -638,7 +638,9 @@ def decide_extension(
         .get(pk=request.pk)
     )
     task = request.task
-    if not allows(actor, "decide_extension", task):
+    if request.requested_by_id == getattr(actor, "pk", None):
+        raise PermissionDenied(_("Nobody decides their own extension request."))
+    if not allows(actor, "decide", request):
         raise PermissionDenied(_("Only the task's lead leader may decide on an extension."))
     if request.state != ExtensionState.PENDING:
         raise ValidationError(_("This request has already been decided."))

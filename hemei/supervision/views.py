@@ -309,13 +309,11 @@ def extension_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    may_decide = (
-        allows(request.user, "decide_extension", ext.task) and ext.state == ExtensionState.PENDING
-    )
+    may_decide = allows(request.user, "decide", ext) and ext.state == ExtensionState.PENDING
     form = DecisionForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if not allows(request.user, "decide_extension", ext.task):
+        if not allows(request.user, "decide", ext):
             raise PermissionDenied(_("Only the task's lead leader may decide on an extension."))
         if form.is_valid():
             try:

@@ -4,6 +4,7 @@ leader's contact points and the light policy. Every choice is limited to the use
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -220,7 +221,23 @@ class TaskForm(forms.Form):
             "meeting",
             "decision",
         )
-        return {name: data.get(name) for name in names}
+        return {name: data.get(name) for name in names if name in self.fields}
+
+    def fix(self, names: Iterable[str], help_text: str) -> None:
+        """Show these fields' current values read-only (a part's terms set above): a
+        disabled field keeps its initial value, so its choices are narrowed to that value
+        (which the user may not otherwise be offered)."""
+        for name in names:
+            field = self.fields[name]
+            field.disabled = True
+            field.help_text = help_text
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None:
+                current = self.initial.get(name)
+                pks = current if isinstance(current, list | tuple) else [current]
+                field.queryset = queryset.model._default_manager.filter(  # type: ignore[attr-defined]
+                    pk__in=[pk for pk in pks if pk is not None]
+                )
 
 
 def _person(user: Any) -> str:

@@ -345,7 +345,7 @@ _not_responsible = access.own_person("responsible")
 # - supervise: the managers over it except the supervised: a town official not the town's own
 #   tasks, department staff not their own unit's, nobody the task they are responsible for;
 # - answer (orders) and request extensions: who reports on it and does not supervise it;
-# - decide an extension: its lead leader; without one, a county administrator over it.
+# (deciding an extension is the ExtensionRequest policy's, in hemei.supervision.models)
 register(
     Task,
     Policy(
@@ -374,15 +374,6 @@ register(
             ),
         ),
         answer=Rule(frozenset(), _answer, any_user=True),
-        decide_extension=(
-            Rule(frozenset(), access.own_person("lead_leader"), any_user=True),
-            Rule(
-                ADMIN_ROLES,
-                access.both(
-                    access.subtree(), access.where(lambda who: access.Is("lead_leader", None))
-                ),
-            ),
-        ),
     ),
 )
 register(LeaderLink, Policy(view=Rule(WORK_ROLES), change=Rule(ADMIN_ROLES)))

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,7 @@ from hemei.core import clock
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
 
-from . import rules
+from . import rules, selectors
 from .choices import EventKind, Light, Source, State
 from .models import LightPolicy, Milestone, Task, TaskEvent
 
@@ -42,8 +42,21 @@ INHERITED = (
     "priority",
     "is_key",
 )
-#: What the level above decides for a part it hands down (a town asks for an extension).
-HANDED_DOWN = ("due_on", "weight")
+#: What the level above decides for a part it hands down: the town fills in the responsible
+#: person and may reword the title and description; for a later deadline it asks for an
+#: extension. (Co-units, programs and the milestones set above are guarded as well.)
+HANDED_DOWN = (
+    "theme",
+    "lead_leader",
+    "lead_unit",
+    "start_on",
+    "due_on",
+    "priority",
+    "is_key",
+    "weight",
+    "meeting",
+    "decision",
+)
 EDITABLE = (
     "title",
     "description",
@@ -82,6 +95,40 @@ def _check_manage(actor: Any, division: Division) -> None:
         )
 
 
+def _manages_above(user: Any, code: str) -> bool:
+    """Whether ``user`` manages tasks at a division strictly above ``code``."""
+    return any(allows_at(user, "manage_tasks", code[:n]) for n in (2, 4, 6, 9) if n < len(code))
+
+
+def handed_down(actor: Any, task: Task) -> bool:
+    """Whether the level above ``actor`` set this task's terms (see ``HANDED_DOWN``).
+
+    A part is handed down when its parent lies where the actor may not manage (a town's
+    part of a county task), or when someone managing above the task's division created it
+    and the actor manages nothing above it (the county made a task for the town).
+    """
+    if task.parent_id and not allows_at(actor, "manage_tasks", task.parent.division_id):
+        return True
+    creator = task.created_by
+    if creator is None or creator.pk == getattr(actor, "pk", None):
+        return False
+    return _manages_above(creator, task.division_id) and not _manages_above(actor, task.division_id)
+
+
+def _check_lead_leader(actor: Any, leader: Any) -> None:
+    """The lead leader is a leader (the people the task form offers), not anyone at all."""
+    if leader is None:
+        return
+    if not selectors.leaders_for(actor).filter(pk=leader.pk).exists():
+        raise ValidationError(
+            {"lead_leader": _("The lead leader must be a person holding the leader role.")}
+        )
+
+
+def _values(items: Iterable[Any] | None) -> set[Any]:
+    return {getattr(item, "pk", item) for item in items or ()}
+
+
 @transaction.atomic
 def create_task(
     *,
@@ -100,6 +147,7 @@ def create_task(
     _check_manage(actor, division)
     if parent is not None and not division.code.startswith(parent.division_id):
         raise ValidationError(_("A subtask must lie inside its parent's division."))
+    _check_lead_leader(actor, fields.get("lead_leader"))
     task = Task(
         division=division,
         title=title.strip(),
@@ -137,13 +185,24 @@ def update_task(
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    moved = {
+    moved = [
         name for name in HANDED_DOWN if name in changes and changes[name] != getattr(task, name)
-    }
-    if moved and task.parent_id and not allows_at(actor, "manage_tasks", task.parent.division_id):
+    ]
+    if co_units is not None and _values(co_units) != _values(task.co_units.all()):
+        moved.append("co_units")
+    if programs is not None and _values(programs) != _values(task.programs.all()):
+        moved.append("programs")
+    if moved and handed_down(actor, task):
+        names = "、".join(str(Task._meta.get_field(name).verbose_name) for name in moved)
         raise PermissionDenied(
-            _("The level above sets this part's deadline and weight; request an extension.")
+            _(
+                "The level above sets %(fields)s of this part; for a later deadline, "
+                "request an extension."
+            )
+            % {"fields": names}
         )
+    if "lead_leader" in moved:
+        _check_lead_leader(actor, changes["lead_leader"])
     before = audit.snapshot(task)
     for name, value in changes.items():
         setattr(task, name, value)
@@ -183,6 +242,13 @@ def set_milestones(*, actor: Any, task: Task, rows: Sequence[MilestoneRow]) -> N
     """
     _check_manage(actor, task.division)
     current = {m.pk: m for m in task.milestones.all()}
+    if handed_down(actor, task):
+        # The milestones set above stay as they are; the town may add its own steps.
+        given = {pk: (name.strip(), due_on, Decimal(weight)) for pk, name, due_on, weight in rows}
+        if any(given.get(pk) != (m.name, m.due_on, m.weight) for pk, m in current.items()):
+            raise PermissionDenied(
+                _("The level above sets the milestones of this part; you may add your own.")
+            )
     kept: set[int] = set()
     added, changed = [], []
     for pk, name, due_on, weight in rows:
@@ -229,32 +295,13 @@ def set_milestones(*, actor: Any, task: Task, rows: Sequence[MilestoneRow]) -> N
         )
 
 
-@transaction.atomic
-def fan_out(
-    *,
-    actor: Any,
-    task: Task,
-    level: int | None = None,
-    codes: Sequence[str] | None = None,
-) -> list[Task]:
-    """One subtask per town under the task's division (or per village under a town task).
+#: How often a fan-out reads the existing parts again after a simultaneous one inserted some.
+FAN_OUT_ATTEMPTS = 3
 
-    Each part inherits the title, description, theme, leader, lead unit, dates, priority,
-    programs, co-units and milestones; the town fills in its responsible person. Divisions
-    that already have their part are skipped, so running it twice adds nothing.
-    """
-    _check_manage(actor, task.division)
-    level = level or task.division.level + 1
-    if level not in (Level.TOWN, Level.VILLAGE) or level <= task.division.level:
-        raise ValidationError(_("Fan out goes to the towns or the villages below the task."))
-    targets = Division.objects.current().filter(level=level).within(task.division_id)
-    if codes is not None:
-        targets = targets.filter(code__in=codes)
-        missing = set(codes) - set(targets.values_list("code", flat=True))
-        if missing:
-            raise ValidationError(
-                _("Not below this task: %(codes)s") % {"codes": ", ".join(sorted(missing))}
-            )
+
+def _create_parts(*, actor: Any, task: Task, targets: Any) -> list[Task]:
+    """Insert the parts of ``task`` the ``targets`` do not have yet, with their programs,
+    co-units and milestones; answer them."""
     taken = set(task.children.values_list("division_id", flat=True))
     programs = list(task.programs.all())
     co_units = list(task.co_units.all())
@@ -289,6 +336,51 @@ def fan_out(
             for m in milestones
         ]
     )
+    return parts
+
+
+@transaction.atomic
+def fan_out(
+    *,
+    actor: Any,
+    task: Task,
+    level: int | None = None,
+    codes: Sequence[str] | None = None,
+) -> list[Task]:
+    """One subtask per town under the task's division (or per village under a town task).
+
+    Each part inherits the title, description, theme, leader, lead unit, dates, priority,
+    programs, co-units and milestones; the town fills in its responsible person. Divisions
+    that already have their part are skipped, so running it twice adds nothing.
+    """
+    _check_manage(actor, task.division)
+    level = level or task.division.level + 1
+    if level not in (Level.TOWN, Level.VILLAGE) or level <= task.division.level:
+        raise ValidationError(_("Fan out goes to the towns or the villages below the task."))
+    targets = Division.objects.current().filter(level=level).within(task.division_id)
+    if codes is not None:
+        targets = targets.filter(code__in=codes)
+        missing = set(codes) - set(targets.values_list("code", flat=True))
+        if missing:
+            raise ValidationError(
+                _("Not below this task: %(codes)s") % {"codes": ", ".join(sorted(missing))}
+            )
+    # Fan-outs of one task wait for each other (on PostgreSQL; SQLite writes one at a time),
+    # so the second sees the first one's parts and adds nothing. Should another writer's
+    # part appear between the read and the insert all the same, the unique constraint
+    # refuses the insert: roll back to the savepoint, read the parts again and go on.
+    Task.objects.select_for_update(no_key=True).get(pk=task.pk)
+    parts: list[Task] = []
+    for attempt in range(FAN_OUT_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                parts = _create_parts(actor=actor, task=task, targets=targets)
+            break
+        except IntegrityError:
+            if attempt + 1 == FAN_OUT_ATTEMPTS:
+                raise
+    if not parts:
+        return []
     now = clock.now()
     actor_user = actor if getattr(actor, "pk", None) else None
     TaskEvent.objects.bulk_create(

@@ -255,21 +255,24 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = TaskForm(request.POST or None, user=request.user, initial=initial)
     form.fields["division"].disabled = True
-    if task.parent_id and not allows_at(request.user, "manage_tasks", task.parent.division_id):
-        # A part handed down from above: its deadline moves only by an extension request
-        # (or by the level above), and its share of the parent's progress is the parent's.
-        for name in ("due_on", "weight"):
-            form.fields[name].disabled = True
+    handed_down = services.handed_down(request.user, task)
+    if handed_down:
+        # A part handed down from above: the level above sets its terms (the service refuses
+        # changes to them); its deadline moves only by an extension request.
+        for name in ("meeting", "decision"):  # the county's meeting is not the town's page
+            del form.fields[name]
+        fixed = [n for n in (*services.HANDED_DOWN, "co_units", "programs") if n in form.fields]
+        form.fix([*fixed, "new_programs"], _("Set by the level above."))
         form.fields["due_on"].help_text = _(
             "Set by the level above; to change it, request an extension on the task's page."
         )
-        form.fields["weight"].help_text = _("Set by the level above.")
-    # Reached milestones are history: listed read-only and passed back unchanged.
-    reached = [m for m in task.milestones.all() if m.reached_on is not None]
+    # Reached milestones are history, and those set above are not the town's to change:
+    # listed read-only and passed back unchanged.
+    reached = [m for m in task.milestones.all() if m.reached_on is not None or handed_down]
     open_milestones = [
         {"id": m.pk, "name": m.name, "due_on": m.due_on, "weight": m.weight}
         for m in task.milestones.all()
-        if m.reached_on is None
+        if m not in reached
     ]
     milestones = MilestoneFormSet(
         request.POST or None, prefix="milestones", initial=open_milestones

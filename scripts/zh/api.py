@@ -156,4 +156,10 @@ ZH = {
     ),
     "Attach one file to an answer.": "反馈只能附一个文件。",
     'Send either ids or "all": true.': '请发送 ids，或 "all": true，二者选其一。',
+    "Something went wrong on the server; it has been logged. Try again later.": (
+        "服务器出错了，已记录；操作没有完成，请稍后再试。"
+    ),
+    "The account is locked after too many failed logins; try again later.": (
+        "账号因多次登录失败已被暂时锁定，请稍后再试。"
+    ),
 }

@@ -369,4 +369,13 @@ ZH = {
     "Household count": "户数",
     "Rule code": "编号",
     "Choose households": "选择农户",
+    "form key": "表单凭据",
+    "The one-time key of the form that asked for it: a form sent twice redeems once.": (
+        "提交兑换的表单的一次性凭据：同一表单提交两次，只兑换一次。"
+    ),
+    "This form has been sent already.": "该表单已提交过。",
+    "This form has been sent already; reload the page to redeem again.": (
+        "该表单已提交过；如需再次兑换，请刷新页面。"
+    ),
+    "This form is out of date; reload the page and try again.": "表单已过期，请刷新页面后重试。",
 }

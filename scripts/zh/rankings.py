@@ -155,4 +155,18 @@ ZH = {
     "Kind": "类别",
     "circular": "通报",
     "trend": "走势",
+    "the rendering failed": "生成出错",
+    "the worker stopped": "后台任务中断",
+    "failure": "失败原因",
+    "attempts": "尝试次数",
+    "How often a worker has started it.": "后台任务开始生成的次数。",
+    "worker": "后台进程",
+    "host:process id of its worker": "生成它的后台进程（主机：进程号）",
+    "The circular could not be made: the background worker stopped while making it, twice. "
+    "Ask your administrator to check that the worker runs, then ask for the circular again.": (
+        "通报生成失败：后台任务在生成过程中两次中断。请联系管理员确认后台任务正常运行后，重新生成通报。"
+    ),
+    "The worker stopped while making the circular; it is being made once more.": (
+        "后台任务在生成通报时中断，正在重新生成。"
+    ),
 }

@@ -120,6 +120,7 @@ ZH = {
     "Extension requested: %(title)s": "延期申请：%(title)s",
     "From %(before)s to %(after)s. %(reason)s": "由 %(before)s 延至 %(after)s。%(reason)s",
     "Only the task's lead leader may decide on an extension.": "只有任务的牵头领导可以审批延期。",
+    "Nobody decides their own extension request.": "不能审批自己提出的延期申请。",
     "This request has already been decided.": "该申请已审批。",
     "Say why the extension is refused.": "请说明不予批准的理由。",
     "Extension approved: %(title)s": "延期已批准：%(title)s",

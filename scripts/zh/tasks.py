@@ -228,4 +228,11 @@ ZH = {
         "由上级确定；如需调整，请在任务页面提出延期申请。"
     ),
     "Set by the level above.": "由上级确定。",
+    "The level above sets %(fields)s of this part; for a later deadline, request an extension.": (
+        "该任务的%(fields)s由上级确定，不能修改；如需延长完成时限，请提出延期申请。"
+    ),
+    "The level above sets the milestones of this part; you may add your own.": (
+        "该任务已有的节点由上级确定，不能修改或删除；可以增加本级的节点。"
+    ),
+    "The lead leader must be a person holding the leader role.": "牵头领导须由领导担任。",
 }

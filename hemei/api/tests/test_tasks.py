@@ -218,7 +218,7 @@ def test_a_town_cannot_move_the_deadline_of_its_part(cast: Cast, world: World, a
 
 def test_a_change_the_model_refuses_is_a_400(cast: Cast, world: World, as_user):
     path = ITEM.format(pk=world.part_a.pk)
-    answer = as_user(cast.tom).patch(path, {"start_on": "2026-12-01"})  # after the deadline
+    answer = as_user(cast.alice).patch(path, {"start_on": "2026-12-01"})  # after the deadline
     assert answer.status == 400
     assert answer.error["message"]
     assert Task.objects.get(pk=world.part_a.pk).start_on == dt.date(2026, 3, 1)

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 
 import pytest
+from axes.utils import reset
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
@@ -98,3 +99,37 @@ def test_the_page_needs_a_signed_in_person_with_a_role(cast: Cast):
     client = Client()
     client.force_login(cast.nora)
     assert client.get(PAGE).status_code == 403
+
+
+def test_a_locked_out_accounts_token_answers_401(cast: Cast, settings):
+    """Issue 9: after HEMEI_LOGIN_FAILURE_LIMIT failed logins django-axes locks the account,
+    and its tokens stop working too until the lock ends."""
+    _token, key = services.create_token(actor=cast.tom, name="script")
+    assert ApiClient(key).get("/api/v1/tasks/").status == 200
+    browser = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        browser.post("/accounts/login/", {"username": "tom", "password": "wrong"})
+    answer = ApiClient(key).get("/api/v1/tasks/")
+    assert answer.status == 401
+    assert answer.error["code"] == "account_locked" and "锁定" in answer.error["message"]
+    assert answer.response["WWW-Authenticate"].startswith("Bearer")
+    # Another account is not affected; the lock ending (axes resets) opens the token again.
+    _other, owen_key = services.create_token(actor=cast.owen, name="script")
+    assert ApiClient(owen_key).get("/api/v1/tasks/").status == 200
+    reset(username="tom")
+    assert ApiClient(key).get("/api/v1/tasks/").status == 200
+
+
+def test_fewer_failures_than_the_limit_leave_the_token_working(cast: Cast, settings):
+    _token, key = services.create_token(actor=cast.tom, name="script")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        Client().post("/accounts/login/", {"username": "tom", "password": "wrong"})
+    assert ApiClient(key).get("/api/v1/tasks/").status == 200
+
+
+def test_an_inactive_accounts_token_answers_401(cast: Cast):
+    _token, key = services.create_token(actor=cast.tom, name="script")
+    cast.tom.is_active = False
+    cast.tom.save(update_fields=["is_active"])
+    answer = ApiClient(key).get("/api/v1/tasks/")
+    assert answer.status == 401 and answer.error["code"] == "invalid_token"

@@ -16,6 +16,7 @@ from hemei.core.downloads import download
 from hemei.divisions.choices import Level
 from hemei.rankings import services
 from hemei.rankings.choices import JobState, PeriodKind
+from hemei.rankings.jobs import recover_stalled_exports
 from hemei.rankings.models import ExportJob, RankingRow, RankingRun
 
 from .. import schema as s
@@ -289,6 +290,9 @@ def request_circular(call: Call, pk: int) -> Any:
 )
 def show_export(call: Call, pk: int) -> Any:
     """The export's state and, when done, its download links."""
+    job = load_export(call.user, pk)
+    if job.state == JobState.RUNNING:  # a worker lost while rendering: queue again, or fail
+        recover_stalled_exports(jobs=[job.pk])
     return export_item(load_export(call.user, pk))
 
 

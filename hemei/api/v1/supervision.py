@@ -507,7 +507,7 @@ def list_extensions(call: Call) -> Any:
     if "task" in query:
         rows = rows.filter(task_id=query["task"])
     if query.get("to_decide"):
-        rows = rows.filter(state=ExtensionState.PENDING, task__lead_leader=call.user)
+        rows = rows.filter(state=ExtensionState.PENDING).restrict(call.user, "decide")
     return call.page(rows, extension_item)
 
 
@@ -549,9 +549,10 @@ def request_extension(call: Call, pk: int) -> Any:
 )
 def decide_extension(call: Call, pk: int) -> Any:
     """Approve (the deadline moves and the ladder starts afresh) or refuse with a note. The
-    task's lead leader decides; without one, a county administrator."""
+    task's lead leader decides (never its requester); without one, or when the lead leader
+    asked, a county administrator over the task."""
     request = load_extension(call.user, pk)
-    if not allows(call.user, "decide_extension", request.task):
+    if not allows(call.user, "decide", request):
         raise PermissionDenied(_("Only the task's lead leader may decide on an extension."))
     services.decide_extension(
         request=request,

@@ -344,14 +344,11 @@ def test_a_villager_redeems_at_the_shop(cast: Cast, village: Village, client: Cl
     client.force_login(cast.vera)
     page = client.get(f"/points/v/{VILLAGE_A}/shop/").content.decode()
     assert "毛巾" in page
-    response = client.post(
-        f"/points/v/{VILLAGE_A}/shop/", {"form": "redeem", "goods": goods.pk, "quantity": 1}
-    )
+    form = {"form": "redeem", "goods": goods.pk, "quantity": 1}
+    response = client.post(f"/points/v/{VILLAGE_A}/shop/", {**form, "key": "first-form"})
     assert response.status_code == 302
     assert Goods.objects.get().stock == 1
-    response = client.post(
-        f"/points/v/{VILLAGE_A}/shop/", {"form": "redeem", "goods": goods.pk, "quantity": 1}
-    )
+    response = client.post(f"/points/v/{VILLAGE_A}/shop/", {**form, "key": "second-form"})
     assert response.status_code == 400  # no points left
     assert Goods.objects.get().stock == 1
 

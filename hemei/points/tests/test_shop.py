@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, connections, transaction
+from django.test import Client
 
 from hemei.core.testing import VILLAGE_A, Cast
 from hemei.divisions.models import Division
@@ -160,3 +162,86 @@ def test_goods_taken_off_sale_cannot_be_redeemed(cast: Cast, village: Village) -
     client.force_login(cast.vera)
     response = client.post(f"/points/v/{VILLAGE_A}/shop/", {"form": "shelf", "goods": goods.pk})
     assert response.status_code == 403
+
+
+# --- one redemption per form (issue 9: a resent form charged twice) -----------------------
+
+
+def _shop_key(page: str, goods: Goods) -> str:
+    """The one-time key of the goods' redeem form on the rendered shop page."""
+    match = re.search(
+        rf'name="goods" value="{goods.pk}"><input type="hidden" name="quantity" value="1">'
+        r'<input type="hidden" name="key" value="([^"]+)"',
+        page,
+    )
+    assert match, "the redeem form carries a one-time key"
+    return match.group(1)
+
+
+@pytest.mark.django_db
+def test_the_same_redeem_form_sent_twice_charges_once(cast: Cast, village: Village) -> None:
+    give(village.vera_home.pk, 30)
+    goods = soap(cast)
+    client = Client()
+    client.force_login(cast.vera)
+    url = f"/points/v/{VILLAGE_A}/shop/"
+    key = _shop_key(client.get(url).content.decode(), goods)
+    form = {"form": "redeem", "goods": goods.pk, "quantity": 1, "key": key}
+    first = client.post(url, form)
+    again = client.post(url, form)  # a double tap, or a resend after a lost answer
+    assert first.status_code == again.status_code == 302
+    assert Redemption.objects.count() == 1
+    assert Balance.objects.get(household=village.vera_home).points == 20
+    assert Goods.objects.get(pk=goods.pk).stock == 4
+    assert LedgerEntry.objects.filter(kind=LedgerKind.REDEMPTION).count() == 1
+    # The page shown again has a fresh key: the next redemption is a new one.
+    fresh = _shop_key(client.get(url).content.decode(), goods)
+    assert fresh != key
+    assert client.post(url, {**form, "key": fresh}).status_code == 302
+    assert Balance.objects.get(household=village.vera_home).points == 10
+    assert ledger.verify(VILLAGE_A).ok
+
+
+@pytest.mark.django_db
+def test_the_officials_redeem_form_sent_twice_charges_once(cast: Cast, village: Village) -> None:
+    give(village.wang.pk, 30)
+    goods = soap(cast)
+    client = Client()
+    client.force_login(cast.victor)
+    url = f"/points/v/{VILLAGE_A}/shop/"
+    page = client.get(url).content.decode()
+    key = re.search(r'name="key" value="([^"]+)"', page).group(1)
+    form = {"form": "redeem", "household": village.wang.pk, "goods": goods.pk, "quantity": 2}
+    assert client.post(url, {**form, "key": key}).status_code == 302
+    assert client.post(url, {**form, "key": key}).status_code == 302
+    assert Redemption.objects.get().points == 20
+    assert Balance.objects.get(household=village.wang).points == 10
+
+
+@pytest.mark.django_db
+def test_a_redeem_form_without_its_key_is_refused(cast: Cast, village: Village) -> None:
+    give(village.vera_home.pk, 30)
+    goods = soap(cast)
+    client = Client()
+    client.force_login(cast.vera)
+    response = client.post(
+        f"/points/v/{VILLAGE_A}/shop/", {"form": "redeem", "goods": goods.pk, "quantity": 1}
+    )
+    assert response.status_code == 400
+    assert "请刷新页面" in response.content.decode()
+    assert not Redemption.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_key_answers_only_the_redemption_it_made(cast: Cast, village: Village) -> None:
+    give(village.wang.pk, 50)
+    goods = soap(cast)
+    first = services.redeem(actor=cast.victor, household=village.wang, goods=goods, key="k1")
+    assert (
+        services.redeem(actor=cast.victor, household=village.wang, goods=goods, key="k1") == first
+    )
+    with pytest.raises(ValidationError):
+        services.redeem(
+            actor=cast.victor, household=village.wang, goods=goods, quantity=2, key="k1"
+        )
+    assert Balance.objects.get(household=village.wang).points == 40

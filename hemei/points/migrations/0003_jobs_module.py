@@ -19,7 +19,7 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("points", "0001_initial"),
+        ("points", "0002_redemption_key"),
         ("django_tasks_database", "0021_conditional_partial_index_ordering"),
     ]
 
