@@ -20,19 +20,19 @@ ZH = {
         "照片（JPEG、PNG、WebP）、PDF、Word（.docx）和 Excel（.xlsx）"
     ),
     "%(name)s is %(size)s MB; a file may be at most %(limit)s MB.": (
-        "%(name)s 大小为 %(size)s MB，单个文件不能超过 %(limit)s MB。"
+        "“%(name)s”大小为 %(size)s MB，单个文件不能超过 %(limit)s MB。"
     ),
-    "%(name)s is empty.": "%(name)s 是空文件。",
+    "%(name)s is empty.": "“%(name)s”是空文件。",
     "%(name)s is a HEIC/HEIF photo, which cannot be read here. Upload it from the phone's "
     "browser (it converts the photo to JPEG), or set the camera to “Most compatible” (JPEG).": (
-        "%(name)s 是 HEIC/HEIF 格式的照片，系统无法读取。请用手机浏览器直接拍照或选择照片上传"
+        "“%(name)s”是 HEIC/HEIF 格式的照片，系统无法读取。请用手机浏览器直接拍照或选择照片上传"
         "（会自动转为 JPEG），或将相机格式设为“兼容性最佳”（JPEG）。"
     ),
     "%(name)s is not a file of an accepted kind. Accepted: %(types)s.": (
-        "%(name)s 不是可接受的文件类型。可上传：%(types)s。"
+        "“%(name)s”不是可接受的文件类型。可上传：%(types)s。"
     ),
     "%(name)s has too many pixels; a photo may have at most %(limit)d megapixels.": (
-        "%(name)s 像素过多；照片最多 %(limit)d 百万像素。"
+        "“%(name)s”像素过多；照片最多 %(limit)d 百万像素。"
     ),
     "The workbook unpacks to more than %(limit)s MB. Save it again in Excel, or split it into smaller files.": "工作簿解压后超过 %(limit)s MB，请在 Excel 中重新保存，或拆分为较小的文件。",
     "The sheet “%(sheet)s” has more than %(n)s rows: split it into smaller files.": "工作表“%(sheet)s”超过 %(n)s 行，请拆分为较小的文件。",

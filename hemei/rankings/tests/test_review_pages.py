@@ -23,7 +23,7 @@ def test_the_orders_column_reads_as_a_count(runs: Any, cast: Cast, client: Clien
     with clock.frozen_at(NOV_23):
         page = client.get(ranking_url()).content.decode()
         response = client.get(ranking_url(export="xlsx"))
-    assert "<th>督办单数</th>" in page
+    assert '<th class="num">督办单数</th>' in page
     sheet = load_workbook(
         io.BytesIO(
             b"".join(response.streaming_content if response.streaming else [response.content])
