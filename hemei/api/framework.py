@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from hemei.accounts.policy import holds_role, may
+from hemei.core.forms import MAX_PK
 
 from . import schema as s
 from .services import authenticate_key
@@ -57,8 +58,6 @@ logger = logging.getLogger("django.request")
 MAX_JSON_BYTES = 1024 * 1024
 #: The largest multipart body (evidence uploads).
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
-#: Ids above this cannot exist (and some databases refuse to compare with them).
-MAX_DATABASE_INTEGER = 2**63 - 1
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
@@ -294,7 +293,8 @@ class Route:
                 % {"method": request.method, "allowed": allowed},
                 headers={"Allow": allowed},
             ).response()
-        if any(isinstance(v, int) and v > MAX_DATABASE_INTEGER for v in kwargs.values()):
+        # an id above MAX_PK cannot exist (and some databases refuse to compare with it)
+        if any(isinstance(v, int) and v > MAX_PK for v in kwargs.values()):
             return not_found().response()
         try:
             return self._run(operation, request, kwargs)

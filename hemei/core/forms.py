@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.utils.translation import gettext_noop
@@ -20,3 +23,42 @@ def apply_errors(form: Form, exc: ValidationError) -> None:
 #: Django ends every form label with ``gettext(":")``; listing it here puts it in the
 #: catalogue, where Chinese gets its full-width colon (任务名称：).
 LABEL_SUFFIX = gettext_noop(":")
+
+
+#: The largest primary key a database holds; a bigger number is simply not a choice.
+MAX_PK = 2**63 - 1
+
+
+def pk_or_none(value: Any) -> int | None:
+    """A primary key typed in a form or a query string, or None for anything else
+    ("abc", "²", a number too big for the database): never a database overflow (a 500)."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_PK:
+        return None
+    return int(text)
+
+
+class PkChoiceField(forms.ModelChoiceField):
+    """A model choice that answers a non-number or a number too big for the database with
+    "not one of the choices"."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and pk_or_none(value) is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """The same guard for a multiple choice."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            if pk_or_none(pk) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)

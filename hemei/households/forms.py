@@ -9,6 +9,7 @@ from hemei.accounts.choices import Role
 from hemei.accounts.models import User
 from hemei.accounts.policy import places
 from hemei.core import clock
+from hemei.core.forms import PkMultipleChoiceField
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
 
@@ -16,32 +17,6 @@ from .choices import Gender, Relation
 from .models import Household, Resident, VillageGroup
 
 MEMBER_RELATIONS = [choice for choice in Relation.choices if choice[0] != Relation.HEAD]
-#: the largest primary key a database holds; a bigger number is simply not a choice
-MAX_PK = 2**63 - 1
-
-
-def pk_or_none(value: Any) -> int | None:
-    """A primary key typed in a form or a query string, or None for anything else
-    ("abc", "²", a number too big for the database)."""
-    text = str(value if value is not None else "").strip()
-    if not (text.isascii() and text.isdigit()) or int(text) > MAX_PK:
-        return None
-    return int(text)
-
-
-class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """A multiple choice that answers a value too big for the database with "not a valid
-    choice" instead of letting the database overflow (a 500)."""
-
-    def _check_values(self, value: Any) -> Any:
-        for pk in value:
-            if pk_or_none(pk) is None:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
 
 
 def villages(user: Any, *, write: bool) -> Any:

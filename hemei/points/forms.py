@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hemei.core import clock
-from hemei.households.forms import PkMultipleChoiceField
+from hemei.core.forms import PkMultipleChoiceField
 from hemei.households.models import Household
 
 from .choices import CapPeriod, Category, MeetingKind, SettlementMode

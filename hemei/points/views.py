@@ -23,14 +23,13 @@ from django.utils.translation import gettext_noop
 from hemei.accounts.policy import allows_at, get_or_404, may, places, role_required
 from hemei.core import clock
 from hemei.core.downloads import download, stamped
-from hemei.core.forms import apply_errors
+from hemei.core.forms import apply_errors, pk_or_none
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.core.search import clean_query, search
 from hemei.core.xlsx import render_xlsx
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
-from hemei.households.forms import pk_or_none
 from hemei.households.selectors import household_of
 
 from . import selectors, services

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hemei.accounts.policy import places
-from hemei.tasks.forms import PkMultipleChoiceField
+from hemei.core.forms import PkMultipleChoiceField
 from hemei.tasks.models import Milestone, Task
 
 from .evidence import MAX_FILE_BYTES, MAX_FILES_PER_REPORT, CheckedFile, check_file, too_big

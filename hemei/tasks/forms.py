@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hemei.accounts.policy import places
 from hemei.core.choices import Theme
+from hemei.core.forms import MAX_PK, PkChoiceField, PkMultipleChoiceField
 from hemei.core.search import clean_query
 from hemei.divisions.choices import Level
 from hemei.divisions.forms import DivisionCodeField, DivisionField
@@ -23,39 +24,6 @@ from .choices import Light, LinkKind, Priority, State
 from .models import LightPolicy, Program, Task
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-#: the largest primary key a database holds; a bigger number in a form is simply not a choice
-MAX_PK = 2**63 - 1
-
-
-def is_pk(value: Any) -> bool:
-    text = str(value).strip()
-    return text.isascii() and text.isdigit() and int(text) <= MAX_PK
-
-
-class PkChoiceField(forms.ModelChoiceField):
-    """A ModelChoiceField that answers a non-number or a number too big for the database with
-    "not one of the choices" instead of letting the database overflow (a 500)."""
-
-    def to_python(self, value: Any) -> Any:
-        if value not in self.empty_values and not is_pk(value):
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return super().to_python(value)
-
-
-class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """The same guard for a multiple choice."""
-
-    def _check_values(self, value: Any) -> Any:
-        for pk in value:
-            if not is_pk(pk):
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
 
 
 class TaskFilterForm(forms.Form):
@@ -65,7 +33,9 @@ class TaskFilterForm(forms.Form):
     theme = forms.ChoiceField(label=_("Theme"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
     light = forms.ChoiceField(label=_("Light"), required=False)
-    unit = forms.TypedChoiceField(label=_("Lead unit"), required=False, coerce=int)
+    unit = forms.TypedChoiceField(
+        label=_("Unit (lead or co-operating)"), required=False, coerce=int
+    )
     division = forms.ChoiceField(label=_("Town"), required=False)
     program = forms.TypedChoiceField(label=_("Program"), required=False, coerce=int)
     due_from = forms.DateField(label=_("Deadline from"), required=False, widget=DATE)

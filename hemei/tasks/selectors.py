@@ -43,10 +43,16 @@ class TaskFilters:
     due_from: dt.date | None = None
     due_to: dt.date | None = None
     only_open: bool = False
+    #: the API's further filters (the page has no field for them)
+    parent: int | None = None
+    is_key: bool | None = None
+    mine: bool = False
 
 
 def filter_tasks(user: Any, filters: TaskFilters) -> QuerySet[Task]:
-    """The tasks the user sees, narrowed by ``filters``, ready for a list row."""
+    """The tasks the user sees, narrowed by ``filters``, ready for a list row: one meaning for
+    the page and the API (a unit is the task's lead unit or one of its co-operating units:
+    a department looks for the work it takes part in)."""
     tasks = Task.objects.visible_to(user).for_list().search(filters.q)
     if filters.theme:
         tasks = tasks.filter(theme=filters.theme)
@@ -55,11 +61,19 @@ def filter_tasks(user: Any, filters: TaskFilters) -> QuerySet[Task]:
     if filters.light:
         tasks = tasks.filter(light=filters.light)
     if filters.unit:
-        tasks = tasks.filter(lead_unit_id=filters.unit)
+        co = Task.co_units.through.objects.filter(unit_id=filters.unit).values("task_id")
+        tasks = tasks.filter(Q(lead_unit_id=filters.unit) | Q(pk__in=co))
     if filters.division:
         tasks = tasks.filter(subtree_q([filters.division], "division"))
     if filters.program:
-        tasks = tasks.filter(programs=filters.program)
+        tagged = Task.programs.through.objects.filter(program_id=filters.program)
+        tasks = tasks.filter(pk__in=tagged.values("task_id"))
+    if filters.parent:
+        tasks = tasks.filter(parent_id=filters.parent)
+    if filters.is_key is not None:
+        tasks = tasks.filter(is_key=filters.is_key)
+    if filters.mine:
+        tasks = tasks.filter(pk__in=Task.objects.answered_by(user).values("pk"))
     if filters.due_from:
         tasks = tasks.filter(due_on__gte=filters.due_from)
     if filters.due_to:

@@ -118,6 +118,7 @@ ZH = {
     "Choose a %(level)s.": "请选择一个%(level)s。",
     "Lead leader": "牵头领导",
     "Lead unit": "牵头单位",
+    "Unit (lead or co-operating)": "单位（牵头或配合）",
     "Co-operating units": "配合单位",
     "Responsible person": "责任人",
     "Deadline": "完成时限",

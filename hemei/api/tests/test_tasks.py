@@ -253,3 +253,21 @@ def test_a_town_fans_its_part_out_to_chosen_villages(cast: Cast, world: World, a
     assert [t["division"]["code"] for t in answer.json["tasks"]] == [VILLAGE_A]
     wrong = as_user(cast.tom).post(FAN_OUT.format(pk=world.part_a.pk), {"codes": [TOWN_B]})
     assert wrong.status == 400 and TOWN_B in wrong.error["message"]
+
+
+def test_a_unit_means_the_same_on_the_page_and_in_the_api(
+    cast: Cast, world: World, as_user, client
+):
+    """Issue 9: the page filtered "unit" by lead unit only, the API by co-units too. One
+    meaning now, through one selector: the lead unit or a co-operating unit."""
+    from hemei.units.models import Unit
+
+    helper = Unit.objects.create(
+        name="区水务局", kind="department", division_id=world.part_a.division_id[:6]
+    )
+    world.part_a.co_units.add(helper)
+    api_ids = set(ids(as_user(cast.alice).get(LIST, {"unit": helper.pk})))
+    client.force_login(cast.alice)
+    page = client.get("/tasks/", {"unit": helper.pk})
+    page_ids = {task.pk for task in page.context["page"].object_list}
+    assert api_ids == page_ids == {world.part_a.pk}

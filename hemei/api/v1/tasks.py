@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.translation import gettext_noop
 
 from hemei.core.choices import Theme
@@ -15,6 +15,7 @@ from hemei.meetings.models import Decision, Meeting
 from hemei.tasks import services
 from hemei.tasks.choices import EventKind, Light, Priority, Source, State
 from hemei.tasks.models import Milestone, Program, Task, TaskEvent
+from hemei.tasks.selectors import TaskFilters, filter_tasks
 
 from .. import schema as s
 from ..framework import Call, Reply, not_found
@@ -309,31 +310,25 @@ FILTERS = (
 
 
 def filtered(call: Call) -> Any:
+    """The page's selector with the query's filters (one meaning for both)."""
     query = call.query
-    tasks = visible_tasks(call.user).search(query.get("q", ""))
-    for name in ("theme", "state", "light", "is_key"):
-        if name in query:
-            tasks = tasks.filter(**{name: query[name]})
-    if "unit" in query:
-        co = Task.co_units.through.objects.filter(unit_id=query["unit"]).values("task_id")
-        tasks = tasks.filter(Q(lead_unit_id=query["unit"]) | Q(pk__in=co))
-    if "program" in query:
-        tagged = Task.programs.through.objects.filter(program_id=query["program"])
-        tasks = tasks.filter(pk__in=tagged.values("task_id"))
-    if "division" in query:
-        from hemei.divisions.models import subtree_q
-
-        tasks = tasks.filter(subtree_q([query["division"]], "division"))
-    if "parent" in query:
-        tasks = tasks.filter(parent_id=query["parent"])
-    if "due_from" in query:
-        tasks = tasks.filter(due_on__gte=query["due_from"])
-    if "due_to" in query:
-        tasks = tasks.filter(due_on__lte=query["due_to"])
-    if query.get("mine"):
-        answered = Task.objects.answered_by(call.user).values("pk")
-        tasks = tasks.filter(pk__in=answered)
-    return tasks
+    return filter_tasks(
+        call.user,
+        TaskFilters(
+            q=query.get("q", ""),
+            theme=query.get("theme", ""),
+            state=query.get("state", ""),
+            light=query.get("light", ""),
+            unit=query.get("unit"),
+            division=query.get("division", ""),
+            program=query.get("program"),
+            due_from=query.get("due_from"),
+            due_to=query.get("due_to"),
+            parent=query.get("parent"),
+            is_key=query.get("is_key"),
+            mine=bool(query.get("mine")),
+        ),
+    )
 
 
 # Endpoints ---------------------------------------------------------------------------------

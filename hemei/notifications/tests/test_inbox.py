@@ -1,4 +1,4 @@
-"""Found by reading the inbox on a phone: the unread notice stands out, the read one is quiet."""
+"""The unread notice stands out, the read one is quiet."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Found by using the task pages as their users would: numbers too big for the database in
+"""Numbers too big for the database in
 a choice must be a form error, never a 500."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Found in review: odd input on the points pages answers 4xx, and the pages read right in
+"""Odd input on the points pages answers 4xx, and the pages read right in
 Chinese (dates prefilled, caps, the notice's signature, bulk entry on a phone)."""
 
 from __future__ import annotations

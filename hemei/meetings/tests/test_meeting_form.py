@@ -1,4 +1,4 @@
-"""Found by using the meeting form as a town official would: it starts from the official's
+"""It starts from the official's
 own town, and decisions written without numbers are numbered in order."""
 
 from __future__ import annotations

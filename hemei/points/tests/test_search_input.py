@@ -1,4 +1,4 @@
-"""Found in review: a NUL character in a search box is ignored, not a database error (a 500
+"""A NUL character in a search box is ignored, not a database error (a 500
 on PostgreSQL, which refuses NUL in a string)."""
 
 from __future__ import annotations

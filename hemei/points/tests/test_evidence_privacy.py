@@ -1,4 +1,4 @@
-"""Found in review: a villager looking at another household's entry in public notice saw
+"""A villager looking at another household's entry in public notice saw
 that household's evidence photos; the notice publishes the entry, not the household's files."""
 
 from __future__ import annotations

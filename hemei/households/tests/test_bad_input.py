@@ -1,4 +1,4 @@
-"""Found in review: odd input on the register's pages answers 4xx, and people read as 姓名."""
+"""Odd input on the register's pages answers 4xx, and people read as 姓名."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Found in review: a town official, who reads a village's points but does not run them, is
+"""A town official, who reads a village's points but does not run them, is
 not shown forms that would answer 403 (settings, a village's draft rules)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Found by reading the ranking as a county official would: the column counts orders, and
+"""The column counts orders, and
 the shared word for "Supervision orders" (督办单) alone reads like a list of them."""
 
 from __future__ import annotations

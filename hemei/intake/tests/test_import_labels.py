@@ -1,4 +1,4 @@
-"""Found by importing the template's table as an official would: once imported, the rows
+"""Once imported, the rows
 just created are not labelled "already there"."""
 
 from __future__ import annotations

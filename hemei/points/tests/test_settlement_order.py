@@ -1,4 +1,4 @@
-"""Found in review: settling an earlier year after a later one would take the same points
+"""Settling an earlier year after a later one would take the same points
 away twice under "reset"; years are settled in order."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Found by answering an order as a town official would: a long Chinese file name is cut
+"""A long Chinese file name is cut
 to what a file system takes, not a 500."""
 
 from __future__ import annotations
