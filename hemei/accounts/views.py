@@ -86,25 +86,21 @@ def user_list(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             filename="users",
             title=_("Users"),
-            headers=[
-                _("Username"),
-                _("Full name"),
-                _("Phone"),
-                _("Division"),
-                _("Roles"),
-                _("Active"),
+            columns=[
+                (_("Username"), lambda u: u.username),
+                (_("Full name"), lambda u: u.full_name),
+                (_("Phone"), lambda u: u.masked_phone),
+                (_("Division"), lambda u: u.division.name if u.division else ""),
+                (
+                    _("Roles"),
+                    lambda u: "；".join(
+                        f"{a.get_role_display()}·{a.division.name}"
+                        for a in u.role_assignments.all()
+                    ),
+                ),
+                (_("Active"), lambda u: _("yes") if u.is_active else _("no")),
             ],
             queryset=users,
-            row=lambda u: [
-                u.username,
-                u.full_name,
-                u.masked_phone,
-                u.division.name if u.division else "",
-                "；".join(
-                    f"{a.get_role_display()}·{a.division.name}" for a in u.role_assignments.all()
-                ),
-                _("yes") if u.is_active else _("no"),
-            ],
         )
     return render(
         request,
@@ -272,16 +268,15 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             filename="audit",
             title=_("Audit log"),
-            headers=[_("Time"), _("By"), _("Action"), _("Kind"), _("Object"), _("Changes")],
-            queryset=entries,
-            row=lambda e: [
-                e.at.strftime("%Y-%m-%d %H:%M:%S"),
-                e.actor_name,
-                e.get_action_display(),
-                str(e.content_type),
-                e.object_repr,
-                str(e.changes),
+            columns=[
+                (_("Time"), lambda e: e.at.strftime("%Y-%m-%d %H:%M:%S")),
+                (_("By"), lambda e: e.actor_name),
+                (_("Action"), lambda e: e.get_action_display()),
+                (_("Kind"), lambda e: str(e.content_type)),
+                (_("Object"), lambda e: e.object_repr),
+                (_("Changes"), lambda e: str(e.changes)),
             ],
+            queryset=entries,
         )
     kinds = ContentType.objects.filter(
         pk__in=AuditEntry.objects.values("content_type_id").distinct()

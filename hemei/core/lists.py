@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -26,13 +26,16 @@ def wants_export(request: HttpRequest) -> bool:
     return request.GET.get("export") == "xlsx"
 
 
+#: One column of an export: its header and how a row gives its value, declared together.
+Column = tuple[str, Callable[[Any], Any]]
+
+
 def xlsx_response(
     *,
     filename: str,
     title: str,
-    headers: Sequence[str],
+    columns: Sequence[Column],
     queryset: QuerySet[Any],
-    row: Callable[[Any], Iterable[Any]],
 ) -> HttpResponse:
     """The filtered list as an .xlsx download (at most EXPORT_MAX_ROWS rows)."""
     limit = settings.EXPORT_MAX_ROWS
@@ -45,7 +48,10 @@ def xlsx_response(
         )
     data = render_xlsx(
         title=title,
-        headers=headers,
-        rows=(list(row(item)) for item in queryset.iterator(chunk_size=2000)),
+        headers=[header for header, _value in columns],
+        rows=(
+            [value(item) for _header, value in columns]
+            for item in queryset.iterator(chunk_size=2000)
+        ),
     )
     return download(data, filename=stamped(f"{filename}.xlsx"), content_type=XLSX_TYPE)

@@ -35,9 +35,14 @@ def _export(queryset, name: str) -> HttpResponse:  # type: ignore[no-untyped-def
     return xlsx_response(
         filename=f"divisions-{name}",
         title=_("Divisions"),
-        headers=[_("Code"), _("Name"), _("Level"), _("Parent code"), _("Closed on")],
+        columns=[
+            (_("Code"), lambda d: d.code),
+            (_("Name"), lambda d: d.name),
+            (_("Level"), lambda d: d.get_level_display()),
+            (_("Parent code"), lambda d: d.parent_id),
+            (_("Closed on"), lambda d: d.valid_to),
+        ],
         queryset=queryset,
-        row=lambda d: [d.code, d.name, d.get_level_display(), d.parent_id, d.valid_to],
     )
 
 

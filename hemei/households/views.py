@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from hemei.accounts.policy import admin_required, allowed, allows_at, is_admin, may
 from hemei.core.downloads import download, stamped
-from hemei.core.forms import apply_errors
+from hemei.core.forms import apply_errors, pk_or_none
 from hemei.core.htmx import is_htmx, template_for
 from hemei.core.lists import paginate, wants_export
 from hemei.core.search import search
@@ -52,7 +52,7 @@ def _households(request: HttpRequest) -> Any:
     village = request.GET.get("village", "")
     if village.isdigit():
         households = households.filter(village_id=village)
-    group = forms.pk_or_none(request.GET.get("group"))
+    group = pk_or_none(request.GET.get("group"))
     if group is not None:
         households = households.filter(group_id=group)
     state = request.GET.get("active", "")
@@ -540,25 +540,16 @@ def sensitive_view_list(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             filename="sensitive-views",
             title=_("Full views"),
-            headers=[
-                _("Time"),
-                _("Viewer"),
-                _("Village"),
-                _("Household"),
-                _("Resident"),
-                _("Field"),
-                _("Rows"),
+            columns=[
+                (_("Time"), lambda v: timezone.localtime(v.at).strftime("%Y-%m-%d %H:%M")),
+                (_("Viewer"), lambda v: str(v.viewer)),
+                (_("Village"), lambda v: v.village.name),
+                (_("Household"), lambda v: v.resident.household.number if v.resident else ""),
+                (_("Resident"), lambda v: v.resident.name if v.resident else ""),
+                (_("Field"), lambda v: v.get_field_display()),
+                (_("Rows"), lambda v: v.rows),
             ],
             queryset=views,
-            row=lambda v: [
-                timezone.localtime(v.at).strftime("%Y-%m-%d %H:%M"),
-                str(v.viewer),
-                v.village.name,
-                v.resident.household.number if v.resident else "",
-                v.resident.name if v.resident else "",
-                v.get_field_display(),
-                v.rows,
-            ],
         )
     return render(
         request,

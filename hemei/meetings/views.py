@@ -50,25 +50,16 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             filename="meetings",
             title=_("Meetings"),
-            headers=[
-                _("Meeting name"),
-                _("Date"),
-                _("Level"),
-                _("Organizing division"),
-                _("Place"),
-                _("Host"),
-                _("Decisions"),
+            columns=[
+                (_("Meeting name"), lambda m: m.name),
+                (_("Date"), lambda m: m.held_on),
+                (_("Level"), lambda m: m.get_level_display()),
+                (_("Organizing division"), lambda m: m.division.name),
+                (_("Place"), lambda m: m.place),
+                (_("Host"), lambda m: m.host),
+                (_("Decisions"), lambda m: m.decision_count),
             ],
             queryset=meetings,
-            row=lambda m: [
-                m.name,
-                m.held_on,
-                m.get_level_display(),
-                m.division.name,
-                m.place,
-                m.host,
-                m.decision_count,
-            ],
         )
     return render(
         request,

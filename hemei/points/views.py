@@ -417,30 +417,17 @@ def parse_date_or_none(text: str) -> dt.date | None:
         return None
 
 
-def _entry_row(entry: Entry) -> list[Any]:
-    return [
-        entry.pk,
-        entry.occurred_on,
-        entry.household.number,
-        entry.household.head_name,
-        f"{entry.item.code} {entry.item.title}",
-        entry.points,
-        entry.description,
-        entry.get_state_display(),
-        entry.get_source_display(),
-    ]
-
-
-ENTRY_HEADERS = [
-    gettext_noop("No."),
-    gettext_noop("Date"),
-    gettext_noop("Household no."),
-    gettext_noop("Head"),
-    gettext_noop("Rule"),
-    gettext_noop("Point value"),
-    gettext_noop("Grounds"),
-    gettext_noop("State"),
-    gettext_noop("Source"),
+#: The entries' export: each column's header beside its value, declared once.
+ENTRY_COLUMNS = [
+    (gettext_noop("No."), lambda e: e.pk),
+    (gettext_noop("Date"), lambda e: e.occurred_on),
+    (gettext_noop("Household no."), lambda e: e.household.number),
+    (gettext_noop("Head"), lambda e: e.household.head_name),
+    (gettext_noop("Rule"), lambda e: f"{e.item.code} {e.item.title}"),
+    (gettext_noop("Point value"), lambda e: e.points),
+    (gettext_noop("Grounds"), lambda e: e.description),
+    (gettext_noop("State"), lambda e: e.get_state_display()),
+    (gettext_noop("Source"), lambda e: e.get_source_display()),
 ]
 
 
@@ -452,9 +439,8 @@ def entry_list(request: HttpRequest, code: str) -> HttpResponse:
         return xlsx_response(
             filename="points-entries",
             title=_("Points entries"),
-            headers=[_(h) for h in ENTRY_HEADERS],
+            columns=[(_(header), value) for header, value in ENTRY_COLUMNS],
             queryset=entries,
-            row=_entry_row,
         )
     page = paginate(request, entries)
     return render(
@@ -721,16 +707,16 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
 # --- ledger ------------------------------------------------------------------------------
 
 
-LEDGER_HEADERS = [
-    gettext_noop("No."),
-    gettext_noop("Date"),
-    gettext_noop("Household no."),
-    gettext_noop("Head"),
-    gettext_noop("Kind"),
-    gettext_noop("Point value"),
-    gettext_noop("Balance"),
-    gettext_noop("Grounds"),
-    gettext_noop("Hash"),
+LEDGER_COLUMNS = [
+    (gettext_noop("No."), lambda r: r.sequence),
+    (gettext_noop("Date"), lambda r: r.occurred_on),
+    (gettext_noop("Household no."), lambda r: r.household.number),
+    (gettext_noop("Head"), lambda r: r.household.head_name),
+    (gettext_noop("Kind"), lambda r: r.get_kind_display()),
+    (gettext_noop("Point value"), lambda r: r.points),
+    (gettext_noop("Balance"), lambda r: r.balance_after),
+    (gettext_noop("Grounds"), lambda r: r.reason),
+    (gettext_noop("Hash"), lambda r: r.hash),
 ]
 
 
@@ -748,19 +734,8 @@ def ledger(request: HttpRequest, code: str) -> HttpResponse:
         return xlsx_response(
             filename="points-ledger",
             title=_("Points ledger"),
-            headers=[_(h) for h in LEDGER_HEADERS],
+            columns=[(_(header), value) for header, value in LEDGER_COLUMNS],
             queryset=rows.order_by("sequence"),
-            row=lambda r: [
-                r.sequence,
-                r.occurred_on,
-                r.household.number,
-                r.household.head_name,
-                r.get_kind_display(),
-                r.points,
-                r.balance_after,
-                r.reason,
-                r.hash,
-            ],
         )
     form = SettleForm(request.POST or None, initial={"year": clock.today().year - 1})
     if request.method == "POST":

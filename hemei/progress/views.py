@@ -311,29 +311,18 @@ def _export(reports: Any) -> HttpResponse:
     return xlsx_response(
         filename="progress-reports",
         title=_("Progress reports"),
-        headers=[
-            _("Task"),
-            _("Division"),
-            _("Author"),
-            _("Progress (%)"),
-            _("State"),
-            _("Submitted at"),
-            _("Files"),
-            _("Duplicate files"),
-            _("What was done"),
+        columns=[
+            (_("Task"), lambda r: r.task.title),
+            (_("Division"), lambda r: r.task.division.name),
+            (_("Author"), lambda r: str(r.author)),
+            (_("Progress (%)"), lambda r: float(r.percent)),
+            (_("State"), lambda r: r.get_state_display()),
+            (_("Submitted at"), lambda r: _local(r.submitted_at)),
+            (_("Files"), lambda r: r.evidence_count),
+            (_("Duplicate files"), lambda r: r.duplicate_count),
+            (_("What was done"), lambda r: r.text),
         ],
         queryset=reports,
-        row=lambda r: [
-            r.task.title,
-            r.task.division.name,
-            str(r.author),
-            float(r.percent),
-            r.get_state_display(),
-            _local(r.submitted_at),
-            r.evidence_count,
-            r.duplicate_count,
-            r.text,
-        ],
     )
 
 

@@ -118,33 +118,20 @@ def ranking(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             filename=f"ranking-{scope.code}-{kind}-{start:%Y%m%d}",
             title=_("Ranking"),
-            headers=[
-                _("Rank"),
-                _("Division"),
-                _("Score"),
-                _("On-time rate (%)"),
-                _("Tasks due"),
-                _("Completed on time"),
-                _("Overdue"),
-                _("Average delay (days)"),
-                pgettext("count", "Supervision orders"),
-                _("Previous rank"),
-                _("Change"),
+            columns=[
+                (_("Rank"), lambda r: r.rank),
+                (_("Division"), lambda r: r.division.name),
+                (_("Score"), lambda r: r.score),
+                (_("On-time rate (%)"), lambda r: r.on_time_rate),
+                (_("Tasks due"), lambda r: r.due_count),
+                (_("Completed on time"), lambda r: r.on_time_count),
+                (_("Overdue"), lambda r: r.overdue_count),
+                (_("Average delay (days)"), lambda r: r.average_delay),
+                (pgettext("count", "Supervision orders"), lambda r: r.orders_count),
+                (_("Previous rank"), lambda r: r.previous_rank),
+                (_("Change"), lambda r: r.rank_change),
             ],
             queryset=run_rows(run),
-            row=lambda r: [
-                r.rank,
-                r.division.name,
-                r.score,
-                r.on_time_rate,
-                r.due_count,
-                r.on_time_count,
-                r.overdue_count,
-                r.average_delay,
-                r.orders_count,
-                r.previous_rank,
-                r.rank_change,
-            ],
         )
     followed = chosen_division or _own_unit(request.user, scope)
     if not followed and rows:
@@ -232,15 +219,14 @@ def history(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             filename=f"rankings-{scope.code}",
             title=_("Ranking history"),
-            headers=[_("Period"), _("Kind"), _("Computed at"), _("Computed by"), _("Circular")],
-            queryset=runs,
-            row=lambda r: [
-                r.period_label,
-                r.get_period_kind_display(),
-                r.computed_at.replace(tzinfo=None),
-                str(r.computed_by or ""),
-                r.document_number,
+            columns=[
+                (_("Period"), lambda r: r.period_label),
+                (_("Kind"), lambda r: r.get_period_kind_display()),
+                (_("Computed at"), lambda r: r.computed_at.replace(tzinfo=None)),
+                (_("Computed by"), lambda r: str(r.computed_by or "")),
+                (_("Circular"), lambda r: r.document_number),
             ],
+            queryset=runs,
         )
     page = paginate(request, runs)
     leaders = first_places([run.pk for run in page.object_list])

@@ -29,15 +29,14 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             filename="units",
             title=_("Units"),
-            headers=[_("Name"), _("Short name"), _("Kind"), _("Division"), _("Active")],
-            queryset=units,
-            row=lambda u: [
-                u.name,
-                u.short_name,
-                u.get_kind_display(),
-                u.division.name,
-                _("yes") if u.is_active else _("no"),
+            columns=[
+                (_("Name"), lambda u: u.name),
+                (_("Short name"), lambda u: u.short_name),
+                (_("Kind"), lambda u: u.get_kind_display()),
+                (_("Division"), lambda u: u.division.name),
+                (_("Active"), lambda u: _("yes") if u.is_active else _("no")),
             ],
+            queryset=units,
         )
     return render(
         request,
