@@ -118,6 +118,7 @@ ZH = {
     "Your role does not open this page.": "您的角色不能打开此页面。",
     "You may not do this.": "您无权执行此操作。",
     "You may not do this here.": "您无权在此执行此操作。",
+    "This can no longer be done: it has changed meanwhile.": "此事项已有变化，不能再这样办理。",
     "Only a system administrator may manage accounts without a division.": "只有系统管理员可以管理没有区划的账号。",
     "You do not administer %(division)s.": "您不是%(division)s的管理员。",
     "Enter a phone number of digits, e.g. 13905321234.": "请输入数字电话号码，例如 13905321234。",

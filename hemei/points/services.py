@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from hemei.accounts.audit import diff, record, snapshot
 from hemei.accounts.choices import AuditAction
 from hemei.accounts.policy import allows_at, check_at
+from hemei.accounts.workflow import Transition, change_state
 from hemei.core import clock
 from hemei.core.evidence import check_file, too_big
 from hemei.divisions.choices import Level
@@ -428,13 +429,6 @@ def _created(entry: Entry) -> dict[str, Any]:
     return diff({}, values)
 
 
-def _move(entry: Entry, to: str, actor: Any, note: str = "") -> None:
-    EntryTransition.objects.create(
-        entry=entry, from_state=entry.state, to_state=to, actor=actor, note=note[:500]
-    )
-    entry.state = to
-
-
 def _create_entry(
     *,
     actor: Any,
@@ -617,64 +611,99 @@ def _expect(entry: Entry, *states: str) -> None:
         )
 
 
-@transaction.atomic
+ASSESS = Transition("assess", frozenset({EntryState.SUBMITTED}), EntryState.ASSESSED)
+REJECT_AT_ASSESSMENT = Transition("reject", frozenset({EntryState.SUBMITTED}), EntryState.REJECTED)
+POST_NOTICE = Transition("post_notice", frozenset({EntryState.ASSESSED}), EntryState.IN_NOTICE)
+REJECT_AT_REVIEW = Transition("reject", frozenset({EntryState.ASSESSED}), EntryState.REJECTED)
+REOPEN_ON_OBJECTION = Transition(
+    "object",
+    frozenset({EntryState.IN_NOTICE}),
+    EntryState.ASSESSED,
+    refused=_("The entry is not in public notice (any more)."),
+)
+_ENTRIES = Entry.objects.select_related("item", "household")
+
+
+def _entry_timeline(actor: Any, note: str) -> Any:
+    """The points entry's timeline: one EntryTransition row a move (who, from, to, why)."""
+
+    def effect(entry: Entry, before: str) -> None:
+        EntryTransition.objects.create(
+            entry=entry, from_state=before, to_state=entry.state, actor=actor, note=note[:500]
+        )
+
+    return effect
+
+
+def _state_refused(entry: Entry) -> str:
+    return _("The entry is %(state)s; this step is not open to it.") % {
+        "state": entry.get_state_display()
+    }
+
+
 def assess_entry(*, actor: Any, entry: Entry, approve: bool, note: str = "") -> Entry:
     """初评: the first look (e.g. by the group leader): on to the committee, or rejected."""
     check_at(actor, "run_points", entry.village_id, _("You do not run the points of this village."))
-    entry = _locked(entry)
-    _expect(entry, EntryState.SUBMITTED)
-    if not approve and not note.strip():
-        raise ValidationError({"note": _("Say why the entry is rejected.")})
-    _move(entry, EntryState.ASSESSED if approve else EntryState.REJECTED, actor, note)
-    entry.save(update_fields=["state", "updated_at"])
-    record(
+
+    def guard(row: Entry) -> None:
+        if row.state != EntryState.SUBMITTED:
+            raise ValidationError(_state_refused(row))
+        if not approve and not note.strip():
+            raise ValidationError({"note": _("Say why the entry is rejected.")})
+
+    return change_state(
+        entry,
+        ASSESS if approve else REJECT_AT_ASSESSMENT,
         actor=actor,
-        action=AuditAction.UPDATE,
-        instance=entry,
-        changes={"state": [EntryState.SUBMITTED, entry.state]},
         division_code=entry.village_id,
+        guard=guard,
+        effects=[_entry_timeline(actor, note)],
+        queryset=_ENTRIES,
     )
-    return entry
 
 
-@transaction.atomic
 def review_entry(*, actor: Any, entry: Entry, approve: bool, note: str = "") -> Entry:
     """审核 by the village committee: approved entries go on public notice; open objections
     are answered by the decision (dismissed on approval, upheld on rejection)."""
     check_at(actor, "run_points", entry.village_id, _("You do not run the points of this village."))
-    entry = _locked(entry)
-    _expect(entry, EntryState.ASSESSED)
-    open_objections = list(entry.objections.filter(state=ObjectionState.OPEN))
-    if (open_objections or not approve) and not note.strip():
-        raise ValidationError({"note": _("Give the reason for the decision.")})
-    if approve and not entry.corrects_id:
-        _check_cap(entry.household, entry.item, entry.occurred_on, 0)
     now = clock.now()
-    before = entry.state
-    if approve:
-        days = settings_for(entry.village_id).notice_days
-        entry.notice_starts_at = now
-        entry.notice_ends_at = now + dt.timedelta(days=days)
-        _move(entry, EntryState.IN_NOTICE, actor, note)
-    else:
-        _move(entry, EntryState.REJECTED, actor, note)
-    entry.save()
-    for objection in open_objections:
-        objection.state = ObjectionState.DISMISSED if approve else ObjectionState.UPHELD
-        objection.answer = note.strip()[:500]
-        objection.answered_by = actor
-        objection.answered_at = now
-        objection.save()
-    record(
+
+    def guard(row: Entry) -> None:
+        if row.state != EntryState.ASSESSED:
+            raise ValidationError(_state_refused(row))
+        if (row.objections.filter(state=ObjectionState.OPEN).exists() or not approve) and (
+            not note.strip()
+        ):
+            raise ValidationError({"note": _("Give the reason for the decision.")})
+        if approve and not row.corrects_id:
+            _check_cap(row.household, row.item, row.occurred_on, 0)
+
+    def notice(row: Entry) -> dict[str, Any]:
+        if not approve:
+            return {}
+        days = settings_for(row.village_id).notice_days
+        return {"notice_starts_at": now, "notice_ends_at": now + dt.timedelta(days=days)}
+
+    def answer_objections(row: Entry, before: str) -> None:
+        for objection in row.objections.filter(state=ObjectionState.OPEN):
+            objection.state = ObjectionState.DISMISSED if approve else ObjectionState.UPHELD
+            objection.answer = note.strip()[:500]
+            objection.answered_by = actor
+            objection.answered_at = now
+            objection.save()
+        if approve:
+            _schedule_publishing(row.notice_ends_at)
+
+    return change_state(
+        entry,
+        POST_NOTICE if approve else REJECT_AT_REVIEW,
         actor=actor,
-        action=AuditAction.UPDATE,
-        instance=entry,
-        changes={"state": [before, entry.state]},
         division_code=entry.village_id,
+        guard=guard,
+        values=notice,
+        effects=[_entry_timeline(actor, note), answer_objections],
+        queryset=_ENTRIES,
     )
-    if approve:
-        _schedule_publishing(entry.notice_ends_at)
-    return entry
 
 
 def _schedule_publishing(at: dt.datetime | None) -> None:
@@ -686,32 +715,46 @@ def _schedule_publishing(at: dt.datetime | None) -> None:
     transaction.on_commit(enqueue)
 
 
-@transaction.atomic
 def object_to_entry(*, actor: Any, entry: Entry, reason: str) -> Objection:
     """异议: a villager of the village objects during the notice; the entry goes back to
     the committee with the reason on record."""
     if not allows_at(actor, "live_in", entry.village_id):
         raise PermissionDenied(_("Only villagers of the village may object."))
-    entry = _locked(entry)
     reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why you object.")})
-    if entry.state != EntryState.IN_NOTICE or (
-        entry.notice_ends_at and clock.now() >= entry.notice_ends_at
-    ):
-        raise ValidationError(_("The entry is not in public notice (any more)."))
-    objection = Objection.objects.create(entry=entry, raised_by=actor, reason=reason[:500])
-    _move(entry, EntryState.ASSESSED, actor, _("Objection: %(reason)s") % {"reason": reason})
-    entry.notice_starts_at = entry.notice_ends_at = None
-    entry.save()
-    record(
+    objections: list[Objection] = []
+
+    def guard(row: Entry) -> None:
+        if not reason:
+            raise ValidationError({"reason": _("Say why you object.")})
+        if row.notice_ends_at and clock.now() >= row.notice_ends_at:
+            raise ValidationError(_("The entry is not in public notice (any more)."))
+
+    def keep_objection(row: Entry, before: str) -> None:
+        objection = Objection.objects.create(entry=row, raised_by=actor, reason=reason[:500])
+        record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=objection,
+            changes={"reason": [None, reason]},
+            division_code=row.village_id,
+        )
+        objections.append(objection)
+
+    change_state(
+        entry,
+        REOPEN_ON_OBJECTION,
         actor=actor,
-        action=AuditAction.CREATE,
-        instance=objection,
-        changes={"reason": [None, reason]},
         division_code=entry.village_id,
+        guard=guard,
+        values={"notice_starts_at": None, "notice_ends_at": None},
+        audit_notes={"objection": [None, reason]},
+        effects=[
+            keep_objection,
+            _entry_timeline(actor, _("Objection: %(reason)s") % {"reason": reason}),
+        ],
+        queryset=_ENTRIES,
     )
-    return objection
+    return objections[0]
 
 
 def publish_due_entries(now: dt.datetime | None = None) -> int:
@@ -741,7 +784,8 @@ def _publish_village(village_code: str, now: dt.datetime) -> int:
     )
     rows = []
     for entry in entries:
-        _move(entry, EntryState.EFFECTIVE, None, _("Public notice ended without objection."))
+        before, entry.state = entry.state, EntryState.EFFECTIVE
+        _entry_timeline(None, _("Public notice ended without objection."))(entry, before)
         entry.effective_at = now
         entry.save(update_fields=["state", "effective_at", "updated_at"])
         if entry.corrects_id:

@@ -39,6 +39,7 @@ from hemei.accounts.choices import AuditAction, Role
 from hemei.accounts.models import User
 from hemei.accounts.policy import allows
 from hemei.accounts.roles import SAME_LEVEL_REVIEW_ROLES, TASK_MANAGE_ROLES
+from hemei.accounts.workflow import Transition, change_state
 from hemei.core import clock
 from hemei.tasks.choices import EventKind
 from hemei.tasks.models import Milestone, Task
@@ -399,46 +400,54 @@ def remove_evidence(*, actor: Any, evidence: Evidence) -> None:
     evidence.delete()  # the stored file goes after the commit (models._delete_stored_file)
 
 
-@transaction.atomic
+SUBMIT = Transition(
+    "submit", frozenset({ReportState.DRAFT, ReportState.RETURNED}), ReportState.SUBMITTED
+)
+APPROVE = Transition("approve", frozenset({ReportState.SUBMITTED}), ReportState.APPROVED)
+RETURN = Transition("return", frozenset({ReportState.SUBMITTED}), ReportState.RETURNED)
+
+
 def submit_report(*, actor: Any, report: ProgressReport) -> ProgressReport:
     """Draft or returned → submitted; the reviewers are told."""
-    report = ProgressReport.objects.select_for_update().select_related("task").get(pk=report.pk)
-    task = reportable_task(actor, report.task_id)
-    _check_author(actor, report)
-    check_task_takes_reports(task)
-    previous = report.state
-    report.state = ReportState.SUBMITTED
-    report.submitted_at = clock.now()
-    report.decided_at = None
-    report.decided_by = None
-    report.save(update_fields=["state", "submitted_at", "decided_at", "decided_by", "updated_at"])
-    audit.record(
+
+    def guard(row: ProgressReport) -> None:
+        row.checked_task = reportable_task(actor, row.task_id)  # type: ignore[attr-defined]
+        _check_author(actor, row)
+        check_task_takes_reports(row.checked_task)  # type: ignore[attr-defined]
+
+    def timeline(row: ProgressReport, before: str) -> None:
+        _timeline(
+            row.task,
+            EventKind.REPORT_SUBMITTED,
+            actor=actor,
+            text=_("Reported %(percent)s%%: %(text)s")
+            % {"percent": _plain(row.percent), "text": row.text[:200]},
+            report=row.pk,
+            percent=str(row.percent),
+            evidence=row.evidence.count(),
+            resubmitted=before == ReportState.RETURNED,
+        )
+
+    def tell_reviewers(row: ProgressReport, before: str) -> None:
+        _notify(
+            [u for u in reviewers_of(row.task) if u.pk != actor.pk],
+            kind="report_submitted",
+            title=_("Progress report to review: %(task)s") % {"task": row.task.title},
+            body=_("%(author)s reports %(percent)s%%.")
+            % {"author": actor, "percent": _plain(row.percent)},
+            report=row,
+        )
+
+    return change_state(
+        report,
+        SUBMIT,
         actor=actor,
-        action=AuditAction.UPDATE,
-        instance=report,
-        changes={"state": [previous, report.state]},
-        division_code=task.division_id,
+        division_code=lambda row: row.task.division_id,
+        guard=guard,
+        values={"submitted_at": clock.now(), "decided_at": None, "decided_by": None},
+        effects=[timeline, tell_reviewers],
+        queryset=ProgressReport.objects.select_related("task"),
     )
-    _timeline(
-        task,
-        EventKind.REPORT_SUBMITTED,
-        actor=actor,
-        text=_("Reported %(percent)s%%: %(text)s")
-        % {"percent": _plain(report.percent), "text": report.text[:200]},
-        report=report.pk,
-        percent=str(report.percent),
-        evidence=report.evidence.count(),
-        resubmitted=previous == ReportState.RETURNED,
-    )
-    _notify(
-        [u for u in reviewers_of(task) if u.pk != actor.pk],
-        kind="report_submitted",
-        title=_("Progress report to review: %(task)s") % {"task": task.title},
-        body=_("%(author)s reports %(percent)s%%.")
-        % {"author": actor, "percent": _plain(report.percent)},
-        report=report,
-    )
-    return report
 
 
 def _check_reviewer(actor: Any, report: ProgressReport) -> Task:
@@ -458,86 +467,90 @@ def _check_reviewer(actor: Any, report: ProgressReport) -> Task:
     return task
 
 
-@transaction.atomic
 def approve_report(*, actor: Any, report: ProgressReport) -> ProgressReport:
     """Submitted → approved; the task's progress and milestones move, the author is told."""
     from hemei.tasks.services import record_progress
 
-    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
-    task = _check_reviewer(actor, report)
-    check_task_takes_reports(task)  # done or split up since: return the report instead
-    report.state = ReportState.APPROVED
-    report.decided_at = clock.now()
-    report.decided_by = actor
-    report.return_reason = ""
-    report.save(update_fields=["state", "decided_at", "decided_by", "return_reason", "updated_at"])
-    audit.record(
+    def guard(row: ProgressReport) -> None:
+        task = _check_reviewer(actor, row)
+        check_task_takes_reports(task)  # done or split up since: return the report instead
+
+    def timeline(row: ProgressReport, before: str) -> None:
+        _timeline(
+            row.task,
+            EventKind.REPORT_APPROVED,
+            actor=actor,
+            text=_("Approved the report of %(percent)s%% by %(author)s")
+            % {"percent": _plain(row.percent), "author": row.author},
+            report=row.pk,
+            percent=str(row.percent),
+        )
+        record_progress(
+            task=row.task,
+            percent=row.percent,
+            milestones=list(row.milestones.all()),
+            actor=actor,
+            text=row.text[:500],
+        )
+
+    def tell_author(row: ProgressReport, before: str) -> None:
+        _notify(
+            [row.author],
+            kind="report_approved",
+            title=_("Report approved: %(task)s") % {"task": row.task.title},
+            body=_("Your report of %(percent)s%% was approved by %(reviewer)s.")
+            % {"percent": _plain(row.percent), "reviewer": actor},
+            report=row,
+        )
+
+    return change_state(
+        report,
+        APPROVE,
         actor=actor,
-        action=AuditAction.UPDATE,
-        instance=report,
-        changes={"state": [ReportState.SUBMITTED, ReportState.APPROVED]},
-        division_code=task.division_id,
+        division_code=lambda row: row.task.division_id,
+        guard=guard,
+        values={"decided_at": clock.now(), "decided_by": actor, "return_reason": ""},
+        effects=[timeline, tell_author],
+        queryset=ProgressReport.objects.select_related("task", "task__division", "author"),
     )
-    _timeline(
-        task,
-        EventKind.REPORT_APPROVED,
-        actor=actor,
-        text=_("Approved the report of %(percent)s%% by %(author)s")
-        % {"percent": _plain(report.percent), "author": report.author},
-        report=report.pk,
-        percent=str(report.percent),
-    )
-    record_progress(
-        task=task,
-        percent=report.percent,
-        milestones=list(report.milestones.all()),
-        actor=actor,
-        text=report.text[:500],
-    )
-    _notify(
-        [report.author],
-        kind="report_approved",
-        title=_("Report approved: %(task)s") % {"task": task.title},
-        body=_("Your report of %(percent)s%% was approved by %(reviewer)s.")
-        % {"percent": _plain(report.percent), "reviewer": actor},
-        report=report,
-    )
-    return report
 
 
-@transaction.atomic
 def return_report(*, actor: Any, report: ProgressReport, reason: str) -> ProgressReport:
     """Submitted → returned (退回) with a reason; the author edits and submits again."""
     reason = (reason or "").strip()
-    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
-    task = _check_reviewer(actor, report)
-    if not reason:
-        raise ValidationError({"reason": _("Say why the report goes back.")})
-    report.state = ReportState.RETURNED
-    report.decided_at = clock.now()
-    report.decided_by = actor
-    report.return_reason = reason
-    report.save(update_fields=["state", "decided_at", "decided_by", "return_reason", "updated_at"])
-    audit.record(
+
+    def guard(row: ProgressReport) -> None:
+        _check_reviewer(actor, row)
+        if not reason:
+            raise ValidationError({"reason": _("Say why the report goes back.")})
+
+    def timeline(row: ProgressReport, before: str) -> None:
+        _timeline(
+            row.task,
+            EventKind.REPORT_RETURNED,
+            actor=actor,
+            text=reason,
+            report=row.pk,
+            percent=str(row.percent),
+        )
+
+    def tell_author(row: ProgressReport, before: str) -> None:
+        _notify(
+            [row.author],
+            kind="report_returned",
+            title=_("Report returned: %(task)s") % {"task": row.task.title},
+            body=reason,
+            report=row,
+        )
+
+    return change_state(
+        report,
+        RETURN,
         actor=actor,
-        action=AuditAction.UPDATE,
-        instance=report,
-        changes={"state": [ReportState.SUBMITTED, ReportState.RETURNED], "reason": [None, reason]},
-        division_code=task.division_id,
+        division_code=lambda row: row.task.division_id,
+        guard=guard,
+        values={"decided_at": clock.now(), "decided_by": actor, "return_reason": reason},
+        audit_notes={"reason": [None, reason]},
+        effects=[timeline, tell_author],
+        queryset=ProgressReport.objects.select_related("task", "task__division", "author"),
     )
-    _timeline(
-        task,
-        EventKind.REPORT_RETURNED,
-        actor=actor,
-        text=reason,
-        report=report.pk,
-        percent=str(report.percent),
-    )
-    _notify(
-        [report.author],
-        kind="report_returned",
-        title=_("Report returned: %(task)s") % {"task": task.title},
-        body=reason,
-        report=report,
-    )
-    return report

@@ -24,6 +24,7 @@ from hemei.accounts import audit
 from hemei.accounts.choices import AuditAction, Role
 from hemei.accounts.models import RoleAssignment, User
 from hemei.accounts.policy import allows, allows_at
+from hemei.accounts.workflow import Transition, change_state
 from hemei.core import clock
 from hemei.divisions.models import Division
 from hemei.notifications.services import notify
@@ -418,151 +419,178 @@ def issue_order(*, task: Task, actor: Any, text: str, reply_due: dt.date) -> Sup
     )
 
 
-@transaction.atomic
+ANSWER = Transition(
+    "answer",
+    frozenset({OrderState.OPEN, OrderState.ANSWERED}),
+    OrderState.ANSWERED,
+    refused=_("This supervision order is closed."),
+)
+CLOSE = Transition(
+    "close",
+    frozenset({OrderState.ANSWERED}),
+    OrderState.CLOSED,
+    refused=_("An order is closed once it has been answered."),
+)
+SEND_BACK = Transition(
+    "send_back",
+    frozenset({OrderState.ANSWERED}),
+    OrderState.OPEN,
+    refused=_("Only an answered order can be sent back."),
+)
+_ORDERS = SupervisionOrder.objects.select_related("task")
+
+
+def _order_url(order: SupervisionOrder) -> str:
+    return reverse("supervision:order_detail", args=[order.pk])
+
+
 def reply_to_order(
     *, order: SupervisionOrder, actor: Any, text: str, attachment: Any = None
 ) -> OrderReply:
     """The responsible side answers (反馈) an order; it becomes answered."""
-    order = (
-        SupervisionOrder.objects.select_for_update(of=("self",))
-        .select_related("task")
-        .get(pk=order.pk)
-    )
-    task = order.task
-    if not allows(actor, "answer", task):
-        raise PermissionDenied(_("You may not answer this supervision order."))
-    if order.state == OrderState.CLOSED:
-        raise ValidationError(_("This supervision order is closed."))
     text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": _("Write the answer.")})
     now = clock.now()
-    reply = OrderReply(order=order, author=actor, text=text, at=now)
-    if attachment:
-        reply.attachment = attachment
-    reply.save()
-    before = order.state
-    order.state = OrderState.ANSWERED
-    order.answered_at = now
-    order.save(update_fields=["state", "answered_at"])
-    audit.record(
+    replies: list[OrderReply] = []
+
+    def guard(row: SupervisionOrder) -> None:
+        if not allows(actor, "answer", row.task):
+            raise PermissionDenied(_("You may not answer this supervision order."))
+        if row.state != OrderState.CLOSED and not text:
+            raise ValidationError({"text": _("Write the answer.")})
+
+    def keep_reply(row: SupervisionOrder, before: str) -> None:
+        reply = OrderReply(order=row, author=actor, text=text, at=now)
+        if attachment:
+            reply.attachment = attachment
+        reply.save()
+        replies.append(reply)
+
+    def timeline(row: SupervisionOrder, before: str) -> None:
+        add_event(
+            row.task,
+            EventKind.ORDER_REPLIED,
+            actor=actor,
+            text=text,
+            order=row.pk,
+            number=row.number,
+            late=now.date() > row.reply_due,
+        )
+
+    def tell_issuer(row: SupervisionOrder, before: str) -> None:
+        notify(
+            recipients=[row.issued_by] if row.issued_by_id else _lead_leader(row.task),
+            kind="order_replied",
+            title=_("Answer to %(number)s: %(title)s")
+            % {"number": row.number, "title": row.task.title},
+            body=text,
+            url=_order_url(row),
+            task=row.task,
+        )
+
+    change_state(
+        order,
+        ANSWER,
         actor=actor,
-        action=AuditAction.UPDATE,
-        instance=order,
-        changes={"state": [before, order.state]},
-        division_code=task.division_id,
+        division_code=lambda row: row.task.division_id,
+        guard=guard,
+        values={"answered_at": now},
+        effects=[keep_reply, timeline, tell_issuer],
+        queryset=_ORDERS,
     )
-    add_event(
-        task,
-        EventKind.ORDER_REPLIED,
-        actor=actor,
-        text=text,
-        order=order.pk,
-        number=order.number,
-        late=now.date() > order.reply_due,
-    )
-    recipients = [order.issued_by] if order.issued_by_id else _lead_leader(task)
-    notify(
-        recipients=recipients,
-        kind="order_replied",
-        title=_("Answer to %(number)s: %(title)s") % {"number": order.number, "title": task.title},
-        body=text,
-        url=reverse("supervision:order_detail", args=[order.pk]),
-        task=task,
-    )
-    return reply
+    return replies[0]
 
 
-@transaction.atomic
 def close_order(*, order: SupervisionOrder, actor: Any, note: str = "") -> SupervisionOrder:
     """The supervisor accepts the answer and closes the order."""
-    order = (
-        SupervisionOrder.objects.select_for_update(of=("self",))
-        .select_related("task")
-        .get(pk=order.pk)
-    )
-    task = order.task
-    if not allows(actor, "supervise", task):
-        raise PermissionDenied(_("You may not close this supervision order."))
-    if order.state == OrderState.CLOSED:
-        raise ValidationError(_("This supervision order is already closed."))
-    if order.state != OrderState.ANSWERED:
-        raise ValidationError(_("An order is closed once it has been answered."))
-    before = order.state
-    order.state = OrderState.CLOSED
-    order.closed_at = clock.now()
-    order.closed_by = actor
-    order.save(update_fields=["state", "closed_at", "closed_by"])
-    audit.record(
+
+    def guard(row: SupervisionOrder) -> None:
+        if not allows(actor, "supervise", row.task):
+            raise PermissionDenied(_("You may not close this supervision order."))
+        if row.state == OrderState.CLOSED:
+            raise ValidationError(_("This supervision order is already closed."))
+
+    def timeline(row: SupervisionOrder, before: str) -> None:
+        add_event(
+            row.task,
+            EventKind.ORDER_CLOSED,
+            actor=actor,
+            text=note,
+            order=row.pk,
+            number=row.number,
+        )
+
+    def tell_responsible(row: SupervisionOrder, before: str) -> None:
+        notify(
+            recipients=responsible_side([row.task])[row.task.pk],
+            kind="order_closed",
+            title=_("%(number)s closed: %(title)s")
+            % {"number": row.number, "title": row.task.title},
+            body=note,
+            url=_order_url(row),
+            task=row.task,
+        )
+
+    return change_state(
+        order,
+        CLOSE,
         actor=actor,
-        action=AuditAction.UPDATE,
-        instance=order,
-        changes={"state": [before, order.state]},
-        division_code=task.division_id,
+        division_code=lambda row: row.task.division_id,
+        guard=guard,
+        values={"closed_at": clock.now(), "closed_by": actor},
+        effects=[timeline, tell_responsible],
+        queryset=_ORDERS,
     )
-    add_event(
-        task, EventKind.ORDER_CLOSED, actor=actor, text=note, order=order.pk, number=order.number
-    )
-    notify(
-        recipients=responsible_side([task])[task.pk],
-        kind="order_closed",
-        title=_("%(number)s closed: %(title)s") % {"number": order.number, "title": task.title},
-        body=note,
-        url=reverse("supervision:order_detail", args=[order.pk]),
-        task=task,
-    )
-    return order
 
 
-@transaction.atomic
 def send_back_order(*, order: SupervisionOrder, actor: Any, note: str) -> SupervisionOrder:
     """The answer is not enough: the order is open again and the reason goes back."""
-    order = (
-        SupervisionOrder.objects.select_for_update(of=("self",))
-        .select_related("task")
-        .get(pk=order.pk)
-    )
-    task = order.task
-    if not allows(actor, "supervise", task):
-        raise PermissionDenied(_("You may not send this answer back."))
-    if order.state != OrderState.ANSWERED:
-        raise ValidationError(_("Only an answered order can be sent back."))
     note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": _("Say what the answer lacks.")})
-    order.state = OrderState.OPEN
-    order.save(update_fields=["state"])
-    audit.record(
+
+    def guard(row: SupervisionOrder) -> None:
+        if not allows(actor, "supervise", row.task):
+            raise PermissionDenied(_("You may not send this answer back."))
+        if row.state == OrderState.ANSWERED and not note:
+            raise ValidationError({"note": _("Say what the answer lacks.")})
+
+    def timeline(row: SupervisionOrder, before: str) -> None:
+        add_event(
+            row.task,
+            EventKind.NOTE,
+            actor=actor,
+            text=_("Answer to %(number)s sent back: %(note)s")
+            % {"number": row.number, "note": note},
+            order=row.pk,
+        )
+
+    def tell_responsible(row: SupervisionOrder, before: str) -> None:
+        notify(
+            recipients=responsible_side([row.task])[row.task.pk],
+            kind="order_sent_back",
+            title=_("Answer to %(number)s sent back: %(title)s")
+            % {"number": row.number, "title": row.task.title},
+            body=note,
+            url=_order_url(row),
+            task=row.task,
+        )
+
+    return change_state(
+        order,
+        SEND_BACK,
         actor=actor,
-        action=AuditAction.UPDATE,
-        instance=order,
-        changes={"state": [OrderState.ANSWERED, OrderState.OPEN]},
-        division_code=task.division_id,
+        division_code=lambda row: row.task.division_id,
+        guard=guard,
+        effects=[timeline, tell_responsible],
+        queryset=_ORDERS,
     )
-    add_event(
-        task,
-        EventKind.NOTE,
-        actor=actor,
-        text=_("Answer to %(number)s sent back: %(note)s") % {"number": order.number, "note": note},
-        order=order.pk,
-    )
-    notify(
-        recipients=responsible_side([task])[task.pk],
-        kind="order_sent_back",
-        title=_("Answer to %(number)s sent back: %(title)s")
-        % {"number": order.number, "title": task.title},
-        body=note,
-        url=reverse("supervision:order_detail", args=[order.pk]),
-        task=task,
-    )
-    return order
 
 
 # --- extension requests -------------------------------------------------------------------
 
 
-def _deciders(task: Task) -> list[User]:
-    if task.lead_leader_id:
+def _deciders(task: Task, requester: Any = None) -> list[User]:
+    """Who decides an extension (the ExtensionRequest policy's ``decide``): the lead leader,
+    or the county administrators when there is none or the lead leader asked."""
+    if task.lead_leader_id and task.lead_leader_id != getattr(requester, "pk", None):
         return _lead_leader(task)
     county = _county_code(task.division_id)
     prefixes = [county[:n] for n in (2, 4, 6) if n <= len(county)]
@@ -616,7 +644,7 @@ def request_extension(
         after=requested_due.isoformat(),
     )
     notify(
-        recipients=_deciders(task),
+        recipients=_deciders(task, actor),
         kind="extension_requested",
         title=_("Extension requested: %(title)s") % {"title": task.title},
         body=_("From %(before)s to %(after)s. %(reason)s")
@@ -627,68 +655,79 @@ def request_extension(
     return request
 
 
-@transaction.atomic
+APPROVE_EXTENSION = Transition(
+    "approve",
+    frozenset({ExtensionState.PENDING}),
+    ExtensionState.APPROVED,
+    refused=_("This request has already been decided."),
+)
+REFUSE_EXTENSION = Transition(
+    "refuse",
+    frozenset({ExtensionState.PENDING}),
+    ExtensionState.REFUSED,
+    refused=_("This request has already been decided."),
+)
+
+
 def decide_extension(
     *, request: ExtensionRequest, actor: Any, approve: bool, note: str = ""
 ) -> ExtensionRequest:
     """The lead leader approves (the deadline moves, the ladder restarts) or refuses."""
-    request = (
-        ExtensionRequest.objects.select_for_update(of=("self",))
-        .select_related("task", "task__lead_leader", "requested_by")
-        .get(pk=request.pk)
-    )
-    task = request.task
-    if request.requested_by_id == getattr(actor, "pk", None):
-        raise PermissionDenied(_("Nobody decides their own extension request."))
-    if not allows(actor, "decide", request):
-        raise PermissionDenied(_("Only the task's lead leader may decide on an extension."))
-    if request.state != ExtensionState.PENDING:
-        raise ValidationError(_("This request has already been decided."))
     note = (note or "").strip()
-    if not approve and not note:
-        raise ValidationError({"note": _("Say why the extension is refused.")})
-    request.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
-    request.decided_by = actor
-    request.decided_at = clock.now()
-    request.decision_note = note
-    request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
-    audit.record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        instance=request,
-        changes={"state": [ExtensionState.PENDING, request.state]},
-        division_code=task.division_id,
-    )
-    if approve:
-        add_event(
-            task,
-            EventKind.EXTENSION_APPROVED,
-            actor=actor,
-            text=note,
-            request=request.pk,
-            after=request.requested_due.isoformat(),
-        )
-        change_deadline(
+
+    def guard(row: ExtensionRequest) -> None:
+        if row.requested_by_id == getattr(actor, "pk", None):
+            raise PermissionDenied(_("Nobody decides their own extension request."))
+        if not allows(actor, "decide", row):
+            raise PermissionDenied(_("Only the task's lead leader may decide on an extension."))
+        if row.state == ExtensionState.PENDING and not approve and not note:
+            raise ValidationError({"note": _("Say why the extension is refused.")})
+
+    def timeline(row: ExtensionRequest, before: str) -> None:
+        if approve:
+            add_event(
+                row.task,
+                EventKind.EXTENSION_APPROVED,
+                actor=actor,
+                text=note,
+                request=row.pk,
+                after=row.requested_due.isoformat(),
+            )
+            change_deadline(
+                task=row.task, due_on=row.requested_due, actor=actor, reason=note or row.reason
+            )
+        else:
+            add_event(row.task, EventKind.EXTENSION_REFUSED, actor=actor, text=note, request=row.pk)
+
+    def tell_requester(row: ExtensionRequest, before: str) -> None:
+        task = row.task
+        if approve:
+            title = _("Extension approved: %(title)s") % {"title": task.title}
+            body = _("The new deadline is %(due)s.") % {"due": row.requested_due.isoformat()}
+        else:
+            title = _("Extension refused: %(title)s") % {"title": task.title}
+            body = note
+        notify(
+            recipients=[row.requested_by, *responsible_side([task])[task.pk]],
+            kind="extension_decided",
+            title=title,
+            body=body,
+            url=reverse("supervision:extension_detail", args=[row.pk]),
             task=task,
-            due_on=request.requested_due,
-            actor=actor,
-            reason=note or request.reason,
         )
-        title = _("Extension approved: %(title)s") % {"title": task.title}
-        body = _("The new deadline is %(due)s.") % {"due": request.requested_due.isoformat()}
-    else:
-        add_event(task, EventKind.EXTENSION_REFUSED, actor=actor, text=note, request=request.pk)
-        title = _("Extension refused: %(title)s") % {"title": task.title}
-        body = note
-    notify(
-        recipients=[request.requested_by, *responsible_side([task])[task.pk]],
-        kind="extension_decided",
-        title=title,
-        body=body,
-        url=reverse("supervision:extension_detail", args=[request.pk]),
-        task=task,
+
+    return change_state(
+        request,
+        APPROVE_EXTENSION if approve else REFUSE_EXTENSION,
+        actor=actor,
+        division_code=lambda row: row.task.division_id,
+        guard=guard,
+        values={"decided_by": actor, "decided_at": clock.now(), "decision_note": note},
+        effects=[timeline, tell_requester],
+        queryset=ExtensionRequest.objects.select_related(
+            "task", "task__lead_leader", "requested_by"
+        ),
     )
-    return request
 
 
 # --- ladder configuration -----------------------------------------------------------------

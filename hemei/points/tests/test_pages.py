@@ -220,7 +220,7 @@ def test_a_picture_bomb_as_evidence_answers_400_with_a_message(
         },
     )
     assert response.status_code == 400
-    assert "big.png 像素过多" in response.content.decode()
+    assert "“big.png”像素过多" in response.content.decode()
     assert not Entry.objects.exists()
 
 
