@@ -392,7 +392,10 @@ def resident_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
 
 @role_required
 def my_household(request: HttpRequest) -> HttpResponse:
-    """A villager's own household as registered (masked), or a note that none is linked."""
+    """A villager's own household as registered (masked), or a note that none is linked
+    (a villager's page: other roles are refused, as on the points' 'my household')."""
+    if not may(request.user, "live_in", Division):
+        raise PermissionDenied(_("Your role does not open this page."))
     household = selectors.household_of(request.user)
     context: dict[str, Any] = {"household": household}
     if household is not None:
