@@ -94,6 +94,7 @@ ZH = {
     "Your account holds no role yet; ask your administrator.": "您的账号还没有角色，请联系管理员。",
     "Only administrators may open this page.": "只有管理员可以打开此页面。",
     "Your role does not open this page.": "您的角色不能打开此页面。",
+    "API tokens": "接口令牌",
     "You may not do this.": "您无权执行此操作。",
     "You may not do this here.": "您无权在此执行此操作。",
     "Only a system administrator may manage accounts without a division.": "只有系统管理员可以管理没有区划的账号。",
