@@ -116,6 +116,7 @@ ZH = {
     "Your account holds no role yet; ask your administrator.": "您的账号还没有角色，请联系管理员。",
     "Only administrators may open this page.": "只有管理员可以打开此页面。",
     "Your role does not open this page.": "您的角色不能打开此页面。",
+    "API tokens": "接口令牌",
     "You may not do this.": "您无权执行此操作。",
     "You may not do this here.": "您无权在此执行此操作。",
     "This can no longer be done: it has changed meanwhile.": "此事项已有变化，不能再这样办理。",

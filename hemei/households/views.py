@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -19,7 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from hemei.accounts.policy import admin_required, allowed, allows_at, is_admin, may
+from hemei.accounts.policy import (
+    admin_required,
+    allowed,
+    allows_at,
+    is_admin,
+    may,
+    role_required,
+)
 from hemei.core.downloads import download, stamped
 from hemei.core.forms import apply_errors, pk_or_none
 from hemei.core.htmx import is_htmx, template_for
@@ -381,9 +387,12 @@ def resident_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     return render(request, "households/resident_reveal.html", context)
 
 
-@login_required
+@role_required
 def my_household(request: HttpRequest) -> HttpResponse:
-    """A villager's own household as registered (masked), or a note that none is linked."""
+    """A villager's own household as registered (masked), or a note that none is linked
+    (a villager's page: other roles are refused, as on the points' 'my household')."""
+    if not may(request.user, "live_in", Division):
+        raise PermissionDenied(_("Your role does not open this page."))
     household = selectors.household_of(request.user)
     context: dict[str, Any] = {"household": household}
     if household is not None:

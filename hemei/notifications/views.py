@@ -3,13 +3,13 @@ by division: a notification belongs to its recipient and nobody else sees it (40
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from hemei.accounts.policy import allowed, may
 from hemei.core.htmx import template_for
 from hemei.core.lists import paginate
 
@@ -17,7 +17,7 @@ from . import services
 from .models import Notification
 
 
-@login_required
+@allowed(Notification)
 def inbox(request: HttpRequest) -> HttpResponse:
     rows = Notification.objects.for_user(request.user).select_related("task")
     if request.GET.get("show") == "unread":
@@ -32,7 +32,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@allowed(Notification)
 def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read and go where it points (only inside this site)."""
     notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
@@ -46,7 +46,7 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@allowed(Notification)
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
     services.mark_read(user=request.user, pks=[notification.pk])
@@ -54,7 +54,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@allowed(Notification)
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     services.mark_read(user=request.user)
     return redirect("notifications:inbox")
@@ -63,9 +63,10 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 def unread_count(request: HttpRequest) -> HttpResponse:
     """The top bar's link with the unread count (an HTMX fragment that polls itself).
 
-    Anonymous visitors get an empty answer rather than the login page inside the top bar.
+    Anonymous visitors (and accounts without a role, which have no top bar to put it in) get
+    an empty answer rather than the login page or a 403 inside the top bar.
     """
-    if not request.user.is_authenticated:
+    if not (request.user.is_authenticated and may(request.user, "view", Notification)):
         return HttpResponse("")
     return render(
         request,

@@ -58,8 +58,17 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def _opens(request: HttpRequest, *actions: str) -> None:
+    """403 unless one of the user's roles opens one of ``actions`` somewhere (the policy's
+    answer before the place's: a role that never opens the page is not told 404)."""
+    if not any(may(request.user, action, Division) for action in actions):
+        raise PermissionDenied(_("Your role does not open this page."))
+
+
 def _village(request: HttpRequest, code: str) -> Division:
-    """A village the user reads as an official; anything else is 404."""
+    """A village the user reads as an official: 403 for a role that reads no village's
+    points, 404 for a village outside the user's area."""
+    _opens(request, "read_village")
     return get_object_or_404(
         places(request.user, "read_village").filter(level=Level.VILLAGE), code=code
     )
@@ -67,6 +76,7 @@ def _village(request: HttpRequest, code: str) -> Division:
 
 def _public_village(request: HttpRequest, code: str) -> Division:
     """A village whose published pages the user may see: as an official or a villager of it."""
+    _opens(request, "read_village", "live_in")
     village = get_object_or_404(Division, code=code, level=Level.VILLAGE)
     if not (
         allows_at(request.user, "read_village", code) or allows_at(request.user, "live_in", code)
@@ -94,6 +104,7 @@ def _year(request: HttpRequest) -> int:
 def home(request: HttpRequest) -> HttpResponse:
     """Officials: the villages in their area. Villagers: their own household."""
     if not may(request.user, "read_village", Division):
+        _opens(request, "live_in")
         return redirect("points:my_household")
     villages = (
         places(request.user, "read_village").filter(level=Level.VILLAGE).current().order_by("code")
@@ -119,6 +130,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @role_required
 def my_household(request: HttpRequest) -> HttpResponse:
     """The villager's phone view: balance, stars, history with reasons, pending entries."""
+    _opens(request, "live_in")
     household = household_of(request.user)
     if household is None or not allows_at(request.user, "live_in", household.village_id):
         return render(request, "points/my_household.html", {"household": None}, status=404)
@@ -140,6 +152,7 @@ def my_household(request: HttpRequest) -> HttpResponse:
 
 @role_required
 def request_create(request: HttpRequest) -> HttpResponse:
+    _opens(request, "live_in")
     household = household_of(request.user)
     if household is None or not allows_at(request.user, "live_in", household.village_id):
         raise Http404
@@ -307,8 +320,7 @@ def _may_edit(user: Any, version: RuleVersion) -> bool:
 
 @role_required
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not may(request.user, "read_village", Division):
-        raise Http404
+    _opens(request, "read_village")
     version = get_object_or_404(_visible_versions(request), pk=pk)
     item_form = ItemForm(request.POST if request.POST.get("form") == "item" else None)
     adopt_form = AdoptForm(request.POST if request.POST.get("form") == "adopt" else None)
@@ -358,8 +370,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required
 def template_list(request: HttpRequest) -> HttpResponse:
-    if not may(request.user, "read_village", Division):
-        raise Http404
+    _opens(request, "read_village")
     versions = _visible_versions(request).filter(rule_set__is_template=True).order_by("-updated_at")
     divisions = list(
         Division.objects.filter(
@@ -474,6 +485,7 @@ def review_queue(request: HttpRequest, code: str) -> HttpResponse:
 
 @role_required
 def entry_create(request: HttpRequest, code: str) -> HttpResponse:
+    _opens(request, "run_points")
     found = _village(request, code)
     if not allows_at(request.user, "run_points", code):
         raise PermissionDenied
@@ -508,6 +520,7 @@ def entry_create(request: HttpRequest, code: str) -> HttpResponse:
 
 @role_required
 def entry_bulk(request: HttpRequest, code: str) -> HttpResponse:
+    _opens(request, "run_points")
     found = _village(request, code)
     if not allows_at(request.user, "run_points", code):
         raise PermissionDenied
@@ -681,6 +694,7 @@ def notice_docx(request: HttpRequest, code: str) -> HttpResponse:
 
 @role_required
 def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _opens(request, "live_in")
     entry = _entry_for(request, pk)
     if not allows_at(request.user, "live_in", entry.village_id):
         raise PermissionDenied
@@ -899,6 +913,7 @@ def rankings(request: HttpRequest, code: str) -> HttpResponse:
 
 @role_required
 def town_rankings(request: HttpRequest, code: str) -> HttpResponse:
+    _opens(request, "read_village")
     town = get_object_or_404(places(request.user, "read_village"), code=code, level=Level.TOWN)
     year = _year(request)
     rows = selectors.village_ranking(code, year)

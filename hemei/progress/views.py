@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from hemei.accounts.policy import allowed, allows
+from hemei.accounts.policy import allowed, allows, policy_for
 from hemei.core.downloads import download
 from hemei.core.forms import apply_errors
 from hemei.core.htmx import template_for
@@ -328,6 +328,12 @@ def _export(reports: Any) -> HttpResponse:
 
 @allowed(ProgressReport)
 def review_queue(request: HttpRequest) -> HttpResponse:
+    # The menu's question: a role that reviews, or a task naming the user its lead leader.
+    if not (
+        policy_for(Task).may(request.user, "review", by_role=True)
+        or Task.objects.filter(lead_leader=request.user).exists()
+    ):
+        raise PermissionDenied(_("Your role does not open this page."))
     form = QueueFilterForm(request.GET or None, user=request.user)
     reports = _queue(request, form)
     if wants_export(request):

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hemei.accounts.policy import admin_required, allowed, allows, allows_at, places
+from hemei.accounts.policy import admin_required, allowed, allows, allows_at, may, places
 from hemei.core import clock
 from hemei.core.downloads import download
 from hemei.core.forms import apply_errors
@@ -22,6 +22,7 @@ from hemei.core.htmx import template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
+from hemei.tasks.models import Task
 from hemei.tasks.selectors import towns_for
 from hemei.tasks.services import get_visible
 
@@ -226,6 +227,8 @@ def reply_attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @allowed(SupervisionOrder)
 def order_create(request: HttpRequest, task_pk: int) -> HttpResponse:
+    if not may(request.user, "supervise", Task):
+        raise PermissionDenied(_("Your role does not open this page."))
     task = get_visible(request.user, task_pk)
     if not allows(request.user, "supervise", task):
         raise PermissionDenied(_("You may not issue supervision orders for this task."))

@@ -210,17 +210,17 @@ def _create(request: HttpRequest, parent: Task | None) -> HttpResponse:
     )
 
 
-@allowed(Task)
+@allowed(Task, "change")
 def task_create(request: HttpRequest) -> HttpResponse:
     return _create(request, None)
 
 
-@allowed(Task)
+@allowed(Task, "change")
 def subtask_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _create(request, services.get_visible(request.user, pk))
 
 
-@allowed(Task)
+@allowed(Task, "change")
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = services.get_visible(request.user, pk)
     _check_manage(request.user, task.division_id)
@@ -288,7 +288,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@allowed(Task)
+@allowed(Task, "change")
 def task_fan_out(request: HttpRequest, pk: int) -> HttpResponse:
     task = services.get_visible(request.user, pk)
     _check_manage(request.user, task.division_id)

@@ -6,11 +6,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hemei.accounts.models import User
-from hemei.accounts.policy import places
+from hemei.accounts.policy import may, places
 from hemei.divisions.models import Division
 from hemei.units.models import Unit
 
@@ -73,6 +75,13 @@ def number(value: Decimal | None) -> float | None:
 EMPTY = s.Obj("NoInput", {})
 
 # Reference lookups -------------------------------------------------------------------------
+
+
+def require_role(user: Any, action: str, model: Any) -> None:
+    """403 before any lookup when none of the user's roles opens ``action`` on ``model``
+    anywhere (the policy's ``may``): the place's 404 is for roles that could act."""
+    if not may(user, action, model):
+        raise PermissionDenied(_("Your role does not open this part of the API."))
 
 
 def reachable_people(user: Any) -> QuerySet[User]:

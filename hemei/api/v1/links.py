@@ -162,11 +162,11 @@ def show_link(call: Call, pk: int) -> Any:
 )
 def delete_link(call: Call, pk: int) -> Any:
     """Remove it (administrators of its division only). Answers 204 with no body."""
+    if not is_admin(call.user):
+        raise PermissionDenied(_("Only administrators may change contact points."))
     link = visible_links(call.user).filter(pk=pk).first()
     if link is None:
         raise not_found()
-    if not is_admin(call.user):
-        raise PermissionDenied(_("Only administrators may change contact points."))
     links.delete_leader_link(actor=call.user, link=link)
     response = HttpResponse(status=204)
     response["Cache-Control"] = "private, no-store"

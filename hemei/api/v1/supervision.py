@@ -41,7 +41,17 @@ from hemei.tasks.models import Task
 
 from .. import schema as s
 from ..framework import Call, not_found
-from .common import DIVISION, DIVISION_CODE, PERSON, api, date, division_ref, moment, person_ref
+from .common import (
+    DIVISION,
+    DIVISION_CODE,
+    PERSON,
+    api,
+    date,
+    division_ref,
+    moment,
+    person_ref,
+    require_role,
+)
 from .progress import TASK_BRIEF, _brief
 
 TAG = "supervision"
@@ -383,6 +393,7 @@ def show_order(call: Call, pk: int) -> Any:
 def issue_order(call: Call, pk: int) -> Any:
     """A supervision order issued by hand on the task (its supervisors only: the managers
     above it, never the people it supervises). The responsible side is told."""
+    require_role(call.user, "supervise", Task)
     task = load_task(call.user, pk)
     order = services.issue_order(
         task=task, actor=call.user, text=call.body["text"], reply_due=call.body["reply_due"]
@@ -432,6 +443,7 @@ def answer_order(call: Call, pk: int) -> Any:
 )
 def close_order(call: Call, pk: int) -> Any:
     """The supervisor accepts the answer: answered → closed."""
+    require_role(call.user, "supervise", Task)
     order = load_order(call.user, pk)
     services.close_order(order=order, actor=call.user, note=call.body.get("note", ""))
     return order_detail(load_order(call.user, pk), call.user)
@@ -446,6 +458,7 @@ def close_order(call: Call, pk: int) -> Any:
 )
 def send_back_order(call: Call, pk: int) -> Any:
     """The answer is not enough: answered → awaiting reply again, with the reason."""
+    require_role(call.user, "supervise", Task)
     order = load_order(call.user, pk)
     services.send_back_order(order=order, actor=call.user, note=call.body["note"])
     return order_detail(load_order(call.user, pk), call.user)

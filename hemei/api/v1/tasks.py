@@ -32,6 +32,7 @@ from .common import (
     number,
     person_id,
     person_ref,
+    require_role,
     unit_id,
     unit_ref,
 )
@@ -376,6 +377,7 @@ def show_task(call: Call, pk: int) -> Any:
 def update_task(call: Call, pk: int) -> Any:
     """Change the fields sent; the others keep their values. Progress moves only by
     approved reports."""
+    require_role(call.user, "change", Task)
     task = load_task(call.user, pk)
     changes = dict(call.body)
     programs = changes.pop("programs", None)
@@ -397,6 +399,7 @@ def update_task(call: Call, pk: int) -> Any:
 def fan_out_task(call: Call, pk: int) -> Any:
     """One subtask per town (or per village of a town) below the task. Divisions that have
     their part already are skipped: running it twice adds nothing (and answers 200)."""
+    require_role(call.user, "change", Task)
     task = load_task(call.user, pk)
     parts = services.fan_out(
         actor=call.user, task=task, level=call.body.get("level"), codes=call.body.get("codes")

@@ -130,9 +130,14 @@ def test_anonymous_visitors_go_to_login_and_get_an_empty_count(client: Client, c
     assert response.status_code == 200 and response.content == b""
 
 
-def test_an_account_without_a_role_still_has_an_inbox(cast: Cast, client: Client) -> None:
+def test_an_account_without_a_role_is_refused_as_by_the_api(cast: Cast, client: Client) -> None:
+    """The policy opens notifications to the roles (the API answers nora 403 no_role); the
+    top bar's count, which an account without a role has no top bar for, stays empty."""
     client.force_login(cast.nora)
-    assert client.get("/notifications/").status_code == 200
+    assert client.get("/notifications/").status_code == 403
+    assert client.post("/notifications/read-all/").status_code == 403
+    response = client.get("/notifications/unread/")
+    assert response.status_code == 200 and response.content == b""
 
 
 def test_the_unread_count_fragment(cast: Cast, client: Client) -> None:

@@ -1,0 +1,411 @@
+"""What the permission matrix stands on: one real object of each kind in town A (田横镇) and
+its village 红花山村, a client per member of the cast, and a way to ask one URL as one of them
+that leaves the world as it was (every request runs inside a savepoint rolled back after it).
+
+Every name, title or text of an object of town A carries ``MARK``, an ASCII word, so a page
+or a JSON answer (whose Chinese is escaped) shows at a glance whether it lets town A through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.test import Client
+
+from hemei.core import clock
+from hemei.core.testing import COUNTY, TOWN_A, VILLAGE_A, VILLAGE_B, Cast, build_cast
+from hemei.divisions.models import Division
+
+#: In every name of town A's objects; never in anything of town B or the county.
+MARK = "TAMARK"
+#: The day the world stands on (points need it inside their rules' year; notices running).
+TODAY = dt.datetime(2026, 6, 15, 10, 0, tzinfo=dt.UTC)
+
+#: answers that refuse: a write answered so must leave every table as it was
+REFUSED = {302, 401, 403, 404, 405}
+
+CAST = ("alice", "lily", "dan", "tom", "victor", "vera", "owen", "nora")
+ANONYMOUS = "anonymous"
+EVERYONE = (ANONYMOUS, *CAST)
+
+
+def _jpeg() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (16, 12), (60, 140, 60)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(out, "PNG")
+    return out.getvalue()
+
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@dataclass
+class World:
+    cast: Cast
+    objects: dict[str, Any] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["objects"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def pk(self, name: str) -> Any:
+        return self.objects[name].pk
+
+
+def build_world() -> World:
+    """The cast, and in town A: the work loop's objects; in 红花山村: the village's."""
+    cast = build_cast()
+    world = World(cast=cast)
+    with clock.frozen_at(TODAY - dt.timedelta(days=100)):  # 2026-03-07: the work starts
+        _work_loop(world)
+    _supervision(world)
+    _rankings(world)
+    _village(world)
+    _points(world)
+    _the_rest(world)
+    return world
+
+
+def _work_loop(world: World) -> None:
+    from hemei.meetings import services as meetings
+    from hemei.meetings.models import Decision, Meeting
+    from hemei.progress import services as progress
+    from hemei.progress.evidence import check_file
+    from hemei.tasks import services as tasks
+
+    c, o = world.cast, world.objects
+    county = Division.objects.get(code=COUNTY)
+    town = Division.objects.get(code=TOWN_A)
+    o["county_meeting"] = Meeting.objects.create(
+        name="全区乡村振兴推进会", held_on=dt.date(2026, 3, 2), level="county", division=county
+    )
+    o["county_decision"] = Decision.objects.create(
+        meeting=o["county_meeting"], number=1, text="完成户厕改造"
+    )
+    o["meeting"] = Meeting.objects.create(
+        name=f"田横镇调度会 {MARK}", held_on=dt.date(2026, 3, 5), level="town", division=town
+    )
+    o["decision"] = Decision.objects.create(meeting=o["meeting"], number=1, text=f"落实 {MARK}")
+    o["attachment"] = meetings.add_attachment(
+        actor=c.tom,
+        meeting=o["meeting"],
+        upload=SimpleUploadedFile("纪要.pdf", PDF, content_type="application/pdf"),
+    )
+    o["county_task"] = tasks.create_task(
+        actor=c.alice,
+        division=county,
+        title="完成农村户厕改造",
+        start_on=dt.date(2026, 3, 1),
+        due_on=dt.date(2026, 12, 31),
+        meeting=o["county_meeting"],
+        decision=o["county_decision"],
+        lead_leader=c.lily,
+        lead_unit=c.unit,
+        milestones=[("摸底", dt.date(2026, 4, 1), 1)],
+    )
+    (part,) = tasks.fan_out(actor=c.alice, task=o["county_task"], codes=[TOWN_A])
+    part.title = f"田横镇户厕改造 {MARK}"
+    part.save(update_fields=["title"])
+    o["task"] = part
+    o["village_task"] = tasks.create_task(
+        actor=c.tom,
+        division=Division.objects.get(code=VILLAGE_A),
+        title=f"红花山村道路硬化 {MARK}",
+        start_on=dt.date(2026, 3, 1),
+        due_on=dt.date(2026, 12, 31),
+        responsible=c.victor,
+    )
+    o["draft"] = progress.create_report(
+        actor=c.tom,
+        task=part,
+        percent=20,
+        text=f"开工 {MARK}",
+        files=[check_file("现场.jpg", _jpeg())],
+    )
+    o["evidence"] = o["draft"].evidence.get()
+    o["submitted"] = progress.create_report(
+        actor=c.tom, task=part, percent=30, text=f"推进 {MARK}", submit=True
+    )
+
+
+def _supervision(world: World) -> None:
+    from hemei.supervision import services as supervision
+    from hemei.supervision.models import Card
+    from hemei.tasks import links
+
+    c, o = world.cast, world.objects
+    due = dt.date(2026, 6, 25)
+    with clock.frozen_at(TODAY):
+        o["order"] = supervision.issue_order(
+            task=o["task"], actor=c.alice, text=f"请说明进展 {MARK}", reply_due=due
+        )
+        o["answered"] = supervision.issue_order(
+            task=o["task"], actor=c.alice, text=f"再说明 {MARK}", reply_due=due
+        )
+        o["reply"] = supervision.reply_to_order(
+            order=o["answered"],
+            actor=c.tom,
+            text=f"见附件 {MARK}",
+            attachment=SimpleUploadedFile("说明.pdf", PDF),
+        )
+        o["extension"] = supervision.request_extension(
+            task=o["task"],
+            actor=c.tom,
+            requested_due=dt.date(2027, 3, 31),
+            reason=f"资金未到位 {MARK}",
+        )
+        o["card"] = Card.objects.create(
+            task=o["task"], kind="yellow", issued_at=clock.now(), step="yellow_card+1", due_on=due
+        )
+        o["link"] = links.create_leader_link(
+            actor=c.alice, leader=c.lily, kind="town", division=Division.objects.get(code=TOWN_A)
+        )
+
+
+def _rankings(world: World) -> None:
+    from hemei.rankings import services as rankings
+    from hemei.rankings.jobs import render_circular
+
+    c, o = world.cast, world.objects
+    with clock.frozen_at(TODAY):
+        o["run"] = rankings.compute_ranking(
+            county_or_town=Division.objects.get(code=TOWN_A),
+            period_kind="month",
+            period_start=dt.date(2026, 5, 1),
+            actor=c.tom,
+        )
+        o["export"] = rankings.request_circular(run=o["run"], actor=c.tom)
+        render_circular.call(o["export"].pk)  # as the worker would, after the commit
+        o["export"].refresh_from_db()
+
+
+def _village(world: World) -> None:
+    from hemei.households import services as households
+    from hemei.households.tests.factories import make_household
+
+    c, o = world.cast, world.objects
+    village = Division.objects.get(code=VILLAGE_A)
+    with clock.frozen_at(TODAY):
+        o["group"] = households.create_village_group(
+            actor=c.victor, village=village, name=f"第一组 {MARK}"
+        )
+        o["home"] = make_household(c.victor, village, "001", group=o["group"], address=MARK)
+        o["head"] = o["home"].head
+        households.link_account(actor=c.victor, resident=o["head"], user=c.vera)
+        o["member"] = o["home"].members.exclude(pk=o["head"].pk).first()
+        o["neighbour"] = make_household(c.victor, village, "002", address=MARK)
+        o["other_village_home"] = make_household(
+            c.owen, Division.objects.get(code=VILLAGE_B), "001"
+        )
+
+
+def _points(world: World) -> None:
+    from hemei.points import services as points
+    from hemei.points.tests.factories import adopted_rules, approved, effective, item
+
+    c, o = world.cast, world.objects
+    village = Division.objects.get(code=VILLAGE_A)
+    with clock.frozen_at(TODAY):
+        o["version"] = adopted_rules(c.victor, VILLAGE_A)
+        o["rule_set"] = o["version"].rule_set
+        o["item"] = item(o["version"], "A2")
+        # vera's household: effective points (a balance to redeem), and one awaiting 初评
+        earned = points.record_entry(
+            actor=c.victor,
+            household=o["home"],
+            item=item(o["version"], "B1"),
+            occurred_on=dt.date(2026, 5, 1),
+            description=f"见义勇为 {MARK}",
+            files=[SimpleUploadedFile("现场.png", _png(), content_type="image/png")],
+        )
+    o["earned"] = effective(c.victor, earned)
+    with clock.frozen_at(TODAY):
+        o["own_entry"] = points.record_entry(
+            actor=c.victor,
+            household=o["home"],
+            item=o["item"],
+            occurred_on=dt.date(2026, 6, 1),
+            description=f"开会 {MARK}",
+        )
+        # the neighbour's: one submitted (with evidence), one in public notice, one objected to
+        o["entry"] = points.record_entry(
+            actor=c.victor,
+            household=o["neighbour"],
+            item=item(o["version"], "B1"),
+            occurred_on=dt.date(2026, 6, 2),
+            description=f"救人 {MARK}",
+            files=[SimpleUploadedFile("照片.png", _png(), content_type="image/png")],
+        )
+        o["points_evidence"] = o["entry"].evidence.get()
+        o["notice_entry"] = approved(
+            c.victor,
+            points.record_entry(
+                actor=c.victor,
+                household=o["neighbour"],
+                item=o["item"],
+                occurred_on=dt.date(2026, 6, 3),
+                description=f"参会 {MARK}",
+            ),
+        )
+        objected = approved(
+            c.victor,
+            points.record_entry(
+                actor=c.victor,
+                household=o["neighbour"],
+                item=item(o["version"], "A1"),
+                occurred_on=dt.date(2026, 6, 4),
+                description=f"清扫 {MARK}",
+            ),
+        )
+        o["objection"] = points.object_to_entry(actor=c.vera, entry=objected, reason=MARK)
+        o["goods"] = points.add_goods(
+            actor=c.victor, village=village, name=f"洗衣粉 {MARK}", price=5, stock=10
+        )
+        o["redemption"] = points.redeem(actor=c.vera, household=o["home"], goods=o["goods"])
+
+
+def _the_rest(world: World) -> None:
+    from hemei.accounts.models import RoleAssignment
+    from hemei.api import services as api_services
+    from hemei.intake.models import IngestDraft, TableUpload
+    from hemei.intake.tests.helpers import workbook
+    from hemei.notifications.models import Notification
+    from hemei.notifications.services import notify
+
+    c, o = world.cast, world.objects
+    with clock.frozen_at(TODAY):
+        notify(recipients=[c.tom], kind="reminder", title=f"提醒 {MARK}", email=False)
+        o["notification"] = Notification.objects.filter(recipient=c.tom).latest("pk")
+        o["tom_grant"] = RoleAssignment.objects.get(user=c.tom)
+        o["upload"] = TableUpload.objects.create(
+            owner=c.tom,
+            division_id=TOWN_A,
+            year=2026,
+            filename="t.xlsx",
+            data=workbook([[1, f"推进户厕改造{MARK}", None, "区农业农村局", None, "年底", None]]),
+            sha256="0" * 64,
+        )
+        o["draft_intake"] = IngestDraft.objects.create(
+            owner=c.tom,
+            division_id=TOWN_A,
+            year=2026,
+            result={
+                "text": MARK,
+                "removed": [],
+                "meeting": {},
+                "people": [],
+                "programs": [],
+                "directives": [],
+            },
+        )
+        o["token"], _key = api_services.create_token(actor=c.tom, name=f"脚本 {MARK}")
+        for name in CAST:
+            _token, key = api_services.create_token(actor=getattr(c, name), name="matrix")
+            world.tokens[name] = key
+
+
+# --------------------------------------------------------------------------- asking
+
+
+class Asker:
+    """One client per member of the cast (signed in once); every request is undone after."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.clients: dict[str, Client] = {ANONYMOUS: Client()}
+        for name in CAST:
+            client = Client()
+            client.force_login(getattr(world.cast, name))
+            self.clients[name] = client
+        self.requests = 0
+        #: the database as the world left it (each request is rolled back to it)
+        self.baseline = fingerprint()
+
+    def ask(
+        self,
+        who: str,
+        method: str,
+        url: str,
+        *,
+        api: bool = False,
+        data: Any = None,
+        check_unchanged: bool = False,
+    ) -> Any:
+        """The answer to ``method url`` as ``who``; with ``check_unchanged``, the answer and
+        whether the database is exactly as before."""
+        client = self.clients[ANONYMOUS] if api else self.clients[who]
+        headers = {}
+        if api and who != ANONYMOUS:
+            headers["Authorization"] = f"Bearer {self.world.tokens[who]}"
+        self.requests += 1
+        with clock.frozen_at(TODAY), transaction.atomic():
+            if method == "GET":
+                response = client.get(url, headers=headers)
+            elif api:
+                body = json.dumps(data if data is not None else {})
+                response = client.generic(
+                    method, url, body, content_type="application/json", headers=headers
+                )
+            else:
+                response = client.generic(
+                    method,
+                    url,
+                    _encode(data or {}),
+                    content_type="application/x-www-form-urlencoded",
+                    headers=headers,
+                )
+            refused = response.status_code in REFUSED
+            unchanged = fingerprint() == self.baseline if check_unchanged and refused else None
+            transaction.set_rollback(True)
+        return response, unchanged
+
+
+def _encode(data: dict[str, Any]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(data, doseq=True)
+
+
+_SKIP_TABLES = ("divisions_", "django_session", "django_migrations", "django_content_type")
+#: columns a read may write: a token's last use (every API call stamps it)
+_SKIP_COLUMNS = {("api_token", "last_used_at")}
+
+
+def fingerprint() -> str:
+    """A digest of every row of every table the pages may write (not the division tree)."""
+    digest = hashlib.sha256()
+    with connection.cursor() as cursor:
+        for table in sorted(connection.introspection.table_names(cursor)):
+            if table.startswith(_SKIP_TABLES):
+                continue
+            columns = [
+                f'"{column.name}"'
+                for column in connection.introspection.get_table_description(cursor, table)
+                if (table, column.name) not in _SKIP_COLUMNS
+            ]
+            cursor.execute(f'SELECT {", ".join(columns)} FROM "{table}" ORDER BY 1')
+            digest.update(table.encode())
+            digest.update(repr(cursor.fetchall()).encode())
+    return digest.hexdigest()

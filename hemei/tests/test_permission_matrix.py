@@ -1,0 +1,714 @@
+"""The permission matrix of every page and every API operation, asked of the whole cast.
+
+One row per URL name (a few names have a second row on another object or method), each
+saying how to build the URL from the world (``hemei/tests/matrix.py``: one real object of
+each kind in town A and 红花山村) and what each member of the cast gets:
+
+* anonymous: the login page (pages) or 401 (API) — unless the row says otherwise;
+* nora (no role): 403;
+* the names in ``ok`` get the row's success status (``name:302`` for another one), those
+  in ``nf`` 404 (the object lies outside their reach), everybody else 403 (their role does
+  not open this kind of page);
+* owen (town B), unless named: 404 on an object of town A (``inside``), else what tom, the
+  same role in town A, gets; a list he opens shows nothing of town A.
+
+A refused write (302 to login, 401, 403, 404, 405) must leave every table as it was. Every
+request runs in a savepoint rolled back after it, so the rows do not disturb each other.
+``test_every_url_has_a_row`` fails on a URL name (or API operation) the table forgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from hemei.core.testing import COUNTY, TOWN_A, VILLAGE_A
+
+from .matrix import ANONYMOUS, CAST, EVERYONE, MARK, Asker, World, build_world
+
+# --------------------------------------------------------------------------- the table
+
+
+@dataclass
+class Row:
+    name: str
+    kwargs: dict[str, str] = field(default_factory=dict)
+    method: str = "GET"
+    api: bool = False
+    query: str = ""
+    data: Any = None
+    #: expected status per member of the cast (and "anonymous")
+    expect: dict[str, int] = field(default_factory=dict)
+    #: an object of town A in the URL (owen gets 404 by default)
+    inside: bool = False
+    label: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.label or (f"{self.name} {self.method}" if self.api else self.name)
+
+
+def _parse(spec: str, status: int) -> dict[str, int]:
+    answers = {}
+    for token in spec.split():
+        name, _sep, code = token.partition(":")
+        assert name in CAST, f"unknown cast member {name!r}"
+        answers[name] = int(code) if code else status
+    return answers
+
+
+def row(
+    name: str,
+    ok: str = "",
+    nf: str = "",
+    *,
+    status: int | None = None,
+    method: str = "GET",
+    api: bool = False,
+    anon: int | None = None,
+    owen: int | None = None,
+    inside: bool | None = None,
+    query: str = "",
+    data: Any = None,
+    label: str = "",
+    **kwargs: str,
+) -> Row:
+    if status is None:
+        status = 200 if method == "GET" else (302 if not api else 200)
+    expect = {name: 403 for name in CAST}
+    expect.update(_parse(nf, 404))
+    expect.update(_parse(ok, status))
+    expect[ANONYMOUS] = anon if anon is not None else (401 if api else 302)
+    if inside is None:
+        inside = any(value in OBJECTS for value in kwargs.values()) or kwargs.get("code") in (
+            TOWN_A,
+            VILLAGE_A,
+        )
+    if owen is not None:
+        expect["owen"] = owen
+    elif "owen" not in ok.split() and "owen" not in nf.split():
+        expect["owen"] = 404 if inside else expect["tom"]
+    return Row(name, kwargs, method, api, query, data, expect, inside, label)
+
+
+#: the world's objects a URL may name (all of town A, except the unit and lily's account)
+OBJECTS = {
+    "task",
+    "village_task",
+    "county_task",
+    "meeting",
+    "attachment",
+    "draft",
+    "submitted",
+    "evidence",
+    "order",
+    "answered",
+    "reply",
+    "extension",
+    "run",
+    "export",
+    "link",
+    "group",
+    "home",
+    "head",
+    "member",
+    "version",
+    "entry",
+    "own_entry",
+    "notice_entry",
+    "points_evidence",
+    "notification",
+    "upload",
+    "draft_intake",
+    "token",
+    "tom_grant",
+    "tom_user",
+}
+#: objects outside town A, named in URLs: the county's unit, lily (a county leader)
+OUTSIDE = {"unit", "lily_user"}
+
+WORK = "alice lily dan tom victor"  # the work loop (villagers are not in it)
+MANAGE = "alice lily dan tom"  # manage tasks and meetings
+VILLAGE_READ = "alice lily tom victor"  # households and points (not department staff)
+REGISTER_WRITE = "alice tom victor"
+POINTS_RUN = "alice victor"
+ROLES = "alice lily dan tom victor vera"
+
+PAGES = [
+    # --- home, divisions, units, accounts
+    row("home:home", "alice lily dan tom victor vera:302"),
+    row("divisions:division_list", f"{WORK}", status=302),  # one root: straight to it
+    row("divisions:division_list", WORK, query="q=村", label="divisions:division_list ?q="),
+    row("divisions:division_detail", MANAGE, "victor", code=TOWN_A),
+    row(
+        "divisions:division_detail",
+        WORK,
+        code=VILLAGE_A,
+        label="divisions:division_detail village",
+    ),
+    row("units:unit_list", WORK),
+    row("units:unit_create", "alice"),
+    row("units:unit_edit", "alice", pk="unit"),
+    row("accounts:user_list", "alice"),
+    row("accounts:user_create", "alice"),
+    row("accounts:user_import", "alice"),
+    row("accounts:user_import_template", "alice"),
+    row("accounts:user_detail", "alice", pk="tom_user", owen=403),
+    row("accounts:role_revoke", "alice", method="POST", pk="tom_grant", owen=403),
+    row("accounts:audit_list", "alice"),
+    row("api:tokens", ROLES),
+    row("api:token_revoke", "tom", "alice lily dan victor vera", method="POST", pk="token"),
+    # --- notifications: a person's own (tom's here); the top bar's count answers everyone
+    row("notifications:inbox", ROLES),
+    row("notifications:unread_count", f"{ROLES} nora", anon=200),
+    row("notifications:mark_all_read", ROLES, method="POST"),
+    row("notifications:open", "tom:302", "alice lily dan victor vera", pk="notification"),
+    row(
+        "notifications:mark_read",
+        "tom",
+        "alice lily dan victor vera",
+        method="POST",
+        pk="notification",
+    ),
+    # --- meetings (town A's: read by the whole area and below, managed by managers)
+    row("meetings:meeting_list", WORK),
+    row("meetings:meeting_create", MANAGE),
+    row("meetings:meeting_detail", WORK, pk="meeting"),
+    row("meetings:meeting_edit", MANAGE, pk="meeting"),
+    row("meetings:attachment_upload", MANAGE, method="POST", status=400, pk="meeting"),
+    row("meetings:attachment_download", WORK, pk="attachment"),
+    row("meetings:attachment_delete", MANAGE, method="POST", pk="attachment"),
+    # --- tasks (town A's part of a county task; the village's own task)
+    row("tasks:task_list", WORK),
+    row("tasks:task_create", MANAGE),
+    row("tasks:my_work", WORK),
+    row("tasks:overview", WORK),
+    row("tasks:light_policy", "alice"),
+    row("tasks:leader_list", WORK),
+    row("tasks:leader_detail", WORK, user_pk="lily_user"),
+    row("tasks:leader_link_delete", "alice", method="POST", pk="link", owen=403),
+    row("tasks:task_detail", MANAGE, "victor", pk="task"),
+    row("tasks:task_detail", WORK, pk="village_task", label="tasks:task_detail village"),
+    row("tasks:task_edit", MANAGE, pk="task"),
+    row("tasks:task_edit", MANAGE, pk="village_task", label="tasks:task_edit village"),
+    row("tasks:subtask_create", MANAGE, pk="task"),
+    row("tasks:task_fan_out", MANAGE, pk="task"),
+    row("tasks:task_tree", MANAGE, "victor", pk="task"),
+    # --- progress: a draft (its author's only) and a submitted report by tom on the part
+    row("progress:review_queue", MANAGE),
+    row("progress:my_reports", WORK),
+    row("progress:report_create", MANAGE, "victor", task_pk="task"),
+    row("progress:task_section", MANAGE, "victor", task_pk="task"),
+    row("progress:report_detail", "tom", "alice lily dan victor", pk="draft"),
+    row(
+        "progress:report_detail",
+        MANAGE,
+        "victor",
+        pk="submitted",
+        label="progress:report_detail submitted",
+    ),
+    row("progress:report_edit", "tom", "alice lily dan victor", pk="draft"),
+    row("progress:report_submit", "tom", "alice lily dan victor", method="POST", pk="draft"),
+    row("progress:report_approve", "alice lily dan", "victor", method="POST", pk="submitted"),
+    row(
+        "progress:report_return",
+        "alice lily dan",
+        "victor",
+        method="POST",
+        pk="submitted",
+        data={"reason": "请补充照片"},
+    ),
+    row("progress:evidence_file", "tom", "alice lily dan victor", pk="evidence"),
+    row("progress:evidence_delete", "tom", "alice lily dan victor", method="POST", pk="evidence"),
+    # --- supervision (orders on the part: alice and lily supervise, tom and dan answer)
+    row("supervision:centre", WORK),
+    row("supervision:ladder", "alice"),
+    row("supervision:order_detail", MANAGE, "victor", pk="order"),
+    row("supervision:reply_attachment", MANAGE, "victor", pk="reply"),
+    row("supervision:extension_detail", MANAGE, "victor", pk="extension"),
+    row("supervision:task_section", MANAGE, "victor", task_pk="task"),
+    row("supervision:order_create", "alice lily", task_pk="task"),
+    row("supervision:extension_create", "dan tom", "victor", task_pk="task"),
+    # --- rankings (town A's villages, computed by tom; its circular exported)
+    row("rankings:ranking", WORK),
+    row(
+        "rankings:compute",
+        "alice tom",
+        method="POST",
+        owen=404,
+        data={"scope": TOWN_A, "kind": "month", "period": "2026-05-01"},
+    ),
+    row("rankings:history", WORK),
+    row("rankings:config_home", "alice"),
+    row("rankings:config", "alice", code=COUNTY),
+    row("rankings:export_create", "alice tom", method="POST", pk="run"),
+    row("rankings:export_status", WORK, pk="export"),
+    row("rankings:export_download", WORK, pk="export", fmt="docx"),
+    # --- intake: an upload and a draft of tom's, his only
+    row("intake:decomposition_import", MANAGE),
+    row("intake:decomposition_template", MANAGE),
+    row("intake:report_ingest", MANAGE),
+    row("intake:decomposition_preview", "tom", "alice lily dan", pk="upload"),
+    row("intake:decomposition_confirm", "tom", "alice lily dan", method="POST", pk="upload"),
+    row("intake:report_review", "tom", "alice lily dan", pk="draft_intake"),
+    # --- households of 红花山村 (vera's is "home"); read by officials, changed by some
+    row("households:household_list", VILLAGE_READ),
+    row("households:household_create", REGISTER_WRITE),
+    row("households:my_household", "vera"),
+    row("households:household_detail", VILLAGE_READ, pk="home"),
+    row("households:household_edit", REGISTER_WRITE, pk="home"),
+    row("households:member_add", REGISTER_WRITE, pk="home"),
+    row("households:head_change", REGISTER_WRITE, pk="home"),
+    row("households:household_split", REGISTER_WRITE, pk="home"),
+    row("households:household_merge", REGISTER_WRITE, pk="home"),
+    row("households:household_move_out", REGISTER_WRITE, pk="home"),
+    row("households:resident_edit", REGISTER_WRITE, pk="member"),
+    row("households:resident_remove", REGISTER_WRITE, pk="member"),
+    row(
+        "households:resident_reveal",
+        REGISTER_WRITE,
+        method="POST",
+        status=200,
+        pk="member",
+        field="id_number",
+    ),
+    row("households:group_list", VILLAGE_READ),
+    row("households:group_edit", REGISTER_WRITE, pk="group"),
+    row("households:register_import", REGISTER_WRITE),
+    # the blank import sheet holds no data: every reader of the register may take it
+    row("households:import_template", VILLAGE_READ),
+    row("households:sensitive_view_list", "alice"),
+    # --- points of 红花山村: officials read, the village (and the county) run, vera sees
+    # her household's, the notices and the shop
+    row("points:home", "alice lily tom victor:302 vera:302"),
+    row("points:my_household", "vera"),
+    row("points:request_create", "vera"),
+    row("points:template_list", VILLAGE_READ),
+    row("points:version_detail", VILLAGE_READ, pk="version"),
+    row("points:entry_detail", VILLAGE_READ, "vera", pk="entry"),
+    row(
+        "points:entry_detail",
+        f"{VILLAGE_READ} vera",
+        pk="own_entry",
+        label="points:entry_detail own",
+    ),
+    row(
+        "points:entry_detail",
+        f"{VILLAGE_READ} vera",
+        pk="notice_entry",
+        label="points:entry_detail in notice",
+    ),
+    row("points:objection_create", "vera", pk="notice_entry", owen=403),
+    row("points:evidence_file", VILLAGE_READ, "vera", pk="entry", evidence_pk="points_evidence"),
+    row("points:village", VILLAGE_READ, code=VILLAGE_A),
+    row("points:village_settings", VILLAGE_READ, code=VILLAGE_A),
+    row("points:rules", VILLAGE_READ, code=VILLAGE_A),
+    row("points:entry_list", VILLAGE_READ, code=VILLAGE_A),
+    row("points:entry_create", POINTS_RUN, code=VILLAGE_A, owen=403),
+    row("points:entry_bulk", POINTS_RUN, code=VILLAGE_A, owen=403),
+    row("points:review_queue", VILLAGE_READ, code=VILLAGE_A),
+    row("points:notice", f"{VILLAGE_READ} vera", code=VILLAGE_A),
+    row("points:notice_docx", f"{VILLAGE_READ} vera", code=VILLAGE_A),
+    row("points:ledger", VILLAGE_READ, code=VILLAGE_A),
+    row("points:shop", f"{VILLAGE_READ} vera", code=VILLAGE_A),
+    row("points:rankings", f"{VILLAGE_READ} vera", code=VILLAGE_A),
+    row("points:town_rankings", "alice lily tom", "victor", code=TOWN_A),
+]
+
+
+def api(name: str, ok: str = "", nf: str = "", method: str = "GET", **kw: Any) -> Row:
+    return row(f"api:v1:{name}", ok, nf, method=method, api=True, **kw)
+
+
+NEXT_YEAR = "2026-12-31"
+API = [
+    # the documentation is public
+    api("openapi", f"{ROLES} nora", anon=200),
+    api("docs", f"{ROLES} nora", anon=200),
+    # tasks
+    api("task_list", WORK),
+    # (a body naming a division outside the caller's area is a 400 on its field: owen's)
+    api(
+        "task_list",
+        MANAGE,
+        method="POST",
+        status=201,
+        owen=400,
+        data={"division": VILLAGE_A, "title": f"新任务 {MARK}", "due_on": NEXT_YEAR},
+    ),
+    api("task_detail", MANAGE, "victor", pk="task"),
+    api("task_detail", MANAGE, method="PATCH", pk="task", data={"title": "改"}),
+    api("task_fan_out", MANAGE, method="POST", status=201, pk="task", data={"codes": [VILLAGE_A]}),
+    # meetings
+    api("meeting_list", WORK),
+    api(
+        "meeting_list",
+        MANAGE,
+        method="POST",
+        status=201,
+        owen=400,
+        data={"name": "村会", "held_on": "2026-06-10", "level": "village", "division": VILLAGE_A},
+    ),
+    api("meeting_detail", WORK, pk="meeting"),
+    api("meeting_detail", MANAGE, method="PATCH", pk="meeting", data={"place": "镇政府"}),
+    api(
+        "meeting_decisions",
+        MANAGE,
+        method="POST",
+        status=201,
+        pk="meeting",
+        data={"text": "落实责任"},
+    ),
+    # progress
+    api("report_list", WORK),
+    api("task_reports", MANAGE, "victor", pk="task"),
+    api(
+        "task_reports",
+        MANAGE,
+        "victor",
+        method="POST",
+        status=201,
+        pk="task",
+        data={"percent": 40, "text": "推进中"},
+    ),
+    api("report_detail", "tom", "alice lily dan victor", pk="draft"),
+    api(
+        "report_detail",
+        "tom",
+        "alice lily dan victor",
+        method="PATCH",
+        pk="draft",
+        data={"percent": 35},
+    ),
+    api("report_evidence", "tom:400", "alice lily dan victor", method="POST", pk="draft"),
+    api("report_submit", "tom", "alice lily dan victor", method="POST", pk="draft"),
+    api("report_approve", "alice lily dan", "victor", method="POST", pk="submitted"),
+    api(
+        "report_return",
+        "alice lily dan",
+        "victor",
+        method="POST",
+        pk="submitted",
+        data={"reason": "请补充照片"},
+    ),
+    api("evidence_file", "tom", "alice lily dan victor", pk="evidence"),
+    # rankings
+    api("ranking_list", WORK),
+    api(
+        "ranking_list",
+        "alice:201 tom:201",
+        method="POST",
+        owen=400,
+        data={"scope": TOWN_A, "period_kind": "month", "period_start": "2026-05-01"},
+    ),
+    api("ranking_detail", WORK, pk="run"),
+    api("ranking_circular", "alice:202 tom:202", method="POST", pk="run"),
+    api("export_detail", WORK, pk="export"),
+    api("export_download", WORK, pk="export", fmt="docx"),
+    # supervision
+    api("order_list", WORK),
+    api("order_detail", MANAGE, "victor", pk="order"),
+    api("order_reply", "dan tom", "victor", method="POST", pk="order", data={"text": "已整改"}),
+    api("order_close", "alice lily", method="POST", pk="answered"),
+    api("order_send_back", "alice lily", method="POST", pk="answered", data={"note": "请补充照片"}),
+    api("reply_attachment", MANAGE, "victor", pk="reply"),
+    api(
+        "task_orders",
+        "alice lily",
+        method="POST",
+        status=201,
+        pk="task",
+        data={"text": "请说明进展", "reply_due": NEXT_YEAR},
+    ),
+    api("card_list", WORK),
+    api("extension_list", WORK),
+    api("extension_detail", MANAGE, "victor", pk="extension"),
+    api(
+        "extension_decide",
+        "lily",
+        "victor",
+        method="POST",
+        pk="extension",
+        data={"approve": False, "note": "不同意"},
+    ),
+    # the village's own task: victor answers for it, everyone above supervises it
+    api(
+        "task_extensions",
+        "victor",
+        method="POST",
+        status=201,
+        pk="village_task",
+        data={"requested_due": "2027-06-30", "reason": "雨季施工"},
+    ),
+    api("ladder", WORK, code=COUNTY),
+    api(
+        "ladder",
+        "alice",
+        method="PUT",
+        code=COUNTY,
+        data={"steps": [{"kind": "yellow_card", "days": 2}]},
+    ),
+    # notifications (everyone's own)
+    api("notification_list", ROLES),
+    api("notification_unread", ROLES),
+    api("notification_read", ROLES, method="POST", data={"all": True}),
+    # leaders' contact points
+    api("leader_link_list", WORK),
+    api(
+        "leader_link_list",
+        "alice",
+        method="POST",
+        status=201,
+        owen=400,
+        data={"leader": "lily_user", "kind": "village", "division": VILLAGE_A},
+    ),
+    api("leader_link_detail", MANAGE, "victor", pk="link"),
+    api("leader_link_detail", "alice", method="DELETE", status=204, pk="link", owen=403),
+]
+
+ROWS = PAGES + API
+
+#: URL names that are no data page: signing in and out, the language switch, and the API's
+#: JSON 404 for any other path below /api/v1/ (it has no name).
+EXCLUDED = {
+    "accounts:login",
+    "accounts:logout",
+    "set_language",
+}
+
+
+# --------------------------------------------------------------------------- the world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[World]:
+    """Built once for the module inside a transaction rolled back at its end."""
+    media = tmp_path_factory.mktemp("media")
+    with (
+        override_settings(
+            MEDIA_ROOT=str(media),
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        try:
+            built = build_world()
+            built.objects["tom_user"] = built.cast.tom
+            built.objects["lily_user"] = built.cast.lily
+            built.objects["unit"] = built.cast.unit
+            yield built
+        finally:
+            transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def asker(world: World, django_db_blocker: Any) -> Asker:
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+    ):
+        return Asker(world)
+
+
+def url_of(r: Row, world: World) -> str:
+    kwargs = {
+        key: (world.pk(value) if value in world.objects else value)
+        for key, value in r.kwargs.items()
+    }
+    url = reverse(r.name, kwargs=kwargs)
+    return f"{url}?{r.query}" if r.query else url
+
+
+def body_of(r: Row, world: World) -> Any:
+    if not isinstance(r.data, dict):
+        return r.data
+    return {
+        key: (world.pk(value) if isinstance(value, str) and value in world.objects else value)
+        for key, value in r.data.items()
+    }
+
+
+def answer_problems(r: Row, who: str, response: Any, unchanged: bool | None, url: str) -> str:
+    expected = r.expect[who]
+    got = response.status_code
+    if got != expected:
+        return f"{who}: {got} (expected {expected})"
+    if who == ANONYMOUS and not r.api and expected == 302:
+        location = response.get("Location", "")
+        if not location.startswith("/accounts/login/?next="):
+            return f"{who}: 302 to {location} (expected the login page)"
+    if (
+        who == "owen"
+        and not r.inside
+        and got == 200
+        and MARK in response.content.decode(errors="replace")
+    ):
+        return f"{who}: the answer shows town A ({MARK})"
+    if unchanged is False and not (got == 302 and who != ANONYMOUS):
+        return f"{who}: refused with {got}, but the database changed"
+    return ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("r", ROWS, ids=[r.id for r in ROWS])
+def test_the_cast_gets_the_answers_the_policy_gives(r: Row, world: World, asker: Asker) -> None:
+    url = url_of(r, world)
+    problems = []
+    for who in EVERYONE:
+        writes = r.method != "GET"
+        response, unchanged = asker.ask(
+            who, r.method, url, api=r.api, data=body_of(r, world), check_unchanged=writes
+        )
+        problem = answer_problems(r, who, response, unchanged, url)
+        if problem:
+            problems.append(problem)
+    assert not problems, f"{r.method} {url}: " + "; ".join(problems)
+
+
+# --------------------------------------------------------------------------- completeness
+
+
+def url_names(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[str]:
+    """Every named URL of the project with its namespaces ("api:v1:task_list"); the
+    unnamed ones as "<namespace>:<pattern>"."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}{pattern.namespace}:"
+            yield from url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            yield (
+                f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<{pattern.pattern}>"
+            )
+
+
+def test_every_url_has_a_row() -> None:
+    names = set(url_names())
+    covered = {r.name for r in ROWS}
+    unnamed = {name for name in names if name.startswith("api:v1:<")}
+    assert len(unnamed) == 1  # the API's JSON 404 for every other path
+    missing = sorted(names - covered - EXCLUDED - unnamed)
+    assert not missing, f"URL names without a row in the matrix: {missing}"
+    unknown = sorted(covered - names)
+    assert not unknown, f"rows for URL names that do not exist: {unknown}"
+
+
+def test_every_api_operation_has_a_row() -> None:
+    from hemei.api.v1.urls import api as the_api
+
+    operations = {
+        (f"api:v1:{route.name}", method) for route in the_api.routes for method in route.operations
+    }
+    covered = {(r.name, r.method) for r in API}
+    assert not sorted(operations - covered), sorted(operations - covered)
+
+
+# --------------------------------------------------------------------------- the menu
+
+
+def _page_rows_without_arguments() -> dict[str, Row]:
+    return {
+        r.name: r
+        for r in PAGES
+        if not r.kwargs and not r.query and r.method == "GET" and r.name not in NOT_PAGES
+    }
+
+
+#: no-argument URLs that are no page to go to: downloads and the top bar's fragment
+NOT_PAGES = {
+    "accounts:user_import_template",
+    "intake:decomposition_template",
+    "households:import_template",
+    "notifications:unread_count",
+}
+
+
+def _hrefs(html: str) -> set[str]:
+    import re
+
+    return {href.split("?")[0] for href in re.findall(r'href="(/[^"]*)"', html)}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", [name for name in CAST])
+def test_the_menu_agrees_with_the_policy(who: str, world: World, asker: Asker) -> None:
+    """Every item of the user's menu opens (200, after its redirects), and every page
+    without arguments the matrix opens to the user is in the menu or linked from a page
+    of it (one click away)."""
+    from hemei.home.context_processors import menu_for
+
+    user = getattr(world.cast, who)
+    items = [item.url_name for item in menu_for(user)]
+    problems = []
+    reachable: set[str] = set()
+    for name in items:
+        url = reverse(name)
+        response, _unchanged = asker.ask(who, "GET", url)
+        hops = 0
+        while response.status_code == 302 and hops < 3:
+            url = response["Location"]
+            response, _unchanged = asker.ask(who, "GET", url)
+            hops += 1
+        if response.status_code != 200:
+            problems.append(f"menu item {name} answers {response.status_code}")
+            continue
+        reachable.add(reverse(name))
+        reachable |= _hrefs(response.content.decode())
+    for name, r in _page_rows_without_arguments().items():
+        if r.expect[who] == 200 and reverse(name) not in reachable:
+            problems.append(f"{name} opens but neither the menu nor its pages lead to it")
+    if who == "nora":
+        assert items == []
+    assert not problems, f"{who}: " + "; ".join(problems)
+
+
+# --------------------------------------------------------------------------- the policy
+
+
+@pytest.mark.django_db
+def test_the_queryset_and_the_one_row_answers_agree(world: World, django_db_blocker: Any) -> None:
+    """For every registered policy with rows in the world, every action and every member of
+    the cast: ``restrict`` gives exactly the rows ``allows`` says yes to; an action the
+    policy does not name raises UnknownAction."""
+    from hemei.accounts.models import User
+    from hemei.accounts.policy import POLICIES, UnknownAction, allows, forget_grants, restrict
+
+    people = [AnonymousUser()] + [
+        User.objects.get(pk=getattr(world.cast, name).pk) for name in CAST
+    ]
+    problems = []
+    checked = 0
+    with_rows = 0
+    for model, policy in POLICIES.items():
+        rows = list(model._default_manager.all()[:2000])
+        if not rows:
+            continue
+        with_rows += 1
+        for action in policy.actions:
+            for person in people:
+                if getattr(person, "pk", None):
+                    forget_grants(person)
+                listed = set(restrict(person, action, model).values_list("pk", flat=True))
+                allowed = {row.pk for row in rows if allows(person, action, row)}
+                checked += 1
+                if listed != allowed:
+                    problems.append(
+                        f"{model.__name__}.{action} for {person}: queryset only "
+                        f"{sorted(listed - allowed)[:5]}, one-row only {sorted(allowed - listed)[:5]}"
+                    )
+        with pytest.raises(UnknownAction):
+            restrict(people[1], "no_such_action", model)
+        with pytest.raises(UnknownAction):
+            allows(people[1], "no_such_action", rows[0])
+    assert with_rows >= 30, with_rows
+    assert not problems, problems
