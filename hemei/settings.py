@@ -261,8 +261,13 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "client_errors_in_one_line": {"()": "hemei.core.log_filters.ClientErrorsInOneLine"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HEMEI_LOG_LEVEL", "WARNING")},
+    # A 403 or 400 is one line on the console, not a traceback.
+    "loggers": {"django.request": {"filters": ["client_errors_in_one_line"]}},
 }
 
 # Rows per page on every list, and the most rows an Excel export may hold.
