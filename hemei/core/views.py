@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.http import require_safe
 
 from hemei.accounts.choices import Role
 from hemei.accounts.permissions import role_required
@@ -20,3 +22,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if roles == {Role.VILLAGER} and not request.user.is_superuser:
         return redirect("points:my_household")
     return render(request, "core/home.html", {"summary": home_summary(request.user)})
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers ask for on their own: the icon the pages name."""
+    return redirect(static("hemei/favicon.ico"), permanent=True)
