@@ -168,6 +168,22 @@ def _plain(value: Decimal) -> str:
     return text or "0"
 
 
+def submitted_line(report: ProgressReport) -> str:
+    """The timeline's line for a submitted report."""
+    return _("Reported %(percent)s%%: %(text)s") % {
+        "percent": _plain(report.percent),
+        "text": report.text[:200],
+    }
+
+
+def approved_line(report: ProgressReport) -> str:
+    """The timeline's line for an approved report."""
+    return _("Approved the report of %(percent)s%% by %(author)s") % {
+        "percent": _plain(report.percent),
+        "author": report.author,
+    }
+
+
 # Writing ---------------------------------------------------------------------------------
 
 
@@ -437,8 +453,7 @@ def submit_report(*, actor: Any, report: ProgressReport) -> ProgressReport:
         task,
         EventKind.REPORT_SUBMITTED,
         actor=actor,
-        text=_("Reported %(percent)s%%: %(text)s")
-        % {"percent": _plain(report.percent), "text": report.text[:200]},
+        text=submitted_line(report),
         report=report.pk,
         percent=str(report.percent),
         evidence=report.evidence.count(),
@@ -496,8 +511,7 @@ def approve_report(*, actor: Any, report: ProgressReport) -> ProgressReport:
         task,
         EventKind.REPORT_APPROVED,
         actor=actor,
-        text=_("Approved the report of %(percent)s%% by %(author)s")
-        % {"percent": _plain(report.percent), "author": report.author},
+        text=approved_line(report),
         report=report.pk,
         percent=str(report.percent),
     )
