@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -146,18 +147,42 @@ def cmd_demo(options: argparse.Namespace) -> int:
     if options.no_serve:
         return 0
     print(f"\nHemei is running at http://127.0.0.1:{options.port}/  (Ctrl+C to stop)", flush=True)
+    _stop_on_signals()
     worker = _start_worker(data_dir)
     try:
         _serve("127.0.0.1", options.port, threads=8)
     except KeyboardInterrupt:
         pass
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        _stop_worker(worker)
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_signals() -> None:
+    """SIGTERM (``kill``, a service manager) and SIGHUP (the terminal closed) stop the demo
+    the way Ctrl+C (SIGINT) does: the server returns and the worker is stopped with it,
+    instead of the process dying on the spot and leaving its worker running."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):  # not every platform has SIGHUP
+            signal.signal(getattr(signal, name), _interrupt)
+
+
+def _stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    """Ask the worker to finish (it completes the job it is running), then wait for it; a
+    worker that does not stop in time, or a second signal meanwhile, kills it."""
+    if worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=10)
+    except (subprocess.TimeoutExpired, KeyboardInterrupt):
+        worker.kill()
+        worker.wait()
 
 
 def cmd_serve(options: argparse.Namespace) -> int:

@@ -7,8 +7,12 @@ typo in a production environment stops the start instead of running half-configu
 
 from __future__ import annotations
 
+import atexit
 import os
 import secrets
+import shutil
+import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -50,7 +54,23 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DATA_DIR = Path(os.environ.get("HEMEI_DATA_DIR") or "hemei-data").resolve()
+def _data_dir() -> Path:
+    """The data directory: ``HEMEI_DATA_DIR``, else ``./hemei-data`` (the demo's folder).
+
+    A test run never writes into either: pytest loads these settings before any conftest
+    runs, so the test process is recognised here and gets a fresh temporary folder, removed
+    when it exits. ``HEMEI_DATA_DIR`` points at it too, so that the commands a test starts
+    in a subprocess without ``--data-dir`` stay inside it.
+    """
+    if "pytest" in sys.modules:
+        path = Path(tempfile.mkdtemp(prefix="hemei-test-data-")).resolve()
+        atexit.register(shutil.rmtree, path, ignore_errors=True)
+        os.environ["HEMEI_DATA_DIR"] = str(path)
+        return path
+    return Path(os.environ.get("HEMEI_DATA_DIR") or "hemei-data").resolve()
+
+
+DATA_DIR = _data_dir()
 
 
 def _secret_key() -> str:
@@ -246,8 +266,13 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "client_errors_in_one_line": {"()": "hemei.core.log_filters.ClientErrorsInOneLine"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HEMEI_LOG_LEVEL", "WARNING")},
+    # A 403 or 400 is one line on the console, not a traceback.
+    "loggers": {"django.request": {"filters": ["client_errors_in_one_line"]}},
 }
 
 # Rows per page on every list, and the most rows an Excel export may hold.

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from hemei.accounts.choices import Role
 from hemei.accounts.policy import allowed, grants, places, role_required
@@ -92,3 +94,9 @@ def division_detail(request: HttpRequest, code: str) -> HttpResponse:
         template_for(request, "divisions/division_detail.html", "divisions/partials/rows.html"),
         context,
     )
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers ask for on their own: the icon the pages name."""
+    return redirect(static("hemei/favicon.ico"), permanent=True)

@@ -1,4 +1,5 @@
-"""Demo register: village groups and about fifty households in four villages of 田横镇.
+"""Demo register: village groups and about sixty households in four villages of 田横镇 and
+one of 金口镇 (金口村), so both demo towns have a register (and points, in the points demo).
 
 Names are invented, identity numbers are fake (valid check digit, 即墨区 region code), and
 the demo villager 陈秀英 is a member of household 008 of 红花山村. Rows are bulk-created
@@ -28,6 +29,7 @@ VILLAGES = {
     "370215100219": (3, 12),  # 高埠村
     "370215100231": (3, 10),  # 丰山村
     "370215100228": (2, 8),  # 卧龙新村
+    "370215101230": (3, 12),  # 金口村, 金口镇
 }
 SURNAMES = "王李张刘孙于姜周陈杨林高黄赵宋徐郭韩纪蓝".replace("", " ").split()
 MALE = [
@@ -153,11 +155,27 @@ def load() -> None:
         for code, (group_count, household_count) in VILLAGES.items():
             if not Division.objects.filter(code=code).exists():
                 continue
-            heads += _load_village(code, group_count, household_count, people, official)
+            keeper = _keeper(code) or official
+            heads += _load_village(code, group_count, household_count, people, keeper)
         Household.objects.bulk_update([h for h, _ in heads], ["head"])
         _link_villager(people)
     if official is not None:
         _history(official)
+
+
+def _keeper(code: str) -> User | None:
+    """Who set up the village's register: its own official, else its town's."""
+    from hemei.accounts.models import RoleAssignment
+
+    grant = (
+        RoleAssignment.objects.filter(
+            division_id__in=[code, code[:9]], role__in=["village_official", "town_official"]
+        )
+        .select_related("user")
+        .order_by("-division_id", "id")
+        .first()
+    )
+    return grant.user if grant is not None else None
 
 
 def _load_village(

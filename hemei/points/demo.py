@@ -1,7 +1,7 @@
-"""Demo points: a year of governance points in three villages of 田横镇.
+"""Demo points: a year of governance points in three villages of 田横镇 and one of 金口镇.
 
 田横镇 publishes a template; 红花山村, 高埠村 and 丰山村 adopt it (with changes) at their
-meetings of December 2025. Then about a year of entries: most took effect, a few are in
+meetings of December 2025. 金口镇 publishes its own, which 金口村 adopts. Then about a year of entries: most took effect, a few are in
 public notice now, one of them met an objection from the demo villager, a few await review.
 The shop has goods and some households have redeemed points.
 
@@ -33,7 +33,12 @@ from .choices import (
 from .models import Entry, EntryTransition, RuleItem, RuleVersion
 
 TOWN = "370215100"  # 田横镇
-VILLAGES = ["370215100214", "370215100219", "370215100231"]  # 红花山村, 高埠村, 丰山村
+#: town → the name of its template, the villages that adopt it (with a register to score)
+TOWNS = {
+    TOWN: ("田横镇乡村治理积分细则（范本）", ["370215100214", "370215100219", "370215100231"]),
+    "370215101": ("金口镇乡村治理积分细则（范本）", ["370215101230"]),  # 金口村
+}
+VILLAGES = [code for _name, villages in TOWNS.values() for code in villages]
 
 #: code, category, title, points, evidence, evidence required, cap, cap period
 TEMPLATE = [
@@ -98,16 +103,41 @@ REASONS = {
 
 def load() -> None:
     admin = User.objects.filter(username="admin").first()
-    town_official = User.objects.filter(username="tianheng").first() or admin
     if admin is None or not Household.objects.filter(village_id__in=VILLAGES).exists():
         return
     today = clock.today()
+    chooser = random.Random(2026)
+    for town, (name, villages) in TOWNS.items():
+        if not Household.objects.filter(village_id__in=villages).exists():
+            continue
+        template = _template(town, name, admin)
+        for index, code in enumerate(villages):
+            official = (
+                User.objects.filter(username="honghuashan").first()
+                if code == "370215100214"
+                else None
+            ) or admin
+            village = Division.objects.get(code=code)
+            version = _adopt(official, village, template, index)
+            _year_of_entries(official, village, version, chooser, today)
+            _shop(official, village, chooser, today)
+
+
+def _template(town: str, name: str, admin: User) -> RuleVersion:
+    """The town's template, published by its official (the county's, for a town without)."""
+    from hemei.accounts.models import RoleAssignment
+
+    grant = (
+        RoleAssignment.objects.filter(division_id=town, role="town_official")
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    town_official = grant.user if grant is not None else admin
     start = dt.datetime(2025, 12, 10, 9, tzinfo=dt.UTC)
     with clock.frozen_at(start):
         template = services.create_template(
-            actor=town_official,
-            division=Division.objects.get(code=TOWN),
-            name="田横镇乡村治理积分细则（范本）",
+            actor=town_official, division=Division.objects.get(code=town), name=name
         )
         for code, category, title, points, evidence, required, cap, period in TEMPLATE:
             services.add_item(
@@ -123,21 +153,13 @@ def load() -> None:
                 cap_period=period,
             )
         services.publish_template(actor=town_official, version=template)
-    chooser = random.Random(2026)
-    for index, code in enumerate(VILLAGES):
-        official = (
-            User.objects.filter(username="honghuashan").first() if index == 0 else None
-        ) or admin
-        village = Division.objects.get(code=code)
-        version = _adopt(official, village, template, index)
-        _year_of_entries(official, village, version, chooser, today)
-        _shop(official, village, chooser, today)
+    return template
 
 
 def _adopt(official: User, village: Division, template: RuleVersion, index: int) -> RuleVersion:
     with clock.frozen_at(dt.datetime(2025, 12, 28, 10, tzinfo=dt.UTC)):
         version = services.draft_version(actor=official, village=village, based_on=template)
-        if index == 0:  # 红花山村 adds a rule of its own
+        if village.code == "370215100214":  # 红花山村 adds a rule of its own
             services.add_item(
                 actor=official,
                 version=version,

@@ -155,6 +155,22 @@ def _plain(value: Decimal) -> str:
     return text or "0"
 
 
+def submitted_line(report: ProgressReport) -> str:
+    """The timeline's line for a submitted report."""
+    return _("Reported %(percent)s%%: %(text)s") % {
+        "percent": _plain(report.percent),
+        "text": report.text[:200],
+    }
+
+
+def approved_line(report: ProgressReport) -> str:
+    """The timeline's line for an approved report."""
+    return _("Approved the report of %(percent)s%% by %(author)s") % {
+        "percent": _plain(report.percent),
+        "author": report.author,
+    }
+
+
 # Writing ---------------------------------------------------------------------------------
 
 
@@ -420,8 +436,7 @@ def submit_report(*, actor: Any, report: ProgressReport) -> ProgressReport:
             row.task,
             EventKind.REPORT_SUBMITTED,
             actor=actor,
-            text=_("Reported %(percent)s%%: %(text)s")
-            % {"percent": _plain(row.percent), "text": row.text[:200]},
+            text=submitted_line(row),
             report=row.pk,
             percent=str(row.percent),
             evidence=row.evidence.count(),
@@ -480,8 +495,7 @@ def approve_report(*, actor: Any, report: ProgressReport) -> ProgressReport:
             row.task,
             EventKind.REPORT_APPROVED,
             actor=actor,
-            text=_("Approved the report of %(percent)s%% by %(author)s")
-            % {"percent": _plain(row.percent), "author": row.author},
+            text=approved_line(row),
             report=row.pk,
             percent=str(row.percent),
         )

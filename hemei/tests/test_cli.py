@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+DEMO = [sys.executable, "-m", "hemei", "demo"]
 
 
 def hemei(
@@ -68,3 +75,92 @@ def test_it_explains_a_bad_setting(tmp_path: Path) -> None:
 def test_it_wants_a_path_or_builtin(tmp_path: Path, args: list[str]) -> None:
     result = hemei(*args, data_dir=tmp_path)
     assert result.returncode == 2 and "either a PATH or --builtin" in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _stat(pid: int) -> tuple[str, int] | None:
+    """(state, parent pid) of a process from /proc, or None when it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    fields = text[text.rindex(")") + 2 :].split()
+    return fields[0], int(fields[1])
+
+
+def _running(pid: int) -> bool:
+    stat = _stat(pid)
+    return stat is not None and stat[0] not in ("Z", "X")
+
+
+def _worker_of(pid: int) -> int | None:
+    """The `hemei worker` child process of ``pid``."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        stat = _stat(int(entry.name))
+        if stat is None or stat[1] != pid:
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if b"worker" in command:
+            return int(entry.name)
+    return None
+
+
+def _poll(check: Callable[[], Any], deadline: float, what: str) -> Any:
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.2)
+    pytest.fail(f"gave up waiting for {what}")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_stopping_the_demo_stops_its_worker(tmp_path: Path, signum: int) -> None:
+    port = _free_port()
+    environment = {**os.environ}
+    environment.pop("HEMEI_DATABASE_URL", None)
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    log = (tmp_path / "demo.log").open("w")
+    demo = subprocess.Popen(
+        [*DEMO, "--port", str(port), "--data-dir", str(tmp_path / "data")],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=environment,
+    )
+    worker = None
+    try:
+
+        def serving() -> bool:
+            assert demo.poll() is None, (tmp_path / "demo.log").read_text()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5):
+                    return True
+            except OSError:
+                return False
+
+        _poll(serving, time.monotonic() + 300, "the demo to serve")
+        worker = _poll(lambda: _worker_of(demo.pid), time.monotonic() + 60, "the worker")
+        assert _running(worker)
+
+        demo.send_signal(signum)
+        assert demo.wait(timeout=60) == 0, (tmp_path / "demo.log").read_text()
+        _poll(lambda: not _running(worker), time.monotonic() + 60, "the worker to stop")
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.wait()
+        if worker is not None and _running(worker):
+            os.kill(worker, signal.SIGKILL)
+        log.close()

@@ -144,6 +144,8 @@ ROLES = "alice lily dan tom victor vera"
 PAGES = [
     # --- home, divisions, units, accounts
     row("home:home", "alice lily dan tom victor vera:302"),
+    # the icon browsers ask for on their own: for everybody, signed in or not
+    row("home:favicon", f"{ROLES} owen nora", status=301, anon=301),
     row("divisions:division_list", f"{WORK}", status=302),  # one root: straight to it
     row("divisions:division_list", WORK, query="q=村", label="divisions:division_list ?q="),
     row("divisions:division_detail", MANAGE, "victor", code=TOWN_A),

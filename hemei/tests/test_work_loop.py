@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from hemei.core import clock
 from hemei.core.testing import COUNTY, TOWN_A, Cast, photo, run_worker
-from hemei.core.tests.browser import PHONE, log_in, snap
+from hemei.core.tests.browser import PHONE, close, log_in, snap
 from hemei.divisions.models import Division
 from hemei.tasks import services
 from hemei.tasks.models import Task
@@ -121,7 +121,7 @@ def test_the_whole_loop(
     order.refresh_from_db()
     assert order.state == "answered"
     snap(tom, "loop-6-order-answered")
-    town.close()
+    close(town, live_server)
 
     # 6. The county computes the month's ranking and downloads the circular.
     page.goto(f"{base}/rankings/?scope={COUNTY}&kind=month&period=2026-11-01")

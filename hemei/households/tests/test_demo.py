@@ -7,7 +7,7 @@ import time
 import pytest
 
 from hemei.accounts.models import RoleAssignment, User
-from hemei.core.testing import VILLAGE_A
+from hemei.core.testing import TOWN_B, VILLAGE_A
 from hemei.households import demo, selectors
 from hemei.households.models import Household, HouseholdEvent, Resident
 from hemei.households.validators import validate_id_number, validate_phone
@@ -36,9 +36,10 @@ def test_the_demo_register(demo_people):
     elapsed = time.perf_counter() - started
     print(f"demo.load: {elapsed:.2f} s")
     assert elapsed < 2.0
-    assert Household.objects.count() == 51  # fifty, and one split off
+    assert Household.objects.count() == 63  # sixty-two, and one split off
     assert Household.objects.filter(village_id=VILLAGE_A).count() == 21
-    assert Household.objects.values("village_id").distinct().count() == 4
+    assert Household.objects.values("village_id").distinct().count() == 5
+    assert Household.objects.filter(village__code__startswith=TOWN_B).count() == 12  # 金口镇
     assert not Household.objects.filter(head__isnull=True).exists()
     for resident in Resident.objects.all():
         validate_id_number(resident.id_number)
@@ -54,4 +55,4 @@ def test_the_demo_register(demo_people):
     kinds = set(HouseholdEvent.objects.values_list("kind", flat=True))
     assert {"create", "split", "head_change", "merge", "move_out"} <= kinds
     demo.load()
-    assert Household.objects.count() == 51
+    assert Household.objects.count() == 63

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from hemei.core.testing import Cast
-from hemei.core.tests.browser import DESKTOP, PHONE, log_in, snap
+from hemei.core.tests.browser import DESKTOP, PHONE, close, log_in, snap
 from hemei.progress.models import ProgressReport, ReportState
 
 from .conftest import Work, jpeg
@@ -56,7 +56,7 @@ def test_a_town_reports_with_a_photo_and_the_county_approves(
         admin.get_by_role("button", name="批准").click()
     expect(admin.locator(".messages")).to_contain_text("任务进度已更新")
     snap(admin, "progress-report-approved")
-    county.close()
+    close(county, live_server)
 
     report = ProgressReport.objects.get()
     assert report.state == ReportState.APPROVED and report.decided_by == cast.alice

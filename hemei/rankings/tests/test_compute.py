@@ -3,6 +3,7 @@ and rank changes, and a query count that does not grow with the number of towns.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -242,7 +243,9 @@ def test_scores_stay_within_0_and_100_and_ties_skip_ranks() -> None:
         score_and_rank(units, {"on_time": 0, "overdue": 0, "delay": 0, "orders": 0})
 
 
-def test_the_demo_ranks_this_month_and_the_one_before(cast: Cast) -> None:
+def test_the_demo_ranks_the_last_twelve_months(cast: Cast) -> None:
+    from django.utils import timezone
+
     from hemei.rankings import demo
 
     make_task(TOWN_A, day(10, 10), day(10, 9))
@@ -251,8 +254,14 @@ def test_the_demo_ranks_this_month_and_the_one_before(cast: Cast) -> None:
         demo.load()
         demo.load()  # running it again replaces the same periods
     county_runs = RankingRun.objects.filter(scope_id=COUNTY).order_by("period_start")
-    assert [run.period_start for run in county_runs] == [OCT, day(11, 1)]
-    assert RankingRun.objects.filter(scope_id=TOWN_A).count() == 1
+    starts = [run.period_start for run in county_runs]
+    assert len(starts) == 12 and starts[0] == dt.date(2025, 12, 1) and starts[-1] == day(11, 1)
+    assert starts[-3:] == [day(9, 1), OCT, day(11, 1)]
+    assert RankingRun.objects.filter(scope_id=TOWN_A).count() == 12
+    # A past month was computed the morning after it ended; this month on the day.
+    october = county_runs.get(period_start=OCT)
+    assert timezone.localtime(october.computed_at).date() == day(11, 1)
+    assert county_runs.get(period_start=day(11, 1)).computed_at == NOV_23
     assert RankingConfig.objects.get(county_id=COUNTY).number_prefix == "即振办"
 
 

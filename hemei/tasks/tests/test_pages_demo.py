@@ -26,19 +26,20 @@ def test_the_demo_loads_quickly_with_red_yellow_and_done_tasks(client: Client) -
     assert elapsed < 10  # about 1.5 s on the reference machine
     assert Meeting.objects.count() == 2
     county = Task.objects.filter(division_id=demo.DEMO_COUNTY)
-    assert county.count() == len(tasks_demo.TASKS)
+    assert county.count() == len(tasks_demo.TASKS) + tasks_demo.MONTHS  # and the inspections
     assert county.filter(decision__isnull=False).count() == 9
     assert Task.objects.filter(light=Light.RED, state=State.OVERDUE).exists()
     assert Task.objects.filter(light=Light.YELLOW).exists()
     assert Task.objects.filter(state=State.DONE).exists()
     towns = Task.objects.filter(parent__division_id=demo.DEMO_COUNTY)
-    assert towns.filter(division_id=demo.TOWN_A).count() == 4
+    assert towns.filter(division_id=demo.TOWN_A).count() == 4 + tasks_demo.MONTHS
     assert Task.objects.filter(division_id=demo.VILLAGE_A).exists()
     assert LeaderLink.objects.filter(leader__username="leader").count() == 3
     # Loading again adds nothing.
     meetings_demo.load()
     tasks_demo.load()
-    assert Meeting.objects.count() == 2 and county.count() == len(tasks_demo.TASKS)
+    assert Meeting.objects.count() == 2
+    assert county.count() == len(tasks_demo.TASKS) + tasks_demo.MONTHS
     from hemei.accounts.models import User
 
     client.force_login(User.objects.get(username="tianheng"))
