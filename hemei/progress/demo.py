@@ -16,8 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable
-from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db.models import F
 from django.utils import timezone
@@ -117,39 +116,28 @@ def _nearest_grants(task: Any) -> Any:
 
 def _history_author(task: Any) -> Any:
     """Who reports on ``task``: its responsible person, else the nearest official who may."""
-    from hemei.tasks.permissions import can_report
 
-    if task.responsible is not None and can_report(task.responsible, task):
+    if task.responsible is not None and allows(task.responsible, "report", task):
         return task.responsible
     for grant in _nearest_grants(task):
-        if can_report(grant.user, task):
+        if allows(grant.user, "report", task):
             return grant.user
     return None
 
 
 def _history_reviewer(task: Any, author: Any) -> Any:
     """Who approves ``author``'s report: the nearest official above who may review."""
-    from hemei.tasks.permissions import can_review
 
     for grant in _nearest_grants(task):
-        if grant.user_id != author.pk and can_review(grant.user, task):
+        if grant.user_id != author.pk and allows(grant.user, "review", task):
             return grant.user
     leader = task.lead_leader
-    if leader is not None and leader.pk != author.pk and can_review(leader, task):
+    if leader is not None and leader.pk != author.pk and allows(leader, "review", task):
         return leader
     return None
 
 
-class Step(NamedTuple):
-    """One step of a demo task's past progress: an approved report of ``percent`` on ``on``."""
-
-    task: Any
-    percent: Decimal
-    on: dt.date
-    text: str
-
-
-def history_reports(steps: Iterable[Step]) -> int:
+def history_reports(steps: Iterable[Any]) -> int:
     """The demo's past progress, written in bulk (the tasks demo has hundreds of steps).
 
     Each step is an approved report on a leaf task, submitted at 10:00 by the person who
@@ -167,7 +155,7 @@ def history_reports(steps: Iterable[Step]) -> int:
     from .services import approved_line, submitted_line
 
     people: dict[tuple[Any, ...], tuple[Any, Any]] = {}
-    planned: list[tuple[Step, ProgressReport]] = []
+    planned: list[tuple[Any, ProgressReport]] = []
     for step in steps:
         task = step.task
         key = (task.division_id, task.responsible_id, task.lead_leader_id)
@@ -279,11 +267,22 @@ def _earliest(task: Any) -> dt.datetime:
     return max(filter(None, [task.created_at, decided]))
 
 
+def load_history() -> None:
+    """The past progress the tasks demo planned, each step an approved report."""
+    from hemei.tasks.demo import take_planned_steps
+    from hemei.tasks.services import refresh_lights
+
+    if history_reports(take_planned_steps()):
+        refresh_lights()
+
+
 def load() -> None:
     from hemei.tasks.choices import State
     from hemei.tasks.models import Task
 
     from . import services
+
+    load_history()
     from .evidence import check_file
     from .models import Evidence, ProgressReport
 

@@ -25,7 +25,7 @@ from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.divisions.models import subtree_q
 from hemei.tasks.models import Task
 
-from . import services
+from . import selectors, services
 from .evidence import MAX_FILE_BYTES, MAX_FILES_PER_REPORT, thumbnail
 from .forms import ACCEPT, PHOTO_ACCEPT, QueueFilterForm, ReportForm, ReturnForm
 from .models import Evidence, ProgressReport, ReportState
@@ -33,7 +33,7 @@ from .models import Evidence, ProgressReport, ReportState
 
 def _report_for(request: HttpRequest, pk: int) -> ProgressReport:
     return get_object_or_404(
-        services.visible_reports(request.user).select_related(
+        selectors.visible_reports(request.user).select_related(
             "task", "task__division", "author", "decided_by"
         ),
         pk=pk,
@@ -54,7 +54,7 @@ def _form_context(task: Task, form: ReportForm, report: ProgressReport | None = 
 
 @allowed(ProgressReport)
 def report_create(request: HttpRequest, task_pk: int) -> HttpResponse:
-    task = services.reportable_task(request.user, task_pk)
+    task = selectors.reportable_task(request.user, task_pk)
     form = ReportForm(request.POST or None, request.FILES or None, task=task)
     status = 200
     if request.method == "POST":
@@ -146,7 +146,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk)
     evidence = list(report.evidence.select_related("duplicate_of__report__task"))
     visible = set(
-        services.visible_reports(request.user)
+        selectors.visible_reports(request.user)
         .filter(pk__in={e.duplicate_of.report_id for e in evidence if e.duplicate_of})
         .values_list("pk", flat=True)
     )
@@ -164,7 +164,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence": evidence,
             "duplicates_visible": visible,
             "duplicate_count": sum(1 for e in evidence if e.duplicate_of_id),
-            "warnings": services.warnings_for(report, evidence),
+            "warnings": selectors.warnings_for(report, evidence),
             "milestones": report.milestones.all(),
             "may_edit": report.author_id == request.user.pk and report.is_editable,
             "may_review": may_review,
@@ -186,7 +186,7 @@ def _act(
     messages.success(request, done)
     if review:
         # A reviewer goes on to the next report waiting, not back to the one just decided.
-        waiting = services.reviewable_reports(request.user).filter(state=ReportState.SUBMITTED)
+        waiting = selectors.reviewable_reports(request.user).filter(state=ReportState.SUBMITTED)
         count = waiting.count()
         if count:
             messages.info(
@@ -239,7 +239,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A file of evidence, only to those who see its report (a thumbnail with ``?thumb=1``)."""
     evidence = get_object_or_404(
-        Evidence.objects.filter(report__in=services.visible_reports(request.user)), pk=pk
+        Evidence.objects.filter(report__in=selectors.visible_reports(request.user)), pk=pk
     )
     if not evidence.file.storage.exists(evidence.file.name):
         raise Http404(_("The file is missing."))
@@ -279,7 +279,7 @@ def _content(data: bytes) -> Any:
 @require_POST
 def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_object_or_404(
-        Evidence.objects.filter(report__in=services.visible_reports(request.user)).select_related(
+        Evidence.objects.filter(report__in=selectors.visible_reports(request.user)).select_related(
             "report", "report__task"
         ),
         pk=pk,
@@ -294,7 +294,7 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _queue(request: HttpRequest, form: QueueFilterForm) -> Any:
-    reports = services.reviewable_reports(request.user).for_list()
+    reports = selectors.reviewable_reports(request.user).for_list()
     data = form.cleaned_data if form.is_valid() else {}
     state = data.get("state") or ReportState.SUBMITTED
     if state != "all":
@@ -373,7 +373,7 @@ def task_section(request: HttpRequest, task_pk: int) -> HttpResponse:
     """The task page's section: the task's reports and a button to write one."""
     task = get_object_or_404(Task.objects.visible_to(request.user), pk=task_pk)
     reports = (
-        services.visible_reports(request.user)
+        selectors.visible_reports(request.user)
         .filter(task=task)
         .for_list()
         .order_by("-created_at", "-id")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils import timezone
 
@@ -181,6 +181,25 @@ MONTHLY_DUE_DAY = 25
 MONTHLY_DAYS = [-4, -2, 0, -1, 3, -3, 1, 0, 6, -2, 2, -5, 0, 4, -1, -3, 8, -6, 1, 0, 2, -2, 5]
 
 
+class Step(NamedTuple):
+    """One step of a demo task's past progress: an approved report of ``percent`` on ``on``."""
+
+    task: Any
+    percent: Decimal
+    on: dt.date
+    text: str
+
+
+#: The steps the last ``load`` planned, for the progress demo to write as approved reports
+#: (tasks lie below progress, so the tasks demo plans and the progress demo writes).
+PLANNED: list[Step] = []
+
+
+def take_planned_steps() -> list[Step]:
+    steps, PLANNED[:] = list(PLANNED), []
+    return steps
+
+
 def _at(day: dt.date, hour: int = 9) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
 
@@ -190,7 +209,6 @@ def load() -> None:
     from hemei.divisions.models import Division
     from hemei.meetings.demo import REVIEW_MEETING, WORK_MEETING
     from hemei.meetings.models import Meeting
-    from hemei.progress.demo import Step, history_reports
     from hemei.units.models import Unit
 
     from . import links, services
@@ -307,8 +325,9 @@ def load() -> None:
                         "本月检查发现的问题已全部整改，整改台账和照片已归档。",
                     )
                 )
+    # The progress demo (a layer above) writes them as approved reports, then the lights.
     current = Task.objects.in_bulk([step.task.pk for step in steps])
-    history_reports(step._replace(task=current[step.task.pk]) for step in steps)
+    PLANNED[:] = [step._replace(task=current[step.task.pk]) for step in steps]
 
     links.create_leader_link(
         actor=admin, leader=leader, kind="town", division=Division.objects.get(code=TOWN_A)
@@ -417,8 +436,6 @@ def _date_creations(Task: Any) -> None:
 
 def _town_steps(parts: list[Any], task: Any, progress_day: Any, today: dt.date) -> list[Any]:
     """Each town's approved percent of its part."""
-    from hemei.progress.demo import Step
-
     steps = []
     for index, part in enumerate(parts):
         if task.title.startswith("完成农村户厕") and part.division_id == TOWN_A:

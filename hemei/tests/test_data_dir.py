@@ -43,7 +43,7 @@ def test_a_test_run_leaves_the_working_directory_alone(tmp_path: Path) -> None:
             str(ROOT),
             "-c",
             str(ROOT / "pyproject.toml"),
-            f"{ROOT}/hemei/core/tests/test_home.py::test_a_villager_lands_on_their_household_points",
+            f"{ROOT}/hemei/home/tests/test_home.py::test_a_villager_lands_on_their_household_points",
         ],
         cwd=workdir,
         env=env,

@@ -18,7 +18,7 @@ from hemei.accounts.models import User
 from hemei.households.models import Household
 from hemei.points import ledger
 from hemei.points.models import Entry
-from hemei.progress import services as progress
+from hemei.progress import selectors as progress
 from hemei.progress.models import ProgressReport, ReportState
 from hemei.rankings.models import RankingRun
 from hemei.rankings.selectors import rank_history

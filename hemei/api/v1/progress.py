@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hemei.core.downloads import download
-from hemei.progress import services
+from hemei.progress import selectors, services
 from hemei.progress.evidence import MAX_FILE_BYTES, MAX_FILES_PER_REPORT, check_file, too_big
 from hemei.progress.models import Evidence, EvidenceKind, ProgressReport, ReportState
 from hemei.tasks.models import Milestone, Task
@@ -134,12 +134,12 @@ def report_detail(report: ProgressReport) -> dict[str, Any]:
         **report_summary(report),
         "milestones": [{"id": m.pk, "name": m.name} for m in report.milestones.all()],
         "evidence": [evidence_item(e) for e in report.evidence.all()],
-        "warnings": [str(w) for w in services.warnings_for(report)],
+        "warnings": [str(w) for w in selectors.warnings_for(report)],
     }
 
 
 def reports_of(user: Any) -> Any:
-    return services.visible_reports(user).for_list()
+    return selectors.visible_reports(user).for_list()
 
 
 def load_report(user: Any, pk: int) -> ProgressReport:
@@ -257,7 +257,7 @@ def list_reports(call: Call) -> Any:
     ``to_review=true``, the reports waiting for you (your review queue)."""
     query = call.query
     if query.get("to_review"):
-        reports = services.reviewable_reports(call.user).for_list()
+        reports = selectors.reviewable_reports(call.user).for_list()
         reports = reports.filter(state=ReportState.SUBMITTED)
     else:
         reports = reports_of(call.user)
@@ -403,7 +403,7 @@ def return_report(call: Call, pk: int) -> Any:
 def download_evidence(call: Call, pk: int) -> Any:
     """The file, to those who see its report (404 otherwise)."""
     evidence = Evidence.objects.filter(
-        report__in=services.visible_reports(call.user), pk=pk
+        report__in=selectors.visible_reports(call.user), pk=pk
     ).first()
     if evidence is None:
         raise not_found()

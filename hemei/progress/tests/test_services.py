@@ -16,7 +16,7 @@ from hemei.accounts.models import AuditEntry
 from hemei.core import clock
 from hemei.core.testing import Cast
 from hemei.notifications.models import Notification
-from hemei.progress import services
+from hemei.progress import selectors, services
 from hemei.progress.evidence import MAX_FILE_BYTES, check_file
 from hemei.progress.models import Evidence, EvidenceKind, ProgressReport, ReportState
 from hemei.tasks import services as task_services
@@ -140,15 +140,15 @@ def test_who_may_report_and_review(cast: Cast, work: Work) -> None:
         services.submit_report(actor=cast.tom, report=mine)  # only the author
     with pytest.raises(PermissionDenied):
         services.approve_report(actor=cast.victor, report=mine)
-    assert services.reviewable_reports(cast.victor).count() == 0
+    assert selectors.reviewable_reports(cast.victor).count() == 0
 
     town = report(cast.tom, work.part_a, submit=True)
     with pytest.raises(PermissionDenied):
         services.approve_report(actor=cast.tom, report=town)  # review comes from above
     with pytest.raises(Http404):
         services.approve_report(actor=cast.owen, report=town)
-    assert list(services.reviewable_reports(cast.tom)) == [mine]  # the village below him
-    assert set(services.reviewable_reports(cast.alice)) == {mine, town}
+    assert list(selectors.reviewable_reports(cast.tom)) == [mine]  # the village below him
+    assert set(selectors.reviewable_reports(cast.alice)) == {mine, town}
     services.approve_report(actor=cast.tom, report=mine)
     services.approve_report(actor=cast.alice, report=town)
 
@@ -157,17 +157,17 @@ def test_no_one_reviews_their_own_report(cast: Cast, work: Work) -> None:
     own = report(cast.alice, work.village, submit=True)
     with pytest.raises(PermissionDenied):
         services.approve_report(actor=cast.alice, report=own)
-    assert own not in services.reviewable_reports(cast.alice)
+    assert own not in selectors.reviewable_reports(cast.alice)
     services.approve_report(actor=cast.lily, report=own)
 
 
 def test_drafts_are_seen_by_their_author_only(cast: Cast, work: Work) -> None:
     draft = report(cast.tom, work.part_a)
-    assert draft in services.visible_reports(cast.tom)
-    assert draft not in services.visible_reports(cast.alice)
+    assert draft in selectors.visible_reports(cast.tom)
+    assert draft not in selectors.visible_reports(cast.alice)
     services.submit_report(actor=cast.tom, report=draft)
-    assert draft in services.visible_reports(cast.alice)
-    assert draft not in services.visible_reports(cast.owen)
+    assert draft in selectors.visible_reports(cast.alice)
+    assert draft not in selectors.visible_reports(cast.owen)
 
 
 def test_a_done_task_and_a_task_with_subtasks_take_no_reports(cast: Cast, work: Work) -> None:
@@ -183,7 +183,7 @@ def test_a_lower_percent_is_allowed_with_a_warning(cast: Cast, work: Work) -> No
     task_services.record_progress(task=work.part_a, percent=70, actor=cast.alice)
     lower = report(cast.tom, work.part_a, percent=50, submit=True)
     lower.task.refresh_from_db()
-    assert any("70" in note for note in services.warnings_for(lower))
+    assert any("70" in note for note in selectors.warnings_for(lower))
     services.approve_report(actor=cast.alice, report=lower)
     work.part_a.refresh_from_db()
     assert work.part_a.progress == Decimal(50)
@@ -340,7 +340,7 @@ def test_photos_older_than_the_task_are_pointed_out(cast: Cast, work: Work) -> N
             check_file("新照片.jpg", jpeg(taken="2026:03:05 10:00:00", color=(0, 0, 200))),
         ],
     )
-    notes = services.warnings_for(made, made.evidence.all())
+    notes = selectors.warnings_for(made, made.evidence.all())
     assert len(notes) == 1 and "旧照片.jpg" in notes[0] and "新照片.jpg" not in notes[0]
 
 

@@ -8,6 +8,7 @@ import pytest
 from hemei import demo as hemei_demo
 from hemei.core.testing import ensure_divisions
 from hemei.meetings import demo as meetings_demo
+from hemei.progress import demo as progress_demo
 from hemei.supervision import demo
 from hemei.supervision.choices import ExtensionState, OrderSource, OrderState
 from hemei.supervision.models import Card, ExtensionRequest, LadderStep, SupervisionOrder
@@ -21,6 +22,7 @@ def test_the_demo_issues_cards_and_orders_and_runs_once() -> None:
     hemei_demo._load_people()
     meetings_demo.load()
     tasks_demo.load()
+    progress_demo.load_history()  # the tasks' past progress, as approved reports
     demo.load()
     assert LadderStep.objects.filter(division_id=hemei_demo.DEMO_COUNTY).count() == 5
     assert set(Card.objects.values_list("kind", flat=True)) == {"yellow", "red"}
