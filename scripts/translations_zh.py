@@ -346,10 +346,12 @@ def main() -> int:
             if text:
                 entry.msgstr_plural = {0: text}
             else:
+                entry.msgstr_plural = {0: ""}
                 missing.append(entry.msgid)
         elif entry.msgid in words:
             entry.msgstr = words[entry.msgid]
         else:
+            entry.msgstr = ""  # not msgmerge's fuzzy guess, which would be compiled as if meant
             missing.append(entry.msgid)
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")

@@ -5,10 +5,15 @@ answers::
 
     tasks = api.route("tasks/", "task_list")
 
-    @tasks.operation("GET", summary="List tasks", tag="tasks", query=FILTERS, response=TASK,
-                     paged=True)
+    @tasks.operation("GET", summary=gettext_lazy("List tasks"),
+                     description=gettext_lazy("Tasks in your area, soonest deadline first."),
+                     tag="tasks", query=FILTERS, response=TASK, paged=True)
     def list_tasks(call: Call) -> Any:
         return call.page(Task.objects.visible_to(call.user).for_list(), task_summary)
+
+Every text for people in a declaration (summary, description, a field's or a parameter's
+description) is a ``gettext_lazy`` message: the OpenAPI document is written in English, the
+documentation page in the interface language (:func:`hemei.api.openapi.document`).
 
 The route's view answers 405 for an undeclared method, authenticates the caller (a
 personal token in ``Authorization: Bearer …``, or the browser session with its CSRF
@@ -43,7 +48,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Js
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import URLPattern, path, re_path
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from hemei.accounts.policy import holds_role, may
@@ -62,11 +70,15 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 PAGING = (
-    s.Param("page", s.Int(minimum=1), "Page number, from 1."),
+    s.Param("page", s.Int(minimum=1), gettext_lazy("Page number, from 1.")),
     s.Param(
         "page_size",
         s.Int(minimum=1),
-        f"Rows per page (default {DEFAULT_PAGE_SIZE}; larger than {MAX_PAGE_SIZE} is capped).",
+        format_lazy(
+            gettext_lazy("Rows per page (default {default}; larger than {largest} is capped)."),
+            default=DEFAULT_PAGE_SIZE,
+            largest=MAX_PAGE_SIZE,
+        ),
     ),
 )
 
@@ -195,12 +207,12 @@ def _page_schema(item: s.Obj) -> s.Obj:
     return s.response(
         f"{item.name}Page",
         {
-            "count": s.Int(minimum=0, description="Rows matching the filters."),
+            "count": s.Int(minimum=0, description=gettext_lazy("Rows matching the filters.")),
             "page": s.Int(minimum=1),
             "page_size": s.Int(minimum=1, maximum=MAX_PAGE_SIZE),
             "pages": s.Int(minimum=1),
-            "next": s.Str(nullable=True, description="URL of the next page."),
-            "previous": s.Str(nullable=True, description="URL of the previous page."),
+            "next": s.Str(nullable=True, description=gettext_lazy("URL of the next page.")),
+            "previous": s.Str(nullable=True, description=gettext_lazy("URL of the previous page.")),
             "results": s.List(item, max_items=MAX_PAGE_SIZE),
         },
     )
@@ -210,8 +222,8 @@ def _page_schema(item: s.Obj) -> s.Obj:
 class Operation:
     method: str
     handler: Callable[..., Any]
-    summary: str
-    description: str
+    summary: str | Promise
+    description: str | Promise
     tag: str
     query: Sequence[s.Param]
     body: s.Obj | None
@@ -240,8 +252,8 @@ class Route:
         self,
         method: str,
         *,
-        summary: str,
-        description: str = "",
+        summary: str | Promise,
+        description: str | Promise,
         tag: str,
         query: Iterable[s.Param] = (),
         body: s.Obj | None = None,
@@ -263,7 +275,7 @@ class Route:
                 method=method,
                 handler=handler,
                 summary=summary,
-                description=description or (handler.__doc__ or "").strip(),
+                description=description,
                 tag=tag,
                 query=tuple(query),
                 body=body,
@@ -469,7 +481,14 @@ def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
 class Api:
     """A versioned API: its routes, their URL patterns and its OpenAPI description."""
 
-    def __init__(self, *, title: str, version: str, prefix: str, description: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        title: str | Promise,
+        version: str,
+        prefix: str,
+        description: str | Promise = "",
+    ) -> None:
         self.title = title
         self.version = version
         self.prefix = prefix

@@ -1,8 +1,15 @@
-"""The OpenAPI 3.1 document, written from the routes' declarations (never by hand)."""
+"""The OpenAPI 3.1 document, written from the routes' declarations (never by hand).
+
+The document is English (the declarations' message ids): that is what
+``/api/v1/openapi.json`` serves to every caller. The documentation page asks for it in the
+interface language, and the same declarations are then written in that language."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 
 from . import schema as s
 from .framework import Api, Operation, Route
@@ -13,11 +20,15 @@ ERROR = s.response(
         "error": s.Obj(
             "ErrorBody",
             {
-                "code": s.Str(description="A stable code: invalid, bad_json, not_found, …"),
-                "message": s.Str(description="What went wrong, for people (Chinese by default)."),
+                "code": s.Str(
+                    description=gettext_lazy("A stable code: invalid, bad_json, not_found, …")
+                ),
+                "message": s.Str(
+                    description=gettext_lazy("What went wrong, for people (Chinese by default).")
+                ),
                 "fields": s.Map(
                     s.List(s.Str()),
-                    description="Messages per field path (e.g. milestones.0.due_on).",
+                    description=gettext_lazy("Messages per field path (e.g. milestones.0.due_on)."),
                 ),
             },
             required=["code", "message"],
@@ -25,24 +36,29 @@ ERROR = s.response(
     },
 )
 ERRORS = {
-    400: ("BadRequest", "The input is not valid: bad JSON, a wrong type, an unknown field."),
-    401: ("Unauthorized", "No credentials, or a token that is unknown or revoked."),
-    403: ("Forbidden", "No role, no right to this action, or a failed CSRF check."),
-    404: ("NotFound", "Missing, or outside your area (the same answer)."),
-    413: ("PayloadTooLarge", "The request body is too large."),
-    415: ("UnsupportedMediaType", "The body is not sent as JSON."),
+    400: (
+        "BadRequest",
+        gettext_lazy("The input is not valid: bad JSON, a wrong type, an unknown field."),
+    ),
+    401: ("Unauthorized", gettext_lazy("No credentials, or a token that is unknown or revoked.")),
+    403: ("Forbidden", gettext_lazy("No role, no right to this action, or a failed CSRF check.")),
+    404: ("NotFound", gettext_lazy("Missing, or outside your area (the same answer).")),
+    413: ("PayloadTooLarge", gettext_lazy("The request body is too large.")),
+    415: ("UnsupportedMediaType", gettext_lazy("The body is not sent as JSON.")),
 }
 SECURITY_SCHEMES = {
     "token": {
         "type": "http",
         "scheme": "bearer",
-        "description": "A personal API token (hm_…), created on the API tokens page.",
+        "description": gettext_lazy("A personal API token (hm_…), created on the API tokens page."),
     },
     "session": {
         "type": "apiKey",
         "in": "cookie",
         "name": "sessionid",
-        "description": "The browser session; writes also need the X-CSRFToken header.",
+        "description": gettext_lazy(
+            "The browser session; writes also need the X-CSRFToken header."
+        ),
     },
 }
 PATH_SCHEMAS = {
@@ -76,7 +92,7 @@ def _operation(route: Route, operation: Operation) -> dict[str, Any]:
         for name, converter in route.path_params()
     ]
     parameters += [param.openapi() for param in operation.params]
-    success: dict[str, Any] = {"description": operation.summary}
+    success: dict[str, Any] = {"description": str(operation.summary)}
     if operation.response is not None:
         success["content"] = {"application/json": {"schema": operation.response.json_schema()}}
     elif operation.media_type != "application/json":
@@ -86,8 +102,8 @@ def _operation(route: Route, operation: Operation) -> dict[str, Any]:
         responses[str(code)] = {"$ref": f"#/components/responses/{ERRORS[code][0]}"}
     item: dict[str, Any] = {
         "operationId": f"{route.name}_{operation.method.lower()}",
-        "summary": operation.summary,
-        "description": operation.description,
+        "summary": str(operation.summary),
+        "description": str(operation.description),
         "tags": [operation.tag],
         "parameters": parameters,
         "responses": responses,
@@ -107,14 +123,22 @@ def multipart_schema(body: s.Obj) -> dict[str, Any]:
     schema["properties"]["files"] = {
         "type": "array",
         "items": {"type": "string", "contentMediaType": "application/octet-stream"},
-        "description": "The files sent with the form (the operation says which are accepted).",
+        "description": gettext(
+            "The files sent with the form (the operation says which are accepted)."
+        ),
     }
     schema["additionalProperties"] = False
     return schema
 
 
-def document(api: Api) -> dict[str, Any]:
-    """The whole OpenAPI 3.1 document of ``api``."""
+def document(api: Api, language: str = "en") -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document of ``api``, its texts for people in ``language``
+    (English unless the documentation page asks for the interface language)."""
+    with translation.override(language):
+        return _document(api)
+
+
+def _document(api: Api) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     named: dict[str, s.Obj] = {}
     for route in api.routes:
@@ -130,7 +154,11 @@ def document(api: Api) -> dict[str, Any]:
     tags = sorted({op.tag for route in api.routes for op in route.operations.values()})
     return {
         "openapi": "3.1.0",
-        "info": {"title": api.title, "version": api.version, "description": api.description},
+        "info": {
+            "title": str(api.title),
+            "version": api.version,
+            "description": str(api.description),
+        },
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
         "tags": [{"name": tag} for tag in tags],
         "paths": paths,
@@ -138,11 +166,14 @@ def document(api: Api) -> dict[str, Any]:
             "schemas": {name: named[name].inline_schema() for name in sorted(named)},
             "responses": {
                 name: {
-                    "description": text,
+                    "description": str(text),
                     "content": {"application/json": {"schema": ERROR.json_schema()}},
                 }
                 for name, text in ERRORS.values()
             },
-            "securitySchemes": SECURITY_SCHEMES,
+            "securitySchemes": {
+                name: {**scheme, "description": str(scheme["description"])}
+                for name, scheme in SECURITY_SCHEMES.items()
+            },
         },
     }

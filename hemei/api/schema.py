@@ -182,8 +182,14 @@ class Choice(Field):
 
     def json_schema(self) -> dict[str, Any]:
         schema = super().json_schema()
-        labels = "; ".join(f"{value} = {label}" for value, label in self.choices)
-        schema["description"] = f"{schema.get('description', '')} ({labels})".strip()
+        labels = _("; ").join(f"{value} = {label}" for value, label in self.choices)
+        if schema.get("description"):
+            schema["description"] = _("%(description)s (%(choices)s)") % {
+                "description": schema["description"],
+                "choices": labels,
+            }
+        else:
+            schema["description"] = _("(%(choices)s)") % {"choices": labels}
         if self.nullable:
             schema["enum"] = [*schema["enum"], None]
         return schema

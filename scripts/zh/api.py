@@ -162,4 +162,313 @@ ZH = {
     "The account is locked after too many failed logins; try again later.": (
         "账号因多次登录失败已被暂时锁定，请稍后再试。"
     ),
+    # The documentation page (/api/v1/docs/): the descriptions of operations, parameters and
+    # schema fields (the OpenAPI document itself stays English).
+    "Page number, from 1.": "页码，从 1 开始。",
+    "Rows per page (default {default}; larger than {largest} is capped).": (
+        "每页行数（默认 {default}，超过 {largest} 按 {largest} 计）。"
+    ),
+    "Rows matching the filters.": "符合筛选条件的总行数。",
+    "URL of the next page.": "下一页的 URL。",
+    "URL of the previous page.": "上一页的 URL。",
+    "A stable code: invalid, bad_json, not_found, …": "固定的错误代码：invalid、bad_json、not_found 等。",
+    "What went wrong, for people (Chinese by default).": "给人看的错误说明（默认为中文）。",
+    "Messages per field path (e.g. milestones.0.due_on).": (
+        "按字段路径列出的错误信息（例如 milestones.0.due_on）。"
+    ),
+    "The input is not valid: bad JSON, a wrong type, an unknown field.": (
+        "输入无效：JSON 格式错误、类型不对或含有未知字段。"
+    ),
+    "No credentials, or a token that is unknown or revoked.": "未提供凭据，或令牌无效、已撤销。",
+    "No role, no right to this action, or a failed CSRF check.": (
+        "没有角色、无权执行此操作，或 CSRF 校验未通过。"
+    ),
+    "Missing, or outside your area (the same answer).": "对象不存在，或不在您的管辖范围内（两者应答相同）。",
+    "The body is not sent as JSON.": "请求内容不是以 JSON 格式发送的。",
+    "A personal API token (hm_…), created on the API tokens page.": (
+        "个人接口令牌（hm_…），在“接口令牌”页面创建。"
+    ),
+    "The browser session; writes also need the X-CSRFToken header.": (
+        "浏览器登录会话；写操作还须携带 X-CSRFToken 请求头。"
+    ),
+    "The files sent with the form (the operation says which are accepted).": (
+        "随表单发送的文件（可接受的类型见各操作说明）。"
+    ),
+    "; ": "；",
+    "%(description)s (%(choices)s)": "%(description)s（%(choices)s）",
+    "(%(choices)s)": "（%(choices)s）",
+    "Official division code.": "统计用区划代码。",
+    "Full name (phones are never sent).": "姓名（不返回手机号）。",
+    "A person's id.": "人员编号。",
+    "A unit's id.": "单位编号。",
+    "A division code inside your area.": "您管辖范围内的区划代码。",
+    "This API's description, written from the same declarations that check the input.": (
+        "本接口的说明文档，与校验输入的声明出自同一处。"
+    ),
+    "The OpenAPI document as a page for people, in the interface language.": (
+        "以界面语言呈现、供人阅读的 OpenAPI 文档页面。"
+    ),
+    "The key task, for a task link.": "包项目联系点对应的重点任务。",
+    "A leader's id.": "领导的人员编号。",
+    "The town or village (not for a task link).": "所包的镇街或所联的村（包项目时不填）。",
+    "The key task (task links).": "重点任务（包项目时填写）。",
+    "Links at this division or below it.": "该区划及其下级区划的联系点。",
+    "Links to this task.": "联系该任务的联系点。",
+    "Contact points at divisions in your area, by leader.": "您管辖范围内各区划的联系点，按领导排列。",
+    "Link a leader to a town (包镇), a village (联村) or a key task (包项目; give ``task``, its division is taken). Administrators of the division only.": (
+        "为领导设置联系点：包镇、联村或包项目（包项目须填写 ``task``，区划取该任务所在区划）。"
+        "仅限该区划的管理员。"
+    ),
+    "One contact point.": "一个联系点。",
+    "Remove it (administrators of its division only). Answers 204 with no body.": (
+        "删除该联系点（仅限其所在区划的管理员）。成功时应答 204，无内容。"
+    ),
+    "A theme value, or empty.": "主题取值，可为空。",
+    "Responsible units as written in the meeting.": "会上确定的责任单位（原文）。",
+    "The deadline as written.": "完成时限（原文）。",
+    "Tasks made from it (in your area).": "由该决策事项分解出的任务数（限您的管辖范围）。",
+    "Download (signed-in browser session).": "下载地址（须在浏览器中登录）。",
+    "The organizing division (its level = level).": "召开会议的区划（其层级与 level 一致）。",
+    "Words in the name or place.": "会议名称或地点中的关键词。",
+    "Meetings held by this division or below it.": "该区划及其下级区划召开的会议。",
+    "Held on or after this date.": "在此日期当天或之后召开。",
+    "Held on or before this date.": "在此日期当天或之前召开。",
+    "Meetings of your area and those held above it (they deploy its work), newest first.": (
+        "您管辖范围内的会议，以及上级召开、部署本级工作的会议，最新的在前。"
+    ),
+    "A meeting with its decisions (numbered in the order sent), at a division you manage.": (
+        "在您管理的区划登记一次会议及其决策事项（按发送顺序编号）。"
+    ),
+    "The meeting with its decisions and how many tasks each became.": (
+        "会议及其决策事项，以及每项决策分解出的任务数。"
+    ),
+    "Change the fields sent (managers of the meeting's division).": (
+        "修改所发送的字段（限会议所在区划的管理人员）。"
+    ),
+    "Append a decision to the meeting (numbered after the last one).": (
+        "为会议追加一项决策事项（编号接在最后一项之后）。"
+    ),
+    "What it is about: reminder, yellow_card, supervision_order…": (
+        "通知类别：reminder、yellow_card、supervision_order 等。"
+    ),
+    "The page it points to (may be empty).": "通知指向的页面（可为空）。",
+    "Notifications marked read by this call.": "本次调用标为已读的通知数。",
+    "Unread notifications left.": "剩余的未读通知数。",
+    "Your notifications to mark read.": "要标为已读的通知（须为您本人的通知）。",
+    "true: mark every notification of yours read.": "为 true 时，将您的全部通知标为已读。",
+    "Only unread notifications (true) or read ones.": "true 只看未读通知，false 只看已读通知。",
+    "Your own notifications: unread first, then newest first.": (
+        "您本人的通知：未读的在前，其余按时间从新到旧。"
+    ),
+    "The number the top bar shows.": "顶栏显示的未读通知数。",
+    'Send ``ids`` (some of yours) or ``"all": true`` (every one); one of the two. An id that is not one of your notifications is refused and nothing is marked.': (
+        '发送 ``ids``（您的部分通知）或 ``"all": true``（全部通知），二者选其一。'
+        "若某个编号不是您的通知，请求将被拒绝，任何通知都不会被标记。"
+    ),
+    "Files already used on another report.": "已在其他填报中用过的文件数。",
+    "The file name as uploaded.": "上传时的文件名。",
+    "From the photo's EXIF.": "取自照片的 EXIF 信息。",
+    "The evidence this exact file was first.": "该文件首次出现时的佐证材料编号。",
+    "Download the file (same authentication).": "下载该文件（认证方式相同）。",
+    "What the author and reviewer should know.": "填报人和审核人应当注意的事项。",
+    "A milestone of the task.": "该任务的一个节点。",
+    "Milestones this report says were reached.": "本次填报所称已完成的节点。",
+    "The task's progress now (0–100).": "任务当前进度（0–100）。",
+    "What was done.": "已完成的工作。",
+    "Submit at once instead of keeping a draft.": "立即提交，不保存为草稿。",
+    "Why it goes back.": "退回原因。",
+    "Words in the task title, the text or the author.": "任务名称、填报内容或填报人中的关键词。",
+    "Reports on this task.": "该任务的填报。",
+    "Only reports you may approve or return.": "只看您可以审核通过或退回的填报。",
+    "Only your own reports.": "只看您本人的填报。",
+    "Reports on tasks in your area, newest first; drafts only your own. With ``to_review=true``, the reports waiting for you (your review queue).": (
+        "您管辖范围内任务的进度填报，最新的在前；草稿只列您本人的。"
+        "带 ``to_review=true`` 时，列出等待您审核的填报（即您的待审核队列）。"
+    ),
+    "The reports on one task, newest first (404 for a task outside your area).": (
+        "某一任务的进度填报，最新的在前（任务不在您的管辖范围内时应答 404）。"
+    ),
+    "A draft report on the task (submitted at once with ``submit``). Send JSON, or a multipart form with the same fields and the evidence as ``files`` (photos as JPEG, PNG or WebP; PDF, .docx, .xlsx; at most 20 files of 10 MB).": (
+        "为任务填写一份草稿填报（带 ``submit`` 时立即提交）。可发送 JSON，"
+        "也可发送 multipart 表单：字段相同，佐证材料放在 ``files`` 中"
+        "（照片为 JPEG、PNG 或 WebP，文档为 PDF、.docx、.xlsx；最多 20 个文件，每个不超过 10 MB）。"
+    ),
+    "The report with its milestones, its evidence (EXIF time and place, duplicates flagged) and the warnings the reviewer sees.": (
+        "填报及其节点、佐证材料（含 EXIF 时间和地点，并标出重复文件），以及审核人看到的提示。"
+    ),
+    "Change a draft or returned report (its author only); ``remove_evidence`` takes files off it.": (
+        "修改草稿或已退回的填报（仅限填报人）；``remove_evidence`` 用于移除文件。"
+    ),
+    "Add photos or documents (multipart ``files``) to a draft or returned report. An exact duplicate of a file used on another report is kept and flagged.": (
+        "为草稿或已退回的填报添加照片或文档（multipart 表单的 ``files``）。"
+        "与其他填报中完全相同的文件会保留，并标为重复。"
+    ),
+    "Draft or returned → submitted (its author only); the reviewers are told.": (
+        "草稿或已退回 → 已提交（仅限填报人）；同时通知审核人。"
+    ),
+    "Submitted → approved; the task's progress and milestones move (the only way they do). Reviewers: the managers above the task, or the county's administrators and leaders; never the author.": (
+        "已提交 → 已批准；任务的进度和节点随之更新（这是更新它们的唯一途径）。"
+        "审核人：任务上级的管理人员，或区县的管理员和领导；填报人本人不能审核。"
+    ),
+    "Submitted → returned (退回) with a reason; the author edits and submits again.": (
+        "已提交 → 已退回，须写明原因；填报人修改后再次提交。"
+    ),
+    "The file, to those who see its report (404 otherwise).": (
+        "文件本身，仅向能查看其填报的人提供（否则应答 404）。"
+    ),
+    "The county (towns ranked) or town (villages).": "区县（对镇街排名）或镇街（对村排名）。",
+    "the towns of a county": "区县内各镇街",
+    "the villages of a town": "镇街内各村",
+    "Observed until (the day after the period, or today).": "统计截止日（周期结束后一天，或今天）。",
+    "The weights the scores used.": "计算得分所用的权重。",
+    "The circular's number, once issued.": "通报文号，生成通报后才有。",
+    "Days.": "天数。",
+    "Supervision orders received.": "收到的督办单数。",
+    "Places gained.": "上升的名次。",
+    "Download URL of the circular, when done.": "通报的下载地址，生成完成后提供。",
+    "Download URL of the workbook, when done.": "工作簿的下载地址，生成完成后提供。",
+    "A county (rank its towns) or a town (rank its villages).": (
+        "区县（对其镇街排名）或镇街（对其村排名）。"
+    ),
+    "Any day of the period.": "周期内的任意一天。",
+    "Rankings within this county or town.": "该区县或镇街范围内的排名。",
+    "Periods starting on or after this date.": "开始于此日期当天或之后的周期。",
+    "Periods starting on or before this date.": "开始于此日期当天或之前的周期。",
+    "Stored rankings you may see (your county's towns; your town's villages), newest period first.": (
+        "您可以查看的已保存排名（本区县各镇街、本镇街各村），最新周期在前。"
+    ),
+    "Rank the towns of a county (or the villages of a town) for the period containing ``period_start``; computing a period again replaces its rows. County administrators, and town officials for their own villages.": (
+        "对 ``period_start`` 所在周期的区县内各镇街（或镇街内各村）进行排名；"
+        "同一周期再次计算时替换原有结果。限区县管理员；镇街干部可对本镇街各村排名。"
+    ),
+    "The ranking with every town (or village): rank, score, the figures it came from, and the change since the period before.": (
+        "排名及每个镇街（或村）的名次、得分、计算依据的数据，以及与上期相比的名次变化。"
+    ),
+    "Queue the circular (.docx) and workbook (.xlsx) of the ranking; the worker renders them. Follow the export until its state is done, then download.": (
+        "将排名的通报（.docx）和工作簿（.xlsx）加入生成队列，由后台进程生成。"
+        "请跟踪导出状态，直到状态为 done 后再下载。"
+    ),
+    "The export's state and, when done, its download links.": "导出的状态；完成后附下载地址。",
+    "``fmt`` is docx (the circular) or xlsx (the workbook); 404 until the export is done.": (
+        "``fmt`` 为 docx（通报）或 xlsx（工作簿）；导出完成前应答 404。"
+    ),
+    "The order's number (督办〔年〕号).": "督办单编号（督办〔年〕号）。",
+    "What the order demands.": "督办要求。",
+    "Awaiting a reply past its reply deadline.": "已超过反馈时限仍未反馈。",
+    "URL of the attached file (same authentication).": "附件的地址（认证方式相同）。",
+    "You may answer it now.": "您现在可以反馈。",
+    "You may close it or send the answer back now.": "您现在可以办结或退回反馈。",
+    "The ladder step that issued it (e.g. yellow_card+1).": "亮牌所依据的督办环节（例如 yellow_card+1）。",
+    "The task's deadline when it was issued.": "亮牌时任务的完成时限。",
+    "Days from the deadline (negative: before it; reminders only).": (
+        "距完成时限的天数（负数表示时限之前，仅用于到期提醒）。"
+    ),
+    "For supervision orders: days to reply (1–90).": "用于督办单：反馈期限天数（1–90）。",
+    "False: the default ladder applies.": "为 false 时使用默认督办阶梯。",
+    "A note for the responsible side.": "给责任方的说明。",
+    "The reply is due on this day (not in the past).": "反馈截止日期（不能早于今天）。",
+    "The answer (反馈).": "反馈内容。",
+    "What the answer lacks.": "反馈的不足之处。",
+    "The new deadline, later than the current one.": "新的完成时限，须晚于当前时限。",
+    "true: the deadline moves; false: refused.": "true 表示批准并调整完成时限，false 表示不予批准。",
+    "Required when refusing.": "不予批准时必填。",
+    "The whole ladder; empty: the default.": "完整的督办阶梯；为空时恢复默认。",
+    "Words in the order number or the task title.": "督办单编号或任务名称中的关键词。",
+    "Orders on this task.": "该任务的督办单。",
+    "Only orders whose reply is overdue (true) or the others.": (
+        "true 只看反馈已逾期的督办单，false 只看其余的。"
+    ),
+    "Orders on tasks at this division or below it.": "该区划及其下级区划任务的督办单。",
+    "Words in the task title.": "任务名称中的关键词。",
+    "Cards of this task.": "该任务的亮牌。",
+    "Cards of tasks at this division or below it.": "该区划及其下级区划任务的亮牌。",
+    "Requests on this task.": "该任务的延期申请。",
+    "Requests on tasks at this division or below it.": "该区划及其下级区划任务的延期申请。",
+    "Only pending requests waiting for your decision.": "只看等待您审批的申请。",
+    "Orders on tasks in your area: awaiting a reply first, then answered, then closed; soonest reply deadline first.": (
+        "您管辖范围内任务的督办单：待反馈的在前，其次是已反馈、已办结；同类中反馈时限早的在前。"
+    ),
+    "The order with its answers, and what you may do with it now.": (
+        "督办单及其反馈情况，以及您现在可以进行的操作。"
+    ),
+    "A supervision order issued by hand on the task (its supervisors only: the managers above it, never the people it supervises). The responsible side is told.": (
+        "对任务人工发出督办单（仅限督办方：任务上级的管理人员，被督办的人员不能发出）。"
+        "同时通知责任方。"
+    ),
+    "The responsible side answers (反馈); the order becomes answered and the issuer is told. A closed order takes no answer. Send JSON, or a multipart form with ``text`` and one attached file as ``files`` (PDF, Word, Excel, image or text; at most 20 MB).": (
+        "责任方反馈；督办单变为已反馈，并通知发出人。已办结的督办单不能再反馈。"
+        "可发送 JSON，也可发送 multipart 表单：含 ``text``，并在 ``files`` 中附一个文件"
+        "（PDF、Word、Excel、图片或文本，不超过 20 MB）。"
+    ),
+    "The supervisor accepts the answer: answered → closed.": "督办方认可反馈：已反馈 → 已办结。",
+    "The answer is not enough: answered → awaiting reply again, with the reason.": (
+        "反馈不到位：已反馈 → 重新待反馈，并写明原因。"
+    ),
+    "The file attached to an answer, to those who see its order (404 otherwise).": (
+        "反馈所附的文件，仅向能查看其督办单的人提供（否则应答 404）。"
+    ),
+    "Yellow and red cards (黄牌/红牌) of tasks in your area, newest first.": (
+        "您管辖范围内任务的黄牌和红牌，最新的在前。"
+    ),
+    "Extension requests (延期申请) on tasks in your area, pending ones first.": (
+        "您管辖范围内任务的延期申请，待审批的在前。"
+    ),
+    "One extension request.": "一份延期申请。",
+    "The responsible side asks for a later deadline; the task's lead leader (or, without one, the county's administrators) is told. One pending request per task.": (
+        "责任方申请推迟完成时限；同时通知任务的牵头领导（没有牵头领导时通知区县管理员）。"
+        "每个任务同时只能有一份待审批的申请。"
+    ),
+    "Approve (the deadline moves and the ladder starts afresh) or refuse with a note. The task's lead leader decides (never its requester); without one, or when the lead leader asked, a county administrator over the task.": (
+        "批准（完成时限随之调整，督办阶梯重新计算）或不予批准并写明意见。"
+        "由任务的牵头领导审批（申请人本人不能审批）；没有牵头领导或申请人就是牵头领导时，"
+        "由任务所在区县的管理员审批。"
+    ),
+    "The escalation ladder the county's tasks climb (reminders, cards, orders), the default one when none is configured. Officials of the county and below may read it.": (
+        "区县任务逐级升级的督办阶梯（到期提醒、亮牌、督办单）；未配置时为默认阶梯。"
+        "本区县及下级的工作人员均可查看。"
+    ),
+    "The whole ladder at once (county administrators); an empty list restores the default. The tasks' next sweep climbs the new ladder.": (
+        "一次提交完整的督办阶梯（限区县管理员）；空列表表示恢复默认。"
+        "任务在下一次巡检时按新阶梯升级。"
+    ),
+    "Percent done (0–100).": "完成百分比（0–100）。",
+    "Deadline (完成时限).": "完成时限。",
+    "The kind, in the interface language.": "事件类别，以界面语言表示。",
+    "Share in the parent's progress.": "在上级任务进度中所占的权重。",
+    "Default 1.": "默认为 1。",
+    "A program's id.": "专项编号。",
+    "A meeting's id.": "会议编号。",
+    "A decision's id.": "决策事项编号。",
+    "Where the work is done.": "任务所在区划。",
+    "Parent task's id.": "上级任务编号。",
+    "Towns (4) or villages (5); default: one level below the task.": (
+        "镇街（4）或村（5）；默认为任务所在区划的下一级。"
+    ),
+    "Only these divisions (default: all).": "只分解到这些区划（默认为全部）。",
+    "Words in the title or description.": "任务名称或任务内容中的关键词。",
+    "A unit's id: as lead unit or co-operating unit.": "单位编号：作为牵头单位或配合单位。",
+    "Tasks at this division or below it.": "该区划及其下级区划的任务。",
+    "Subtasks of this task.": "该任务的子任务。",
+    "Key tasks only (true) or others only (false).": "true 只看重点任务，false 只看非重点任务。",
+    "Deadline on or after this date.": "完成时限在此日期当天或之后。",
+    "Deadline on or before this date.": "完成时限在此日期当天或之前。",
+    "Only tasks you answer for (leader, responsible, your unit).": (
+        "只看由您负责的任务（牵头领导、责任人或您所在单位）。"
+    ),
+    "Tasks in your area, soonest deadline first, with the filters of the task list page.": (
+        "您管辖范围内的任务，完成时限早的在前；筛选条件与任务列表页面相同。"
+    ),
+    "A task (or a subtask of ``parent``) at a division you manage, with its milestones.": (
+        "在您管理的区划新建任务（或 ``parent`` 的子任务），连同其节点。"
+    ),
+    "The task with its milestones, subtasks (one row each) and full timeline.": (
+        "任务及其节点、子任务（每个一行）和完整的时间线。"
+    ),
+    "Change the fields sent; the others keep their values. Progress moves only by approved reports.": (
+        "修改所发送的字段，其余字段保持不变。进度只能通过审核通过的填报更新。"
+    ),
+    "One subtask per town (or per village of a town) below the task. Divisions that have their part already are skipped: running it twice adds nothing (and answers 200).": (
+        "为任务下的每个镇街（或某镇街的每个村）各建一个子任务。已有子任务的区划会跳过："
+        "重复执行不会新增任何任务（并应答 200）。"
+    ),
 }

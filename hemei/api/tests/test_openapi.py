@@ -164,3 +164,49 @@ def test_the_documentation_page_speaks_the_interface_language_without_raw_markup
     # the document itself stays as declared
     assert openapi["info"]["title"] == "Hemei API"
     assert openapi["paths"]["/api/v1/tasks/"]["get"]["summary"] == "List tasks"
+
+
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+#: an operation's description, and the last cell of a parameter's or a field's row
+DESCRIPTION = re.compile(
+    r'<div class="helptext">(.*?)</div>|<td data-label="[^"]*">((?:(?!</td>).)*)</td></tr>', re.S
+)
+
+
+def shown_descriptions(page: str) -> list[str]:
+    """The descriptions of the operations, parameters and schema fields, in page order."""
+    body = page.split("<h1>", 1)[1]
+    return [first or second for first, second in DESCRIPTION.findall(body)]
+
+
+def english_words(html: str) -> bool:
+    """Whether the text says something in English (outside code: field names, `true`)."""
+    text = re.sub(r"<code>.*?</code>|<[^>]+>", " ", html)
+    return re.search(r"[A-Za-z]{2,}", text) is not None
+
+
+@pytest.mark.django_db
+def test_every_description_on_the_documentation_page_is_translated(openapi: dict[str, Any]):
+    """Operations, parameters and schema fields are described in the interface language
+    on the page, while the OpenAPI document stays in English."""
+    chinese = shown_descriptions(Client().get("/api/v1/docs/").content.decode())
+    english = shown_descriptions(
+        Client().get("/api/v1/docs/", headers={"accept-language": "en"}).content.decode()
+    )
+    assert len(chinese) == len(english) > 200
+    untranslated = [
+        text for text, source in zip(chinese, english, strict=True)
+        if english_words(source) and not HAN.search(text)
+    ]  # fmt: skip
+    assert not untranslated, f"{len(untranslated)} untranslated, e.g. {untranslated[:5]}"
+    assert "<p>完成时限在此日期当天或之后。</p>" in chinese
+    assert "<p>Deadline on or after this date.</p>" in english
+    # the document served (whatever the caller's language) is the English one
+    served = Client().get("/api/v1/openapi.json").json()
+    assert served == openapi
+    task = served["components"]["schemas"]["Task"]["properties"]
+    assert task["progress"]["description"] == "Percent done (0–100)."
+    assert task["state"]["description"].startswith("(not_started = not started;")
+    operation = served["paths"]["/api/v1/tasks/"]["get"]
+    assert operation["description"].startswith("Tasks in your area, soonest deadline first")
+    assert operation["parameters"][0]["description"] == "Words in the title or description."

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from hemei.accounts.models import User
 from hemei.accounts.policy import may, places
@@ -20,10 +20,10 @@ from .. import schema as s
 from ..framework import Api
 
 api = Api(
-    title=gettext_noop("Hemei API"),
+    title=gettext_lazy("Hemei API"),
     version="1.0.0",
     prefix="/api/v1/",
-    description=gettext_noop(
+    description=gettext_lazy(
         "The JSON API of Hemei: meetings and their decisions, tasks, progress reports, "
         "rankings, supervision (orders, cards, extensions, the ladder), notifications and "
         "leaders' contact points. Every answer is limited to the caller's area (division "
@@ -38,11 +38,14 @@ api = Api(
 
 DIVISION = s.response(
     "DivisionRef",
-    {"code": s.Str(description="Official division code."), "name": s.Str()},
+    {"code": s.Str(description=gettext_lazy("Official division code.")), "name": s.Str()},
 )
 PERSON = s.response(
     "PersonRef",
-    {"id": s.Int(minimum=1), "name": s.Str(description="Full name (phones are never sent).")},
+    {
+        "id": s.Int(minimum=1),
+        "name": s.Str(description=gettext_lazy("Full name (phones are never sent).")),
+    },
 )
 UNIT = s.response("UnitRef", {"id": s.Int(minimum=1), "name": s.Str()})
 
@@ -101,13 +104,17 @@ DIVISION_CODE = s.Str(min_length=2, max_length=12, pattern="[0-9]+")
 
 
 def person_id(**kwargs: Any) -> s.Ref:
-    return s.Ref(s.Int(minimum=1), reachable_people, description="A person's id.", **kwargs)
+    return s.Ref(
+        s.Int(minimum=1), reachable_people, description=gettext_lazy("A person's id."), **kwargs
+    )
 
 
 def unit_id(**kwargs: Any) -> s.Ref:
-    return s.Ref(s.Int(minimum=1), reachable_units, description="A unit's id.", **kwargs)
+    return s.Ref(
+        s.Int(minimum=1), reachable_units, description=gettext_lazy("A unit's id."), **kwargs
+    )
 
 
 def division_code(**kwargs: Any) -> s.Ref:
-    kwargs.setdefault("description", "A division code inside your area.")
+    kwargs.setdefault("description", gettext_lazy("A division code inside your area."))
     return s.Ref(DIVISION_CODE, visible_divisions, **kwargs)

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, gettext_lazy, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from ..framework import Call
 from ..openapi import document
@@ -22,27 +22,34 @@ docs_page = api.route("docs/", "docs")
 
 
 @openapi_json.operation(
-    "GET", summary=gettext_noop("The OpenAPI 3.1 document"), tag=TAG, public=True
+    "GET",
+    summary=gettext_lazy("The OpenAPI 3.1 document"),
+    description=gettext_lazy(
+        "This API's description, written from the same declarations that check the input."
+    ),
+    tag=TAG,
+    public=True,
 )
 def show_openapi(call: Call) -> Any:
-    """This API's description, written from the same declarations that check the input."""
     return document(api)
 
 
 @docs_page.operation(
     "GET",
-    summary=gettext_noop("The API documentation page"),
+    summary=gettext_lazy("The API documentation page"),
+    description=gettext_lazy(
+        "The OpenAPI document as a page for people, in the interface language."
+    ),
     tag=TAG,
     public=True,
     media_type="text/html",
 )
 def show_docs(call: Call) -> Any:
-    """The OpenAPI document as a page for people, in the interface language."""
-    doc = document(api)
+    doc = document(api, language=get_language())
     info = {
-        "title": gettext(doc["info"]["title"]),
+        "title": doc["info"]["title"],
         "version": doc["info"]["version"],
-        "description": rich_text(gettext(doc["info"]["description"])),
+        "description": rich_text(doc["info"]["description"]),
     }
     html = render_to_string(
         "api/docs.html", {"doc": doc, "info": info, **docs_context(doc)}, call.request
@@ -92,7 +99,7 @@ def docs_context(doc: dict[str, Any]) -> dict[str, Any]:
                     "method": method.upper(),
                     "path": path,
                     "id": op["operationId"],
-                    "summary": gettext(op["summary"]),
+                    "summary": op["summary"],
                     "description": rich_text(op["description"] or ""),
                     "parameters": [
                         {

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from hemei.accounts.policy import is_admin
 from hemei.divisions.choices import Level
@@ -33,7 +33,7 @@ LINK = s.response(
         "leader": PERSON,
         "kind": s.Choice(LinkKind.choices),
         "division": DIVISION,
-        "task": s.Nullable(TASK_REF, description="The key task, for a task link."),
+        "task": s.Nullable(TASK_REF, description=gettext_lazy("The key task, for a task link.")),
     },
 )
 
@@ -59,22 +59,25 @@ def _tasks(user: Any) -> Any:
 LINK_CREATE = s.Obj(
     "LeaderLinkCreate",
     {
-        "leader": s.Ref(s.Int(minimum=1), _leaders, description="A leader's id."),
+        "leader": s.Ref(s.Int(minimum=1), _leaders, description=gettext_lazy("A leader's id.")),
         "kind": s.Choice(LinkKind.choices),
         "division": division_code(
-            nullable=True, description="The town or village (not for a task link)."
+            nullable=True, description=gettext_lazy("The town or village (not for a task link).")
         ),
         "task": s.Ref(
-            s.Int(minimum=1), _tasks, nullable=True, description="The key task (task links)."
+            s.Int(minimum=1),
+            _tasks,
+            nullable=True,
+            description=gettext_lazy("The key task (task links)."),
         ),
     },
     required=["leader", "kind"],
 )
 FILTERS = (
-    s.Param("leader", s.Int(minimum=1), "A leader's id."),
+    s.Param("leader", s.Int(minimum=1), gettext_lazy("A leader's id.")),
     s.Param("kind", s.Choice(LinkKind.choices)),
-    s.Param("division", DIVISION_CODE, "Links at this division or below it."),
-    s.Param("task", s.Int(minimum=1), "Links to this task."),
+    s.Param("division", DIVISION_CODE, gettext_lazy("Links at this division or below it.")),
+    s.Param("task", s.Int(minimum=1), gettext_lazy("Links to this task.")),
 )
 
 
@@ -88,14 +91,14 @@ link_item_route = api.route("leader-links/<int:pk>/", "leader_link_detail")
 
 @link_list.operation(
     "GET",
-    summary=gettext_noop("List leaders' contact points"),
+    summary=gettext_lazy("List leaders' contact points"),
+    description=gettext_lazy("Contact points at divisions in your area, by leader."),
     tag=TAG,
     query=FILTERS,
     response=LINK,
     paged=True,
 )
 def list_links(call: Call) -> Any:
-    """Contact points at divisions in your area, by leader."""
     rows = visible_links(call.user)
     query = call.query
     if "leader" in query:
@@ -113,15 +116,17 @@ def list_links(call: Call) -> Any:
 
 @link_list.operation(
     "POST",
-    summary=gettext_noop("Add a contact point"),
+    summary=gettext_lazy("Add a contact point"),
+    description=gettext_lazy(
+        "Link a leader to a town (包镇), a village (联村) or a key task (包项目; give ``task``, its "
+        "division is taken). Administrators of the division only."
+    ),
     tag=TAG,
     body=LINK_CREATE,
     response=LINK,
     status=201,
 )
 def create_link(call: Call) -> Any:
-    """Link a leader to a town (包镇), a village (联村) or a key task (包项目; give ``task``,
-    its division is taken). Administrators of the division only."""
     if not is_admin(call.user):
         raise PermissionDenied(_("Only administrators may change contact points."))
     data = call.body
@@ -147,10 +152,13 @@ def create_link(call: Call) -> Any:
 
 
 @link_item_route.operation(
-    "GET", summary=gettext_noop("Show a contact point"), tag=TAG, response=LINK
+    "GET",
+    summary=gettext_lazy("Show a contact point"),
+    description=gettext_lazy("One contact point."),
+    tag=TAG,
+    response=LINK,
 )
 def show_link(call: Call, pk: int) -> Any:
-    """One contact point."""
     link = visible_links(call.user).filter(pk=pk).first()
     if link is None:
         raise not_found()
@@ -158,10 +166,15 @@ def show_link(call: Call, pk: int) -> Any:
 
 
 @link_item_route.operation(
-    "DELETE", summary=gettext_noop("Remove a contact point"), tag=TAG, status=204
+    "DELETE",
+    summary=gettext_lazy("Remove a contact point"),
+    description=gettext_lazy(
+        "Remove it (administrators of its division only). Answers 204 with no body."
+    ),
+    tag=TAG,
+    status=204,
 )
 def delete_link(call: Call, pk: int) -> Any:
-    """Remove it (administrators of its division only). Answers 204 with no body."""
     if not is_admin(call.user):
         raise PermissionDenied(_("Only administrators may change contact points."))
     link = visible_links(call.user).filter(pk=pk).first()

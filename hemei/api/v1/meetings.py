@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from hemei.core.choices import Theme
 from hemei.divisions.models import subtree_q
@@ -38,10 +38,14 @@ DECISION = s.response(
         "number": s.Int(minimum=0),
         "text": s.Str(),
         "speaker": s.Str(),
-        "theme": s.Str(description="A theme value, or empty."),
-        "responsible": s.Str(description="Responsible units as written in the meeting."),
-        "deadline_text": s.Str(description="The deadline as written."),
-        "task_count": s.Int(minimum=0, description="Tasks made from it (in your area)."),
+        "theme": s.Str(description=gettext_lazy("A theme value, or empty.")),
+        "responsible": s.Str(
+            description=gettext_lazy("Responsible units as written in the meeting.")
+        ),
+        "deadline_text": s.Str(description=gettext_lazy("The deadline as written.")),
+        "task_count": s.Int(
+            minimum=0, description=gettext_lazy("Tasks made from it (in your area).")
+        ),
     },
 )
 ATTACHMENT = s.response(
@@ -50,7 +54,7 @@ ATTACHMENT = s.response(
         "id": s.Int(minimum=1),
         "name": s.Str(),
         "size": s.Int(minimum=0),
-        "url": s.Str(description="Download (signed-in browser session)."),
+        "url": s.Str(description=gettext_lazy("Download (signed-in browser session).")),
     },
 )
 MEETING_DETAIL = s.response(
@@ -83,7 +87,9 @@ MEETING_CREATE = s.Obj(
         "name": s.Str(min_length=1, max_length=200),
         "held_on": s.Date(),
         "level": s.Choice(MeetingLevel.choices),
-        "division": division_code(description="The organizing division (its level = level)."),
+        "division": division_code(
+            description=gettext_lazy("The organizing division (its level = level).")
+        ),
         "place": s.Str(max_length=200),
         "host": s.Str(max_length=200),
         "speakers": s.List(s.Str(max_length=100), max_items=200),
@@ -102,11 +108,11 @@ MEETING_UPDATE = s.Obj(
     },
 )
 FILTERS = (
-    s.Param("q", s.Str(max_length=100), "Words in the name or place."),
+    s.Param("q", s.Str(max_length=100), gettext_lazy("Words in the name or place.")),
     s.Param("level", s.Choice(MeetingLevel.choices)),
-    s.Param("division", DIVISION_CODE, "Meetings held by this division or below it."),
-    s.Param("held_from", s.Date(), "Held on or after this date."),
-    s.Param("held_to", s.Date(), "Held on or before this date."),
+    s.Param("division", DIVISION_CODE, gettext_lazy("Meetings held by this division or below it.")),
+    s.Param("held_from", s.Date(), gettext_lazy("Held on or after this date.")),
+    s.Param("held_to", s.Date(), gettext_lazy("Held on or before this date.")),
 )
 
 
@@ -199,14 +205,16 @@ def as_lines(data: dict[str, Any]) -> dict[str, Any]:
 
 @meeting_list.operation(
     "GET",
-    summary=gettext_noop("List meetings"),
+    summary=gettext_lazy("List meetings"),
+    description=gettext_lazy(
+        "Meetings of your area and those held above it (they deploy its work), newest first."
+    ),
     tag=TAG,
     query=FILTERS,
     response=MEETING,
     paged=True,
 )
 def list_meetings(call: Call) -> Any:
-    """Meetings of your area and those held above it (they deploy its work), newest first."""
     query = call.query
     meetings = visible_meetings(call.user).search(query.get("q", ""))
     if "level" in query:
@@ -222,14 +230,16 @@ def list_meetings(call: Call) -> Any:
 
 @meeting_list.operation(
     "POST",
-    summary=gettext_noop("Record a meeting"),
+    summary=gettext_lazy("Record a meeting"),
+    description=gettext_lazy(
+        "A meeting with its decisions (numbered in the order sent), at a division you manage."
+    ),
     tag=TAG,
     body=MEETING_CREATE,
     response=MEETING_DETAIL,
     status=201,
 )
 def create_meeting(call: Call) -> Any:
-    """A meeting with its decisions (numbered in the order sent), at a division you manage."""
     data = dict(call.body)
     decisions = [
         services.DecisionRow(number=number, **row)
@@ -240,22 +250,25 @@ def create_meeting(call: Call) -> Any:
 
 
 @meeting_item.operation(
-    "GET", summary=gettext_noop("Show a meeting"), tag=TAG, response=MEETING_DETAIL
+    "GET",
+    summary=gettext_lazy("Show a meeting"),
+    description=gettext_lazy("The meeting with its decisions and how many tasks each became."),
+    tag=TAG,
+    response=MEETING_DETAIL,
 )
 def show_meeting(call: Call, pk: int) -> Any:
-    """The meeting with its decisions and how many tasks each became."""
     return meeting_detail(load_meeting(call.user, pk), call.user)
 
 
 @meeting_item.operation(
     "PATCH",
-    summary=gettext_noop("Change a meeting"),
+    summary=gettext_lazy("Change a meeting"),
+    description=gettext_lazy("Change the fields sent (managers of the meeting's division)."),
     tag=TAG,
     body=MEETING_UPDATE,
     response=MEETING_DETAIL,
 )
 def update_meeting(call: Call, pk: int) -> Any:
-    """Change the fields sent (managers of the meeting's division)."""
     meeting = load_meeting(call.user, pk)
     services.update_meeting(actor=call.user, meeting=meeting, **as_lines(dict(call.body)))
     return meeting_detail(load_meeting(call.user, pk), call.user)
@@ -263,14 +276,14 @@ def update_meeting(call: Call, pk: int) -> Any:
 
 @meeting_decisions.operation(
     "POST",
-    summary=gettext_noop("Add a decision"),
+    summary=gettext_lazy("Add a decision"),
+    description=gettext_lazy("Append a decision to the meeting (numbered after the last one)."),
     tag=TAG,
     body=DECISION_IN,
     response=MEETING_DETAIL,
     status=201,
 )
 def add_decision(call: Call, pk: int) -> Any:
-    """Append a decision to the meeting (numbered after the last one)."""
     meeting = load_meeting(call.user, pk)
     services.add_decision(actor=call.user, meeting=meeting, **call.body)
     return meeting_detail(load_meeting(call.user, pk), call.user)

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from hemei.notifications import services
 from hemei.notifications.models import Notification
@@ -29,10 +29,12 @@ NOTIFICATION = s.response(
     "Notification",
     {
         "id": s.Int(minimum=1),
-        "kind": s.Str(description="What it is about: reminder, yellow_card, supervision_order…"),
+        "kind": s.Str(
+            description=gettext_lazy("What it is about: reminder, yellow_card, supervision_order…")
+        ),
         "title": s.Str(),
         "body": s.Str(),
-        "url": s.Str(description="The page it points to (may be empty)."),
+        "url": s.Str(description=gettext_lazy("The page it points to (may be empty).")),
         "task_id": s.Int(minimum=1, nullable=True),
         "created_at": s.DateTime(),
         "read_at": s.DateTime(nullable=True),
@@ -42,20 +44,26 @@ UNREAD = s.response("UnreadCount", {"unread": s.Int(minimum=0)})
 MARKED = s.response(
     "MarkedRead",
     {
-        "marked": s.Int(minimum=0, description="Notifications marked read by this call."),
-        "unread": s.Int(minimum=0, description="Unread notifications left."),
+        "marked": s.Int(
+            minimum=0, description=gettext_lazy("Notifications marked read by this call.")
+        ),
+        "unread": s.Int(minimum=0, description=gettext_lazy("Unread notifications left.")),
     },
 )
 MARK_READ = s.Obj(
     "MarkRead",
     {
         "ids": s.List(
-            s.Int(minimum=1), max_items=MAX_IDS, description="Your notifications to mark read."
+            s.Int(minimum=1),
+            max_items=MAX_IDS,
+            description=gettext_lazy("Your notifications to mark read."),
         ),
-        "all": s.Bool(description="true: mark every notification of yours read."),
+        "all": s.Bool(description=gettext_lazy("true: mark every notification of yours read.")),
     },
 )
-FILTERS = (s.Param("unread", s.Bool(), "Only unread notifications (true) or read ones."),)
+FILTERS = (
+    s.Param("unread", s.Bool(), gettext_lazy("Only unread notifications (true) or read ones.")),
+)
 
 
 def notification_item(row: Notification) -> dict[str, Any]:
@@ -78,14 +86,14 @@ notification_read = api.route("notifications/read/", "notification_read")
 
 @notification_list.operation(
     "GET",
-    summary=gettext_noop("List your notifications"),
+    summary=gettext_lazy("List your notifications"),
+    description=gettext_lazy("Your own notifications: unread first, then newest first."),
     tag=TAG,
     query=FILTERS,
     response=NOTIFICATION,
     paged=True,
 )
 def list_notifications(call: Call) -> Any:
-    """Your own notifications: unread first, then newest first."""
     rows = Notification.objects.for_user(call.user)
     if "unread" in call.query:
         rows = rows.filter(read_at__isnull=call.query["unread"])
@@ -94,23 +102,28 @@ def list_notifications(call: Call) -> Any:
 
 
 @notification_unread.operation(
-    "GET", summary=gettext_noop("Count your unread notifications"), tag=TAG, response=UNREAD
+    "GET",
+    summary=gettext_lazy("Count your unread notifications"),
+    description=gettext_lazy("The number the top bar shows."),
+    tag=TAG,
+    response=UNREAD,
 )
 def count_unread(call: Call) -> Any:
-    """The number the top bar shows."""
     return {"unread": services.unread_count(call.user)}
 
 
 @notification_read.operation(
     "POST",
-    summary=gettext_noop("Mark notifications read"),
+    summary=gettext_lazy("Mark notifications read"),
+    description=gettext_lazy(
+        'Send ``ids`` (some of yours) or ``"all": true`` (every one); one of the two. An id '
+        "that is not one of your notifications is refused and nothing is marked."
+    ),
     tag=TAG,
     body=MARK_READ,
     response=MARKED,
 )
 def mark_read(call: Call) -> Any:
-    """Send ``ids`` (some of yours) or ``"all": true`` (every one); one of the two. An id
-    that is not one of your notifications is refused and nothing is marked."""
     ids = call.body.get("ids")
     every = call.body.get("all", False)
     if (ids is None) == (not every):

@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from hemei.core.downloads import download
 from hemei.progress import selectors, services
@@ -49,7 +49,9 @@ REPORT_FIELDS: dict[str, s.Field] = {
     "decided_by": s.Nullable(PERSON),
     "return_reason": s.Str(),
     "evidence_count": s.Int(minimum=0),
-    "duplicate_count": s.Int(minimum=0, description="Files already used on another report."),
+    "duplicate_count": s.Int(
+        minimum=0, description=gettext_lazy("Files already used on another report.")
+    ),
     "created_at": s.DateTime(),
 }
 REPORT = s.response("ProgressReport", REPORT_FIELDS)
@@ -57,18 +59,20 @@ EVIDENCE = s.response(
     "Evidence",
     {
         "id": s.Int(minimum=1),
-        "name": s.Str(description="The file name as uploaded."),
+        "name": s.Str(description=gettext_lazy("The file name as uploaded.")),
         "kind": s.Choice(EvidenceKind.choices),
         "content_type": s.Str(),
         "size": s.Int(minimum=0),
         "sha256": s.Str(min_length=64, max_length=64),
-        "taken_at": s.DateTime(nullable=True, description="From the photo's EXIF."),
+        "taken_at": s.DateTime(nullable=True, description=gettext_lazy("From the photo's EXIF.")),
         "latitude": s.Number(nullable=True, places=6),
         "longitude": s.Number(nullable=True, places=6),
         "duplicate_of": s.Int(
-            minimum=1, nullable=True, description="The evidence this exact file was first."
+            minimum=1,
+            nullable=True,
+            description=gettext_lazy("The evidence this exact file was first."),
         ),
-        "url": s.Str(description="Download the file (same authentication)."),
+        "url": s.Str(description=gettext_lazy("Download the file (same authentication).")),
     },
 )
 REPORT_DETAIL = s.response(
@@ -77,7 +81,9 @@ REPORT_DETAIL = s.response(
         **REPORT_FIELDS,
         "milestones": s.List(s.response("MilestoneRef", {"id": s.Int(minimum=1), "name": s.Str()})),
         "evidence": s.List(EVIDENCE, max_items=MAX_FILES_PER_REPORT),
-        "warnings": s.List(s.Str(), description="What the author and reviewer should know."),
+        "warnings": s.List(
+            s.Str(), description=gettext_lazy("What the author and reviewer should know.")
+        ),
     },
 )
 EVIDENCE_LIST = s.response(
@@ -170,18 +176,20 @@ def _milestones(user: Any) -> Any:
 
 
 MILESTONE_IDS = s.List(
-    s.Ref(s.Int(minimum=1), _milestones, description="A milestone of the task."),
+    s.Ref(s.Int(minimum=1), _milestones, description=gettext_lazy("A milestone of the task.")),
     max_items=100,
-    description="Milestones this report says were reached.",
+    description=gettext_lazy("Milestones this report says were reached."),
 )
-PERCENT = s.Number(minimum=0, maximum=100, description="The task's progress now (0–100).")
+PERCENT = s.Number(
+    minimum=0, maximum=100, description=gettext_lazy("The task's progress now (0–100).")
+)
 REPORT_CREATE = s.Obj(
     "ProgressReportCreate",
     {
         "percent": PERCENT,
-        "text": s.Str(min_length=1, max_length=20_000, description="What was done."),
+        "text": s.Str(min_length=1, max_length=20_000, description=gettext_lazy("What was done.")),
         "milestones": MILESTONE_IDS,
-        "submit": s.Bool(description="Submit at once instead of keeping a draft."),
+        "submit": s.Bool(description=gettext_lazy("Submit at once instead of keeping a draft.")),
     },
     required=["percent", "text"],
 )
@@ -196,15 +204,17 @@ REPORT_UPDATE = s.Obj(
 )
 RETURN = s.Obj(
     "ReturnReason",
-    {"reason": s.Str(min_length=1, max_length=2000, description="Why it goes back.")},
+    {"reason": s.Str(min_length=1, max_length=2000, description=gettext_lazy("Why it goes back."))},
     required=["reason"],
 )
 FILTERS = (
-    s.Param("q", s.Str(max_length=100), "Words in the task title, the text or the author."),
+    s.Param(
+        "q", s.Str(max_length=100), gettext_lazy("Words in the task title, the text or the author.")
+    ),
     s.Param("state", s.Choice(ReportState.choices)),
-    s.Param("task", s.Int(minimum=1), "Reports on this task."),
-    s.Param("to_review", s.Bool(), "Only reports you may approve or return."),
-    s.Param("mine", s.Bool(), "Only your own reports."),
+    s.Param("task", s.Int(minimum=1), gettext_lazy("Reports on this task.")),
+    s.Param("to_review", s.Bool(), gettext_lazy("Only reports you may approve or return.")),
+    s.Param("mine", s.Bool(), gettext_lazy("Only your own reports.")),
 )
 
 
@@ -246,15 +256,17 @@ evidence_file = api.route("evidence/<int:pk>/file/", "evidence_file")
 
 @report_list.operation(
     "GET",
-    summary=gettext_noop("List progress reports"),
+    summary=gettext_lazy("List progress reports"),
+    description=gettext_lazy(
+        "Reports on tasks in your area, newest first; drafts only your own. With "
+        "``to_review=true``, the reports waiting for you (your review queue)."
+    ),
     tag=TAG,
     query=FILTERS,
     response=REPORT,
     paged=True,
 )
 def list_reports(call: Call) -> Any:
-    """Reports on tasks in your area, newest first; drafts only your own. With
-    ``to_review=true``, the reports waiting for you (your review queue)."""
     query = call.query
     if query.get("to_review"):
         reports = selectors.reviewable_reports(call.user).for_list()
@@ -272,10 +284,16 @@ def list_reports(call: Call) -> Any:
 
 
 @task_reports.operation(
-    "GET", summary=gettext_noop("List a task's reports"), tag=TAG, response=REPORT, paged=True
+    "GET",
+    summary=gettext_lazy("List a task's reports"),
+    description=gettext_lazy(
+        "The reports on one task, newest first (404 for a task outside your area)."
+    ),
+    tag=TAG,
+    response=REPORT,
+    paged=True,
 )
 def list_task_reports(call: Call, pk: int) -> Any:
-    """The reports on one task, newest first (404 for a task outside your area)."""
     task = load_task(call.user, pk)
     reports = reports_of(call.user).filter(task=task).order_by("-created_at", "-id")
     return call.page(reports, report_summary)
@@ -283,7 +301,12 @@ def list_task_reports(call: Call, pk: int) -> Any:
 
 @task_reports.operation(
     "POST",
-    summary=gettext_noop("Write a progress report"),
+    summary=gettext_lazy("Write a progress report"),
+    description=gettext_lazy(
+        "A draft report on the task (submitted at once with ``submit``). Send JSON, or a "
+        "multipart form with the same fields and the evidence as ``files`` (photos as JPEG, "
+        "PNG or WebP; PDF, .docx, .xlsx; at most 20 files of 10 MB)."
+    ),
     tag=TAG,
     body=REPORT_CREATE,
     response=REPORT_DETAIL,
@@ -291,9 +314,6 @@ def list_task_reports(call: Call, pk: int) -> Any:
     multipart=True,
 )
 def create_report(call: Call, pk: int) -> Any:
-    """A draft report on the task (submitted at once with ``submit``). Send JSON, or a
-    multipart form with the same fields and the evidence as ``files`` (photos as JPEG, PNG
-    or WebP; PDF, .docx, .xlsx; at most 20 files of 10 MB)."""
     task = load_task(call.user, pk)
     data = call.body
     report = services.create_report(
@@ -309,24 +329,31 @@ def create_report(call: Call, pk: int) -> Any:
 
 
 @report_item.operation(
-    "GET", summary=gettext_noop("Show a progress report"), tag=TAG, response=REPORT_DETAIL
+    "GET",
+    summary=gettext_lazy("Show a progress report"),
+    description=gettext_lazy(
+        "The report with its milestones, its evidence (EXIF time and place, duplicates "
+        "flagged) and the warnings the reviewer sees."
+    ),
+    tag=TAG,
+    response=REPORT_DETAIL,
 )
 def show_report(call: Call, pk: int) -> Any:
-    """The report with its milestones, its evidence (EXIF time and place, duplicates
-    flagged) and the warnings the reviewer sees."""
     return report_detail(load_report(call.user, pk))
 
 
 @report_item.operation(
     "PATCH",
-    summary=gettext_noop("Change a draft report"),
+    summary=gettext_lazy("Change a draft report"),
+    description=gettext_lazy(
+        "Change a draft or returned report (its author only); ``remove_evidence`` takes files "
+        "off it."
+    ),
     tag=TAG,
     body=REPORT_UPDATE,
     response=REPORT_DETAIL,
 )
 def update_report(call: Call, pk: int) -> Any:
-    """Change a draft or returned report (its author only); ``remove_evidence`` takes
-    files off it."""
     report = load_report(call.user, pk)
     data = call.body
     remove_ids = set(data.get("remove_evidence", []))
@@ -346,7 +373,11 @@ def update_report(call: Call, pk: int) -> Any:
 
 @report_evidence.operation(
     "POST",
-    summary=gettext_noop("Upload evidence"),
+    summary=gettext_lazy("Upload evidence"),
+    description=gettext_lazy(
+        "Add photos or documents (multipart ``files``) to a draft or returned report. An "
+        "exact duplicate of a file used on another report is kept and flagged."
+    ),
     tag=TAG,
     body=EMPTY,
     response=EVIDENCE_LIST,
@@ -354,8 +385,6 @@ def update_report(call: Call, pk: int) -> Any:
     multipart=True,
 )
 def upload_evidence(call: Call, pk: int) -> Any:
-    """Add photos or documents (multipart ``files``) to a draft or returned report. An
-    exact duplicate of a file used on another report is kept and flagged."""
     report = load_report(call.user, pk)
     files = uploaded_files(call)
     if not files:
@@ -365,30 +394,48 @@ def upload_evidence(call: Call, pk: int) -> Any:
 
 
 @report_submit.operation(
-    "POST", summary=gettext_noop("Submit a report"), tag=TAG, body=EMPTY, response=REPORT_DETAIL
+    "POST",
+    summary=gettext_lazy("Submit a report"),
+    description=gettext_lazy(
+        "Draft or returned → submitted (its author only); the reviewers are told."
+    ),
+    tag=TAG,
+    body=EMPTY,
+    response=REPORT_DETAIL,
 )
 def submit_report(call: Call, pk: int) -> Any:
-    """Draft or returned → submitted (its author only); the reviewers are told."""
     services.submit_report(actor=call.user, report=load_report(call.user, pk))
     return report_detail(load_report(call.user, pk))
 
 
 @report_approve.operation(
-    "POST", summary=gettext_noop("Approve a report"), tag=TAG, body=EMPTY, response=REPORT_DETAIL
+    "POST",
+    summary=gettext_lazy("Approve a report"),
+    description=gettext_lazy(
+        "Submitted → approved; the task's progress and milestones move (the only way they "
+        "do). Reviewers: the managers above the task, or the county's administrators and "
+        "leaders; never the author."
+    ),
+    tag=TAG,
+    body=EMPTY,
+    response=REPORT_DETAIL,
 )
 def approve_report(call: Call, pk: int) -> Any:
-    """Submitted → approved; the task's progress and milestones move (the only way they
-    do). Reviewers: the managers above the task, or the county's administrators and
-    leaders; never the author."""
     services.approve_report(actor=call.user, report=load_report(call.user, pk))
     return report_detail(load_report(call.user, pk))
 
 
 @report_return.operation(
-    "POST", summary=gettext_noop("Return a report"), tag=TAG, body=RETURN, response=REPORT_DETAIL
+    "POST",
+    summary=gettext_lazy("Return a report"),
+    description=gettext_lazy(
+        "Submitted → returned (退回) with a reason; the author edits and submits again."
+    ),
+    tag=TAG,
+    body=RETURN,
+    response=REPORT_DETAIL,
 )
 def return_report(call: Call, pk: int) -> Any:
-    """Submitted → returned (退回) with a reason; the author edits and submits again."""
     report = load_report(call.user, pk)
     services.return_report(actor=call.user, report=report, reason=call.body["reason"])
     return report_detail(load_report(call.user, pk))
@@ -396,12 +443,12 @@ def return_report(call: Call, pk: int) -> Any:
 
 @evidence_file.operation(
     "GET",
-    summary=gettext_noop("Download an evidence file"),
+    summary=gettext_lazy("Download an evidence file"),
+    description=gettext_lazy("The file, to those who see its report (404 otherwise)."),
     tag=TAG,
     media_type="application/octet-stream",
 )
 def download_evidence(call: Call, pk: int) -> Any:
-    """The file, to those who see its report (404 otherwise)."""
     evidence = Evidence.objects.filter(
         report__in=selectors.visible_reports(call.user), pk=pk
     ).first()

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from hemei.accounts.policy import places
 from hemei.core.downloads import download
@@ -39,17 +39,28 @@ api.gate(TAG, RankingRun)
 
 RUN_FIELDS: dict[str, s.Field] = {
     "id": s.Int(minimum=1),
-    "scope": s.Nullable(DIVISION, description="The county (towns ranked) or town (villages)."),
-    "ranks": s.Choice([("towns", "towns"), ("villages", "villages")]),
+    "scope": s.Nullable(
+        DIVISION, description=gettext_lazy("The county (towns ranked) or town (villages).")
+    ),
+    "ranks": s.Choice(
+        [
+            ("towns", gettext_lazy("the towns of a county")),
+            ("villages", gettext_lazy("the villages of a town")),
+        ]
+    ),
     "period_kind": s.Choice(PeriodKind.choices),
     "period_start": s.Date(),
     "period_end": s.Date(),
     "period_label": s.Str(),
-    "as_of": s.Date(description="Observed until (the day after the period, or today)."),
+    "as_of": s.Date(
+        description=gettext_lazy("Observed until (the day after the period, or today).")
+    ),
     "computed_at": s.DateTime(),
     "computed_by": s.Nullable(PERSON),
-    "weights": s.Map(s.Int(minimum=0), description="The weights the scores used."),
-    "document_number": s.Str(nullable=True, description="The circular's number, once issued."),
+    "weights": s.Map(s.Int(minimum=0), description=gettext_lazy("The weights the scores used.")),
+    "document_number": s.Str(
+        nullable=True, description=gettext_lazy("The circular's number, once issued.")
+    ),
     "row_count": s.Int(minimum=0),
 }
 RUN = s.response("RankingRun", RUN_FIELDS)
@@ -57,17 +68,21 @@ ROW = s.response(
     "RankingRow",
     {
         "division": DIVISION,
-        "rank": s.Int(minimum=1, nullable=True, description="Empty when no task fell due."),
+        "rank": s.Int(
+            minimum=1, nullable=True, description=gettext_lazy("Empty when no task fell due.")
+        ),
         "score": s.Number(nullable=True),
         "on_time_rate": s.Number(nullable=True, minimum=0, maximum=100),
         "due_count": s.Int(minimum=0),
         "on_time_count": s.Int(minimum=0),
         "overdue_count": s.Int(minimum=0),
         "late_count": s.Int(minimum=0),
-        "average_delay": s.Number(description="Days."),
-        "orders_count": s.Int(minimum=0, description="Supervision orders received."),
+        "average_delay": s.Number(description=gettext_lazy("Days.")),
+        "orders_count": s.Int(minimum=0, description=gettext_lazy("Supervision orders received.")),
         "previous_rank": s.Int(minimum=1, nullable=True),
-        "rank_change": s.Int(nullable=True, minimum=-100_000, description="Places gained."),
+        "rank_change": s.Int(
+            nullable=True, minimum=-100_000, description=gettext_lazy("Places gained.")
+        ),
     },
 )
 RUN_DETAIL = s.response("RankingRunDetail", {**RUN_FIELDS, "rows": s.List(ROW, max_items=100_000)})
@@ -81,8 +96,12 @@ EXPORT = s.response(
         "error": s.Str(),
         "created_at": s.DateTime(),
         "finished_at": s.DateTime(nullable=True),
-        "docx": s.Str(nullable=True, description="Download URL of the circular, when done."),
-        "xlsx": s.Str(nullable=True, description="Download URL of the workbook, when done."),
+        "docx": s.Str(
+            nullable=True, description=gettext_lazy("Download URL of the circular, when done.")
+        ),
+        "xlsx": s.Str(
+            nullable=True, description=gettext_lazy("Download URL of the workbook, when done.")
+        ),
     },
 )
 
@@ -100,18 +119,18 @@ COMPUTE = s.Obj(
         "scope": s.Ref(
             DIVISION_CODE,
             rankable_scopes,
-            description="A county (rank its towns) or a town (rank its villages).",
+            description=gettext_lazy("A county (rank its towns) or a town (rank its villages)."),
         ),
         "period_kind": s.Choice(PeriodKind.choices),
-        "period_start": s.Date(description="Any day of the period."),
+        "period_start": s.Date(description=gettext_lazy("Any day of the period.")),
     },
     required=["scope", "period_kind", "period_start"],
 )
 FILTERS = (
-    s.Param("scope", DIVISION_CODE, "Rankings within this county or town."),
+    s.Param("scope", DIVISION_CODE, gettext_lazy("Rankings within this county or town.")),
     s.Param("period_kind", s.Choice(PeriodKind.choices)),
-    s.Param("from", s.Date(), "Periods starting on or after this date."),
-    s.Param("to", s.Date(), "Periods starting on or before this date."),
+    s.Param("from", s.Date(), gettext_lazy("Periods starting on or after this date.")),
+    s.Param("to", s.Date(), gettext_lazy("Periods starting on or before this date.")),
 )
 
 
@@ -217,11 +236,18 @@ export_file = api.route("exports/<int:pk>/<str:fmt>/", "export_download")
 
 
 @run_list.operation(
-    "GET", summary=gettext_noop("List rankings"), tag=TAG, query=FILTERS, response=RUN, paged=True
+    "GET",
+    summary=gettext_lazy("List rankings"),
+    description=gettext_lazy(
+        "Stored rankings you may see (your county's towns; your town's villages), newest "
+        "period first."
+    ),
+    tag=TAG,
+    query=FILTERS,
+    response=RUN,
+    paged=True,
 )
 def list_runs(call: Call) -> Any:
-    """Stored rankings you may see (your county's towns; your town's villages), newest
-    period first."""
     query = call.query
     runs = runs_of(call.user)
     if "scope" in query:
@@ -237,16 +263,18 @@ def list_runs(call: Call) -> Any:
 
 @run_list.operation(
     "POST",
-    summary=gettext_noop("Compute a ranking"),
+    summary=gettext_lazy("Compute a ranking"),
+    description=gettext_lazy(
+        "Rank the towns of a county (or the villages of a town) for the period containing "
+        "``period_start``; computing a period again replaces its rows. County administrators, "
+        "and town officials for their own villages."
+    ),
     tag=TAG,
     body=COMPUTE,
     response=RUN_DETAIL,
     status=201,
 )
 def compute_run(call: Call) -> Any:
-    """Rank the towns of a county (or the villages of a town) for the period containing
-    ``period_start``; computing a period again replaces its rows. County administrators,
-    and town officials for their own villages."""
     body = call.body
     run = services.compute_ranking(
         county_or_town=body["scope"],
@@ -262,34 +290,46 @@ def run_detail(run: RankingRun) -> dict[str, Any]:
     return {**run_summary(run), "rows": [row_item(row) for row in rows]}
 
 
-@run_item.operation("GET", summary=gettext_noop("Show a ranking"), tag=TAG, response=RUN_DETAIL)
+@run_item.operation(
+    "GET",
+    summary=gettext_lazy("Show a ranking"),
+    description=gettext_lazy(
+        "The ranking with every town (or village): rank, score, the figures it came from, and "
+        "the change since the period before."
+    ),
+    tag=TAG,
+    response=RUN_DETAIL,
+)
 def show_run(call: Call, pk: int) -> Any:
-    """The ranking with every town (or village): rank, score, the figures it came from,
-    and the change since the period before."""
     return run_detail(load_run(call.user, pk))
 
 
 @run_circular.operation(
     "POST",
-    summary=gettext_noop("Ask for the circular"),
+    summary=gettext_lazy("Ask for the circular"),
+    description=gettext_lazy(
+        "Queue the circular (.docx) and workbook (.xlsx) of the ranking; the worker renders "
+        "them. Follow the export until its state is done, then download."
+    ),
     tag=TAG,
     body=EMPTY,
     response=EXPORT,
     status=202,
 )
 def request_circular(call: Call, pk: int) -> Any:
-    """Queue the circular (.docx) and workbook (.xlsx) of the ranking; the worker renders
-    them. Follow the export until its state is done, then download."""
     run = load_run(call.user, pk)
     job = services.request_circular(run=run, actor=call.user)
     return export_item(job)
 
 
 @export_item_route.operation(
-    "GET", summary=gettext_noop("Follow a circular export"), tag=TAG, response=EXPORT
+    "GET",
+    summary=gettext_lazy("Follow a circular export"),
+    description=gettext_lazy("The export's state and, when done, its download links."),
+    tag=TAG,
+    response=EXPORT,
 )
 def show_export(call: Call, pk: int) -> Any:
-    """The export's state and, when done, its download links."""
     job = load_export(call.user, pk)
     if job.state == JobState.RUNNING:  # a worker lost while rendering: queue again, or fail
         recover_stalled_exports(jobs=[job.pk])
@@ -298,12 +338,14 @@ def show_export(call: Call, pk: int) -> Any:
 
 @export_file.operation(
     "GET",
-    summary=gettext_noop("Download a circular or workbook"),
+    summary=gettext_lazy("Download a circular or workbook"),
+    description=gettext_lazy(
+        "``fmt`` is docx (the circular) or xlsx (the workbook); 404 until the export is done."
+    ),
     tag=TAG,
     media_type="application/octet-stream",
 )
 def download_export(call: Call, pk: int, fmt: str) -> Any:
-    """``fmt`` is docx (the circular) or xlsx (the workbook); 404 until the export is done."""
     job = load_export(call.user, pk)
     stored = {"docx": job.docx, "xlsx": job.xlsx}.get(fmt)
     if job.state != JobState.DONE or not stored:

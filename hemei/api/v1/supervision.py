@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from hemei.accounts.policy import allows, allows_at, places
 from hemei.core import clock
@@ -61,15 +61,15 @@ api.gate(TAG, SupervisionOrder)
 
 ORDER_FIELDS: dict[str, s.Field] = {
     "id": s.Int(minimum=1),
-    "number": s.Str(description="The order's number (督办〔年〕号)."),
+    "number": s.Str(description=gettext_lazy("The order's number (督办〔年〕号).")),
     "task": TASK_BRIEF,
     "state": s.Choice(OrderState.choices),
     "source": s.Choice(OrderSource.choices),
-    "text": s.Str(description="What the order demands."),
+    "text": s.Str(description=gettext_lazy("What the order demands.")),
     "issued_at": s.DateTime(),
-    "issued_by": s.Nullable(PERSON, description="Empty when the ladder issued it."),
+    "issued_by": s.Nullable(PERSON, description=gettext_lazy("Empty when the ladder issued it.")),
     "reply_due": s.Date(),
-    "reply_overdue": s.Bool(description="Awaiting a reply past its reply deadline."),
+    "reply_overdue": s.Bool(description=gettext_lazy("Awaiting a reply past its reply deadline.")),
     "answered_at": s.DateTime(nullable=True),
     "closed_at": s.DateTime(nullable=True),
 }
@@ -82,7 +82,8 @@ REPLY = s.response(
         "text": s.Str(),
         "at": s.DateTime(),
         "attachment": s.Str(
-            nullable=True, description="URL of the attached file (same authentication)."
+            nullable=True,
+            description=gettext_lazy("URL of the attached file (same authentication)."),
         ),
     },
 )
@@ -92,8 +93,10 @@ ORDER_DETAIL = s.response(
         **ORDER_FIELDS,
         "closed_by": s.Nullable(PERSON),
         "replies": s.List(REPLY, max_items=100_000),
-        "may_answer": s.Bool(description="You may answer it now."),
-        "may_decide": s.Bool(description="You may close it or send the answer back now."),
+        "may_answer": s.Bool(description=gettext_lazy("You may answer it now.")),
+        "may_decide": s.Bool(
+            description=gettext_lazy("You may close it or send the answer back now.")
+        ),
     },
 )
 CARD = s.response(
@@ -103,8 +106,10 @@ CARD = s.response(
         "task": TASK_BRIEF,
         "kind": s.Choice(CardKind.choices),
         "issued_at": s.DateTime(),
-        "step": s.Str(description="The ladder step that issued it (e.g. yellow_card+1)."),
-        "due_on": s.Date(description="The task's deadline when it was issued."),
+        "step": s.Str(
+            description=gettext_lazy("The ladder step that issued it (e.g. yellow_card+1).")
+        ),
+        "due_on": s.Date(description=gettext_lazy("The task's deadline when it was issued.")),
     },
 )
 EXTENSION = s.response(
@@ -128,10 +133,12 @@ STEP_FIELDS: dict[str, s.Field] = {
     "days": s.Int(
         minimum=-365,
         maximum=365,
-        description="Days from the deadline (negative: before it; reminders only).",
+        description=gettext_lazy("Days from the deadline (negative: before it; reminders only)."),
     ),
     "reply_days": s.Int(
-        minimum=0, maximum=90, description="For supervision orders: days to reply (1–90)."
+        minimum=0,
+        maximum=90,
+        description=gettext_lazy("For supervision orders: days to reply (1–90)."),
     ),
 }
 LADDER_STEP = s.response("LadderStep", STEP_FIELDS)
@@ -139,7 +146,7 @@ LADDER = s.response(
     "Ladder",
     {
         "county": DIVISION,
-        "configured": s.Bool(description="False: the default ladder applies."),
+        "configured": s.Bool(description=gettext_lazy("False: the default ladder applies.")),
         "steps": s.List(LADDER_STEP, max_items=100),
         "may_change": s.Bool(),
     },
@@ -262,30 +269,40 @@ def load_county(user: Any, code: str) -> Division:
 
 # Inputs -------------------------------------------------------------------------------------
 
-NOTE = s.Str(max_length=2000, description="A note for the responsible side.")
+NOTE = s.Str(max_length=2000, description=gettext_lazy("A note for the responsible side."))
 ORDER_CREATE = s.Obj(
     "SupervisionOrderCreate",
     {
-        "text": s.Str(min_length=1, max_length=5000, description="What the order demands."),
-        "reply_due": s.Date(description="The reply is due on this day (not in the past)."),
+        "text": s.Str(
+            min_length=1, max_length=5000, description=gettext_lazy("What the order demands.")
+        ),
+        "reply_due": s.Date(
+            description=gettext_lazy("The reply is due on this day (not in the past).")
+        ),
     },
     required=["text", "reply_due"],
 )
 ORDER_REPLY = s.Obj(
     "OrderReplyCreate",
-    {"text": s.Str(min_length=1, max_length=10_000, description="The answer (反馈).")},
+    {
+        "text": s.Str(
+            min_length=1, max_length=10_000, description=gettext_lazy("The answer (反馈).")
+        )
+    },
     required=["text"],
 )
 ORDER_CLOSE = s.Obj("OrderClose", {"note": NOTE})
 ORDER_SEND_BACK = s.Obj(
     "OrderSendBack",
-    {"note": s.Str(max_length=2000, description="What the answer lacks.")},
+    {"note": s.Str(max_length=2000, description=gettext_lazy("What the answer lacks."))},
     required=["note"],
 )
 EXTENSION_CREATE = s.Obj(
     "ExtensionRequestCreate",
     {
-        "requested_due": s.Date(description="The new deadline, later than the current one."),
+        "requested_due": s.Date(
+            description=gettext_lazy("The new deadline, later than the current one.")
+        ),
         "reason": s.Str(min_length=1, max_length=5000),
     },
     required=["requested_due", "reason"],
@@ -293,8 +310,8 @@ EXTENSION_CREATE = s.Obj(
 EXTENSION_DECIDE = s.Obj(
     "ExtensionDecision",
     {
-        "approve": s.Bool(description="true: the deadline moves; false: refused."),
-        "note": s.Str(max_length=2000, description="Required when refusing."),
+        "approve": s.Bool(description=gettext_lazy("true: the deadline moves; false: refused.")),
+        "note": s.Str(max_length=2000, description=gettext_lazy("Required when refusing.")),
     },
     required=["approve"],
 )
@@ -303,32 +320,42 @@ LADDER_SAVE = s.Obj(
     "LadderSave",
     {
         "steps": s.List(
-            LADDER_STEP_IN, max_items=20, description="The whole ladder; empty: the default."
+            LADDER_STEP_IN,
+            max_items=20,
+            description=gettext_lazy("The whole ladder; empty: the default."),
         )
     },
     required=["steps"],
 )
 
 ORDER_FILTERS = (
-    s.Param("q", s.Str(max_length=100), "Words in the order number or the task title."),
+    s.Param(
+        "q", s.Str(max_length=100), gettext_lazy("Words in the order number or the task title.")
+    ),
     s.Param("state", s.Choice(OrderState.choices)),
     s.Param("source", s.Choice(OrderSource.choices)),
-    s.Param("task", s.Int(minimum=1), "Orders on this task."),
-    s.Param("overdue", s.Bool(), "Only orders whose reply is overdue (true) or the others."),
-    s.Param("town", DIVISION_CODE, "Orders on tasks at this division or below it."),
+    s.Param("task", s.Int(minimum=1), gettext_lazy("Orders on this task.")),
+    s.Param(
+        "overdue",
+        s.Bool(),
+        gettext_lazy("Only orders whose reply is overdue (true) or the others."),
+    ),
+    s.Param("town", DIVISION_CODE, gettext_lazy("Orders on tasks at this division or below it.")),
 )
 CARD_FILTERS = (
-    s.Param("q", s.Str(max_length=100), "Words in the task title."),
+    s.Param("q", s.Str(max_length=100), gettext_lazy("Words in the task title.")),
     s.Param("kind", s.Choice(CardKind.choices)),
-    s.Param("task", s.Int(minimum=1), "Cards of this task."),
-    s.Param("town", DIVISION_CODE, "Cards of tasks at this division or below it."),
+    s.Param("task", s.Int(minimum=1), gettext_lazy("Cards of this task.")),
+    s.Param("town", DIVISION_CODE, gettext_lazy("Cards of tasks at this division or below it.")),
 )
 EXTENSION_FILTERS = (
-    s.Param("q", s.Str(max_length=100), "Words in the task title."),
+    s.Param("q", s.Str(max_length=100), gettext_lazy("Words in the task title.")),
     s.Param("state", s.Choice(ExtensionState.choices)),
-    s.Param("task", s.Int(minimum=1), "Requests on this task."),
-    s.Param("town", DIVISION_CODE, "Requests on tasks at this division or below it."),
-    s.Param("to_decide", s.Bool(), "Only pending requests waiting for your decision."),
+    s.Param("task", s.Int(minimum=1), gettext_lazy("Requests on this task.")),
+    s.Param("town", DIVISION_CODE, gettext_lazy("Requests on tasks at this division or below it.")),
+    s.Param(
+        "to_decide", s.Bool(), gettext_lazy("Only pending requests waiting for your decision.")
+    ),
 )
 
 
@@ -355,15 +382,17 @@ ladder = api.route("supervision/ladders/<str:code>/", "ladder")
 
 @order_list.operation(
     "GET",
-    summary=gettext_noop("List supervision orders"),
+    summary=gettext_lazy("List supervision orders"),
+    description=gettext_lazy(
+        "Orders on tasks in your area: awaiting a reply first, then answered, then closed; "
+        "soonest reply deadline first."
+    ),
     tag=TAG,
     query=ORDER_FILTERS,
     response=ORDER,
     paged=True,
 )
 def list_orders(call: Call) -> Any:
-    """Orders on tasks in your area: awaiting a reply first, then answered, then closed;
-    soonest reply deadline first."""
     query = call.query
     rows = selectors.orders(call.user, _filters(query, "q", "state", "source", "town"))
     if "task" in query:
@@ -375,24 +404,29 @@ def list_orders(call: Call) -> Any:
 
 
 @order_item.operation(
-    "GET", summary=gettext_noop("Show a supervision order"), tag=TAG, response=ORDER_DETAIL
+    "GET",
+    summary=gettext_lazy("Show a supervision order"),
+    description=gettext_lazy("The order with its answers, and what you may do with it now."),
+    tag=TAG,
+    response=ORDER_DETAIL,
 )
 def show_order(call: Call, pk: int) -> Any:
-    """The order with its answers, and what you may do with it now."""
     return order_detail(load_order(call.user, pk), call.user)
 
 
 @task_orders.operation(
     "POST",
-    summary=gettext_noop("Issue a supervision order"),
+    summary=gettext_lazy("Issue a supervision order"),
+    description=gettext_lazy(
+        "A supervision order issued by hand on the task (its supervisors only: the managers "
+        "above it, never the people it supervises). The responsible side is told."
+    ),
     tag=TAG,
     body=ORDER_CREATE,
     response=ORDER_DETAIL,
     status=201,
 )
 def issue_order(call: Call, pk: int) -> Any:
-    """A supervision order issued by hand on the task (its supervisors only: the managers
-    above it, never the people it supervises). The responsible side is told."""
     require_role(call.user, "supervise", Task)
     task = load_task(call.user, pk)
     order = services.issue_order(
@@ -416,16 +450,18 @@ def attachment_of(call: Call) -> Any:
 
 @order_reply.operation(
     "POST",
-    summary=gettext_noop("Answer a supervision order"),
+    summary=gettext_lazy("Answer a supervision order"),
+    description=gettext_lazy(
+        "The responsible side answers (反馈); the order becomes answered and the issuer is "
+        "told. A closed order takes no answer. Send JSON, or a multipart form with ``text`` "
+        "and one attached file as ``files`` (PDF, Word, Excel, image or text; at most 20 MB)."
+    ),
     tag=TAG,
     body=ORDER_REPLY,
     response=ORDER_DETAIL,
     multipart=True,
 )
 def answer_order(call: Call, pk: int) -> Any:
-    """The responsible side answers (反馈); the order becomes answered and the issuer is
-    told. A closed order takes no answer. Send JSON, or a multipart form with ``text`` and
-    one attached file as ``files`` (PDF, Word, Excel, image or text; at most 20 MB)."""
     order = load_order(call.user, pk)
     attachment = attachment_of(call)
     services.reply_to_order(
@@ -436,13 +472,13 @@ def answer_order(call: Call, pk: int) -> Any:
 
 @order_close.operation(
     "POST",
-    summary=gettext_noop("Close a supervision order"),
+    summary=gettext_lazy("Close a supervision order"),
+    description=gettext_lazy("The supervisor accepts the answer: answered → closed."),
     tag=TAG,
     body=ORDER_CLOSE,
     response=ORDER_DETAIL,
 )
 def close_order(call: Call, pk: int) -> Any:
-    """The supervisor accepts the answer: answered → closed."""
     require_role(call.user, "supervise", Task)
     order = load_order(call.user, pk)
     services.close_order(order=order, actor=call.user, note=call.body.get("note", ""))
@@ -451,13 +487,15 @@ def close_order(call: Call, pk: int) -> Any:
 
 @order_send_back.operation(
     "POST",
-    summary=gettext_noop("Send an answer back"),
+    summary=gettext_lazy("Send an answer back"),
+    description=gettext_lazy(
+        "The answer is not enough: answered → awaiting reply again, with the reason."
+    ),
     tag=TAG,
     body=ORDER_SEND_BACK,
     response=ORDER_DETAIL,
 )
 def send_back_order(call: Call, pk: int) -> Any:
-    """The answer is not enough: answered → awaiting reply again, with the reason."""
     require_role(call.user, "supervise", Task)
     order = load_order(call.user, pk)
     services.send_back_order(order=order, actor=call.user, note=call.body["note"])
@@ -466,12 +504,14 @@ def send_back_order(call: Call, pk: int) -> Any:
 
 @reply_attachment.operation(
     "GET",
-    summary=gettext_noop("Download an answer's attachment"),
+    summary=gettext_lazy("Download an answer's attachment"),
+    description=gettext_lazy(
+        "The file attached to an answer, to those who see its order (404 otherwise)."
+    ),
     tag=TAG,
     media_type="application/octet-stream",
 )
 def download_reply_attachment(call: Call, pk: int) -> Any:
-    """The file attached to an answer, to those who see its order (404 otherwise)."""
     reply = (
         OrderReply.objects.filter(order__in=SupervisionOrder.objects.visible_to(call.user))
         .exclude(attachment="")
@@ -491,14 +531,16 @@ def download_reply_attachment(call: Call, pk: int) -> Any:
 
 @card_list.operation(
     "GET",
-    summary=gettext_noop("List cards"),
+    summary=gettext_lazy("List cards"),
+    description=gettext_lazy(
+        "Yellow and red cards (黄牌/红牌) of tasks in your area, newest first."
+    ),
     tag=TAG,
     query=CARD_FILTERS,
     response=CARD,
     paged=True,
 )
 def list_cards(call: Call) -> Any:
-    """Yellow and red cards (黄牌/红牌) of tasks in your area, newest first."""
     rows = selectors.cards(call.user, _filters(call.query, "q", "kind", "town"))
     if "task" in call.query:
         rows = rows.filter(task_id=call.query["task"])
@@ -507,14 +549,16 @@ def list_cards(call: Call) -> Any:
 
 @extension_list.operation(
     "GET",
-    summary=gettext_noop("List extension requests"),
+    summary=gettext_lazy("List extension requests"),
+    description=gettext_lazy(
+        "Extension requests (延期申请) on tasks in your area, pending ones first."
+    ),
     tag=TAG,
     query=EXTENSION_FILTERS,
     response=EXTENSION,
     paged=True,
 )
 def list_extensions(call: Call) -> Any:
-    """Extension requests (延期申请) on tasks in your area, pending ones first."""
     query = call.query
     rows = selectors.extensions(call.user, _filters(query, "q", "state", "town"))
     if "task" in query:
@@ -525,24 +569,29 @@ def list_extensions(call: Call) -> Any:
 
 
 @extension_item_route.operation(
-    "GET", summary=gettext_noop("Show an extension request"), tag=TAG, response=EXTENSION
+    "GET",
+    summary=gettext_lazy("Show an extension request"),
+    description=gettext_lazy("One extension request."),
+    tag=TAG,
+    response=EXTENSION,
 )
 def show_extension(call: Call, pk: int) -> Any:
-    """One extension request."""
     return extension_item(load_extension(call.user, pk))
 
 
 @task_extensions.operation(
     "POST",
-    summary=gettext_noop("Request an extension"),
+    summary=gettext_lazy("Request an extension"),
+    description=gettext_lazy(
+        "The responsible side asks for a later deadline; the task's lead leader (or, without "
+        "one, the county's administrators) is told. One pending request per task."
+    ),
     tag=TAG,
     body=EXTENSION_CREATE,
     response=EXTENSION,
     status=201,
 )
 def request_extension(call: Call, pk: int) -> Any:
-    """The responsible side asks for a later deadline; the task's lead leader (or, without
-    one, the county's administrators) is told. One pending request per task."""
     task = load_task(call.user, pk)
     made = services.request_extension(
         task=task,
@@ -555,15 +604,17 @@ def request_extension(call: Call, pk: int) -> Any:
 
 @extension_decide.operation(
     "POST",
-    summary=gettext_noop("Decide an extension request"),
+    summary=gettext_lazy("Decide an extension request"),
+    description=gettext_lazy(
+        "Approve (the deadline moves and the ladder starts afresh) or refuse with a note. The "
+        "task's lead leader decides (never its requester); without one, or when the lead "
+        "leader asked, a county administrator over the task."
+    ),
     tag=TAG,
     body=EXTENSION_DECIDE,
     response=EXTENSION,
 )
 def decide_extension(call: Call, pk: int) -> Any:
-    """Approve (the deadline moves and the ladder starts afresh) or refuse with a note. The
-    task's lead leader decides (never its requester); without one, or when the lead leader
-    asked, a county administrator over the task."""
     request = load_extension(call.user, pk)
     services.decide_extension(
         request=request,
@@ -587,23 +638,32 @@ def ladder_of(user: Any, county: Division) -> dict[str, Any]:
     }
 
 
-@ladder.operation("GET", summary=gettext_noop("Show a county's ladder"), tag=TAG, response=LADDER)
+@ladder.operation(
+    "GET",
+    summary=gettext_lazy("Show a county's ladder"),
+    description=gettext_lazy(
+        "The escalation ladder the county's tasks climb (reminders, cards, orders), the "
+        "default one when none is configured. Officials of the county and below may read it."
+    ),
+    tag=TAG,
+    response=LADDER,
+)
 def show_ladder(call: Call, code: str) -> Any:
-    """The escalation ladder the county's tasks climb (reminders, cards, orders), the
-    default one when none is configured. Officials of the county and below may read it."""
     return ladder_of(call.user, load_county(call.user, code))
 
 
 @ladder.operation(
     "PUT",
-    summary=gettext_noop("Replace a county's ladder"),
+    summary=gettext_lazy("Replace a county's ladder"),
+    description=gettext_lazy(
+        "The whole ladder at once (county administrators); an empty list restores the "
+        "default. The tasks' next sweep climbs the new ladder."
+    ),
     tag=TAG,
     body=LADDER_SAVE,
     response=LADDER,
 )
 def save_ladder(call: Call, code: str) -> Any:
-    """The whole ladder at once (county administrators); an empty list restores the
-    default. The tasks' next sweep climbs the new ladder."""
     county = load_county(call.user, code)
     steps = [
         Step(step["kind"], step["days"], step.get("reply_days", 0)) for step in call.body["steps"]

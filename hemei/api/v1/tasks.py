@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from hemei.core.choices import Theme
 from hemei.divisions.choices import Level
@@ -52,9 +52,9 @@ SUMMARY_FIELDS: dict[str, s.Field] = {
     "theme": s.Choice(Theme.choices),
     "state": s.Choice(State.choices),
     "light": s.Choice(Light.choices),
-    "progress": s.Number(**PERCENT, description="Percent done (0–100)."),
+    "progress": s.Number(**PERCENT, description=gettext_lazy("Percent done (0–100).")),
     "start_on": s.Date(nullable=True),
-    "due_on": s.Date(description="Deadline (完成时限)."),
+    "due_on": s.Date(description=gettext_lazy("Deadline (完成时限).")),
     "completed_on": s.Date(nullable=True),
     "priority": s.Choice(Priority.choices),
     "is_key": s.Bool(),
@@ -93,7 +93,7 @@ EVENT = s.response(
     {
         "at": s.DateTime(),
         "kind": s.Choice(EventKind.choices),
-        "label": s.Str(description="The kind, in the interface language."),
+        "label": s.Str(description=gettext_lazy("The kind, in the interface language.")),
         "actor": s.Nullable(PERSON),
         "text": s.Str(),
         "data": s.Free(),
@@ -108,7 +108,7 @@ TASK_DETAIL = s.response(
     {
         **SUMMARY_FIELDS,
         "description": s.Str(),
-        "weight": s.Number(minimum=0, description="Share in the parent's progress."),
+        "weight": s.Number(minimum=0, description=gettext_lazy("Share in the parent's progress.")),
         "source": s.Choice(Source.choices),
         "meeting": s.Nullable(MEETING_REF),
         "decision": s.Nullable(DECISION_REF),
@@ -241,7 +241,7 @@ MILESTONE_IN = s.Obj(
     {
         "name": s.Str(min_length=1, max_length=200),
         "due_on": s.Date(),
-        "weight": s.Number(minimum=0, maximum=99999, description="Default 1."),
+        "weight": s.Number(minimum=0, maximum=99999, description=gettext_lazy("Default 1.")),
     },
     required=["name", "due_on"],
 )
@@ -254,22 +254,30 @@ EDITABLE_FIELDS: dict[str, s.Field] = {
     "responsible": person_id(nullable=True),
     "co_units": s.List(unit_id(), max_items=100),
     "programs": s.List(
-        s.Ref(s.Int(minimum=1), _programs, description="A program's id."), max_items=50
+        s.Ref(s.Int(minimum=1), _programs, description=gettext_lazy("A program's id.")),
+        max_items=50,
     ),
     "start_on": s.Date(nullable=True),
     "due_on": s.Date(),
     "priority": s.Choice(Priority.choices),
     "is_key": s.Bool(),
     "weight": s.Number(minimum=0, maximum=99999),
-    "meeting": s.Ref(s.Int(minimum=1), _meetings, nullable=True, description="A meeting's id."),
-    "decision": s.Ref(s.Int(minimum=1), _decisions, nullable=True, description="A decision's id."),
+    "meeting": s.Ref(
+        s.Int(minimum=1), _meetings, nullable=True, description=gettext_lazy("A meeting's id.")
+    ),
+    "decision": s.Ref(
+        s.Int(minimum=1), _decisions, nullable=True, description=gettext_lazy("A decision's id.")
+    ),
 }
 TASK_CREATE = s.Obj(
     "TaskCreate",
     {
-        "division": division_code(description="Where the work is done."),
+        "division": division_code(description=gettext_lazy("Where the work is done.")),
         "parent": s.Ref(
-            s.Int(minimum=1), visible_tasks, nullable=True, description="Parent task's id."
+            s.Int(minimum=1),
+            visible_tasks,
+            nullable=True,
+            description=gettext_lazy("Parent task's id."),
         ),
         **EDITABLE_FIELDS,
         "milestones": s.List(MILESTONE_IN, max_items=50),
@@ -281,11 +289,15 @@ FAN_OUT = s.Obj(
     "FanOut",
     {
         "level": s.Choice(
-            [(Level.TOWN.value, "town"), (Level.VILLAGE.value, "village")],
-            description="Towns (4) or villages (5); default: one level below the task.",
+            [(Level.TOWN.value, Level.TOWN.label), (Level.VILLAGE.value, Level.VILLAGE.label)],
+            description=gettext_lazy(
+                "Towns (4) or villages (5); default: one level below the task."
+            ),
         ),
         "codes": s.List(
-            DIVISION_CODE, max_items=2000, description="Only these divisions (default: all)."
+            DIVISION_CODE,
+            max_items=2000,
+            description=gettext_lazy("Only these divisions (default: all)."),
         ),
     },
 )
@@ -295,18 +307,24 @@ FAN_OUT_RESULT = s.response(
 )
 
 FILTERS = (
-    s.Param("q", s.Str(max_length=100), "Words in the title or description."),
+    s.Param("q", s.Str(max_length=100), gettext_lazy("Words in the title or description.")),
     s.Param("theme", s.Choice(Theme.choices)),
     s.Param("state", s.Choice(State.choices)),
     s.Param("light", s.Choice(Light.choices)),
-    s.Param("unit", s.Int(minimum=1), "A unit's id: as lead unit or co-operating unit."),
-    s.Param("division", DIVISION_CODE, "Tasks at this division or below it."),
-    s.Param("program", s.Int(minimum=1), "A program's id."),
-    s.Param("parent", s.Int(minimum=1), "Subtasks of this task."),
-    s.Param("is_key", s.Bool(), "Key tasks only (true) or others only (false)."),
-    s.Param("due_from", s.Date(), "Deadline on or after this date."),
-    s.Param("due_to", s.Date(), "Deadline on or before this date."),
-    s.Param("mine", s.Bool(), "Only tasks you answer for (leader, responsible, your unit)."),
+    s.Param(
+        "unit", s.Int(minimum=1), gettext_lazy("A unit's id: as lead unit or co-operating unit.")
+    ),
+    s.Param("division", DIVISION_CODE, gettext_lazy("Tasks at this division or below it.")),
+    s.Param("program", s.Int(minimum=1), gettext_lazy("A program's id.")),
+    s.Param("parent", s.Int(minimum=1), gettext_lazy("Subtasks of this task.")),
+    s.Param("is_key", s.Bool(), gettext_lazy("Key tasks only (true) or others only (false).")),
+    s.Param("due_from", s.Date(), gettext_lazy("Deadline on or after this date.")),
+    s.Param("due_to", s.Date(), gettext_lazy("Deadline on or before this date.")),
+    s.Param(
+        "mine",
+        s.Bool(),
+        gettext_lazy("Only tasks you answer for (leader, responsible, your unit)."),
+    ),
 )
 
 
@@ -340,23 +358,32 @@ task_fan_out = api.route("tasks/<int:pk>/fan-out/", "task_fan_out")
 
 
 @task_list.operation(
-    "GET", summary=gettext_noop("List tasks"), tag=TAG, query=FILTERS, response=TASK, paged=True
+    "GET",
+    summary=gettext_lazy("List tasks"),
+    description=gettext_lazy(
+        "Tasks in your area, soonest deadline first, with the filters of the task list page."
+    ),
+    tag=TAG,
+    query=FILTERS,
+    response=TASK,
+    paged=True,
 )
 def list_tasks(call: Call) -> Any:
-    """Tasks in your area, soonest deadline first, with the filters of the task list page."""
     return call.page(filtered(call).for_list(), task_summary)
 
 
 @task_list.operation(
     "POST",
-    summary=gettext_noop("Create a task"),
+    summary=gettext_lazy("Create a task"),
+    description=gettext_lazy(
+        "A task (or a subtask of ``parent``) at a division you manage, with its milestones."
+    ),
     tag=TAG,
     body=TASK_CREATE,
     response=TASK_DETAIL,
     status=201,
 )
 def create_task(call: Call) -> Any:
-    """A task (or a subtask of ``parent``) at a division you manage, with its milestones."""
     data = dict(call.body)
     milestones = [
         (m["name"], m["due_on"], m.get("weight", Decimal(1))) for m in data.pop("milestones", [])
@@ -365,18 +392,31 @@ def create_task(call: Call) -> Any:
     return task_detail(load_task(call.user, task.pk))
 
 
-@task_item.operation("GET", summary=gettext_noop("Show a task"), tag=TAG, response=TASK_DETAIL)
+@task_item.operation(
+    "GET",
+    summary=gettext_lazy("Show a task"),
+    description=gettext_lazy(
+        "The task with its milestones, subtasks (one row each) and full timeline."
+    ),
+    tag=TAG,
+    response=TASK_DETAIL,
+)
 def show_task(call: Call, pk: int) -> Any:
-    """The task with its milestones, subtasks (one row each) and full timeline."""
     return task_detail(load_task(call.user, pk))
 
 
 @task_item.operation(
-    "PATCH", summary=gettext_noop("Change a task"), tag=TAG, body=TASK_UPDATE, response=TASK_DETAIL
+    "PATCH",
+    summary=gettext_lazy("Change a task"),
+    description=gettext_lazy(
+        "Change the fields sent; the others keep their values. Progress moves only by "
+        "approved reports."
+    ),
+    tag=TAG,
+    body=TASK_UPDATE,
+    response=TASK_DETAIL,
 )
 def update_task(call: Call, pk: int) -> Any:
-    """Change the fields sent; the others keep their values. Progress moves only by
-    approved reports."""
     require_role(call.user, "change", Task)
     task = load_task(call.user, pk)
     changes = dict(call.body)
@@ -390,15 +430,17 @@ def update_task(call: Call, pk: int) -> Any:
 
 @task_fan_out.operation(
     "POST",
-    summary=gettext_noop("Fan a task out"),
+    summary=gettext_lazy("Fan a task out"),
+    description=gettext_lazy(
+        "One subtask per town (or per village of a town) below the task. Divisions that have "
+        "their part already are skipped: running it twice adds nothing (and answers 200)."
+    ),
     tag=TAG,
     body=FAN_OUT,
     response=FAN_OUT_RESULT,
     status=201,
 )
 def fan_out_task(call: Call, pk: int) -> Any:
-    """One subtask per town (or per village of a town) below the task. Divisions that have
-    their part already are skipped: running it twice adds nothing (and answers 200)."""
     require_role(call.user, "change", Task)
     task = load_task(call.user, pk)
     parts = services.fan_out(
