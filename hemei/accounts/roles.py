@@ -15,6 +15,8 @@ ALL_ROLES = frozenset(Role.values)
 WORK_ROLES = frozenset(
     {Role.COUNTY_ADMIN, Role.LEADER, Role.DEPARTMENT, Role.TOWN_OFFICIAL, Role.VILLAGE_OFFICIAL}
 )
+#: Hold personal API tokens: the API is the work loop's.
+API_ROLES = WORK_ROLES
 #: Manage units, accounts and the audit log inside their subtree; configure the county.
 ADMIN_ROLES = frozenset({Role.COUNTY_ADMIN})
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hemei.accounts.policy import Policy, Rule, own_person, register
+from hemei.accounts.roles import API_ROLES
 from hemei.core.models import TimeStampedModel
 
 
@@ -43,3 +45,8 @@ class Token(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+# A personal token is its owner's alone; tokens open the API, which is the work loop's
+# (villagers use the pages on their phones and hold no tokens).
+register(Token, Policy(field="user__division", view=Rule(API_ROLES, own_person("user"))))

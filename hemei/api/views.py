@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hemei.accounts.policy import role_required
+from hemei.accounts.policy import allowed
 
 from . import services
 from .models import Token
 
 
-@role_required
+@allowed(Token)
 def token_list(request: HttpRequest) -> HttpResponse:
     """The user's tokens; a POST creates one and shows its key on this answer only."""
     new_key = ""
@@ -43,7 +43,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required
+@allowed(Token)
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(Token, pk=pk, user=request.user)
     services.revoke_token(actor=request.user, token=token)

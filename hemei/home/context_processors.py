@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from hemei.accounts.models import User
 from hemei.accounts.policy import Who, holds_role, policy_for
+from hemei.accounts.roles import API_ROLES
 from hemei.divisions.models import Division
 from hemei.households.models import Household
 from hemei.meetings.models import Meeting
@@ -70,9 +71,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     costs no query once a view has asked the policy)."""
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated):
-        return {"nav_items": [], "nav_is_admin": False}
+        return {"nav_items": [], "nav_is_admin": False, "nav_tokens": False}
     items = menu_for(user)
     return {
         "nav_items": [(reverse(item.url_name), item.label, item.url_name) for item in items],
         "nav_is_admin": any(item.url_name == "accounts:user_list" for item in items),
+        # personal API tokens, beside the user's name: the API is the work loop's
+        # (the Token policy's roles; the api app lies above this one)
+        "nav_tokens": Who(user).holds(API_ROLES),
     }

@@ -165,8 +165,8 @@ PAGES = [
     row("accounts:user_detail", "alice", pk="tom_user", owen=403),
     row("accounts:role_revoke", "alice", method="POST", pk="tom_grant", owen=403),
     row("accounts:audit_list", "alice"),
-    row("api:tokens", ROLES),
-    row("api:token_revoke", "tom", "alice lily dan victor vera", method="POST", pk="token"),
+    row("api:tokens", WORK),  # the API is the work loop's: villagers hold no tokens
+    row("api:token_revoke", "tom", "alice lily dan victor", method="POST", pk="token"),
     # --- notifications: a person's own (tom's here); the top bar's count answers everyone
     row("notifications:inbox", ROLES),
     row("notifications:unread_count", f"{ROLES} nora", anon=200),
