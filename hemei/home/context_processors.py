@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from hemei.accounts.models import User
 from hemei.accounts.policy import Who, holds_role, policy_for
 from hemei.divisions.models import Division
+from hemei.documents.models import DocumentTemplate
 from hemei.households.models import Household
 from hemei.meetings.models import Meeting
 from hemei.rankings.models import RankingRun
@@ -49,6 +50,7 @@ MENU = [
     MenuItem("units:unit_list", pgettext_lazy("menu", "Units"), Unit),
     MenuItem("accounts:user_list", pgettext_lazy("menu", "Users"), User),
     MenuItem("accounts:audit_list", pgettext_lazy("menu", "Audit log"), Division, "administer"),
+    MenuItem("documents:kind_list", pgettext_lazy("menu", "Document templates"), DocumentTemplate),
 ]
 
 
