@@ -31,7 +31,14 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, nodes
+from jinja2 import (
+    StrictUndefined,
+    TemplateAssertionError,
+    TemplateError,
+    TemplateSyntaxError,
+    UndefinedError,
+    nodes,
+)
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from hemei.core import packages
@@ -180,6 +187,12 @@ def render_docx(template: bytes, context: Mapping[str, Any]) -> bytes:
             _("The template uses a field this document does not have: %(detail)s.")
             % {"detail": _undefined_name(error)},
             code="undefined",
+        ) from None
+    except TemplateAssertionError as error:  # a filter or test that is not allowed
+        raise TemplateFailed(
+            _("The template uses something document templates may not use: %(detail)s.")
+            % {"detail": error.message},
+            code="forbidden",
         ) from None
     except TemplateSyntaxError as error:
         raise TemplateFailed(
