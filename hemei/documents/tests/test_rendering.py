@@ -99,6 +99,7 @@ def test_values_are_escaped_not_read_as_word_markup() -> None:
         (docx_with("{{ 9 ** 9 ** 9 }}"), "forbidden"),
         (docx_with("{{ '%099999999d' % 1 }}"), "forbidden"),
         (docx_with("{{ title.ljust(1000000000) }}"), "forbidden"),
+        (docx_with("{{ '{:>999999999}'.format(title) }}"), "forbidden"),
         (docx_with("{{ title|center(1000000000) }}"), "forbidden"),
         (docx_with("{% autoescape false %}{{ body }}{% endautoescape %}"), "forbidden"),
         (
@@ -125,6 +126,7 @@ def test_values_are_escaped_not_read_as_word_markup() -> None:
         "power",
         "percent format",
         "method call",
+        "str.format",
         "unsafe filter",
         "autoescape off",
         "loops three deep",
