@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "hemei.divisions",
     "hemei.units",
     "hemei.accounts",
+    "hemei.documents",
     "hemei.notifications",
     "hemei.meetings",
     "hemei.tasks",

@@ -27,6 +27,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import packages
+
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # --- writing -----------------------------------------------------------------------------
@@ -91,12 +93,11 @@ def text_width(text: str) -> int:
 
 # --- reading -----------------------------------------------------------------------------
 
-#: All parts of an uploaded workbook together may unpack to at most this many bytes.
-MAX_UNPACKED_BYTES = 30 * 1024 * 1024
-#: A part larger than RATIO_FROM_BYTES may unpack to at most MAX_RATIO times its packed size.
-MAX_RATIO = 100
-RATIO_FROM_BYTES = 1024 * 1024
-MAX_PARTS = 1000
+#: Limits on what an uploaded workbook may unpack to (see :mod:`hemei.core.packages`).
+MAX_UNPACKED_BYTES = packages.MAX_UNPACKED_BYTES
+MAX_RATIO = packages.MAX_RATIO
+RATIO_FROM_BYTES = packages.RATIO_FROM_BYTES
+MAX_PARTS = packages.MAX_PARTS
 #: Columns read per row (imports read about a dozen).
 MAX_COLUMNS = 100
 #: Empty rows tolerated past the row limit (formatting left on empty rows) before refusing.
@@ -120,33 +121,26 @@ def not_a_workbook() -> UnreadableWorkbook:
 
 
 def check_package(data: bytes) -> None:
-    """Refuse a workbook whose parts unpack to too much, from the sizes the zip declares.
-
-    Nothing is unpacked here. Python's zip reader later stops every part at its declared
-    size (and checks its CRC), so a part that lies about its size cannot unpack to more.
-    """
+    """Refuse a workbook whose parts unpack to too much, from the sizes the zip declares
+    (nothing is unpacked here: :func:`hemei.core.packages.check_declared_sizes`)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            parts = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-        raise not_a_workbook() from None
-    limit_mb = MAX_UNPACKED_BYTES // 1024 // 1024
-    too_large = UnreadableWorkbook(
-        _(
-            "The workbook unpacks to more than %(limit)s MB. Save it again in Excel, or split it "
-            "into smaller files."
+        packages.check_declared_sizes(
+            data,
+            max_unpacked=MAX_UNPACKED_BYTES,
+            max_parts=MAX_PARTS,
+            max_ratio=MAX_RATIO,
+            ratio_from=RATIO_FROM_BYTES,
         )
-        % {"limit": limit_mb}
-    )
-    if len(parts) > MAX_PARTS:
-        raise not_a_workbook()
-    if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
-        raise too_large
-    for part in parts:
-        if part.file_size > RATIO_FROM_BYTES and part.file_size > MAX_RATIO * max(
-            part.compress_size, 1
-        ):
-            raise too_large
+    except packages.NotAPackage:
+        raise not_a_workbook() from None
+    except packages.PackageTooLarge:
+        raise UnreadableWorkbook(
+            _(
+                "The workbook unpacks to more than %(limit)s MB. Save it again in Excel, or "
+                "split it into smaller files."
+            )
+            % {"limit": MAX_UNPACKED_BYTES // 1024 // 1024}
+        ) from None
 
 
 class SheetReader:

@@ -15,6 +15,7 @@ from hemei.accounts.models import User
 from hemei.accounts.policy import Who, holds_role, policy_for
 from hemei.accounts.roles import API_ROLES
 from hemei.divisions.models import Division
+from hemei.documents.models import DocumentTemplate
 from hemei.households.models import Household
 from hemei.meetings.models import Meeting
 from hemei.rankings.models import RankingRun
@@ -50,6 +51,7 @@ MENU = [
     MenuItem("units:unit_list", pgettext_lazy("menu", "Units"), Unit),
     MenuItem("accounts:user_list", pgettext_lazy("menu", "Users"), User),
     MenuItem("accounts:audit_list", pgettext_lazy("menu", "Audit log"), Division, "administer"),
+    MenuItem("documents:kind_list", pgettext_lazy("menu", "Document templates"), DocumentTemplate),
 ]
 
 

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PointsConfig(AppConfig):
     name = "hemei.points"
     verbose_name = _("Governance points")
+
+    def ready(self) -> None:
+        from . import documents  # noqa: F401  (registers the points notice as a document kind)

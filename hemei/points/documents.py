@@ -1,16 +1,19 @@
-"""Pure renderers: the public notice (公示) as a Word document for the notice board."""
+"""The public notice (公示) of a village's points as a Word document for the notice board,
+filled from the county's template of the ``points_notice`` kind (else the default shipped in
+``templates_docx/``): see :mod:`hemei.documents`."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from django.utils.translation import gettext_lazy as _
+
+from hemei.documents import services as documents
+from hemei.documents.registry import Field, register_kind
+
+KIND = "points_notice"
 
 
 @dataclass(frozen=True)
@@ -23,55 +26,56 @@ class NoticeRow:
     ends: str
 
 
-NOTICE_HEADERS = [
-    gettext_noop("No."),
-    gettext_noop("Household no."),
-    gettext_noop("Head of household"),
-    gettext_noop("Rule"),
-    gettext_noop("Point value"),
-    gettext_noop("Grounds"),
-    gettext_noop("Notice until"),
-]
+register_kind(
+    KIND,
+    title=_("Public notice of governance points (积分公示)"),
+    public=True,
+    filename="积分公示",
+    default_template=Path(__file__).resolve().parent / "templates_docx" / "points_notice.docx",
+    fields=[
+        Field("village", _("village"), "红花山村"),
+        Field(
+            "rows",
+            _("table rows: no, household, head, rule, points, reason, ends"),
+            [
+                {
+                    "no": "1",
+                    "household": "002",
+                    "head": "王长福",
+                    "rule": "A2 参加村民会议",
+                    "points": "+2",
+                    "reason": "参加6月村民会议",
+                    "ends": "2026-06-20 10:00",
+                }
+            ],
+        ),
+        Field("issuer", _("issuing body"), "红花山村村民委员会"),
+        Field("date", _("date"), "2026-06-15"),
+    ],
+)
 
 
 def render_notice_docx(
-    *, village: str, rows: Sequence[NoticeRow], issued: str, how_to_object: str
+    *, village_code: str, village: str, rows: Sequence[NoticeRow], issuer: str, date: str
 ) -> bytes:
-    """Title, lead paragraph, one table row per entry, how to object, and the date."""
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "SimSun"
-    style.font.size = Pt(11)
-    title = document.add_heading(
-        _("%(village)s: public notice of governance points") % {"village": village}, level=1
-    )
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph(
-        _(
-            "The following points entries were reviewed by the village committee and are "
-            "posted for public notice. They take effect when the notice ends without objection."
-        )
-    )
-    table = document.add_table(rows=1, cols=len(NOTICE_HEADERS))
-    table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, NOTICE_HEADERS, strict=True):
-        cell.text = _(header)
-    for number, row in enumerate(rows, start=1):
-        cells = table.add_row().cells
-        values = [
-            str(number),
-            row.household,
-            row.head,
-            row.rule,
-            f"{row.points:+d}",
-            row.reason,
-            row.ends,
-        ]
-        for cell, value in zip(cells, values, strict=True):
-            cell.text = value
-    document.add_paragraph(how_to_object)
-    closing = document.add_paragraph(issued)
-    closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    """Title, lead paragraph, one table row per entry, how to object, the seal box, the
+    committee and the date (raises ``PersonalDataInNotice`` if an entry shows an unmasked ID
+    number or mobile number)."""
+    context = {
+        "village": village,
+        "rows": [
+            {
+                "no": str(number),
+                "household": row.household,
+                "head": row.head,
+                "rule": row.rule,
+                "points": f"{row.points:+d}",
+                "reason": row.reason,
+                "ends": row.ends,
+            }
+            for number, row in enumerate(rows, start=1)
+        ],
+        "issuer": issuer,
+        "date": date,
+    }
+    return documents.render(KIND, documents.county_of(village_code), context)

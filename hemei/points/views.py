@@ -30,6 +30,7 @@ from hemei.core.search import clean_query, search
 from hemei.core.xlsx import render_xlsx
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
+from hemei.documents.rendering import PersonalDataInNotice
 from hemei.households.selectors import household_of
 
 from . import selectors, services
@@ -643,7 +644,7 @@ def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRespon
 
 
 @role_required
-def notice(request: HttpRequest, code: str) -> HttpResponse:
+def notice(request: HttpRequest, code: str, error: str = "") -> HttpResponse:
     found = _public_village(request, code)
     return render(
         request,
@@ -652,7 +653,9 @@ def notice(request: HttpRequest, code: str) -> HttpResponse:
             "village": found,
             "entries": selectors.notices(code),
             "villager": allows_at(request.user, "live_in", code),
+            "error": error,
         },
+        status=400 if error else 200,
     )
 
 
@@ -664,7 +667,7 @@ def committee_name(village: Division) -> str:
 
 
 @role_required
-def notice_docx(request: HttpRequest, code: str) -> HttpResponse:
+def notice_docx(request: HttpRequest, code: str) -> HttpResponseBase:
     found = _public_village(request, code)
     rows = [
         NoticeRow(
@@ -679,16 +682,16 @@ def notice_docx(request: HttpRequest, code: str) -> HttpResponse:
         )
         for entry in selectors.notices(code)
     ]
-    data = render_notice_docx(
-        village=found.name,
-        rows=rows,
-        issued=_("%(committee)s, %(date)s")
-        % {"committee": committee_name(found), "date": clock.today().strftime("%Y-%m-%d")},
-        how_to_object=_(
-            "Anyone of the village who disagrees may object before the notice ends: on the "
-            "platform (points → public notice → object) or to the village committee."
-        ),
-    )
+    try:
+        data = render_notice_docx(
+            village_code=found.code,
+            village=found.name,
+            rows=rows,
+            issuer=committee_name(found),
+            date=clock.today().strftime("%Y-%m-%d"),
+        )
+    except PersonalDataInNotice as error:
+        return notice(request, code, error=" ".join(error.messages))
     return _download(data, f"points-notice-{code}.docx", DOCX)
 
 

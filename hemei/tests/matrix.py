@@ -84,6 +84,7 @@ def build_world() -> World:
     _rankings(world)
     _village(world)
     _points(world)
+    _documents(world)
     _the_rest(world)
     return world
 
@@ -284,6 +285,17 @@ def _points(world: World) -> None:
             actor=c.victor, village=village, name=f"洗衣粉 {MARK}", price=5, stock=10
         )
         o["redemption"] = points.redeem(actor=c.vera, household=o["home"], goods=o["goods"])
+
+
+def _documents(world: World) -> None:
+    from hemei.documents import services as documents
+    from hemei.documents.kinds import NOTICE
+
+    c, o = world.cast, world.objects
+    with clock.frozen_at(TODAY):
+        o["county_template"] = documents.upload_template(
+            c.alice, Division.objects.get(code=COUNTY), "notice", NOTICE.default_bytes()
+        )
 
 
 def _the_rest(world: World) -> None:

@@ -322,6 +322,22 @@ PAGES = [
     row("points:shop", f"{VILLAGE_READ} vera", code=VILLAGE_A),
     row("points:rankings", f"{VILLAGE_READ} vera", code=VILLAGE_A),
     row("points:town_rankings", "alice lily tom", "victor", code=TOWN_A),
+    # --- documents: the county office's Word templates (one of its own for the notice)
+    row("documents:kind_list", "alice:302"),
+    row("documents:county_kinds", "alice", code=COUNTY),
+    row("documents:kind_detail", "alice", code=COUNTY, kind="notice"),
+    row(
+        "documents:template_upload",
+        "alice",
+        method="POST",
+        status=400,
+        code=COUNTY,
+        kind="notice",
+    ),
+    row("documents:template_reset", "alice", method="POST", code=COUNTY, kind="notice"),
+    row("documents:default_download", "alice", code=COUNTY, kind="notice"),
+    row("documents:preview", "alice", code=COUNTY, kind="notice"),
+    row("documents:template_download", "alice", pk="county_template"),
 ]
 
 

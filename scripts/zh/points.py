@@ -40,6 +40,8 @@ ZH = {
     "Rule": "积分项目",
     "Notice until": "公示截止",
     "%(village)s: public notice of governance points": "%(village)s治理积分公示",
+    "Public notice of governance points (积分公示)": "积分公示",
+    "table rows: no, household, head, rule, points, reason, ends": "表格各行：序号、户号、户主、积分项目、分值、事由、公示截止",
     "The following points entries were reviewed by the village committee and are posted for public notice. They take effect when the notice ends without objection.": "以下积分经村民委员会审核，现予公示。公示期满无异议后生效。",
     "Evidence (photo or PDF)": "佐证材料（照片或 PDF）",
     "Category": "类别",
