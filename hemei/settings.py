@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "hemei.divisions",
     "hemei.units",
     "hemei.accounts",
+    "hemei.procedures",
     "hemei.notifications",
     "hemei.meetings",
     "hemei.tasks",

@@ -35,6 +35,7 @@ of the forward move, so the round trip holds both ways.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -202,3 +203,56 @@ def add_days(start: dt.date, n: int, *, workdays: bool, schedule: Schedule = LIB
     if workdays:
         return add_workdays(start, n, schedule)
     return start + dt.timedelta(days=n)
+
+
+# --------------------------------------------------------------------------- reading dates
+
+
+class BadDate(ValueError):
+    """A part of a list of dates that is no date (or no range of dates)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        super().__init__(f"not a date: {text!r}")
+
+
+_DATE = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|年(\d{1,2})月(\d{1,2})日?)$")
+_SEPARATORS = re.compile(r"[\s,，、;；]+")
+_RANGE = re.compile(r"[~～至到—–]")
+#: a range longer than a year is a typing error, not a holiday
+MAX_RANGE_DAYS = 366
+
+
+def parse_date(text: str) -> dt.date:
+    """``2027-02-05``, ``2027/2/5``, ``2027.2.5`` or ``2027年2月5日``."""
+    found = _DATE.match(text.strip())
+    if not found:
+        raise BadDate(text)
+    year, month, day = (int(g) for g in found.groups() if g is not None)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise BadDate(text) from None
+
+
+def parse_dates(text: str) -> list[dt.date]:
+    """The dates of a list typed by a person, sorted and without repeats.
+
+    Separated by new lines, spaces, commas or 、; a range is two dates joined by ~, 至 or 到
+    (``2027-02-05至2027-02-11``) and stands for every day from the first to the last.
+    """
+    found: set[dt.date] = set()
+    for part in _SEPARATORS.split(text.strip()):
+        if not part:
+            continue
+        ends = _RANGE.split(part)
+        if len(ends) == 1:
+            found.add(parse_date(part))
+            continue
+        if len(ends) != 2 or not all(ends):
+            raise BadDate(part)
+        first, last = parse_date(ends[0]), parse_date(ends[1])
+        if last < first or (last - first).days >= MAX_RANGE_DAYS:
+            raise BadDate(part)
+        found.update(first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+    return sorted(found)
