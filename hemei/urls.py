@@ -15,5 +15,6 @@ urlpatterns = [
     path("api/", include("hemei.api.urls")),
     path("households/", include("hemei.households.urls")),
     path("points/", include("hemei.points.urls")),
+    path("procedures/", include("hemei.procedures.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -151,7 +151,7 @@ class TimeLimit(models.Model):
     basis = models.TextField(
         _("legal basis"), help_text=_("The rule's source: document, number and article.")
     )
-    valid_from = models.DateField(_("valid from"))
+    valid_from = models.DateField(_("in force from"))
     valid_to = models.DateField(
         _("valid until"), null=True, blank=True, help_text=_("Empty: until further notice.")
     )

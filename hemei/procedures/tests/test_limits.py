@@ -83,7 +83,7 @@ def test_the_due_date_counts_in_the_limits_unit(cast: Cast) -> None:
 def test_overlapping_validity_is_refused_until_the_old_row_ends(cast: Cast) -> None:
     old = add(cast.alice, COUNTY)
     for valid_from, valid_to in ((D(2025, 1, 1), None), (D(2023, 1, 1), D(2024, 1, 1))):
-        with pytest.raises(ValidationError, match="overlap"):
+        with pytest.raises(ValidationError, match="不得重叠"):
             add(cast.alice, COUNTY, valid_from=valid_from, valid_to=valid_to)
     # a row of another key, or of the province, does not clash
     add(cast.alice, COUNTY, key="homestead.town_review")
@@ -92,7 +92,7 @@ def test_overlapping_validity_is_refused_until_the_old_row_ends(cast: Cast) -> N
     assert selectors.limit_for(KEY, COUNTY, D(2025, 1, 1)) == new
     assert selectors.limit_for(KEY, COUNTY, D(2024, 12, 31)) == old
     # ending the old row later again would overlap the new one
-    with pytest.raises(ValidationError, match="overlap"):
+    with pytest.raises(ValidationError, match="不得重叠"):
         services.end_time_limit(actor=cast.alice, limit=old, valid_to=D(2025, 6, 30))
     with pytest.raises(ValidationError):
         services.end_time_limit(actor=cast.alice, limit=new, valid_to=D(2024, 6, 30))
@@ -129,7 +129,7 @@ def test_limits_are_set_by_the_divisions_administrators_at_province_or_county(
     for person in (cast.lily, cast.tom, cast.victor):
         with pytest.raises(PermissionDenied):
             add(person, COUNTY)
-    with pytest.raises(ValidationError, match="province or a county"):
+    with pytest.raises(ValidationError, match="按省或县"):
         add(cast.alice, TOWN_A)
     add(province_admin, COUNTY)  # a province's administrator may set a county's
     assert TimeLimit.objects.count() == 1
