@@ -163,6 +163,8 @@ def add_workdays(start: dt.date, n: int, schedule: Schedule = LIBRARY) -> dt.dat
     if n == 0:
         return start
     if n > 0:
+        if start == dt.date.max:  # no day follows it, let alone a known one
+            raise ScheduleUnknown(start, schedule.known_years())
         # the n-th working day after ``start``, year by year
         year = (start + ONE_DAY).year
         found = schedule.workdays_of(year, asked=start + ONE_DAY)

@@ -143,6 +143,8 @@ def test_the_library_knows_2004_to_2026() -> None:
         lambda: add_workdays(D(2004, 1, 5), -5),  # runs back into 2003
         lambda: workdays_between(D(2026, 12, 1), D(2027, 1, 10)),
         lambda: workdays_between(D(2003, 12, 30), D(2004, 1, 10)),
+        lambda: add_workdays(dt.date.max, 1),  # the last date there is
+        lambda: add_workdays(dt.date.min, -1),
     ],
 )
 def test_a_date_beyond_every_known_schedule_is_an_error(call) -> None:

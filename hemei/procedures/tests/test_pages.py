@@ -137,3 +137,12 @@ def test_officials_below_read_the_limits_without_changing_them(cast: Cast, clien
     assert "/procedures/limits/new/" not in text and "/end/" not in text
     assert client.get("/procedures/limits/", {"county": "999999"}).status_code == 404
     assert client.get("/procedures/limits/", {"county": "abc"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_limit_out_of_reach_or_unknown_is_not_found(cast: Cast, client: Client) -> None:
+    client.force_login(cast.alice)
+    for pk in ("12345", "99999999999999999999"):
+        response = client.post(f"/procedures/limits/{pk}/end/", {"valid_to": "2026-12-31"})
+        assert response.status_code == 404
+    assert client.get("/procedures/limits/1/end/").status_code == 405
