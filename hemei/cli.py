@@ -1,4 +1,5 @@
-"""The ``hemei`` command: demo, serve, worker, migrate, createadmin, divisions, ingest, points.
+"""The ``hemei`` command: demo, serve, worker, migrate, createadmin, divisions, ingest, points,
+workdays.
 
 Every subcommand takes ``--data-dir`` (or ``HEMEI_DATA_DIR``); the SQLite database lives
 there unless ``HEMEI_DATABASE_URL`` names another database. Errors are one line on stderr
@@ -89,6 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     points = sub.add_parser("points", help="governance points: verify the ledgers (see --help)")
     points.add_argument("args", nargs=argparse.REMAINDER)
+
+    workdays = sub.add_parser(
+        "workdays", help="working days by the official schedule: add, between (see --help)"
+    )
+    workdays.add_argument("args", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -314,6 +320,12 @@ def cmd_points(options: argparse.Namespace) -> int:
     return points_main(options.args)
 
 
+def cmd_workdays(options: argparse.Namespace) -> int:
+    from hemei.procedures.cli import main as workdays_main
+
+    return workdays_main(options.args)
+
+
 COMMANDS = {
     "demo": cmd_demo,
     "serve": cmd_serve,
@@ -323,6 +335,7 @@ COMMANDS = {
     "divisions": cmd_divisions,
     "ingest": cmd_ingest,
     "points": cmd_points,
+    "workdays": cmd_workdays,
 }
 
 

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "hemei.units",
     "hemei.accounts",
     "hemei.documents",
+    "hemei.procedures",
     "hemei.notifications",
     "hemei.meetings",
     "hemei.tasks",

@@ -16,5 +16,6 @@ urlpatterns = [
     path("households/", include("hemei.households.urls")),
     path("points/", include("hemei.points.urls")),
     path("documents/", include("hemei.documents.urls")),
+    path("procedures/", include("hemei.procedures.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

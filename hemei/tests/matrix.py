@@ -86,6 +86,7 @@ def build_world() -> World:
     _points(world)
     _documents(world)
     _the_rest(world)
+    _procedures(world)
     return world
 
 
@@ -336,6 +337,22 @@ def _the_rest(world: World) -> None:
         for name in CAST:
             _token, key = api_services.create_token(actor=getattr(c, name), name="matrix")
             world.tokens[name] = key
+
+
+def _procedures(world: World) -> None:
+    """A time limit of the county (read by the whole county, ended by its administrators)."""
+    from hemei.procedures import services as procedures
+
+    world.objects["time_limit"] = procedures.add_time_limit(
+        actor=world.cast.alice,
+        division=Division.objects.get(code=COUNTY),
+        key="homestead.village_review",
+        name="村级审查",
+        days=5,
+        unit="workday",
+        basis="宅基地管理办法",
+        valid_from=dt.date(2026, 1, 1),
+    )
 
 
 # --------------------------------------------------------------------------- asking

@@ -338,6 +338,43 @@ PAGES = [
     row("documents:default_download", "alice", code=COUNTY, kind="notice"),
     row("documents:preview", "alice", code=COUNTY, kind="notice"),
     row("documents:template_download", "alice", pk="county_template"),
+    # --- procedures: the national working-day schedule (read by the work loop, added to by
+    # administrators) and the county's time limits (read below it, set by its office)
+    row("procedures:workday_list", WORK),
+    row("procedures:workday_add", "alice"),
+    row(
+        "procedures:workday_add",
+        "alice",
+        method="POST",
+        data={"year": "2027", "holidays": "2027-01-01", "source": "国办发明电〔2026〕1号"},
+        label="procedures:workday_add POST",
+    ),
+    row("procedures:limit_list", WORK),
+    row("procedures:limit_add", "alice"),
+    row(
+        "procedures:limit_add",
+        "alice",
+        method="POST",
+        query=f"county={COUNTY}",
+        data={
+            "division": COUNTY,
+            "key": "homestead.town_review",
+            "name": "镇级审核",
+            "days": "10",
+            "unit": "workday",
+            "extension_days": "0",
+            "basis": "宅基地管理办法",
+            "valid_from": "2026-01-01",
+        },
+        label="procedures:limit_add POST",
+    ),
+    row(
+        "procedures:limit_end",
+        "alice",
+        method="POST",
+        pk="time_limit",
+        data={"valid_to": "2026-12-31"},
+    ),
 ]
 
 

@@ -1,0 +1,100 @@
+"""Reads of procedures: the platform's clock, the time limit in force, and the lists people see.
+
+:func:`schedule`, :func:`limit_for` and :func:`due_date` are the platform's own arithmetic
+(a due date binds whoever the procedure concerns, like the lights of a task): they read the
+schedule and the limits as they are, for no one in particular. What a person *lists* goes
+through the access policy (:func:`workday_years`, :func:`time_limits`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from hemei.divisions.choices import CODE_LENGTH, Level
+
+from . import calendar
+from .models import TimeLimit, WorkdayYear
+
+
+class TimeLimitMissing(LookupError):
+    """No row of the key is in force for the county, nor for its province, on the day."""
+
+    def __init__(self, key: str, county_code: str, day: dt.date) -> None:
+        self.key, self.county_code, self.day = key, county_code, day
+        super().__init__(
+            _("No time limit %(key)s is in force on %(day)s for %(county)s or its province.")
+            % {"key": key, "day": day.isoformat(), "county": county_code}
+        )
+
+
+# --------------------------------------------------------------------------- the clock
+
+
+def schedule() -> calendar.Schedule:
+    """The library's years and, replacing them, the administrators' (the newest per year)."""
+    return calendar.Schedule(row.schedule() for row in WorkdayYear.objects.in_force())
+
+
+def add_workdays(start: dt.date, n: int) -> dt.date:
+    return calendar.add_workdays(start, n, schedule())
+
+
+def workdays_between(a: dt.date, b: dt.date) -> int:
+    return calendar.workdays_between(a, b, schedule())
+
+
+# --------------------------------------------------------------------------- time limits
+
+
+def limit_for(key: str, county_code: str, on_date: dt.date) -> TimeLimit:
+    """The county's row of ``key`` in force on ``on_date``, else its province's; else
+    :class:`TimeLimitMissing`."""
+    county = county_code[: CODE_LENGTH[Level.COUNTY]]
+    province = county_code[: CODE_LENGTH[Level.PROVINCE]]
+    rows = {
+        row.division_id: row
+        for row in TimeLimit.objects.filter(key=key, division_id__in=[county, province])
+        .in_force_on(on_date)
+        .order_by("valid_from", "id")
+    }
+    found = rows.get(county) or rows.get(province)
+    if found is None:
+        raise TimeLimitMissing(key, county, on_date)
+    return found
+
+
+def due_date(
+    limit: TimeLimit,
+    start: dt.date,
+    *,
+    extended: bool = False,
+    clock: calendar.Schedule | None = None,
+) -> dt.date:
+    """The last day of ``limit`` counted from ``start`` (the day the step began, which does
+    not count), in its unit; with ``extended``, its extension added. Working days follow
+    the official schedule, and a date beyond every known year raises
+    :class:`~hemei.procedures.calendar.ScheduleUnknown`."""
+    days = limit.days + (limit.extension_days if extended else 0)
+    return calendar.add_days(
+        start, days, workdays=limit.counts_workdays, schedule=clock or schedule()
+    )
+
+
+# --------------------------------------------------------------------------- lists
+
+
+def workday_years(user: Any) -> Any:
+    return WorkdayYear.objects.restrict(user, "view").select_related("added_by")
+
+
+def time_limits(user: Any, county_code: str) -> Any:
+    """The rows of the county and of its province the user may see."""
+    codes = [county_code, county_code[: CODE_LENGTH[Level.PROVINCE]]]
+    return (
+        TimeLimit.objects.restrict(user, "view")
+        .filter(division_id__in=codes)
+        .select_related("division", "added_by")
+    )

@@ -1,0 +1,241 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hemei.accounts.policy import allowed, allows, allows_at, get_or_404, grants, may
+from hemei.core import clock
+from hemei.core.forms import apply_errors
+from hemei.core.lists import paginate, wants_export, xlsx_response
+from hemei.divisions.choices import CODE_LENGTH, Level
+from hemei.divisions.models import Division
+
+from . import calendar, selectors, services
+from .forms import (
+    AddCalculatorForm,
+    BetweenCalculatorForm,
+    EndLimitForm,
+    LimitForm,
+    WorkdayYearForm,
+)
+from .models import TimeLimit, WorkdayYear
+
+
+def unknown_year_message(exc: calendar.ScheduleUnknown) -> str:
+    return _(
+        "No official working-day schedule is known for %(year)s; the platform knows "
+        "%(years)s. An administrator adds a new year from the State Council's notice."
+    ) % {"year": exc.day.year, "years": calendar.describe_years(exc.known)}
+
+
+# --------------------------------------------------------------------------- the schedule
+
+
+def _calculate(request: HttpRequest, clock_: calendar.Schedule) -> tuple[Any, Any, bool]:
+    """The two calculators of the schedule page, filled from the query string."""
+    adding = AddCalculatorForm(request.GET if "start" in request.GET else None)
+    counting = BetweenCalculatorForm(request.GET if "first" in request.GET else None)
+    bad = False
+    for form in (adding, counting):
+        if not form.is_bound:
+            continue
+        if not form.is_valid():
+            bad = True
+            continue
+        data = form.cleaned_data
+        try:
+            if form is adding:
+                form.result = calendar.add_workdays(data["start"], data["days"], clock_)
+            else:
+                form.result = calendar.workdays_between(data["first"], data["last"], clock_)
+        except calendar.ScheduleUnknown as exc:
+            form.add_error(None, unknown_year_message(exc))
+            bad = True
+    return adding, counting, bad
+
+
+@allowed(WorkdayYear)
+def workday_list(request: HttpRequest) -> HttpResponse:
+    """The schedule the clock uses: the library's years, the years added, two calculators."""
+    clock_ = selectors.schedule()
+    rows = selectors.workday_years(request.user)
+    in_force = set(rows.in_force().values_list("pk", flat=True))
+    adding, counting, bad = _calculate(request, clock_)
+    return render(
+        request,
+        "procedures/workday_list.html",
+        {
+            "library_years": calendar.describe_years(calendar.LIBRARY_YEARS),
+            "known_years": calendar.describe_years(clock_.known_years()),
+            "rows": rows,
+            "in_force": in_force,
+            "adding": adding,
+            "counting": counting,
+            "may_change": may(request.user, "change", WorkdayYear),
+        },
+        status=400 if bad else 200,
+    )
+
+
+@allowed(WorkdayYear, "change")
+def workday_add(request: HttpRequest) -> HttpResponse:
+    form = WorkdayYearForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = services.add_workday_year(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The schedule of %(year)s is saved.") % {"year": row.year})
+            return redirect("procedures:workday_list")
+    return render(
+        request,
+        "procedures/workday_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --------------------------------------------------------------------------- time limits
+
+
+def _home_county(user: Any) -> str:
+    """The county a user's time limits open on: the county of their (first) grant."""
+    codes = sorted({g.division_id for g in grants(user)}, key=lambda code: (len(code), code))
+    length = CODE_LENGTH[Level.COUNTY]
+    if codes and len(codes[0]) >= length:
+        return codes[0][:length]
+    counties = Division.objects.current().filter(level=Level.COUNTY)
+    first = (counties.within(codes[0]) if codes else counties).order_by("code").first()
+    if first is None:
+        raise Http404
+    return first.code
+
+
+def _county(request: HttpRequest) -> Division:
+    """The county of the page (``?county=``), which the user must be able to see."""
+    code = (request.GET.get("county") or "").strip() or _home_county(request.user)
+    if not (code.isascii() and code.isdigit() and len(code) == CODE_LENGTH[Level.COUNTY]):
+        raise Http404
+    county = Division.objects.filter(code=code, level=Level.COUNTY).first()
+    if county is None or not allows_at(request.user, "view_with_ancestors", county.code):
+        raise Http404
+    return county
+
+
+def _status(limit: TimeLimit, today: dt.date) -> str:
+    if limit.valid_from > today:
+        return "upcoming"
+    return "in_force" if limit.in_force_on(today) else "ended"
+
+
+@allowed(TimeLimit)
+def limit_list(request: HttpRequest) -> HttpResponse:
+    """The county's time limits and its province's, with which one applies today."""
+    county = _county(request)
+    today = clock.today()
+    limits = selectors.time_limits(request.user, county.code)
+    if wants_export(request):
+        return xlsx_response(
+            filename="time-limits",
+            title=_("Time limits"),
+            columns=[
+                (_("Key"), lambda t: t.key),
+                (_("Name"), lambda t: t.name),
+                (_("Applies to"), lambda t: t.division.name),
+                (_("Days"), lambda t: t.days),
+                (_("Unit"), lambda t: t.get_unit_display()),
+                (_("Extension (days)"), lambda t: t.extension_days),
+                (_("Legal basis"), lambda t: t.basis),
+                (_("Valid from"), lambda t: t.valid_from),
+                (_("Valid until"), lambda t: t.valid_to),
+            ],
+            queryset=limits,
+        )
+    # Today's row per key: the county's, else the province's.
+    applies: dict[str, int] = {}
+    for limit in sorted(limits, key=lambda t: len(t.division_id)):
+        if limit.in_force_on(today):
+            applies[limit.key] = limit.pk
+    page = paginate(request, limits)
+    for limit in page:
+        limit.status = _status(limit, today)
+        limit.applies = applies.get(limit.key) == limit.pk
+        limit.may_end = allows(request.user, "change", limit)
+    may_add = any(
+        allows(request.user, "change", TimeLimit(division=d))
+        for d in (county, Division(code=county.code[: CODE_LENGTH[Level.PROVINCE]]))
+    )
+    return render(
+        request,
+        "procedures/limit_list.html",
+        {
+            "county": county,
+            "page": page,
+            "today": today,
+            "may_add": may_add,
+            "may_change_schedule": may(request.user, "change", WorkdayYear),
+            "end_form": EndLimitForm(),
+        },
+    )
+
+
+@allowed(TimeLimit, "change")
+def limit_add(request: HttpRequest) -> HttpResponse:
+    county = _county(request)
+    province = Division.objects.filter(code=county.code[: CODE_LENGTH[Level.PROVINCE]]).first()
+    divisions = [
+        d
+        for d in (county, province)
+        if d is not None and allows(request.user, "change", TimeLimit(division=d))
+    ]
+    if not divisions:
+        raise PermissionDenied(_("Only the county's administrators set its time limits."))
+    form = LimitForm(
+        request.POST or None, divisions=divisions, initial={"valid_from": clock.today()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            limit = services.add_time_limit(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Time limit %(name)s added.") % {"name": limit.name})
+            return redirect(_list_url(county.code))
+    return render(
+        request,
+        "procedures/limit_form.html",
+        {"form": form, "county": county},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _list_url(county_code: str) -> str:
+    return f"{reverse('procedures:limit_list')}?county={county_code}"
+
+
+@allowed(TimeLimit, "change")
+@require_POST
+def limit_end(request: HttpRequest, pk: int) -> HttpResponse:
+    limit = get_or_404(request.user, "change", TimeLimit.objects.select_related("division"), pk=pk)
+    form = EndLimitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.end_time_limit(
+                actor=request.user, limit=limit, valid_to=form.cleaned_data["valid_to"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Time limit %(name)s ended.") % {"name": limit.name})
+            county = limit.division_id if limit.division.level == Level.COUNTY else ""
+            return redirect(_list_url(county) if county else reverse("procedures:limit_list"))
+    return render(request, "procedures/limit_end.html", {"form": form, "limit": limit}, status=400)

@@ -1,0 +1,138 @@
+"""Simplified Chinese for hemei/procedures (办事程序: 工作日历、办理时限)."""
+
+ZH = {
+    "Procedures": "办事程序",
+    "Time limits": "办理时限",
+    "Time limit": "办理时限",
+    "time limit": "办理时限",
+    "time limits": "办理时限",
+    "working days": "工作日",
+    "calendar days": "自然日",
+    "%(days)s %(unit)s": "%(days)s 个%(unit)s",
+    # the schedule
+    "Working-day schedule": "工作日历",
+    "working-day schedule": "年度工作日安排",
+    "working-day schedules": "年度工作日安排",
+    "Add a year's schedule": "添加年度安排",
+    "Years added by administrators": "管理员添加的年度安排",
+    "Working days follow the State Council's yearly notice on public holidays, adjusted working weekends (调休) included. The platform knows %(known_years)s (%(library_years)s from the chinese-calendar library); a date in any other year cannot be counted until an administrator adds that year's schedule.": (
+        "工作日按国务院办公厅每年发布的部分节假日安排通知确定，包括调休上班的周末。平台已有"
+        "%(known_years)s年的安排（其中%(library_years)s年来自 chinese-calendar 程序库）；"
+        "其他年份的日期须待管理员添加该年安排后才能计算。"
+    ),
+    "N working days after a date is the N-th working day after it (the date itself never counts); the working days from A to B are those after A up to and including B.": (
+        "某日后 N 个工作日，指该日之后的第 N 个工作日（当日不计入）；A 至 B 的工作日数，"
+        "指 A 之后、至 B（含）为止的工作日数。"
+    ),
+    "N working days later": "推算到期日",
+    "Working days between": "计算工作日数",
+    "Start date": "起算日期",
+    "Working days": "工作日数",
+    "Calculate": "计算",
+    "Holidays": "放假日期",
+    "Adjusted working days": "调休上班日期",
+    "Added": "添加",
+    "replaced": "已被替换",
+    "in force": "有效",
+    "No year added yet: the library's schedule applies.": "尚未添加年度安排，按程序库的安排计算。",
+    "No official working-day schedule is known for %(year)s; the platform knows %(years)s. An administrator adds a new year from the State Council's notice.": (
+        "平台没有%(year)s年的法定节假日安排，已有的年份为%(years)s。"
+        "请管理员根据国务院办公厅的通知添加该年安排。"
+    ),
+    "Copy the dates from the State Council's notice: every rest day of each holiday (weekend days included), and every weekend day that is worked in exchange. Any other weekday is a working day and any other weekend day a rest day. The schedule applies to the whole platform and is recorded in the audit log.": (
+        "请按国务院办公厅的通知填写：每个节日的全部放假日期（含其中的周末），以及每个调休上班的周末日期。"
+        "其余周一至周五为工作日，其余周六、周日为休息日。年度安排适用于整个平台，并记入操作日志。"
+    ),
+    # the schedule's form and model
+    "Holidays (rest days)": "放假日期",
+    "Adjusted working days (weekend days worked)": "调休上班日期（周末上班）",
+    "One date per line or separated by commas, e.g. 2027-01-01; a run of days as 2027-02-05至2027-02-11.": (
+        "每行一个日期或用逗号分隔，如 2027-01-01；连续多天写作 2027-02-05至2027-02-11。"
+    ),
+    "“%(text)s” is not a date (write 2027-02-05) or a run of days (write 2027-02-05至2027-02-11).": (
+        "“%(text)s”不是日期（应写作 2027-02-05）或日期段（应写作 2027-02-05至2027-02-11）。"
+    ),
+    "Source document": "依据文件",
+    "source document": "依据文件",
+    "The notice the dates come from, e.g. 国办发明电〔2026〕7号.": (
+        "日期所依据的通知文号，如：国办发明电〔2026〕7号。"
+    ),
+    "Replaces the known schedule": "替换已有安排",
+    "replaces a known schedule": "替换已有安排",
+    "Only for a year the platform already knows (an amended notice): these dates then replace that year's schedule as a whole.": (
+        "仅用于平台已有安排的年份（如通知调整）：勾选后以本次填写的日期整体替换该年安排。"
+    ),
+    "holidays": "放假日期",
+    "adjusted working days": "调休上班日期",
+    "added by": "添加人",
+    "added at": "添加时间",
+    "Only administrators add working-day schedules.": "只有管理员可以添加年度工作日安排。",
+    "Give a year from %(first)s to %(last)s.": "请填写%(first)s至%(last)s之间的年份。",
+    "These dates are not in %(year)s: %(dates)s.": "以下日期不在%(year)s年：%(dates)s。",
+    "A day cannot be both a holiday and a working day: %(dates)s.": (
+        "同一天不能既是节假日又是工作日：%(dates)s。"
+    ),
+    "Name the notice the dates come from.": "请填写日期所依据的通知文号。",
+    "The schedule of %(year)s is already known. Tick “replaces the known schedule” to replace it as a whole with these dates.": (
+        "平台已经有%(year)s年的安排。如需以本次填写的日期整体替换，请勾选“替换已有安排”。"
+    ),
+    "The schedule of %(year)s is saved.": "%(year)s年的工作日安排已保存。",
+    # time limits
+    "How long each step of a procedure may take, with its unit (working days or calendar days) and its legal basis. A county's limit overrides its province's; the one marked “applies” is in force today.": (
+        "办事程序各环节的办理时限，注明计算单位（工作日或自然日）和法律依据。"
+        "县级规定优先于省级规定；标有“适用”的是今天有效的一条。"
+    ),
+    "County code": "县级区划代码",
+    "New time limit": "新增办理时限",
+    "End a time limit": "终止办理时限",
+    "Step": "办理环节",
+    "Key": "标识",
+    "Days": "天数",
+    "Unit": "单位",
+    "Applies to": "适用范围",
+    "Legal basis": "法律依据",
+    "legal basis": "法律依据",
+    "Validity": "有效期",
+    "Valid from": "生效日期",
+    "in force from": "生效日期",
+    "Valid until": "失效日期",
+    "valid until": "失效日期",
+    "until further notice": "长期有效",
+    "further notice": "长期有效",
+    "Empty: until further notice.": "不填表示长期有效。",
+    "Extension (days)": "可延长天数",
+    "extension (days)": "可延长天数",
+    "extension: %(days)s": "可延长：%(days)s",
+    "How much longer it may take when extended, in the same unit.": "经批准可延长的天数，单位与时限相同。",
+    "applies": "适用",
+    "overridden by the county": "已由县级规定替代",
+    "upcoming": "尚未生效",
+    "ended": "已失效",
+    "End": "终止",
+    "Last day in force": "最后有效日",
+    "No time limits are set for this county or its province yet.": "本县及所在省尚未设置办理时限。",
+    "A limit of the county overrides the province's of the same key. Validity periods of one key must not overlap: to change a limit, end the old one the day before the new one starts.": (
+        "县级时限优先于同一标识的省级时限。同一标识的有效期不得重叠：调整时限时，"
+        "请先把旧时限的最后有效日设为新时限生效的前一天。"
+    ),
+    "key": "标识",
+    "days": "天数",
+    "unit": "单位",
+    "Lower-case letters, digits and _ , parts joined by dots.": "只能使用小写字母、数字和下划线，各部分用英文句点连接。",
+    "What the procedures look the limit up by, e.g. homestead.village_review.": (
+        "办事程序查找时限所用的标识，如 homestead.village_review。"
+    ),
+    "The rule's source: document, number and article.": "规定的出处：文件名称、文号和条款。",
+    "The end of validity is before its start.": "失效日期早于生效日期。",
+    "The end of validity is before its start (%(start)s).": "失效日期早于生效日期（%(start)s）。",
+    "No time limit %(key)s is in force on %(day)s for %(county)s or its province.": (
+        "%(day)s，%(county)s及其所在省均没有有效的办理时限“%(key)s”。"
+    ),
+    "Time limits are set for a province or a county.": "办理时限只能按省或县设置。",
+    "%(division)s already has the time limit %(key)s from %(start)s to %(end)s; the validity periods must not overlap (end the earlier one first).": (
+        "%(division)s已有办理时限“%(key)s”（%(start)s至%(end)s），有效期不得重叠，请先终止原有时限。"
+    ),
+    "Only the county's administrators set its time limits.": "只有本县的管理员可以设置办理时限。",
+    "Time limit %(name)s added.": "办理时限“%(name)s”已添加。",
+    "Time limit %(name)s ended.": "办理时限“%(name)s”已终止。",
+}
