@@ -23,19 +23,33 @@ procedures (homestead approval, notices …) will count with (:class:`TimeLimit`
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hemei.accounts.policy import Policy, RestrictedQuerySet, Rule, everywhere, register
+from hemei.accounts.choices import Role
+from hemei.accounts.policy import (
+    Is,
+    Policy,
+    RestrictedQuerySet,
+    Rule,
+    everywhere,
+    own_grant_division,
+    register,
+    where,
+)
 from hemei.accounts.policy import subtree_and_ancestors as with_ancestors
-from hemei.accounts.roles import ADMIN_ROLES, WORK_ROLES
+from hemei.accounts.roles import ADMIN_ROLES, VILLAGE_READ_ROLES, VILLAGER_ROLES, WORK_ROLES
 
+from . import quorum
 from .calendar import YearSchedule
-from .choices import TimeUnit
+from .choices import DecisionState, FileRole, PassBase, StepKind, TimeUnit
 
 #: The years an administrator may add a schedule for.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -205,3 +219,318 @@ register(
 )
 # A county reads its own limits and its province's; those below it read them too.
 register(TimeLimit, Policy(view=Rule(WORK_ROLES, with_ancestors()), change=Rule(ADMIN_ROLES)))
+
+
+# --------------------------------------------------------------------------- 四议两公开
+#
+# A village's major matter goes through a decision process (``DecisionProcess``): ordered
+# steps, each a meeting with its quorum rule or a publication. The platform ships the
+# national 四议两公开 (migration 0002); a county may define its own variant (五议两公开 …).
+# A ``DecisionRecord`` walks the steps: a meeting whose quorum is not met or whose vote fails
+# stops the record as "not passed"; the last publication completes it. Cases, contracts and
+# projects link to the record that approved them through ``DecisionLink`` (any model).
+
+
+class DecisionProcess(models.Model):
+    """A template of steps: the national 四议两公开 (no division) or a county's variant."""
+
+    name = models.CharField(_("name"), max_length=100)
+    division = models.ForeignKey(
+        "divisions.Division",
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Empty: the national process, offered everywhere."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    active = models.BooleanField(_("in use"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["division_id", "name", "id"]
+        verbose_name = _("decision process")
+        verbose_name_plural = _("decision processes")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def may_merge_first_steps(self) -> bool:
+        kinds = [step.kind for step in self.steps.all()[:2]]
+        return kinds == [StepKind.PROPOSAL, StepKind.CONSULTATION]
+
+
+class DecisionStep(models.Model):
+    """One step of a process: a meeting with its quorum rule, or a publication."""
+
+    process = models.ForeignKey(
+        DecisionProcess, on_delete=models.CASCADE, related_name="steps", verbose_name=_("process")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=30, choices=StepKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    body = models.CharField(_("meeting body"), max_length=100, blank=True)
+    # the quorum rule, as exact fractions (numerator / denominator)
+    present_num = models.PositiveSmallIntegerField(default=0)
+    present_den = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    present_strict = models.BooleanField(default=False)
+    pass_num = models.PositiveSmallIntegerField(default=1)
+    pass_den = models.PositiveSmallIntegerField(default=2, validators=[MinValueValidator(1)])
+    pass_base = models.CharField(max_length=10, choices=PassBase.choices, default=PassBase.PRESENT)
+    pass_strict = models.BooleanField(default=True)
+    configurable_note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["process_id", "position"]
+        verbose_name = _("decision step")
+        verbose_name_plural = _("decision steps")
+        constraints = [
+            models.UniqueConstraint(fields=["process", "position"], name="decisionstep_position"),
+            models.CheckConstraint(
+                condition=Q(present_num__lte=models.F("present_den"))
+                & Q(pass_num__lte=models.F("pass_den")),
+                name="decisionstep_shares",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def publishes(self) -> bool:
+        return StepKind(self.kind).publishes
+
+    def rule(self) -> quorum.QuorumRule:
+        return quorum.QuorumRule(
+            present_share=Fraction(self.present_num, self.present_den),
+            present_strict=self.present_strict,
+            pass_share=Fraction(self.pass_num, self.pass_den),
+            pass_base=quorum.Base(self.pass_base),
+            pass_strict=self.pass_strict,
+        )
+
+
+class DecisionRecordQuerySet(RestrictedQuerySet["DecisionRecord"]):
+    def published(self) -> DecisionRecordQuerySet:
+        """Records whose resolution is published: what the village's public board shows
+        (with their publications only, never the meetings' counts or files)."""
+        return self.filter(publications__kind=StepKind.PUBLISH_RESOLUTION).distinct()
+
+
+class DecisionRecord(models.Model):
+    """A village's major matter on its way through a decision process."""
+
+    village = models.ForeignKey(
+        "divisions.Division", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("matter"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    process = models.ForeignKey(
+        DecisionProcess, verbose_name=_("process"), on_delete=models.PROTECT, related_name="+"
+    )
+    merged_first_steps = models.BooleanField(
+        _("steps 1 and 2 merged"),
+        default=False,
+        help_text=_(
+            "The branch secretary is also the committee director (一肩挑): one meeting "
+            "proposes and confers."
+        ),
+    )
+    step = models.ForeignKey(
+        DecisionStep,
+        verbose_name=_("current step"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=DecisionState.choices, default=DecisionState.IN_PROGRESS
+    )
+    stopped_reason = models.TextField(_("why not passed"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DecisionRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("decision record")
+        verbose_name_plural = _("decision records")
+        indexes = [models.Index(fields=["village", "state"], name="decisionrecord_village")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def decision_file_path(instance: DecisionFile, filename: str) -> str:
+    return f"procedures/decisions/{instance.meeting.record_id}/{instance.sha256[:16]}-{filename}"
+
+
+class DecisionMeeting(models.Model):
+    """The meeting of one step: attendance, votes, and the rule it was judged by."""
+
+    record = models.ForeignKey(
+        DecisionRecord, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("record")
+    )
+    step = models.ForeignKey(
+        DecisionStep, on_delete=models.PROTECT, related_name="+", verbose_name=_("step")
+    )
+    #: the meeting also stood for the next step (steps 1 and 2 merged)
+    covers_next = models.BooleanField(default=False)
+    held_on = models.DateField(_("date"))
+    entitled = models.PositiveIntegerField(_("entitled to attend"))
+    present = models.PositiveIntegerField(_("present"))
+    votes_for = models.PositiveIntegerField(_("for"))
+    against = models.PositiveIntegerField(_("against"))
+    abstain = models.PositiveIntegerField(_("abstaining"))
+    quorum_met = models.BooleanField(_("quorum met"))
+    passed = models.BooleanField(_("passed"))
+    reason = models.TextField(_("outcome"))
+    rule_text = models.TextField(_("rule applied"))
+    rule = models.JSONField(_("rule values"), default=dict)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["record_id", "step__position", "id"]
+        verbose_name = _("decision meeting")
+        verbose_name_plural = _("decision meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(present__lte=models.F("entitled")), name="decisionmeeting_present"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.step_id} {self.held_on}"
+
+
+class DecisionFile(models.Model):
+    """The minutes or a photo of a meeting, checked by the core evidence check."""
+
+    meeting = models.ForeignKey(
+        DecisionMeeting, on_delete=models.CASCADE, related_name="files", verbose_name=_("meeting")
+    )
+    role = models.CharField(_("kind"), max_length=10, choices=FileRole.choices)
+    file = models.FileField(_("file"), upload_to=decision_file_path)
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["meeting_id", "role", "id"]
+        verbose_name = _("meeting file")
+        verbose_name_plural = _("meeting files")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class DecisionPublication(models.Model):
+    """决议公开 or 实施结果公开: when and what was published."""
+
+    record = models.ForeignKey(
+        DecisionRecord,
+        on_delete=models.CASCADE,
+        related_name="publications",
+        verbose_name=_("record"),
+    )
+    step = models.ForeignKey(DecisionStep, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=30, choices=StepKind.choices)
+    published_on = models.DateField(_("published on"))
+    text = models.TextField(_("text"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["record_id", "step__position", "id"]
+        verbose_name = _("decision publication")
+        verbose_name_plural = _("decision publications")
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.kind} {self.published_on}"
+
+
+class DecisionLink(models.Model):
+    """The hook for later modules: a case, contract or project the record approved."""
+
+    record = models.ForeignKey(
+        DecisionRecord, on_delete=models.CASCADE, related_name="links", verbose_name=_("record")
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["record_id", "id"]
+        verbose_name = _("approved object")
+        verbose_name_plural = _("approved objects")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "content_type", "object_id"], name="decisionlink_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} → {self.content_type_id}:{self.object_id}"
+
+
+# Decisions of village affairs: read by the village-affairs readers in their subtree, made by
+# the village's officials and the county office; a villager reads only what is published
+# (the public board's selector ``DecisionRecord.objects.published()``).
+_decision_readers = Rule(VILLAGE_READ_ROLES)
+_decision_makers = (Rule(frozenset({Role.VILLAGE_OFFICIAL})), Rule(ADMIN_ROLES))
+register(
+    DecisionProcess,
+    Policy(
+        # the national process (no division) everywhere; a county's in its subtree
+        view=(
+            Rule(VILLAGE_READ_ROLES, where(lambda who: Is("division", None))),
+            Rule(VILLAGE_READ_ROLES, with_ancestors()),
+        ),
+        change=Rule(ADMIN_ROLES),
+    ),
+)
+register(
+    DecisionStep,
+    Policy(
+        field="process__division",
+        view=(
+            Rule(VILLAGE_READ_ROLES, where(lambda who: Is("process__division", None))),
+            Rule(VILLAGE_READ_ROLES, with_ancestors()),
+        ),
+    ),
+)
+register(
+    DecisionRecord,
+    Policy(field="village", view=_decision_readers, change=_decision_makers),
+)
+for _model in (DecisionMeeting, DecisionLink):
+    register(_model, Policy(field="record__village", view=_decision_readers))
+register(DecisionFile, Policy(field="meeting__record__village", view=_decision_readers))
+register(
+    DecisionPublication,
+    Policy(
+        field="record__village",
+        view=(_decision_readers, Rule(VILLAGER_ROLES, own_grant_division("record__village"))),
+    ),
+)
