@@ -18,7 +18,7 @@ from hemei.divisions.models import Division
 from hemei.documents.models import DocumentTemplate
 from hemei.households.models import Household
 from hemei.meetings.models import Meeting
-from hemei.procedures.models import TimeLimit
+from hemei.procedures.models import DecisionRecord, TimeLimit
 from hemei.rankings.models import RankingRun
 from hemei.supervision.models import SupervisionOrder
 from hemei.tasks.models import Task
@@ -47,6 +47,9 @@ MENU = [
     MenuItem("households:household_list", pgettext_lazy("menu", "Households"), Household, "browse"),
     MenuItem("points:home", pgettext_lazy("menu", "Points"), Division, "read_village"),
     MenuItem("points:my_household", pgettext_lazy("menu", "My points"), Division, "live_in"),
+    MenuItem(
+        "procedures:decision_list", pgettext_lazy("menu", "Village decisions"), DecisionRecord
+    ),
     MenuItem("procedures:limit_list", pgettext_lazy("menu", "Time limits"), TimeLimit),
     MenuItem("notifications:inbox", pgettext_lazy("menu", "Notifications")),
     MenuItem("divisions:division_list", pgettext_lazy("menu", "Divisions"), Division),

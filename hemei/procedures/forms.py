@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from hemei.divisions.models import Division
 
 from . import calendar
-from .models import FIRST_YEAR, LAST_YEAR, TimeLimit
+from .models import FIRST_YEAR, LAST_YEAR, DecisionProcess, TimeLimit
 
 DATES_HELP = _(
     "One date per line or separated by commas, e.g. 2027-01-01; a run of days as "
@@ -112,3 +112,84 @@ class AddCalculatorForm(forms.Form):
 class BetweenCalculatorForm(forms.Form):
     first = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     last = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+# --------------------------------------------------------------------------- 四议两公开
+
+
+class _MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _MultipleFileField(forms.FileField):
+    """Any number of files; each is checked by its content in the service."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", _MultipleFileInput(attrs={"accept": "image/*"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(_MultipleFileField, self).clean(item, initial) for item in files if item]
+
+
+class DecisionRecordForm(forms.Form):
+    village = forms.CharField(
+        label=_("Village code"),
+        max_length=12,
+        min_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    title = forms.CharField(label=_("Matter"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    process = forms.ModelChoiceField(label=_("Process"), queryset=DecisionProcess.objects.none())
+    merged_first_steps = forms.BooleanField(
+        label=_("One meeting proposes and confers (一肩挑)"),
+        required=False,
+        help_text=_(
+            "The branch secretary is also the committee director: steps 1 and 2 are one meeting."
+        ),
+    )
+
+    def __init__(self, *args: Any, processes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["process"].queryset = processes
+        first = processes.first()
+        if first is not None:
+            self.fields["process"].initial = first.pk
+
+    def clean_village(self) -> Division:
+        code = self.cleaned_data["village"].strip()
+        village = Division.objects.filter(code=code).first() if code.isdigit() else None
+        if village is None:
+            raise forms.ValidationError(_("No village has this code."))
+        return village
+
+
+class DecisionMeetingForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    entitled = forms.IntegerField(label=_("Entitled to attend"), min_value=1, max_value=100000)
+    present = forms.IntegerField(label=_("Present"), min_value=0, max_value=100000)
+    votes_for = forms.IntegerField(label=_("For"), min_value=0, max_value=100000)
+    against = forms.IntegerField(label=_("Against"), min_value=0, max_value=100000)
+    abstain = forms.IntegerField(label=_("Abstaining"), min_value=0, max_value=100000)
+    minutes = forms.FileField(
+        label=_("Minutes"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,.pdf,.docx"}),
+    )
+    photos = _MultipleFileField(label=_("Photos"))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DecisionPublishForm(forms.Form):
+    published_on = forms.DateField(
+        label=_("Published on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    text = forms.CharField(label=_("What was published"), widget=forms.Textarea(attrs={"rows": 6}))

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from hemei.divisions.choices import CODE_LENGTH, Level
 
 from . import calendar
-from .models import TimeLimit, WorkdayYear
+from .choices import DecisionState
+from .models import DecisionProcess, DecisionRecord, TimeLimit, WorkdayYear
 
 
 class TimeLimitMissing(LookupError):
@@ -97,4 +99,42 @@ def time_limits(user: Any, county_code: str) -> Any:
         TimeLimit.objects.restrict(user, "view")
         .filter(division_id__in=codes)
         .select_related("division", "added_by")
+    )
+
+
+# --------------------------------------------------------------------------- 四议两公开
+
+
+def decision_records(
+    user: Any, *, q: str = "", state: str = "", area: str = ""
+) -> QuerySet[DecisionRecord]:
+    """The records the user may read, filtered by words, state and area (a division code)."""
+    rows = DecisionRecord.objects.restrict(user, "view").select_related(
+        "village", "process", "step"
+    )
+    if q:
+        rows = rows.filter(Q(title__icontains=q) | Q(description__icontains=q))
+    if state in DecisionState.values:
+        rows = rows.filter(state=state)
+    if area:
+        rows = rows.filter(village_id__startswith=area)
+    return rows
+
+
+def decision_processes(user: Any, village_code: str = "") -> QuerySet[DecisionProcess]:
+    """The processes in use the user may read (the national one and their county's)."""
+    rows = DecisionProcess.objects.restrict(user, "view").filter(active=True)
+    if village_code:
+        rows = rows.filter(Q(division__isnull=True) | Q(division_id=village_code[:6]))
+    return rows.order_by("division_id", "name", "id")
+
+
+def published_decisions(village_code: str) -> QuerySet[DecisionRecord]:
+    """What the village's public board shows: records whose resolution is published, each
+    with its publications only (never the meetings' counts or files)."""
+    return (
+        DecisionRecord.objects.published()
+        .filter(village_id=village_code)
+        .prefetch_related("publications")
+        .order_by("-updated_at", "-id")
     )

@@ -6,27 +6,34 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hemei.accounts.policy import allowed, allows, allows_at, get_or_404, grants, may
 from hemei.core import clock
+from hemei.core.downloads import download
 from hemei.core.forms import apply_errors
 from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.divisions.choices import CODE_LENGTH, Level
 from hemei.divisions.models import Division
 
 from . import calendar, selectors, services
+from .choices import DecisionState, StepKind
 from .forms import (
     AddCalculatorForm,
     BetweenCalculatorForm,
+    DecisionMeetingForm,
+    DecisionPublishForm,
+    DecisionRecordForm,
     EndLimitForm,
     LimitForm,
     WorkdayYearForm,
 )
-from .models import TimeLimit, WorkdayYear
+from .models import DecisionFile, DecisionRecord, TimeLimit, WorkdayYear
 
 
 def unknown_year_message(exc: calendar.ScheduleUnknown) -> str:
@@ -239,3 +246,199 @@ def limit_end(request: HttpRequest, pk: int) -> HttpResponse:
             county = limit.division_id if limit.division.level == Level.COUNTY else ""
             return redirect(_list_url(county) if county else reverse("procedures:limit_list"))
     return render(request, "procedures/limit_end.html", {"form": form, "limit": limit}, status=400)
+
+
+# --------------------------------------------------------------------------- 四议两公开
+
+
+def _own_village(user: Any) -> str:
+    """The village a user's grant lies on, when they hold exactly one (the form's default)."""
+    codes = {g.division_id for g in grants(user) if len(g.division_id) == 12}
+    return codes.pop() if len(codes) == 1 else ""
+
+
+@allowed(DecisionRecord)
+def decision_list(request: HttpRequest) -> HttpResponse:
+    q = (request.GET.get("q") or "").strip()[:100]
+    state = request.GET.get("state") or ""
+    area = (request.GET.get("area") or "").strip()
+    if area and not (area.isascii() and area.isdigit() and len(area) <= 12):
+        area = ""
+    rows = selectors.decision_records(request.user, q=q, state=state, area=area)
+    if wants_export(request):
+        return xlsx_response(
+            filename="decision-records",
+            title=_("Decision records"),
+            columns=[
+                (_("Village"), lambda r: r.village.name),
+                (_("Matter"), lambda r: r.title),
+                (_("Process"), lambda r: r.process.name),
+                (_("Current step"), lambda r: r.step.name if r.step else ""),
+                (_("State"), lambda r: r.get_state_display()),
+                (_("Why not passed"), lambda r: r.stopped_reason),
+                (_("Created at"), lambda r: localtime(r.created_at).strftime("%Y-%m-%d %H:%M")),
+            ],
+            queryset=rows,
+        )
+    return render(
+        request,
+        "procedures/decision_list.html",
+        {
+            "page": paginate(request, rows),
+            "q": q,
+            "state": state,
+            "area": area,
+            "states": DecisionState.choices,
+            "may_add": may(request.user, "change", DecisionRecord),
+        },
+    )
+
+
+@allowed(DecisionRecord, "change")
+def decision_create(request: HttpRequest) -> HttpResponse:
+    village = _own_village(request.user)
+    processes = selectors.decision_processes(request.user, village)
+    form = DecisionRecordForm(
+        request.POST or None, processes=processes, initial={"village": village}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not allows(request.user, "change", DecisionRecord(village=data["village"])):
+            form.add_error("village", _("You do not record decisions of this village."))
+        else:
+            try:
+                record = services.create_record(actor=request.user, **data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("The decision record is created."))
+                return redirect("procedures:decision_detail", pk=record.pk)
+    return render(
+        request,
+        "procedures/decision_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _record(request: HttpRequest, pk: int, action: str = "view") -> DecisionRecord:
+    return get_or_404(
+        request.user,
+        action,
+        DecisionRecord.objects.select_related("village", "process", "step"),
+        pk=pk,
+    )
+
+
+@allowed(DecisionRecord)
+def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _record(request, pk)
+    meetings = {
+        m.step_id: m for m in record.meetings.select_related("step").prefetch_related("files")
+    }
+    publications = {p.step_id: p for p in record.publications.all()}
+    merged_into = None
+    steps = []
+    for step in record.process.steps.all():
+        meeting = meetings.get(step.pk)
+        if meeting is not None and meeting.covers_next:
+            merged_into = meeting
+        covered = (
+            merged_into is not None
+            and step.kind == StepKind.CONSULTATION
+            and meeting is None
+            and merged_into.step.position == step.position - 1
+        )
+        steps.append(
+            {
+                "step": step,
+                "meeting": meeting,
+                "publication": publications.get(step.pk),
+                "covered": covered,
+                "current": record.step_id == step.pk,
+                "rule": "" if step.publishes else step.rule().describe(),
+            }
+        )
+    may_change = allows(request.user, "change", record)
+    return render(
+        request,
+        "procedures/decision_detail.html",
+        {
+            "record": record,
+            "steps": steps,
+            "links": record.links.select_related("content_type"),
+            "may_act": may_change and record.state == DecisionState.IN_PROGRESS,
+        },
+    )
+
+
+@allowed(DecisionRecord, "change")
+def decision_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _record(request, pk, "change")
+    step = record.step
+    if record.state != DecisionState.IN_PROGRESS or step is None or step.publishes:
+        messages.error(request, _("The current step takes no meeting."))
+        return redirect("procedures:decision_detail", pk=record.pk)
+    judge, covers_next = services.meeting_rule(record, step)
+    form = DecisionMeetingForm(
+        request.POST or None, request.FILES or None, initial={"held_on": clock.today()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.record_meeting(
+                actor=request.user, record=record, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            (messages.success if meeting.passed else messages.warning)(request, meeting.reason)
+            return redirect("procedures:decision_detail", pk=record.pk)
+    return render(
+        request,
+        "procedures/decision_meeting.html",
+        {
+            "record": record,
+            "step": step,
+            "rule": judge.rule().describe(),
+            "covers_next": covers_next,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@allowed(DecisionRecord, "change")
+def decision_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _record(request, pk, "change")
+    step = record.step
+    if record.state != DecisionState.IN_PROGRESS or step is None or not step.publishes:
+        messages.error(request, _("The current step is not a publication."))
+        return redirect("procedures:decision_detail", pk=record.pk)
+    form = DecisionPublishForm(request.POST or None, initial={"published_on": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publish(actor=request.user, record=record, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Published: %(step)s.") % {"step": step.name})
+            return redirect("procedures:decision_detail", pk=record.pk)
+    return render(
+        request,
+        "procedures/decision_publish.html",
+        {"record": record, "step": step, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@allowed(DecisionRecord)
+def decision_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponseBase:
+    record = _record(request, pk)
+    item = get_or_404(
+        request.user, "view", DecisionFile.objects.filter(meeting__record=record), pk=file_pk
+    )
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return download(handle, filename=item.name, content_type=item.content_type, inline=True)

@@ -340,7 +340,8 @@ def _the_rest(world: World) -> None:
 
 
 def _procedures(world: World) -> None:
-    """A time limit of the county (read by the whole county, ended by its administrators)."""
+    """A time limit of the county (read by the whole county, ended by its administrators),
+    and a decision record of 红花山村 (read by village affairs, made by the village)."""
     from hemei.procedures import services as procedures
 
     world.objects["time_limit"] = procedures.add_time_limit(
@@ -353,6 +354,31 @@ def _procedures(world: World) -> None:
         basis="宅基地管理办法",
         valid_from=dt.date(2026, 1, 1),
     )
+    # a decision record (四议两公开) of 红花山村 past its first meeting, with the minutes
+    from hemei.procedures.models import DecisionProcess
+
+    process = DecisionProcess.objects.get(division=None)
+    world.objects["decision_process"] = process
+    record = procedures.create_record(
+        actor=world.cast.victor,
+        village=Division.objects.get(code=VILLAGE_A),
+        title=f"鱼塘发包 {MARK}",
+        process=process,
+    )
+    with clock.frozen_at(TODAY):
+        meeting = procedures.record_meeting(
+            actor=world.cast.victor,
+            record=record,
+            held_on=dt.date(2026, 6, 1),
+            entitled=7,
+            present=7,
+            votes_for=6,
+            against=1,
+            abstain=0,
+            minutes=SimpleUploadedFile("纪要.pdf", PDF, content_type="application/pdf"),
+        )
+    world.objects["decision"] = record
+    world.objects["decision_file"] = meeting.files.get()
 
 
 # --------------------------------------------------------------------------- asking

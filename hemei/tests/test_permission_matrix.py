@@ -130,6 +130,8 @@ OBJECTS = {
     "token",
     "tom_grant",
     "tom_user",
+    "decision",
+    "decision_file",
 }
 #: objects outside town A, named in URLs: the county's unit, lily (a county leader)
 OUTSIDE = {"unit", "lily_user"}
@@ -375,6 +377,41 @@ PAGES = [
         pk="time_limit",
         data={"valid_to": "2026-12-31"},
     ),
+    # --- procedures: decision records (四议两公开) of 红花山村: read by village affairs, made
+    # by the village's officials and the county office (owen holds no role that makes them)
+    row("procedures:decision_list", VILLAGE_READ),
+    row("procedures:decision_create", "alice victor"),
+    row(
+        "procedures:decision_create",
+        "alice victor",
+        method="POST",
+        data={"village": VILLAGE_A, "title": f"新事项 {MARK}", "process": "decision_process"},
+        label="procedures:decision_create POST",
+    ),
+    row("procedures:decision_detail", VILLAGE_READ, pk="decision"),
+    row("procedures:decision_meeting", "alice victor", pk="decision", owen=403),
+    row(
+        "procedures:decision_meeting",
+        "alice victor",
+        method="POST",
+        status=400,
+        pk="decision",
+        owen=403,
+        data={"entitled": "7"},
+        label="procedures:decision_meeting POST",
+    ),
+    # the record stands at a meeting: the publication page sends back to the record
+    row("procedures:decision_publish", "alice:302 victor:302", pk="decision", owen=403),
+    row(
+        "procedures:decision_publish",
+        "alice victor",
+        method="POST",
+        pk="decision",
+        owen=403,
+        data={"published_on": "2026-06-10", "text": "决议"},
+        label="procedures:decision_publish POST",
+    ),
+    row("procedures:decision_file", VILLAGE_READ, pk="decision", file_pk="decision_file"),
 ]
 
 
