@@ -206,7 +206,7 @@ ZH = {
     "approved objects": "经决策的事项",
     "half": "半数",
     "two thirds": "三分之二",
-    "more than %(share)s of those entitled present": "应到人数的%(share)s以上（不含本数）到会",
+    "more than %(share)s of those entitled present": "超过应到人数的%(share)s到会",
     "at least %(share)s of those entitled present": "不少于应到人数的%(share)s到会",
     "of those entitled": "应到人数",
     "of those present": "到会人数",
