@@ -59,7 +59,9 @@ def test_chinese_text_has_chinese_punctuation_and_no_stray_spaces(path: Path) ->
 def test_templates_put_no_ascii_colon_after_a_translated_label() -> None:
     """A label and its value join with ``{% translate ": " %}`` ("户主：张三", "Head: 张三"),
     not with a colon typed into the template."""
-    glued = re.compile(r'\{% translate "[^"]*"(?: context "[^"]*")? %\}(?:</\w+>)?\s*[:：]')
+    glued = re.compile(
+        r'\{% translate "[^"]*"(?: context "[^"]*")? %\}(?:</\w+>|\{% endif %\})?\s*[:：]'
+    )
     wrong = [
         f"{path.relative_to(HEMEI)}: {match.group(0)}"
         for path in sorted(HEMEI.glob("**/templates/**/*.html"))
