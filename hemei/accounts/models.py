@@ -95,10 +95,6 @@ class User(AbstractUser):
         return mask_phone(self.phone)
 
 
-class RoleAssignmentQuerySet(RestrictedQuerySet["RoleAssignment"]):
-    pass
-
-
 class RoleAssignment(TimeStampedModel):
     """A role held on a division; it covers the division's whole subtree."""
 
@@ -129,7 +125,7 @@ class RoleAssignment(TimeStampedModel):
         related_name="+",
     )
 
-    objects = RoleAssignmentQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["user_id", "division_id", "role", "id"]
@@ -150,10 +146,6 @@ class RoleAssignment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.division}"
-
-
-class AuditEntryQuerySet(RestrictedQuerySet["AuditEntry"]):
-    pass
 
 
 class AuditEntry(models.Model):
@@ -182,7 +174,7 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     division_code = models.CharField(_("division"), max_length=12, blank=True)
 
-    objects = AuditEntryQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -29,15 +29,13 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from hemei.divisions.models import ancestor_codes, subtree_q
-
-from .choices import Role
 
 M = TypeVar("M", bound=models.Model)
 
@@ -135,7 +133,7 @@ def _value(obj: Any, path: str) -> Any:
             return None
     try:
         attname = obj._meta.get_field(last).attname
-    except Exception:  # a plain attribute, not a model field
+    except FieldDoesNotExist:  # a plain attribute, not a model field
         attname = last
     return getattr(obj, attname)
 
@@ -629,30 +627,6 @@ def places(user: Any, action: str) -> models.QuerySet[Any]:
     from hemei.divisions.models import Division
 
     return restrict(user, action, Division.objects.all())
-
-
-__all__ = [
-    "EVERYTHING",
-    "NOTHING",
-    "Below",
-    "Cond",
-    "In",
-    "Is",
-    "Policy",
-    "RestrictedQuerySet",
-    "Role",
-    "Rule",
-    "UnknownAction",
-    "Who",
-    "Within",
-    "allowed",
-    "allows",
-    "check",
-    "get_or_404",
-    "may",
-    "register",
-    "restrict",
-]
 
 
 def holds_role(user: Any) -> bool:

@@ -34,10 +34,6 @@ from .fields import EncryptedTextField
 from .validators import mask_id_number
 
 
-class VillageGroupQuerySet(RestrictedQuerySet["VillageGroup"]):
-    pass
-
-
 class VillageGroup(TimeStampedModel):
     """A villagers' group (村民小组) inside one village."""
 
@@ -50,7 +46,7 @@ class VillageGroup(TimeStampedModel):
     name = models.CharField(_("name"), max_length=50)
     number = models.PositiveSmallIntegerField(_("number"), default=0)
 
-    objects = VillageGroupQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["village_id", "number", "name", "id"]
@@ -69,8 +65,6 @@ class VillageGroup(TimeStampedModel):
 
 
 class HouseholdQuerySet(RestrictedQuerySet["Household"]):
-    pass
-
     def active(self) -> HouseholdQuerySet:
         return self.filter(is_active=True)
 
@@ -148,8 +142,6 @@ class Household(TimeStampedModel):
 
 
 class ResidentQuerySet(RestrictedQuerySet["Resident"]):
-    pass
-
     def active(self) -> ResidentQuerySet:
         return self.filter(is_active=True)
 
@@ -240,10 +232,6 @@ class Resident(TimeStampedModel):
         return self.relation == Relation.HEAD
 
 
-class HouseholdEventQuerySet(RestrictedQuerySet["HouseholdEvent"]):
-    pass
-
-
 class HouseholdEvent(models.Model):
     """A dated change to a household, recorded once and never edited.
 
@@ -276,7 +264,7 @@ class HouseholdEvent(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), default=clock.now)
 
-    objects = HouseholdEventQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["household_id", "date", "id"]
@@ -294,10 +282,6 @@ class HouseholdEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError(f"{type(self).__name__} rows are only ever added, never deleted.")
-
-
-class SensitiveViewQuerySet(RestrictedQuerySet["SensitiveView"]):
-    pass
 
 
 class SensitiveView(models.Model):
@@ -324,7 +308,7 @@ class SensitiveView(models.Model):
     field = models.CharField(_("field"), max_length=12, choices=SensitiveField.choices)
     rows = models.PositiveIntegerField(_("rows"), default=1)
 
-    objects = SensitiveViewQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -617,10 +617,6 @@ def row_hash(**fields: Any) -> str:
     return hashlib.sha256(canonical_row(**fields)).hexdigest()
 
 
-class BalanceQuerySet(RestrictedQuerySet["Balance"]):
-    pass
-
-
 class Balance(models.Model):
     """A household's current points: the sum of its ledger rows, kept in step by each append."""
 
@@ -637,7 +633,7 @@ class Balance(models.Model):
     points = models.IntegerField(_("balance"), default=0)
     last_sequence = models.PositiveBigIntegerField(_("last ledger number"), default=0)
 
-    objects = BalanceQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["village_id", "household_id"]
@@ -687,10 +683,6 @@ class Goods(TimeStampedModel):
         return self.name
 
 
-class RedemptionQuerySet(RestrictedQuerySet["Redemption"]):
-    pass
-
-
 class Redemption(models.Model):
     """Goods handed to a household for points."""
 
@@ -722,7 +714,7 @@ class Redemption(models.Model):
         ),
     )
 
-    objects = RedemptionQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hemei.accounts.audit import diff, record, snapshot
 from hemei.accounts.choices import AuditAction
@@ -619,7 +620,7 @@ REOPEN_ON_OBJECTION = Transition(
     "object",
     frozenset({EntryState.IN_NOTICE}),
     EntryState.ASSESSED,
-    refused=_("The entry is not in public notice (any more)."),
+    refused=gettext_lazy("The entry is not in public notice (any more)."),
 )
 _ENTRIES = Entry.objects.select_related("item", "household")
 

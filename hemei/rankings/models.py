@@ -92,8 +92,6 @@ class RankingConfig(TimeStampedModel):
 
 
 class RankingRunQuerySet(RestrictedQuerySet["RankingRun"]):
-    pass
-
     def with_document_number(self) -> RankingRunQuerySet:
         """Annotate ``document_number``: the full number of the run's circular as last issued
         (即振办〔2026〕3号, the body's abbreviation included), "" before any circular."""
@@ -210,10 +208,6 @@ def circular_path(instance: Any, filename: str) -> str:
     return f"rankings/circulars/{instance.run.county_id}/{instance.pk or 'new'}/{filename}"
 
 
-class ExportJobQuerySet(RestrictedQuerySet["ExportJob"]):
-    pass
-
-
 class ExportJob(TimeStampedModel):
     """The circular and workbook of a ranking, rendered by the worker, downloaded when done.
 
@@ -245,7 +239,7 @@ class ExportJob(TimeStampedModel):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ExportJobQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

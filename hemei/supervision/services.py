@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hemei.accounts import audit
 from hemei.accounts.choices import AuditAction, Role
@@ -423,25 +424,38 @@ ANSWER = Transition(
     "answer",
     frozenset({OrderState.OPEN, OrderState.ANSWERED}),
     OrderState.ANSWERED,
-    refused=_("This supervision order is closed."),
+    refused=gettext_lazy("This supervision order is closed."),
 )
 CLOSE = Transition(
     "close",
     frozenset({OrderState.ANSWERED}),
     OrderState.CLOSED,
-    refused=_("An order is closed once it has been answered."),
+    refused=gettext_lazy("An order is closed once it has been answered."),
 )
 SEND_BACK = Transition(
     "send_back",
     frozenset({OrderState.ANSWERED}),
     OrderState.OPEN,
-    refused=_("Only an answered order can be sent back."),
+    refused=gettext_lazy("Only an answered order can be sent back."),
 )
 _ORDERS = SupervisionOrder.objects.select_related("task")
 
 
 def _order_url(order: SupervisionOrder) -> str:
     return reverse("supervision:order_detail", args=[order.pk])
+
+
+def _tell_responsible(order: SupervisionOrder, kind: str, title: str, *, body: str) -> None:
+    """Tell the supervised side of an order's task (``title`` takes number and title)."""
+    task = order.task
+    notify(
+        recipients=responsible_side([task])[task.pk],
+        kind=kind,
+        title=title % {"number": order.number, "title": task.title},
+        body=body,
+        url=_order_url(order),
+        task=task,
+    )
 
 
 def reply_to_order(
@@ -520,15 +534,7 @@ def close_order(*, order: SupervisionOrder, actor: Any, note: str = "") -> Super
         )
 
     def tell_responsible(row: SupervisionOrder, before: str) -> None:
-        notify(
-            recipients=responsible_side([row.task])[row.task.pk],
-            kind="order_closed",
-            title=_("%(number)s closed: %(title)s")
-            % {"number": row.number, "title": row.task.title},
-            body=note,
-            url=_order_url(row),
-            task=row.task,
-        )
+        _tell_responsible(row, "order_closed", _("%(number)s closed: %(title)s"), body=note)
 
     return change_state(
         order,
@@ -563,14 +569,8 @@ def send_back_order(*, order: SupervisionOrder, actor: Any, note: str) -> Superv
         )
 
     def tell_responsible(row: SupervisionOrder, before: str) -> None:
-        notify(
-            recipients=responsible_side([row.task])[row.task.pk],
-            kind="order_sent_back",
-            title=_("Answer to %(number)s sent back: %(title)s")
-            % {"number": row.number, "title": row.task.title},
-            body=note,
-            url=_order_url(row),
-            task=row.task,
+        _tell_responsible(
+            row, "order_sent_back", _("Answer to %(number)s sent back: %(title)s"), body=note
         )
 
     return change_state(
@@ -659,13 +659,13 @@ APPROVE_EXTENSION = Transition(
     "approve",
     frozenset({ExtensionState.PENDING}),
     ExtensionState.APPROVED,
-    refused=_("This request has already been decided."),
+    refused=gettext_lazy("This request has already been decided."),
 )
 REFUSE_EXTENSION = Transition(
     "refuse",
     frozenset({ExtensionState.PENDING}),
     ExtensionState.REFUSED,
-    refused=_("This request has already been decided."),
+    refused=gettext_lazy("This request has already been decided."),
 )
 
 

@@ -289,10 +289,6 @@ class LightPolicy(models.Model):
         return str(self.division_id)
 
 
-class LeaderLinkQuerySet(RestrictedQuerySet["LeaderLink"]):
-    pass
-
-
 class LeaderLink(models.Model):
     """A leader's contact point (三包三联): a town, a village or a key task they answer for."""
 
@@ -312,7 +308,7 @@ class LeaderLink(models.Model):
         related_name="leader_links",
     )
 
-    objects = LeaderLinkQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["leader_id", "kind", "division_id"]

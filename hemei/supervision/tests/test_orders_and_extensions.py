@@ -180,3 +180,19 @@ def test_bad_extension_requests_are_refused(cast: Cast, task: Task) -> None:
                 task=task, actor=stranger, requested_due=DUE + dt.timedelta(days=1), reason="x"
             )
     assert not ExtensionRequest.objects.exists()
+
+
+def test_a_refused_step_speaks_the_language_of_the_request(cast: Cast, task: Task) -> None:
+    """The transitions are declared once at import; their refusals are translated when shown,
+    not frozen in whatever language was active then."""
+    from django.utils import translation
+
+    order = issue(task, cast.alice)  # open: it cannot be closed before it is answered
+    for language, expected in (
+        ("en", "An order is closed once it has been answered."),
+        ("zh-hans", "督办单反馈后才能办结。"),
+    ):
+        with translation.override(language):
+            with pytest.raises(ValidationError) as refused:
+                services.close_order(order=order, actor=cast.alice)
+            assert refused.value.messages == [expected]
