@@ -51,7 +51,10 @@ def test_a_town_reports_with_a_photo_and_the_county_approves(
         admin.locator("#rows a", has_text=work.part_a.title).click()
     thumbnail = admin.locator(".evidence-grid img").first
     expect(thumbnail).to_be_visible()
-    assert admin.evaluate("img => img.naturalWidth", thumbnail.element_handle()) > 0
+    # visible is not loaded: wait until the picture has arrived, then it has a width
+    admin.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
+    )
     with admin.expect_navigation():
         admin.get_by_role("button", name="批准").click()
     expect(admin.locator(".messages")).to_contain_text("任务进度已更新")
