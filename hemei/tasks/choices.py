@@ -31,6 +31,8 @@ class Source(models.TextChoices):
     FAN_OUT = "fan_out", _("fanned out")
     IMPORT = "import", _("imported from a table")
     INGEST = "ingest", _("drafted from a meeting report")
+    CASE = "case", _("a step of a case (办件)")
+    DISCLOSURE = "disclosure", _("a disclosure due (村务公开)")
 
 
 class EventKind(models.TextChoices):

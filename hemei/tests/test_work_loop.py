@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from hemei.core import clock
 from hemei.core.testing import COUNTY, TOWN_A, Cast, photo, run_worker
-from hemei.core.tests.browser import PHONE, close, log_in, snap
+from hemei.core.tests.browser import PHONE, close, log_in, settle, snap
 from hemei.divisions.models import Division
 from hemei.tasks import services
 from hemei.tasks.models import Task
@@ -97,6 +97,9 @@ def test_the_whole_loop(
     assert ProgressReport.objects.get(task=part).state == "approved"
 
     # 4. Another task passed its deadline; the worker's sweep climbs the ladder to an order.
+    # The test writes to the database itself now: let the live server finish what the open
+    # pages asked first (the in-memory test database refuses a write while a read runs).
+    settle(live_server)
     late = services.create_task(
         actor=cast.alice,
         division=Division.objects.get(code=COUNTY),

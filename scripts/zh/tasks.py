@@ -236,4 +236,7 @@ ZH = {
         "该任务已有的节点由上级确定，不能修改或删除；可以增加本级的节点。"
     ),
     "The lead leader must be a person holding the leader role.": "牵头领导须由领导担任。",
+    "a step of a case (办件)": "办件环节",
+    "a disclosure due (村务公开)": "村务公开到期事项",
+    "Done in its procedure.": "已在办理程序中办结。",
 }

@@ -1,0 +1,60 @@
+"""Duties (tasks another procedure opens) climb the one ladder and leave it when closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from hemei.core import clock
+from hemei.core.testing import TOWN_A, Cast
+from hemei.supervision.choices import CardKind, StepKind
+from hemei.supervision.models import Card, SupervisionOrder
+from hemei.tasks import duties
+from hemei.tasks.choices import Source, State
+from hemei.tasks.models import Task
+
+from .conftest import DUE, at
+from .test_ladder import climb
+
+pytestmark = pytest.mark.django_db
+
+
+def days(n: int) -> dt.date:
+    return DUE + dt.timedelta(days=n)
+
+
+def open_one() -> Task:
+    with clock.frozen_at(at(dt.date(2026, 12, 1))):
+        return duties.open_duty(
+            division=TOWN_A, title="办件 农房建设 · 乡镇审查", due_on=DUE, source=Source.CASE
+        )
+
+
+def test_a_duty_climbs_the_ladder_like_any_task(cast: Cast) -> None:
+    duty = open_one()
+    assert duty.source == Source.CASE and duty.created_by is None
+    assert climb(days(0))[StepKind.REMINDER] >= 1
+    assert climb(days(1))[StepKind.YELLOW_CARD] == 1
+    assert climb(days(7))[StepKind.RED_CARD] == 1
+    assert climb(days(14))[StepKind.SUPERVISION_ORDER] == 1
+    assert [c.kind for c in Card.objects.filter(task=duty).order_by("issued_at")] == [
+        CardKind.YELLOW,
+        CardKind.RED,
+    ]
+    assert SupervisionOrder.objects.get(task=duty).number.startswith("督办〔2026〕")
+
+
+def test_a_moved_deadline_restarts_and_a_closed_duty_stops(cast: Cast) -> None:
+    duty = open_one()
+    with clock.frozen_at(at(days(0))):
+        duties.move_duty(task_id=duty.pk, due_on=days(10), actor=cast.tom, reason="暂停补件")
+    assert climb(days(1))[StepKind.YELLOW_CARD] == 0  # the old deadline no longer counts
+    assert climb(days(11))[StepKind.YELLOW_CARD] == 1
+    with clock.frozen_at(at(days(12))):
+        closed = duties.close_duty(task_id=duty.pk, actor=cast.tom)
+        assert duties.close_duty(task_id=duty.pk) == closed  # again: nothing more
+    assert closed.state == State.DONE and closed.completed_on == days(12)
+    for n in (17, 24, 40):
+        assert sum(climb(days(n)).values()) == 0
+    assert not SupervisionOrder.objects.filter(task=duty).exists()
