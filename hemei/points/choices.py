@@ -20,19 +20,6 @@ class CapPeriod(models.TextChoices):
     MONTH = "month", _("per month")
 
 
-class VersionState(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    ADOPTED = "adopted", _("adopted")
-    PUBLISHED = "published", _("published template")
-
-
-class MeetingKind(models.TextChoices):
-    """The body that adopts a village's rules."""
-
-    VILLAGERS = "villagers", _("villagers' meeting")
-    REPRESENTATIVES = "representatives", _("villagers' representatives meeting")
-
-
 class EntryState(models.TextChoices):
     SUBMITTED = "submitted", _("awaiting initial assessment")
     ASSESSED = "assessed", _("awaiting committee review")

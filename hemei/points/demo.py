@@ -20,16 +20,10 @@ from hemei.accounts.models import User
 from hemei.core import clock
 from hemei.divisions.models import Division
 from hemei.households.models import Household
+from hemei.procedures.adoption import MeetingKind
 
 from . import ledger, services
-from .choices import (
-    CapPeriod,
-    Category,
-    EntrySource,
-    EntryState,
-    LedgerKind,
-    MeetingKind,
-)
+from .choices import CapPeriod, Category, EntrySource, EntryState, LedgerKind
 from .models import Entry, EntryTransition, RuleItem, RuleVersion
 
 TOWN = "370215100"  # 田横镇

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from hemei.core import clock
 from hemei.core.forms import PkMultipleChoiceField
 from hemei.households.models import Household
+from hemei.procedures.adoption import MeetingKind
 
-from .choices import CapPeriod, Category, MeetingKind, SettlementMode
+from .choices import CapPeriod, Category, SettlementMode
 from .models import Goods, RuleItem, RuleVersion
 
 #: the browser date picker reads and sends ISO dates only, whatever the language

@@ -39,6 +39,7 @@ from hemei.accounts.roles import (
 )
 from hemei.core import clock
 from hemei.core.models import TimeStampedModel
+from hemei.procedures.adoption import AdoptedVersion, VersionState
 
 from .choices import (
     CapPeriod,
@@ -46,10 +47,8 @@ from .choices import (
     EntrySource,
     EntryState,
     LedgerKind,
-    MeetingKind,
     ObjectionState,
     SettlementMode,
-    VersionState,
 )
 
 DEFAULT_STAR_BANDS = [20, 50, 80, 120, 160]
@@ -138,43 +137,18 @@ class RuleVersionQuerySet(RestrictedQuerySet["RuleVersion"]):
         return self.filter(state=VersionState.ADOPTED)
 
 
-class RuleVersion(TimeStampedModel):
+class RuleVersion(AdoptedVersion):
     """One version of a rule set. A village version is adopted by a meeting and in force from
-    a date until the next adopted version; a template version is published."""
+    a date until the next adopted version; a template version is published (the life in
+    ``hemei.procedures.adoption``, shared with the procedure catalogue)."""
 
     rule_set = models.ForeignKey(
         RuleSet, verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="versions"
     )
-    number = models.PositiveIntegerField(_("version"))
-    state = models.CharField(
-        _("state"), max_length=10, choices=VersionState.choices, default=VersionState.DRAFT
-    )
-    based_on = models.ForeignKey(
-        "self",
-        verbose_name=_("based on"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    meeting_kind = models.CharField(
-        _("adopted by"), max_length=16, choices=MeetingKind.choices, blank=True
-    )
-    meeting_date = models.DateField(_("meeting date"), null=True, blank=True)
-    in_force_from = models.DateField(_("in force from"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=500, blank=True)
-    adopted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     objects = RuleVersionQuerySet.as_manager()
 
-    class Meta:
+    class Meta(AdoptedVersion.Meta):
         ordering = ["rule_set_id", "number"]
         verbose_name = _("rule version")
         verbose_name_plural = _("rule versions")
@@ -184,16 +158,7 @@ class RuleVersion(TimeStampedModel):
                 name="points_rule_version_number",
                 violation_error_message=_("The rule set already has this version number."),
             ),
-            models.CheckConstraint(
-                condition=~Q(state=VersionState.ADOPTED)
-                | (
-                    Q(meeting_date__isnull=False)
-                    & Q(in_force_from__isnull=False)
-                    & ~Q(meeting_kind="")
-                ),
-                name="points_adopted_version_has_meeting",
-                violation_error_message=_("An adopted version names its meeting and dates."),
-            ),
+            *AdoptedVersion.Meta.constraints,
         ]
 
     def __str__(self) -> str:

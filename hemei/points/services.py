@@ -26,6 +26,8 @@ from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
 from hemei.households.models import Household
 from hemei.households.selectors import household_of
+from hemei.procedures import adoption
+from hemei.procedures.adoption import VersionState
 
 from . import ledger
 from .choices import (
@@ -36,7 +38,6 @@ from .choices import (
     LedgerKind,
     ObjectionState,
     SettlementMode,
-    VersionState,
 )
 from .models import (
     Entry,
@@ -105,18 +106,10 @@ def rule_set_of(village: Division) -> RuleSet:
 
 
 def version_in_force(village_code: str, on: dt.date) -> RuleVersion | None:
-    return (
-        RuleVersion.objects.adopted()
-        .filter(rule_set__division_id=village_code, rule_set__is_template=False)
-        .filter(in_force_from__lte=on)
-        .order_by("-in_force_from", "-number")
-        .first()
+    return adoption.in_force(
+        RuleVersion.objects.filter(rule_set__division_id=village_code, rule_set__is_template=False),
+        on,
     )
-
-
-def _next_number(rule_set: RuleSet) -> int:
-    last = rule_set.versions.order_by("-number").values_list("number", flat=True).first()
-    return (last or 0) + 1
 
 
 def _copy_items(source: RuleVersion, target: RuleVersion) -> None:
@@ -162,18 +155,17 @@ def draft_version(
     check_at(actor, "run_points", village.code, _("You do not run the points of this village."))
     rule_set = rule_set_of(village)
     if based_on is not None:
-        own = based_on.rule_set_id == rule_set.pk
-        template = (
-            based_on.rule_set.is_template
-            and based_on.state == VersionState.PUBLISHED
-            and village.code.startswith(based_on.rule_set.division_id)
+        adoption.check_base(
+            village_code=village.code,
+            own=based_on.rule_set_id == rule_set.pk,
+            template=based_on.rule_set.is_template,
+            state=based_on.state,
+            above=based_on.rule_set.division_id,
         )
-        if not (own or template):
-            raise ValidationError(_("Start from your own rules or a template published above."))
     if rule_set.versions.filter(state=VersionState.DRAFT).exists():
         raise ValidationError(_("The village has a draft already: finish or adopt it first."))
     version = RuleVersion.objects.create(
-        rule_set=rule_set, number=_next_number(rule_set), based_on=based_on
+        rule_set=rule_set, number=adoption.next_number(rule_set.versions), based_on=based_on
     )
     if based_on is not None:
         _copy_items(based_on, version)
@@ -197,8 +189,7 @@ def _check_editable(actor: Any, version: RuleVersion) -> None:
             rule_set.division_id,
             _("You do not run the points of this village."),
         )
-    if not version.is_draft:
-        raise ValidationError(_("An adopted or published version cannot change; draft a new one."))
+    adoption.check_draft(version)
 
 
 @transaction.atomic
@@ -260,9 +251,7 @@ def publish_template(*, actor: Any, version: RuleVersion) -> RuleVersion:
     _check_editable(actor, version)
     if not version.items.exists():
         raise ValidationError(_("Add at least one rule first."))
-    version.state = VersionState.PUBLISHED
-    version.adopted_by = actor
-    version.save(update_fields=["state", "adopted_by", "updated_at"])
+    version.save(update_fields=adoption.publish(version=version, actor=actor))
     record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -289,48 +278,28 @@ def adopt_version(
     _check_editable(actor, version)
     if not version.items.exists():
         raise ValidationError(_("Add at least one rule first."))
-    if meeting_date > clock.today():
-        raise ValidationError({"meeting_date": _("The meeting cannot be in the future.")})
-    if in_force_from < meeting_date:
-        raise ValidationError(
-            {"in_force_from": _("The rules come into force on or after the meeting.")}
-        )
-    latest = (
-        version.rule_set.versions.adopted()
-        .order_by("-in_force_from")
-        .values_list("in_force_from", flat=True)
-    ).first()
-    if latest and in_force_from <= latest:
-        raise ValidationError(
-            {
-                "in_force_from": _("The version in force now started on %(date)s; start later.")
-                % {"date": latest}
-            }
-        )
     if Entry.objects.filter(
         village_id=version.rule_set.division_id, occurred_on__gte=in_force_from
     ).exists():
         raise ValidationError(
             {"in_force_from": _("Entries dated on or after this day cite the rules in force.")}
         )
-    version.state = VersionState.ADOPTED
-    version.meeting_kind = meeting_kind
-    version.meeting_date = meeting_date
-    version.in_force_from = in_force_from
-    version.note = note.strip()
-    version.adopted_by = actor
+    changes = adoption.adopt(
+        version=version,
+        versions=version.rule_set.versions,
+        actor=actor,
+        meeting_kind=meeting_kind,
+        meeting_date=meeting_date,
+        in_force_from=in_force_from,
+        note=note,
+    )
     version.full_clean()
     version.save()
     record(
         actor=actor,
         action=AuditAction.UPDATE,
         instance=version,
-        changes={
-            "state": [VersionState.DRAFT, VersionState.ADOPTED],
-            "meeting_kind": [None, meeting_kind],
-            "meeting_date": [None, str(meeting_date)],
-            "in_force_from": [None, str(in_force_from)],
-        },
+        changes=changes,
         division_code=version.rule_set.division_id,
     )
     return version

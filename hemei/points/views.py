@@ -32,9 +32,10 @@ from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
 from hemei.documents.rendering import PersonalDataInNotice
 from hemei.households.selectors import household_of
+from hemei.procedures.adoption import VersionState
 
 from . import selectors, services
-from .choices import Category, EntryState, VersionState
+from .choices import Category, EntryState
 from .documents import NoticeRow, render_notice_docx
 from .forms import (
     AdoptForm,

@@ -12,9 +12,10 @@ from PIL import Image
 from hemei.core import clock
 from hemei.divisions.models import Division
 from hemei.households.models import Household, Resident
+from hemei.procedures.adoption import MeetingKind
 
 from .. import services
-from ..choices import CapPeriod, Category, MeetingKind
+from ..choices import CapPeriod, Category
 from ..models import Entry, RuleVersion
 
 #: The day most tests stand on: mid-year, inside the rules adopted below.

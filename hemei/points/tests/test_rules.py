@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from hemei.core import clock
 from hemei.core.testing import TOWN_A, VILLAGE_A, VILLAGE_B, Cast
 from hemei.divisions.models import Division
+from hemei.procedures.adoption import MeetingKind, VersionState
 
 from .. import services
-from ..choices import Category, MeetingKind, VersionState
+from ..choices import Category
 from .conftest import Village
 from .factories import item
 
