@@ -112,6 +112,8 @@ INSTALLED_APPS = [
     "hemei.accounts",
     "hemei.documents",
     "hemei.procedures",
+    "hemei.catalogue",
+    "hemei.cases",
     "hemei.notifications",
     "hemei.meetings",
     "hemei.tasks",

@@ -28,6 +28,8 @@ from .policy import (
 )
 from .roles import (
     ADMIN_ROLES,
+    CASE_ROLES,
+    CATALOGUE_ROLES,
     POINTS_RUN_ROLES,
     REGISTER_WRITE_ROLES,
     TASK_MANAGE_ROLES,
@@ -224,6 +226,11 @@ register(
         write_register=Rule(REGISTER_WRITE_ROLES),
         run_points=Rule(POINTS_RUN_ROLES),
         publish_templates=Rule(TEMPLATE_ROLES),
+        keep_catalogue=Rule(CATALOGUE_ROLES),
+        # a step of a case is taken by the office of exactly that level (the village
+        # committees sign the village's step, the town its own), never by the level above
+        act_on_cases=Rule(CASE_ROLES, own_grant_division()),
+        start_cases=Rule(CASE_ROLES),
         # a villager's own village (its notices, objections, shop)
         live_in=Rule(VILLAGER_ROLES, own_grant_division()),
     ),

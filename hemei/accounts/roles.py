@@ -40,4 +40,11 @@ POINTS_RUN_ROLES = frozenset({Role.VILLAGE_OFFICIAL, Role.COUNTY_ADMIN})
 #: Publish templates (points rules, procedure catalogues) for the villages below.
 TEMPLATE_ROLES = frozenset({Role.TOWN_OFFICIAL, Role.COUNTY_ADMIN})
 
+#: Keep a village's procedure catalogue (draft, adopt): the village and the county office.
+CATALOGUE_ROLES = frozenset({Role.VILLAGE_OFFICIAL, Role.COUNTY_ADMIN})
+#: Act on a step of a case (办件) at their own level: the village committees, the town, the
+#: county office; and start a case for someone in their area. Cases carry households' names:
+#: department staff, who do not read households, do not handle them.
+CASE_ROLES = frozenset({Role.VILLAGE_OFFICIAL, Role.TOWN_OFFICIAL, Role.COUNTY_ADMIN})
+
 VILLAGER_ROLES = frozenset({Role.VILLAGER})

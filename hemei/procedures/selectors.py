@@ -40,6 +40,14 @@ def schedule() -> calendar.Schedule:
     return calendar.Schedule(row.schedule() for row in WorkdayYear.objects.in_force())
 
 
+def unknown_year_message(exc: calendar.ScheduleUnknown) -> str:
+    """What to tell a user whose date falls in a year without a known schedule."""
+    return _(
+        "No official working-day schedule is known for %(year)s; the platform knows "
+        "%(years)s. An administrator adds a new year from the State Council's notice."
+    ) % {"year": exc.day.year, "years": calendar.describe_years(exc.known)}
+
+
 def add_workdays(start: dt.date, n: int) -> dt.date:
     return calendar.add_workdays(start, n, schedule())
 

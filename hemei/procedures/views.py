@@ -34,14 +34,7 @@ from .forms import (
     WorkdayYearForm,
 )
 from .models import DecisionFile, DecisionRecord, TimeLimit, WorkdayYear
-
-
-def unknown_year_message(exc: calendar.ScheduleUnknown) -> str:
-    return _(
-        "No official working-day schedule is known for %(year)s; the platform knows "
-        "%(years)s. An administrator adds a new year from the State Council's notice."
-    ) % {"year": exc.day.year, "years": calendar.describe_years(exc.known)}
-
+from .selectors import unknown_year_message
 
 # --------------------------------------------------------------------------- the schedule
 
