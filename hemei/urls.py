@@ -17,5 +17,7 @@ urlpatterns = [
     path("points/", include("hemei.points.urls")),
     path("documents/", include("hemei.documents.urls")),
     path("procedures/", include("hemei.procedures.urls")),
+    path("catalogue/", include("hemei.catalogue.urls")),
+    path("cases/", include("hemei.cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -35,3 +35,17 @@ class EventKind(models.TextChoices):
     EXTENDED = "extended", _("time extended")
     FILE = "file", _("file added")
     DONE = "done", _("completed")
+
+
+class ActAction(models.TextChoices):
+    """What an office (or the applicant) does on a case's page."""
+
+    PASS = "pass", _("agree and sign")
+    RETURN = "return", _("send back")
+    REFUSE = "refuse", _("refuse")
+    WITHDRAW = "withdraw", _("withdraw")
+    PAUSE = "pause", _("pause the clock")
+    RESUME = "resume", _("resume the clock")
+    EXTEND = "extend", _("extend")
+    FILES = "files", _("add material")
+    DECISION = "decision", _("link the decision record")

@@ -69,11 +69,11 @@ def may_act(user: Any, case: Case) -> bool:
     if case.state != CaseState.OPEN or case.step is None:
         return False
     if case.step.level == Level.APPLICANT:
-        return bool(case.household_id) and _is_household(user, case)
+        return bool(case.household_id) and is_applicant_side(user, case)
     return allows_at(user, "act_on_cases", office_of(case.village_id, case.step.level))
 
 
-def _is_household(user: Any, case: Case) -> bool:
+def is_applicant_side(user: Any, case: Case) -> bool:
     own = household_of(user) if getattr(user, "is_authenticated", False) else None
     return (own is not None and own.pk == case.household_id) or case.applicant_id == getattr(
         user, "pk", None
@@ -479,7 +479,7 @@ def withdraw(*, actor: Any, case: Case, reason: str) -> Case:
     """The applicant (or the village for them) withdraws the case."""
     case = _locked(case)
     _check_running(case)
-    own = _is_household(actor, case)
+    own = is_applicant_side(actor, case)
     if not own and not allows_at(actor, "act_on_cases", case.village_id):
         raise PermissionDenied(_("Only the applicant or the village withdraws a case."))
     reason = (reason or "").strip()
@@ -607,7 +607,7 @@ def add_files(*, actor: Any, case: Case, files: Sequence[Any]) -> Case:
     """Material added to the step in hand (the applicant's household or the office)."""
     case = _locked(case)
     _check_running(case)
-    if not (_is_household(actor, case) or allows(actor, "change", case)):
+    if not (is_applicant_side(actor, case) or allows(actor, "change", case)):
         raise PermissionDenied(_("You may not add material to this case."))
     if not files:
         raise ValidationError({"files": _("Choose at least one file.")})

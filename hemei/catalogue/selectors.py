@@ -63,12 +63,12 @@ def templates_above(user: Any, village_code: str) -> QuerySet[CatalogueVersion]:
     )
 
 
-def negative_list(village_code: str, on: dt.date) -> list[Item]:
-    """The negative list in force for the village (its adopted version, else the newest
-    template published above it)."""
-    version = version_in_force(village_code, on)
+def negative_list(code: str, on: dt.date) -> list[Item]:
+    """The negative list in force for a village (its adopted version, else the newest
+    template published at or above it); for a town or county, the newest template."""
+    version = version_in_force(code, on) if len(code) == 12 else None
     if version is None:
-        prefixes = [village_code[:n] for n in (2, 4, 6, 9)]
+        prefixes = [code[:n] for n in (2, 4, 6, 9) if n <= len(code)]
         version = (
             CatalogueVersion.objects.filter(
                 catalogue__is_template=True,

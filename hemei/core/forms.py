@@ -62,3 +62,27 @@ class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+#: What evidence file pickers offer; the server still reads each file's content.
+EVIDENCE_ACCEPT = "image/*,.jpg,.jpeg,.png,.webp,.pdf,.docx,.xlsx"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Any number of files; each is checked by its content in the service
+    (``hemei.core.evidence.check_file``)."""
+
+    def __init__(self, *args: Any, accept: str = EVIDENCE_ACCEPT, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files if item]

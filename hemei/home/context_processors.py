@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from hemei.accounts.models import User
 from hemei.accounts.policy import Who, holds_role, policy_for
 from hemei.accounts.roles import API_ROLES
+from hemei.catalogue.models import Catalogue
 from hemei.divisions.models import Division
 from hemei.documents.models import DocumentTemplate
 from hemei.households.models import Household
@@ -50,6 +51,9 @@ MENU = [
     MenuItem(
         "procedures:decision_list", pgettext_lazy("menu", "Village decisions"), DecisionRecord
     ),
+    MenuItem("cases:list", pgettext_lazy("menu", "Cases"), Division, "read_village"),
+    MenuItem("cases:mine", pgettext_lazy("menu", "My applications"), Division, "live_in"),
+    MenuItem("catalogue:list", pgettext_lazy("menu", "Catalogues"), Catalogue),
     MenuItem("procedures:limit_list", pgettext_lazy("menu", "Time limits"), TimeLimit),
     MenuItem("notifications:inbox", pgettext_lazy("menu", "Notifications")),
     MenuItem("divisions:division_list", pgettext_lazy("menu", "Divisions"), Division),

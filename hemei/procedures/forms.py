@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hemei.core.forms import MultipleFileField
 from hemei.divisions.models import Division
 
 from . import calendar
@@ -117,25 +118,6 @@ class BetweenCalculatorForm(forms.Form):
 # --------------------------------------------------------------------------- 四议两公开
 
 
-class _MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class _MultipleFileField(forms.FileField):
-    """Any number of files; each is checked by its content in the service."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", _MultipleFileInput(attrs={"accept": "image/*"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        if not data:
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(_MultipleFileField, self).clean(item, initial) for item in files if item]
-
-
 class DecisionRecordForm(forms.Form):
     village = forms.CharField(
         label=_("Village code"),
@@ -182,7 +164,7 @@ class DecisionMeetingForm(forms.Form):
         label=_("Minutes"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,.pdf,.docx"}),
     )
-    photos = _MultipleFileField(label=_("Photos"))
+    photos = MultipleFileField(label=_("Photos"), accept="image/*")
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

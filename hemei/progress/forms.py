@@ -9,34 +9,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hemei.accounts.policy import places
-from hemei.core.forms import PkMultipleChoiceField
+from hemei.core.forms import EVIDENCE_ACCEPT, MultipleFileField, PkMultipleChoiceField
 from hemei.tasks.models import Milestone, Task
 
 from .evidence import MAX_FILE_BYTES, MAX_FILES_PER_REPORT, CheckedFile, check_file, too_big
 from .models import ReportState
 
 #: What the file pickers offer; the server still reads each file's content.
-ACCEPT = "image/*,.jpg,.jpeg,.png,.webp,.pdf,.docx,.xlsx"
+ACCEPT = EVIDENCE_ACCEPT
 PHOTO_ACCEPT = "image/*"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Any number of files; each is checked by its content in ``clean_files``."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        if not data:
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
 
 
 class ReportForm(forms.Form):

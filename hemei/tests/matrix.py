@@ -87,6 +87,7 @@ def build_world() -> World:
     _documents(world)
     _the_rest(world)
     _procedures(world)
+    _cases(world)
     return world
 
 
@@ -379,6 +380,38 @@ def _procedures(world: World) -> None:
         )
     world.objects["decision"] = record
     world.objects["decision_file"] = meeting.files.get()
+
+
+def _cases(world: World) -> None:
+    """The county's catalogue template adopted by 红花山村, and a case of vera's household
+    at the village's step, with one file; a refused case for the letter."""
+    from hemei.cases import services as cases
+    from hemei.catalogue.samples import adopted_catalogue
+
+    o, c = world.objects, world.cast
+    version = adopted_catalogue(c.alice, VILLAGE_A)
+    o["catalogue_version"] = version
+    o["catalogue"] = version.catalogue
+    o["catalogue_item"] = version.items.get(code="F01")
+    o["catalogue_template"] = version.based_on.catalogue
+    with clock.frozen_at(TODAY):
+        case = cases.start_case(
+            actor=c.vera,
+            village=Division.objects.get(code=VILLAGE_A),
+            item_code="F01",
+            title=f"临时救助 {MARK}",
+            files=[SimpleUploadedFile("申请书.pdf", PDF, content_type="application/pdf")],
+        )
+        refused = cases.start_case(
+            actor=c.vera,
+            village=Division.objects.get(code=VILLAGE_A),
+            item_code="F01",
+            title=f"再次申请 {MARK}",
+        )
+        cases.refuse(actor=c.victor, case=refused, reason="收入超过标准", signer="魏村")
+    o["case"] = case
+    o["case_file"] = case.files.get()
+    o["refused_case"] = refused
 
 
 # --------------------------------------------------------------------------- asking

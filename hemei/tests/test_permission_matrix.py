@@ -132,6 +132,12 @@ OBJECTS = {
     "tom_user",
     "decision",
     "decision_file",
+    "catalogue",
+    "catalogue_version",
+    "catalogue_item",
+    "case",
+    "case_file",
+    "refused_case",
 }
 #: objects outside town A, named in URLs: the county's unit, lily (a county leader)
 OUTSIDE = {"unit", "lily_user"}
@@ -412,6 +418,41 @@ PAGES = [
         label="procedures:decision_publish POST",
     ),
     row("procedures:decision_file", VILLAGE_READ, pk="decision", file_pk="decision_file"),
+    # --- catalogues (清单): read by the work roles where they work (templates from above),
+    # by a villager for their own village's adopted version; kept by the village and the
+    # county office, templates published by towns and the county office
+    row("catalogue:list", WORK + " vera"),
+    row("catalogue:negative", WORK + " vera", owen=200),
+    row("catalogue:village", "alice:302 victor:302", "lily dan tom vera", code=VILLAGE_A),
+    row("catalogue:catalogue", WORK + " vera", pk="catalogue"),
+    row("catalogue:draft", "alice victor", method="POST", pk="catalogue"),
+    row("catalogue:version", WORK + " vera", pk="catalogue_version"),
+    # the village's version is adopted already: its keepers are told why not (400)
+    row("catalogue:publish", "alice:400 victor:400", method="POST", pk="catalogue_version"),
+    row(
+        "catalogue:adopt",
+        "alice:400 victor:400",
+        method="POST",
+        pk="catalogue_version",
+        data={"meeting_kind": "villagers"},
+    ),
+    row("catalogue:item", WORK + " vera", pk="catalogue_item"),
+    # --- cases (办件): read by village affairs in their area and by the applicant's
+    # household; the step in hand taken by its office (here the village's)
+    row("cases:list", VILLAGE_READ + " vera"),
+    row("cases:mine", "vera"),
+    row("cases:start", "alice tom victor vera", owen=200),
+    row("cases:detail", VILLAGE_READ + " vera", pk="case"),
+    row(
+        "cases:act",
+        "victor",
+        method="POST",
+        pk="case",
+        data={"action": "pass", "opinion": "属实", "signer": "魏村"},
+        label="cases:act POST pass",
+    ),
+    row("cases:file", VILLAGE_READ + " vera", pk="case", file_pk="case_file"),
+    row("cases:letter", VILLAGE_READ + " vera", pk="refused_case"),
 ]
 
 
