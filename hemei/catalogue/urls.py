@@ -13,4 +13,6 @@ urlpatterns = [
     path("versions/<int:pk>/publish/", views.publish, name="publish"),
     path("versions/<int:pk>/adopt/", views.adopt, name="adopt"),
     path("items/<int:pk>/", views.item_detail, name="item"),
+    path("versions/<int:pk>/import/", views.import_items, name="import"),
+    path("install/", views.install, name="install"),
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,13 +13,19 @@ from django.views.decorators.http import require_POST
 
 from hemei.accounts.policy import allowed, allows_at, get_or_404, grants, places
 from hemei.core import clock
+from hemei.core.downloads import download
+from hemei.core.evidence import MAX_FILE_BYTES, too_big
 from hemei.core.forms import apply_errors
-from hemei.core.lists import paginate
+from hemei.core.lists import paginate, wants_export
 from hemei.divisions.choices import Level as DivisionLevel
+from hemei.divisions.models import Division
 from hemei.procedures.adoption import MeetingKind
 
-from . import selectors, services
+from . import excel, selectors, services
+from .install import install_default
 from .models import Catalogue, CatalogueVersion, Item
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class AdoptForm(forms.Form):
@@ -54,10 +62,11 @@ def _check_change(user, version: CatalogueVersion) -> None:
 def catalogue_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.catalogues(request.user).order_by("-is_template", "division_id")
     villages = places(request.user, "keep_catalogue").filter(level=DivisionLevel.VILLAGE)[:50]
+    counties = places(request.user, "publish_templates").filter(level=DivisionLevel.COUNTY)[:5]
     return render(
         request,
         "catalogue/catalogue_list.html",
-        {"page": paginate(request, rows), "villages": villages},
+        {"page": paginate(request, rows), "villages": villages, "counties": counties},
     )
 
 
@@ -85,6 +94,12 @@ def catalogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @allowed(Catalogue)
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
+    if wants_export(request):
+        return download(
+            io.BytesIO(excel.export_version(version)),
+            filename=f"{version.catalogue.name}-v{version.number}.xlsx",
+            content_type=XLSX,
+        )
     items = selectors.items(version)
     q = (request.GET.get("q") or "").strip()[:50]
     if q:
@@ -224,3 +239,43 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400,
     )
+
+
+@require_POST
+@allowed(Catalogue)
+def import_items(request: HttpRequest, pk: int) -> HttpResponse:
+    """A workbook (事项清单 + 运行流程) replaces the draft's items: all or nothing."""
+    version = _version(request, pk)
+    _check_change(request.user, version)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationError(_("Choose the workbook to import."))
+        if upload.size > MAX_FILE_BYTES:
+            raise too_big(upload.name, upload.size)
+        items = excel.import_workbook(actor=request.user, version=version, data=upload.read())
+    except ValidationError as exc:
+        return render(
+            request,
+            "catalogue/import_errors.html",
+            {"version": version, "errors": exc.messages},
+            status=400,
+        )
+    messages.success(request, _("%(n)d items imported.") % {"n": len(items)})
+    return redirect("catalogue:version", pk=version.pk)
+
+
+@require_POST
+@allowed(Catalogue)
+def install(request: HttpRequest) -> HttpResponse:
+    """The county office installs the default county catalogue as a published template."""
+    code = (request.POST.get("county") or "").strip()
+    county = Division.objects.filter(code=code, level=DivisionLevel.COUNTY).first()
+    if county is None or not allows_at(request.user, "publish_templates", code):
+        raise Http404
+    try:
+        version = install_default(actor=request.user, county=county)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("catalogue:list")
+    return redirect("catalogue:version", pk=version.pk)

@@ -437,6 +437,14 @@ PAGES = [
         data={"meeting_kind": "villagers"},
     ),
     row("catalogue:item", WORK + " vera", pk="catalogue_item"),
+    row("catalogue:import", "alice:400 victor:400", method="POST", pk="catalogue_version"),
+    row(
+        "catalogue:install",
+        "alice",
+        "lily dan tom victor vera",
+        method="POST",
+        data={"county": COUNTY},
+    ),
     # --- cases (办件): read by village affairs in their area and by the applicant's
     # household; the step in hand taken by its office (here the village's)
     row("cases:list", VILLAGE_READ + " vera"),

@@ -110,4 +110,12 @@ ZH = {
     "Versions": "版本",
     "Division": "区划",
     "Publish": "发布",
+    "Install the default catalogue for %(county)s": "为%(county)s安装默认事项清单",
+    "The workbook was not imported": "表格未导入",
+    "Nothing was changed. Correct these cells and import the workbook again:": "未做任何更改。请修改以下单元格后重新导入：",
+    "Back": "返回",
+    "Import a workbook (replaces this draft's items)": "导入表格（替换本草稿的全部事项）",
+    "Choose the workbook to import.": "请选择要导入的表格。",
+    "%(n)d items imported.": "已导入 %(n)d 个事项。",
+    "Import": "导入",
 }
