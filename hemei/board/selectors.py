@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hemei.accounts.policy import places
 from hemei.divisions.choices import Level
@@ -139,9 +139,7 @@ def villages_with_boards(user: Any, *, q: str = "", state: str = "") -> QuerySet
         .current()
         .filter(level=Level.VILLAGE)
         .annotate(
-            board_on=Exists(
-                BoardSettings.objects.filter(village_id=OuterRef("code"), enabled=True)
-            )
+            board_on=Exists(BoardSettings.objects.filter(village_id=OuterRef("code"), enabled=True))
         )
         .select_related("parent")
         .order_by("code")
@@ -155,8 +153,18 @@ def villages_with_boards(user: Any, *, q: str = "", state: str = "") -> QuerySet
     return rows
 
 
+def boards_of(villages: list[Division]) -> list[tuple[Division, bool]]:
+    """Each of the villages (a village official's own) and whether its board is on."""
+    on = set(
+        BoardSettings.objects.enabled()
+        .filter(village_id__in=[village.code for village in villages])
+        .values_list("village_id", flat=True)
+    )
+    return [(village, village.code in on) for village in villages if village.level == Level.VILLAGE]
+
+
 def state_choices() -> list[tuple[str, str]]:
-    return [(ON, _("on")), (OFF, _("off"))]
+    return [(ON, pgettext("board", "on")), (OFF, pgettext("board", "off"))]
 
 
 def settings_for(code: str) -> BoardSettings:

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from hemei.accounts.policy import allowed, allows
@@ -108,7 +109,10 @@ def board_list(request: HttpRequest) -> HttpResponse:
                 (_("Code"), lambda v: v.code),
                 (_("Village"), lambda v: v.name),
                 (_("Town"), lambda v: v.parent.name if v.parent else ""),
-                (_("Public board"), lambda v: _("on") if v.board_on else _("off")),
+                (
+                    _("Public board"),
+                    lambda v: pgettext("board", "on") if v.board_on else pgettext("board", "off"),
+                ),
                 (_("Address"), lambda v: qr.public_url(request, v.code) if v.board_on else ""),
             ],
             queryset=rows,
@@ -130,9 +134,7 @@ def board_settings(request: HttpRequest, code: str) -> HttpResponse:
     """A village's board: on or off, its welcome text and office contact; the links to
     the public page, the QR code and the poster. Read by village affairs; changed by the
     village's officials and the town and county above (else 403)."""
-    village = get_object_or_404(
-        Division.objects.current().filter(level=Level.VILLAGE), code=code
-    )
+    village = get_object_or_404(Division.objects.current().filter(level=Level.VILLAGE), code=code)
     current = selectors.settings_for(village.code)
     if not allows(request.user, "view", current):
         raise Http404

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from hemei.accounts.models import User
 from hemei.accounts.policy import Who, holds_role, policy_for
 from hemei.accounts.roles import API_ROLES
+from hemei.board.models import BoardSettings
 from hemei.divisions.models import Division
 from hemei.documents.models import DocumentTemplate
 from hemei.households.models import Household
@@ -51,6 +52,7 @@ MENU = [
         "procedures:decision_list", pgettext_lazy("menu", "Village decisions"), DecisionRecord
     ),
     MenuItem("procedures:limit_list", pgettext_lazy("menu", "Time limits"), TimeLimit),
+    MenuItem("board:board_list", pgettext_lazy("menu", "Public boards"), BoardSettings),
     MenuItem("notifications:inbox", pgettext_lazy("menu", "Notifications")),
     MenuItem("divisions:division_list", pgettext_lazy("menu", "Divisions"), Division),
     MenuItem("units:unit_list", pgettext_lazy("menu", "Units"), Unit),

@@ -87,6 +87,7 @@ def build_world() -> World:
     _documents(world)
     _the_rest(world)
     _procedures(world)
+    _board(world)
     return world
 
 
@@ -379,6 +380,19 @@ def _procedures(world: World) -> None:
         )
     world.objects["decision"] = record
     world.objects["decision_file"] = meeting.files.get()
+
+
+def _board(world: World) -> None:
+    """红花山村's public board is on (victor turned it on); 金口村's (town B) is off."""
+    from hemei.board import services as board
+
+    world.objects["board"] = board.update_board(
+        actor=world.cast.victor,
+        village=Division.objects.get(code=VILLAGE_A),
+        enabled=True,
+        welcome="村务公开，欢迎监督。",
+        contact="村委会办公室 0532-88512345",
+    )
 
 
 # --------------------------------------------------------------------------- asking
