@@ -6,6 +6,9 @@ naming it (in its ``AppConfig.ready``). The board asks every registered section,
 ``order``, when it shows a village's page: it knows nothing of notices, catalogues or
 decisions, so this module sits low in the layers and imports no domain app.
 
+The orders in use: notices 10, the catalogue of powers and services 20, 四议两公开 decisions
+30, the disclosure catalogue 40.
+
 An item is plain text: the board escapes it, and drops (and logs) any item that carries an
 unmasked ID-card or mobile number before it reaches the page. A provider still must not
 put names, phones, ID numbers, bank or health data on the board: the guard is the last

@@ -54,13 +54,13 @@ ZH = {
     "Sections": "栏目",
     "Nothing is posted here at present.": "本栏目暂无内容。",
     "Nothing is posted on this board yet.": "公开栏暂无内容。",
-    "This board is public: it shows no one's ID number, phone, bank or health details.": (
-        "本公开栏向社会公开，不显示任何人的身份证号、电话、银行账户或健康信息。"
+    "This board is public: it shows no one's ID number, personal phone, bank or health details.": (
+        "本公开栏向社会公开，不显示任何个人的身份证号、个人电话、银行账户或健康信息。"
     ),
     "Poster with the QR code": "二维码海报",
     "QR code of the board": "村务公开栏二维码",
     "Scan with your phone to read the village's notices, decisions and public affairs.": (
-        "用手机扫描二维码，查看本村公示公告、民主决策和村务公开。"
+        "手机扫码，查看本村公示公告、民主决策和村务公开。"
     ),
     "This village has no public board.": "该村没有开通村务公开栏。",
     "Too many requests from your address. Please wait a minute and try again.": (

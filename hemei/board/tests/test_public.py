@@ -359,7 +359,25 @@ def test_the_poster_is_a_printable_a4_page_with_the_code_and_one_line(
     assert response.status_code == 200
     page = response.content.decode()
     assert "红花山村" in page and "田横镇" in page
-    assert "用手机扫描二维码，查看本村公示公告、民主决策和村务公开。" in page
+    assert "手机扫码，查看本村公示公告、民主决策和村务公开。" in page
     assert f"http://testserver/board/{VILLAGE_A}/" in page
     assert '<svg viewBox="0 0 ' in page and 'class="qr"' in page
     assert "board-public.css" in page and "<style" not in page and "<script" not in page
+
+
+@pytest.mark.django_db
+def test_the_page_costs_the_same_queries_however_much_is_posted(
+    cast: Cast, anonymous: Client
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    turn_on(cast)
+    published_decision(cast, title="第一件事", result=True)
+    with CaptureQueriesContext(connection) as one:
+        assert anonymous.get(URL).status_code == 200
+    published_decision(cast, title="第二件事", result=True)
+    published_decision(cast, title="第三件事")
+    with CaptureQueriesContext(connection) as three:
+        page = anonymous.get(URL).content.decode()
+    assert "第三件事" in page and len(three) == len(one) <= 4
