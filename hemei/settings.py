@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "hemei.units",
     "hemei.accounts",
     "hemei.documents",
+    "hemei.board",
     "hemei.procedures",
     "hemei.catalogue",
     "hemei.cases",
@@ -142,6 +143,8 @@ MIDDLEWARE = [
 ]
 
 #: Apps whose pages and files show personal data: sent with Cache-Control: no-store.
+#: The village's public board is the deliberate opposite: public, cacheable for a few minutes
+#: (it shows nothing personal and answers anyone, so it must never be listed here).
 NO_STORE_APPS = ("households", "points")
 
 ROOT_URLCONF = "hemei.urls"
@@ -261,6 +264,21 @@ EMAIL_USE_TLS = envbool("HEMEI_EMAIL_TLS", False)
 EMAIL_TIMEOUT = 10
 # The address people reach the platform at, for links in e-mails (e.g. https://hemei.example.gov.cn).
 HEMEI_SITE_URL = os.environ.get("HEMEI_SITE_URL", "").rstrip("/")
+
+# Django's cache: the public board's request counter. The default keeps it in the memory of
+# the one server process (`hemei serve` runs one process with threads); a deployment with
+# several processes should point it at a shared cache (the database cache, Redis …) so the
+# limit counts across them.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The village's public board (村务公开栏): requests per minute one address may make to its
+# pages (0: no limit), and how long browsers and proxies may keep a page (seconds).
+HEMEI_BOARD_RATE_LIMIT = envint("HEMEI_BOARD_RATE_LIMIT", 60)
+HEMEI_BOARD_MAX_AGE = envint("HEMEI_BOARD_MAX_AGE", 300)
+# Behind a reverse proxy that appends the client's address to X-Forwarded-For: count the
+# address it appended (the last one) instead of the proxy's own. Off unless the proxy is
+# yours: anyone can send the header.
+HEMEI_TRUST_X_FORWARDED_FOR = envbool("HEMEI_TRUST_X_FORWARDED_FOR", False)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("HEMEI_SECURE_COOKIES", False)

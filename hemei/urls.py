@@ -19,5 +19,6 @@ urlpatterns = [
     path("procedures/", include("hemei.procedures.urls")),
     path("catalogue/", include("hemei.catalogue.urls")),
     path("cases/", include("hemei.cases.urls")),
+    path("board/", include("hemei.board.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

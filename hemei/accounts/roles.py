@@ -39,6 +39,9 @@ REGISTER_WRITE_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWN_OFFICIAL, Role.VI
 POINTS_RUN_ROLES = frozenset({Role.VILLAGE_OFFICIAL, Role.COUNTY_ADMIN})
 #: Publish templates (points rules, procedure catalogues) for the villages below.
 TEMPLATE_ROLES = frozenset({Role.TOWN_OFFICIAL, Role.COUNTY_ADMIN})
+#: Turn a village's public board (村务公开栏) on or off and set its welcome and office phone:
+#: the village's officials, and the town and the county office above it.
+BOARD_RUN_ROLES = frozenset({Role.VILLAGE_OFFICIAL, Role.TOWN_OFFICIAL, Role.COUNTY_ADMIN})
 
 #: Keep a village's procedure catalogue (draft, adopt): the village and the county office.
 CATALOGUE_ROLES = frozenset({Role.VILLAGE_OFFICIAL, Role.COUNTY_ADMIN})

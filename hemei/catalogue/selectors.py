@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from hemei.board.sections import BoardItem
+from hemei.divisions.models import Division
 from hemei.procedures import adoption
 from hemei.procedures.adoption import VersionState
 
@@ -81,3 +83,38 @@ def negative_list(code: str, on: dt.date) -> list[Item]:
     if version is None:
         return []
     return list(version.items.filter(list_kind=ListKind.NEGATIVE).order_by("code"))
+
+
+def _flow(item: Item) -> str:
+    parts = []
+    for step in item.steps.all():
+        text = f"{step.name}（{step.get_level_display()}"
+        if step.days:
+            text += f"，{step.days}{step.get_unit_display()}"
+        if step.notice_days:
+            text += f"，公示{step.notice_days}{step.get_notice_unit_display()}"
+        parts.append(text + "）")
+    return " → ".join(parts)
+
+
+def board_items(village: Division, today: dt.date) -> list[BoardItem]:
+    """The public board's catalogue: the powers, services and certificates the village
+    adopted, each with its basis and its flow (who acts, in how long), and the negative list.
+    Only what the catalogue says: nothing of any case."""
+    version = version_in_force(village.code, today)
+    if version is None:
+        return []
+    found = []
+    for item in items(version):
+        body = item.basis
+        if item.has_flow:
+            body = f"{item.basis}\n{_flow(item)}" if item.basis else _flow(item)
+        found.append(
+            BoardItem(
+                title=f"{item.code} {item.name}",
+                date=version.in_force_from,
+                body=body,
+                status=f"{item.area} · {item.get_list_kind_display()}",
+            )
+        )
+    return found

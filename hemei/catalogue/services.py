@@ -293,7 +293,7 @@ def replace_items(*, actor: Any, version: CatalogueVersion, rows: Sequence[ItemR
         actor=actor,
         action=AuditAction.UPDATE,
         instance=version,
-        changes={"items": [None, len(items)]},
+        changes={"item_count": [None, len(items)]},
         division_code=version.catalogue.division_id,
     )
     return items

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from hemei.accounts.models import User
 from hemei.accounts.policy import Who, holds_role, policy_for
 from hemei.accounts.roles import API_ROLES
+from hemei.board.models import BoardSettings
 from hemei.catalogue.models import Catalogue
 from hemei.divisions.models import Division
 from hemei.documents.models import DocumentTemplate
@@ -55,6 +56,7 @@ MENU = [
     MenuItem("cases:mine", pgettext_lazy("menu", "My applications"), Division, "live_in"),
     MenuItem("catalogue:list", pgettext_lazy("menu", "Catalogues"), Catalogue),
     MenuItem("procedures:limit_list", pgettext_lazy("menu", "Time limits"), TimeLimit),
+    MenuItem("board:board_list", pgettext_lazy("menu", "Public boards"), BoardSettings),
     MenuItem("notifications:inbox", pgettext_lazy("menu", "Notifications")),
     MenuItem("divisions:division_list", pgettext_lazy("menu", "Divisions"), Division),
     MenuItem("units:unit_list", pgettext_lazy("menu", "Units"), Unit),

@@ -11,6 +11,7 @@ from hemei.accounts.choices import Role
 from hemei.accounts.models import User
 from hemei.accounts.policy import Who, allows, grants, is_admin, places
 from hemei.accounts.roles import WORK_ROLES
+from hemei.board.selectors import boards_of
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
 from hemei.tasks.models import Task
@@ -30,6 +31,8 @@ class HomeSummary:
     roles: set[str] = field(default_factory=set)
     lights: dict[str, int] = field(default_factory=dict)
     due_soon: list[Any] = field(default_factory=list)
+    #: a village official's villages and whether each one's public board is on
+    boards: list[tuple[Division, bool]] = field(default_factory=list)
 
 
 def home_summary(user: User) -> HomeSummary:
@@ -55,6 +58,10 @@ def home_summary(user: User) -> HomeSummary:
         villages = visible.filter(level=Level.VILLAGE)
         summary.villages_total = villages.count()
         summary.villages = list(villages[:12])
+    if Role.VILLAGE_OFFICIAL in roles:
+        summary.boards = boards_of(
+            [grant.division for grant in held if grant.role == Role.VILLAGE_OFFICIAL]
+        )
     return summary
 
 

@@ -14,11 +14,19 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from hemei.board.sections import BoardItem
 from hemei.divisions.choices import CODE_LENGTH, Level
+from hemei.divisions.models import Division
 
 from . import calendar
-from .choices import DecisionState
-from .models import DecisionProcess, DecisionRecord, TimeLimit, WorkdayYear
+from .choices import DecisionState, StepKind
+from .models import (
+    DecisionProcess,
+    DecisionPublication,
+    DecisionRecord,
+    TimeLimit,
+    WorkdayYear,
+)
 
 
 class TimeLimitMissing(LookupError):
@@ -146,3 +154,32 @@ def published_decisions(village_code: str) -> QuerySet[DecisionRecord]:
         .prefetch_related("publications")
         .order_by("-updated_at", "-id")
     )
+
+
+#: The most publications the public board shows (the newest).
+BOARD_PUBLICATIONS = 30
+
+
+def board_items(village: Division, today: dt.date) -> list[BoardItem]:
+    """The village's public board: the published resolutions and results of its decision
+    records (决议公开, 实施结果公开), newest first. Only the matter and the publication's own
+    text, date and kind: never who recorded or published it, nor the meetings' attendance,
+    votes or files."""
+    publications = (
+        DecisionPublication.objects.filter(
+            record__village_id=village.code,
+            record__in=DecisionRecord.objects.published(),
+            published_on__lte=today,
+        )
+        .select_related("record")
+        .order_by("-published_on", "-id")[:BOARD_PUBLICATIONS]
+    )
+    return [
+        BoardItem(
+            title=publication.record.title,
+            date=publication.published_on,
+            body=publication.text,
+            status=str(StepKind(publication.kind).label),
+        )
+        for publication in publications
+    ]

@@ -88,6 +88,7 @@ def build_world() -> World:
     _the_rest(world)
     _procedures(world)
     _cases(world)
+    _board(world)
     return world
 
 
@@ -412,6 +413,19 @@ def _cases(world: World) -> None:
     o["case"] = case
     o["case_file"] = case.files.get()
     o["refused_case"] = refused
+
+
+def _board(world: World) -> None:
+    """红花山村's public board is on (victor turned it on); 金口村's (town B) is off."""
+    from hemei.board import services as board
+
+    world.objects["board"] = board.update_board(
+        actor=world.cast.victor,
+        village=Division.objects.get(code=VILLAGE_A),
+        enabled=True,
+        welcome="村务公开，欢迎监督。",
+        contact="村委会办公室 0532-88512345",
+    )
 
 
 # --------------------------------------------------------------------------- asking

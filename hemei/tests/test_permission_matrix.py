@@ -29,7 +29,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from hemei.core.testing import COUNTY, TOWN_A, VILLAGE_A
+from hemei.core.testing import COUNTY, TOWN_A, VILLAGE_A, VILLAGE_B
 
 from .matrix import ANONYMOUS, CAST, EVERYONE, MARK, Asker, World, build_world
 
@@ -461,6 +461,30 @@ PAGES = [
     ),
     row("cases:file", VILLAGE_READ + " vera", pk="case", file_pk="case_file"),
     row("cases:letter", VILLAGE_READ + " vera", pk="refused_case"),
+    # --- board: 红花山村's public board is on: everybody reads it, signed in or not (nothing
+    # personal is on it); 金口村's is off: 404 for everybody. The settings are read by village
+    # affairs and changed by the village, the town and the county office. (The public pages
+    # count requests per address and minute: these rows stay well under the 60 of a minute.)
+    row("board:board", f"{ROLES} owen nora", anon=200, code=VILLAGE_A),
+    row(
+        "board:board",
+        nf=f"{ROLES} owen nora",
+        anon=404,
+        code=VILLAGE_B,
+        label="board:board off",
+    ),
+    row("board:board_qr", f"{ROLES} owen nora", anon=200, code=VILLAGE_A),
+    row("board:board_poster", f"{ROLES} owen nora", anon=200, code=VILLAGE_A),
+    row("board:board_list", VILLAGE_READ),
+    row("board:settings", VILLAGE_READ, code=VILLAGE_A),
+    row(
+        "board:settings",
+        "alice:302 tom:302 victor:302",
+        method="POST",
+        code=VILLAGE_A,
+        data={"enabled": "on", "welcome": "欢迎监督", "contact": "0532-88512345"},
+        label="board:settings POST",
+    ),
 ]
 
 

@@ -118,4 +118,5 @@ ZH = {
     "Choose the workbook to import.": "请选择要导入的表格。",
     "%(n)d items imported.": "已导入 %(n)d 个事项。",
     "Import": "导入",
+    "Powers and services of the village (清单)": "本村权力和服务事项（清单）",
 }

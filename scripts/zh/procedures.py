@@ -137,6 +137,7 @@ ZH = {
     "Time limit %(name)s ended.": "办理时限“%(name)s”已终止。",
     # 四议两公开: decision records
     "Village decisions": "民主决策",
+    "Village decisions (四议两公开)": "民主决策（四议两公开）",
     "Party branch proposes": "党支部提议",
     "two committees confer": "两委会商议",
     "Party members' meeting reviews": "党员大会审议",
