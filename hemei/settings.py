@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "hemei.accounts",
     "hemei.documents",
     "hemei.procedures",
+    "hemei.notices",
     "hemei.notifications",
     "hemei.meetings",
     "hemei.tasks",
