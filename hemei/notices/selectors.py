@@ -88,7 +88,7 @@ def board_items(village: Division, today: dt.date) -> list[dict[str, Any]]:
     rows = (
         Notice.objects.filter(village=village, starts_at__lt=end_of_today)
         .filter(
-            Q(state=NoticeState.POSTED)
+            Q(state=NoticeState.POSTED, ends_at__gte=since)
             | Q(state=NoticeState.ENDED, closed_at__gte=since)
             | Q(state=NoticeState.ENDED, closed_at__isnull=True, ends_at__gte=since)
         )
