@@ -44,7 +44,7 @@ def notices(
     if kind:
         rows = rows.filter(kind=kind)
     if area:
-        rows = rows.filter(village_id__startswith=area)
+        rows = rows.filter(village__code__startswith=area)
     return rows.order_by("-starts_at", "-id")
 
 

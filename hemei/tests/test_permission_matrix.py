@@ -132,6 +132,9 @@ OBJECTS = {
     "tom_user",
     "decision",
     "decision_file",
+    "notice",
+    "notice_file",
+    "notice_objection",
 }
 #: objects outside town A, named in URLs: the county's unit, lily (a county leader)
 OUTSIDE = {"unit", "lily_user"}
@@ -412,6 +415,40 @@ PAGES = [
         label="procedures:decision_publish POST",
     ),
     row("procedures:decision_file", VILLAGE_READ, pk="decision", file_pk="decision_file"),
+    # --- notices of 红花山村: read by village affairs and its villagers, objected to by them
+    # while running, answered and withdrawn by the village (and the county office)
+    row("notices:notice_list", f"{VILLAGE_READ} vera"),
+    row("notices:notice_detail", f"{VILLAGE_READ} vera", pk="notice"),
+    row("notices:notice_file", f"{VILLAGE_READ} vera", pk="notice", file_pk="notice_file"),
+    row("notices:objection_create", f"{VILLAGE_READ} vera", pk="notice"),
+    row(
+        "notices:objection_create",
+        f"{VILLAGE_READ} vera",
+        method="POST",
+        pk="notice",
+        data={"reason": "另有异议"},
+        label="notices:objection_create POST",
+    ),
+    row("notices:objection_answer", POINTS_RUN, pk="notice_objection", owen=403),
+    row(
+        "notices:objection_answer",
+        POINTS_RUN,
+        method="POST",
+        pk="notice_objection",
+        owen=403,
+        data={"decision": "dismissed", "answer": "经核实无误"},
+        label="notices:objection_answer POST",
+    ),
+    row("notices:notice_withdraw", POINTS_RUN, pk="notice", owen=403),
+    row(
+        "notices:notice_withdraw",
+        POINTS_RUN,
+        method="POST",
+        pk="notice",
+        owen=403,
+        data={"reason": "内容有误"},
+        label="notices:notice_withdraw POST",
+    ),
 ]
 
 
