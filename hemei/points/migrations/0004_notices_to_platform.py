@@ -32,9 +32,9 @@ def _texts(entry):
     household = entry.household
     head = household.head.name if household.head_id else ""
     points = f"{entry.points:+d}"
-    title = f"积分公示：{household.number}号户 {head} {points}分"
+    title = f"积分公示：{household.number}号户{head}，{points}分"
     body = (
-        f"{household.number}号户（户主 {head}）：{entry.item.code} {entry.item.title}，"
+        f"{household.number}号户（户主{head}）：{entry.item.code} {entry.item.title}，"
         f"{points}分。事由：{entry.description}"
     )
     if entry.corrects_id:
