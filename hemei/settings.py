@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "hemei.procedures",
     "hemei.catalogue",
     "hemei.cases",
+    "hemei.notices",
     "hemei.notifications",
     "hemei.meetings",
     "hemei.tasks",

@@ -20,5 +20,6 @@ urlpatterns = [
     path("catalogue/", include("hemei.catalogue.urls")),
     path("cases/", include("hemei.cases.urls")),
     path("board/", include("hemei.board.urls")),
+    path("notices/", include("hemei.notices.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -20,6 +20,7 @@ from hemei.divisions.models import Division
 from hemei.documents.models import DocumentTemplate
 from hemei.households.models import Household
 from hemei.meetings.models import Meeting
+from hemei.notices.models import Notice
 from hemei.procedures.models import DecisionRecord, TimeLimit
 from hemei.rankings.models import RankingRun
 from hemei.supervision.models import SupervisionOrder
@@ -57,6 +58,7 @@ MENU = [
     MenuItem("catalogue:list", pgettext_lazy("menu", "Catalogues"), Catalogue),
     MenuItem("procedures:limit_list", pgettext_lazy("menu", "Time limits"), TimeLimit),
     MenuItem("board:board_list", pgettext_lazy("menu", "Public boards"), BoardSettings),
+    MenuItem("notices:notice_list", pgettext_lazy("menu", "Public notices"), Notice),
     MenuItem("notifications:inbox", pgettext_lazy("menu", "Notifications")),
     MenuItem("divisions:division_list", pgettext_lazy("menu", "Divisions"), Division),
     MenuItem("units:unit_list", pgettext_lazy("menu", "Units"), Unit),

@@ -8,3 +8,6 @@ class PointsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import documents  # noqa: F401  (registers the points notice as a document kind)
+        from .notice_handlers import register_handlers
+
+        register_handlers()  # what the public notices do to the entries

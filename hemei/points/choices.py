@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hemei.notices.choices import ObjectionState as _ObjectionState
+
 
 class Category(models.TextChoices):
     """The usual chapters of a village's points rules (积分细则)."""
@@ -38,10 +40,8 @@ class EntrySource(models.TextChoices):
     CORRECTION = "correction", _("correction")
 
 
-class ObjectionState(models.TextChoices):
-    OPEN = "open", _("open")
-    UPHELD = "upheld", _("upheld")
-    DISMISSED = "dismissed", _("dismissed")
+#: Objections are the public notices' (hemei.notices); named here for the points' callers.
+ObjectionState = _ObjectionState
 
 
 class LedgerKind(models.TextChoices):

@@ -215,12 +215,11 @@ def _year_of_entries(
             source=EntrySource.REQUESTED if chooser.random() < 0.3 else EntrySource.RECORDED,
             state=EntryState.EFFECTIVE,
             created_by=official,
-            notice_starts_at=_at(day + dt.timedelta(days=3)),
-            notice_ends_at=_at(day + dt.timedelta(days=10)),
             effective_at=_at(day + dt.timedelta(days=10)),
         )
         for day, household, item in planned
     )
+    _past_notices(official, village, entries)
     steps = []
     for entry in entries:
         day = entry.occurred_on
@@ -255,6 +254,41 @@ def _year_of_entries(
         ],
     )
     _recent(official, village, households, items, chooser, today)
+
+
+def _past_notices(official: User, village: Division, entries: list[Entry]) -> None:
+    """The public notice each of the year's entries went through (seven days, no objection)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from hemei.notices.choices import NoticeState
+    from hemei.notices.models import Notice
+    from hemei.procedures.choices import TimeUnit
+
+    entry_type = ContentType.objects.get_for_model(Entry)
+    rows = []
+    for entry in entries:
+        title, body = services.notice_text(entry)
+        ends = _at(entry.occurred_on + dt.timedelta(days=10))
+        rows.append(
+            Notice(
+                village=village,
+                kind=services.NOTICE_KIND,
+                title=title,
+                body=body,
+                content_type=entry_type,
+                object_id=entry.pk,
+                starts_at=_at(entry.occurred_on + dt.timedelta(days=3)),
+                ends_at=ends,
+                days=7,
+                unit=TimeUnit.CALENDAR_DAY,
+                state=NoticeState.ENDED,
+                closed_at=ends,
+                outcome="公示期满无异议。",
+                posted_by=official,
+                created_at=_at(entry.occurred_on + dt.timedelta(days=3)),
+            )
+        )
+    Notice.objects.bulk_create(rows, batch_size=1000)
 
 
 def _recent(

@@ -5,8 +5,9 @@ Rules: a :class:`RuleSet` per village (or a template of a town or county) holds 
 force from a date; its :class:`RuleItem` rows are frozen once adopted.
 
 Entries: an :class:`Entry` walks submitted → assessed → in notice → effective (or rejected);
-every step is an :class:`EntryTransition`; an :class:`Objection` during the notice sends it
-back to review.
+every step is an :class:`EntryTransition`. The public notice is the platform's one notice
+(:mod:`hemei.notices`, one notice per entry): an objection to it sends the entry back to
+review (the handlers in :mod:`.notice_handlers`).
 
 Ledger: an effective entry, a redemption or a settlement appends one :class:`LedgerEntry`
 to its village's hash chain. Ledger rows are never updated or deleted (the queryset and the
@@ -25,6 +26,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +41,8 @@ from hemei.accounts.roles import (
 )
 from hemei.core import clock
 from hemei.core.models import TimeStampedModel
+from hemei.notices.choices import NoticeState
+from hemei.notices.models import Notice, NoticeObjection
 from hemei.procedures.adoption import AdoptedVersion, VersionState
 
 from .choices import (
@@ -47,7 +51,6 @@ from .choices import (
     EntrySource,
     EntryState,
     LedgerKind,
-    ObjectionState,
     SettlementMode,
 )
 
@@ -257,8 +260,6 @@ class Entry(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    notice_starts_at = models.DateTimeField(_("notice from"), null=True, blank=True)
-    notice_ends_at = models.DateTimeField(_("notice until"), null=True, blank=True)
     effective_at = models.DateTimeField(_("effective at"), null=True, blank=True)
     corrects = models.ForeignKey(
         "self",
@@ -269,6 +270,8 @@ class Entry(TimeStampedModel):
         related_name="corrections",
     )
     batch = models.UUIDField(_("batch"), null=True, blank=True, db_index=True)
+    #: its public notices (one per posting; an objection closes one, the review posts anew)
+    notices = GenericRelation(Notice, related_query_name="points_entry")
 
     objects = EntryQuerySet.as_manager()
 
@@ -279,11 +282,41 @@ class Entry(TimeStampedModel):
         indexes = [
             models.Index(fields=["village", "state", "occurred_on"], name="points_entry_state"),
             models.Index(fields=["household", "item", "occurred_on"], name="points_entry_cap"),
-            models.Index(fields=["state", "notice_ends_at"], name="points_entry_due"),
         ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.household} {self.points:+d}"
+
+    @property
+    def notice(self) -> Notice | None:
+        """The public notice it is in, or the one after which it took effect."""
+        if self.pk is None or self.state not in (EntryState.IN_NOTICE, EntryState.EFFECTIVE):
+            return None
+        return (
+            self.notices.exclude(state=NoticeState.WITHDRAWN).order_by("-starts_at", "-id").first()
+        )
+
+    def _notice_time(self, annotated: str, field: str) -> dt.datetime | None:
+        # lists annotate the times (selectors.with_notice_times) instead of a query a row
+        if annotated in self.__dict__:
+            if self.state not in (EntryState.IN_NOTICE, EntryState.EFFECTIVE):
+                return None
+            return self.__dict__[annotated]
+        notice = self.notice
+        return getattr(notice, field) if notice is not None else None
+
+    @property
+    def notice_starts_at(self) -> dt.datetime | None:
+        return self._notice_time("notice_from", "starts_at")
+
+    @property
+    def notice_ends_at(self) -> dt.datetime | None:
+        return self._notice_time("notice_until", "ends_at")
+
+    @property
+    def objections(self) -> models.QuerySet[NoticeObjection]:
+        """The objections raised against its notices."""
+        return NoticeObjection.objects.filter(notice__in=self.notices.all())
 
 
 class EntryTransition(models.Model):
@@ -349,43 +382,6 @@ class Evidence(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
-
-
-class Objection(models.Model):
-    """An objection (异议) raised during the public notice, and how review answered it."""
-
-    entry = models.ForeignKey(
-        Entry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="objections"
-    )
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("raised by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reason = models.CharField(_("reason"), max_length=500)
-    raised_at = models.DateTimeField(_("raised at"), default=clock.now)
-    state = models.CharField(
-        _("state"), max_length=10, choices=ObjectionState.choices, default=ObjectionState.OPEN
-    )
-    answer = models.CharField(_("answer"), max_length=500, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("answered by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["entry_id", "raised_at", "id"]
-        verbose_name = _("objection")
-        verbose_name_plural = _("objections")
-
-    def __str__(self) -> str:
-        return self.reason[:50]
 
 
 class ChainHead(models.Model):
@@ -793,13 +789,6 @@ register(
         field="entry__village",
         # the files stay with the officials and the household itself, never the public notice
         view=(_officials, Rule(VILLAGER_ROLES, access.own_household("entry__household"))),
-    ),
-)
-register(
-    Objection,
-    Policy(
-        field="entry__village",
-        view=(_officials, Rule(frozenset(), access.own_person("raised_by"), any_user=True)),
     ),
 )
 for _model in (LedgerEntry, Balance, Redemption):

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
 from hemei.households.models import Household
+from hemei.notices.choices import NoticeState
+from hemei.notices.models import Notice
 
 from .choices import EntryState
 from .models import Balance, Entry, LedgerEntry
@@ -138,12 +141,28 @@ def village_ranking(town_code: str, year: int) -> list[VillageRank]:
     return rows
 
 
+def with_notice_times(entries: QuerySet[Entry]) -> QuerySet[Entry]:
+    """``entries`` with the times of their latest public notice (``notice_from``,
+    ``notice_until``), which ``Entry.notice_starts_at``/``notice_ends_at`` then read."""
+    latest = (
+        Notice.objects.filter(
+            content_type=ContentType.objects.get_for_model(Entry), object_id=OuterRef("pk")
+        )
+        .exclude(state=NoticeState.WITHDRAWN)
+        .order_by("-starts_at", "-id")
+    )
+    return entries.annotate(
+        notice_from=Subquery(latest.values("starts_at")[:1]),
+        notice_until=Subquery(latest.values("ends_at")[:1]),
+    )
+
+
 def notices(village_code: str) -> list[Entry]:
     """The entries in public notice in the village, soonest ending first."""
     return list(
-        Entry.objects.filter(village_id=village_code, state=EntryState.IN_NOTICE)
+        with_notice_times(Entry.objects.filter(village_id=village_code, state=EntryState.IN_NOTICE))
         .select_related("household", "household__head", "item", "version")
-        .order_by("notice_ends_at", "id")
+        .order_by("notice_until", "id")
     )
 
 
@@ -163,9 +182,11 @@ def household_summary(household: Household, year: int) -> dict[str, object]:
         "earned": earned,
         "stars": stars(earned, bands),
         "history": LedgerEntry.objects.filter(household=household).order_by("-sequence"),
-        "pending": Entry.objects.filter(
-            household=household,
-            state__in=[EntryState.SUBMITTED, EntryState.ASSESSED, EntryState.IN_NOTICE],
+        "pending": with_notice_times(
+            Entry.objects.filter(
+                household=household,
+                state__in=[EntryState.SUBMITTED, EntryState.ASSESSED, EntryState.IN_NOTICE],
+            )
         )
         .select_related("item")
         .order_by("-occurred_on", "-id"),

@@ -24,10 +24,14 @@ from hemei.core import clock
 from hemei.core.evidence import check_file, too_big
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
+from hemei.documents.rendering import mask_numbers
 from hemei.households.models import Household
 from hemei.households.selectors import household_of
+from hemei.notices import services as notices
+from hemei.notices.models import Notice, NoticeObjection
 from hemei.procedures import adoption
 from hemei.procedures.adoption import VersionState
+from hemei.procedures.choices import TimeUnit
 
 from . import ledger
 from .choices import (
@@ -45,7 +49,6 @@ from .models import (
     Evidence,
     Goods,
     LedgerEntry,
-    Objection,
     Redemption,
     RuleItem,
     RuleSet,
@@ -591,6 +594,12 @@ REOPEN_ON_OBJECTION = Transition(
     EntryState.ASSESSED,
     refused=gettext_lazy("The entry is not in public notice (any more)."),
 )
+REOPEN_ON_WITHDRAWAL = Transition(
+    "withdraw_notice",
+    frozenset({EntryState.IN_NOTICE}),
+    EntryState.ASSESSED,
+    refused=gettext_lazy("The entry is not in public notice (any more)."),
+)
 _ENTRIES = Entry.objects.select_related("item", "household")
 
 
@@ -633,8 +642,9 @@ def assess_entry(*, actor: Any, entry: Entry, approve: bool, note: str = "") -> 
 
 
 def review_entry(*, actor: Any, entry: Entry, approve: bool, note: str = "") -> Entry:
-    """审核 by the village committee: approved entries go on public notice; open objections
-    are answered by the decision (dismissed on approval, upheld on rejection)."""
+    """审核 by the village committee: approved entries go on public notice (a notice of the
+    platform's, :mod:`hemei.notices`); open objections are answered by the decision
+    (dismissed on approval, upheld on rejection)."""
     check_at(actor, "run_points", entry.village_id, _("You do not run the points of this village."))
     now = clock.now()
 
@@ -648,21 +658,12 @@ def review_entry(*, actor: Any, entry: Entry, approve: bool, note: str = "") -> 
         if approve and not row.corrects_id:
             _check_cap(row.household, row.item, row.occurred_on, 0)
 
-    def notice(row: Entry) -> dict[str, Any]:
-        if not approve:
-            return {}
-        days = settings_for(row.village_id).notice_days
-        return {"notice_starts_at": now, "notice_ends_at": now + dt.timedelta(days=days)}
-
     def answer_objections(row: Entry, before: str) -> None:
-        for objection in row.objections.filter(state=ObjectionState.OPEN):
-            objection.state = ObjectionState.DISMISSED if approve else ObjectionState.UPHELD
-            objection.answer = note.strip()[:500]
-            objection.answered_by = actor
-            objection.answered_at = now
-            objection.save()
+        notices.settle_objections(
+            subject=row, upheld=not approve, answer=note.strip(), actor=actor, at=now
+        )
         if approve:
-            _schedule_publishing(row.notice_ends_at)
+            post_entry_notice(row, actor=actor, at=now)
 
     return change_state(
         entry,
@@ -670,104 +671,138 @@ def review_entry(*, actor: Any, entry: Entry, approve: bool, note: str = "") -> 
         actor=actor,
         division_code=entry.village_id,
         guard=guard,
-        values=notice,
         effects=[_entry_timeline(actor, note), answer_objections],
         queryset=_ENTRIES,
     )
 
 
-def _schedule_publishing(at: dt.datetime | None) -> None:
+#: The kind of the points' notices (:mod:`hemei.notices`).
+NOTICE_KIND = "points"
+
+
+def notice_text(entry: Entry) -> tuple[str, str]:
+    """The title and text of an entry's public notice: household number and head, rule,
+    points and reason (numbers that identify a person masked; never the files)."""
+    household = entry.household
+    title = _("Points notice: household %(number)s %(head)s, %(points)s") % {
+        "number": household.number,
+        "head": household.head_name,
+        "points": f"{entry.points:+d}",
+    }
+    body = _(
+        "Household %(number)s (head %(head)s): rule %(code)s %(rule)s, %(points)s points. "
+        "Reason: %(reason)s"
+    ) % {
+        "number": household.number,
+        "head": household.head_name,
+        "code": entry.item.code,
+        "rule": entry.item.title,
+        "points": f"{entry.points:+d}",
+        "reason": entry.description,
+    }
+    if entry.corrects_id:
+        body += " " + _("(Correction of entry #%(entry)s.)") % {"entry": entry.corrects_id}
+    return mask_numbers(title)[:200], mask_numbers(body)
+
+
+def post_entry_notice(entry: Entry, *, actor: Any, at: dt.datetime) -> Notice:
+    """Post the entry's public notice for the village's notice period (calendar days)."""
+    title, body = notice_text(entry)
+    return notices.post_notice(
+        subject=entry,
+        village=Division.objects.get(code=entry.village_id),
+        title=title,
+        body=body,
+        days=settings_for(entry.village_id).notice_days,
+        unit=TimeUnit.CALENDAR_DAY,
+        actor=actor,
+        starts_at=at,
+    )
+
+
+def enqueue_publishing(at: dt.datetime) -> None:
+    """Let the entries take effect when the notice ends (the points' worker task)."""
     from .jobs import publish_due_entries_task
 
-    def enqueue() -> None:
-        publish_due_entries_task.using(run_after=at).enqueue()
-
-    transaction.on_commit(enqueue)
+    publish_due_entries_task.using(run_after=at).enqueue()
 
 
-def object_to_entry(*, actor: Any, entry: Entry, reason: str) -> Objection:
+def object_to_entry(*, actor: Any, entry: Entry, reason: str) -> NoticeObjection:
     """异议: a villager of the village objects during the notice; the entry goes back to
-    the committee with the reason on record."""
+    the committee with the reason on record (the notice's handler, :mod:`.notice_handlers`)."""
     if not allows_at(actor, "live_in", entry.village_id):
         raise PermissionDenied(_("Only villagers of the village may object."))
-    reason = reason.strip()
-    objections: list[Objection] = []
+    notice = Notice.objects.of(entry).running().first()
+    if notice is None or Entry.objects.filter(pk=entry.pk, state=EntryState.IN_NOTICE).count() == 0:
+        raise ValidationError(_("The entry is not in public notice (any more)."))
+    return notices.raise_objection(actor=actor, notice=notice, reason=reason)
 
-    def guard(row: Entry) -> None:
-        if not reason:
-            raise ValidationError({"reason": _("Say why you object.")})
-        if row.notice_ends_at and clock.now() >= row.notice_ends_at:
-            raise ValidationError(_("The entry is not in public notice (any more)."))
 
-    def keep_objection(row: Entry, before: str) -> None:
-        objection = Objection.objects.create(entry=row, raised_by=actor, reason=reason[:500])
-        record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            instance=objection,
-            changes={"reason": [None, reason]},
-            division_code=row.village_id,
-        )
-        objections.append(objection)
-
-    change_state(
-        entry,
+def reopen_on_objection(entry_id: int, *, actor: Any, reason: str) -> Entry:
+    """The objection's effect on the entry: back to committee review, the reason on record."""
+    return change_state(
+        Entry(pk=entry_id),
         REOPEN_ON_OBJECTION,
         actor=actor,
-        division_code=entry.village_id,
-        guard=guard,
-        values={"notice_starts_at": None, "notice_ends_at": None},
+        division_code=lambda row: row.village_id,
         audit_notes={"objection": [None, reason]},
+        effects=[_entry_timeline(actor, _("Objection: %(reason)s") % {"reason": reason})],
+        queryset=_ENTRIES,
+    )
+
+
+def reopen_on_withdrawal(entry_id: int, *, actor: Any, reason: str) -> Entry:
+    """The notice was withdrawn: the entry goes back to committee review."""
+    return change_state(
+        Entry(pk=entry_id),
+        REOPEN_ON_WITHDRAWAL,
+        actor=actor,
+        division_code=lambda row: row.village_id,
+        audit_notes={"notice_withdrawn": [None, reason]},
         effects=[
-            keep_objection,
-            _entry_timeline(actor, _("Objection: %(reason)s") % {"reason": reason}),
+            _entry_timeline(actor, _("Public notice withdrawn: %(reason)s") % {"reason": reason})
         ],
         queryset=_ENTRIES,
     )
-    return objections[0]
 
 
 def publish_due_entries(now: dt.datetime | None = None) -> int:
     """Entries whose notice passed without an open objection take effect: each is appended
     to its village's ledger. Run by the worker; safe to run any time, any number of times."""
-    now = now or clock.now()
-    due = (
-        Entry.objects.filter(state=EntryState.IN_NOTICE, notice_ends_at__lte=now)
-        .values_list("village_id", flat=True)
-        .distinct()
-    )
-    published = 0
-    for village_code in sorted(set(due)):
-        published += _publish_village(village_code, now)
-    return published
+    return notices.end_due_notices(now or clock.now(), model=Entry)
 
 
 @transaction.atomic
-def _publish_village(village_code: str, now: dt.datetime) -> int:
+def take_effect(entry_id: int, now: dt.datetime) -> bool:
+    """The entry's notice ended without objection: append it to the village's ledger."""
+    village_code = Entry.objects.filter(pk=entry_id).values_list("village_id", flat=True).first()
+    if village_code is None:
+        return False
     ledger.lock_head(village_code)
-    entries = list(
+    entry = (
         Entry.objects.select_for_update()
-        .filter(village_id=village_code, state=EntryState.IN_NOTICE, notice_ends_at__lte=now)
-        .exclude(objections__state=ObjectionState.OPEN)
+        .filter(pk=entry_id, state=EntryState.IN_NOTICE)
         .select_related("item")
-        .order_by("notice_ends_at", "id")
+        .first()
     )
-    rows = []
-    for entry in entries:
-        before, entry.state = entry.state, EntryState.EFFECTIVE
-        _entry_timeline(None, _("Public notice ended without objection."))(entry, before)
-        entry.effective_at = now
-        entry.save(update_fields=["state", "effective_at", "updated_at"])
-        if entry.corrects_id:
-            kind = LedgerKind.REVERSAL
-            reason = _("Reversal of entry #%(entry)s: %(reason)s") % {
-                "entry": entry.corrects_id,
-                "reason": entry.description,
-            }
-        else:
-            kind = LedgerKind.AWARD
-            reason = f"{entry.item.code} {entry.item.title}: {entry.description}"
-        rows.append(
+    if entry is None:
+        return False
+    before, entry.state = entry.state, EntryState.EFFECTIVE
+    _entry_timeline(None, _("Public notice ended without objection."))(entry, before)
+    entry.effective_at = now
+    entry.save(update_fields=["state", "effective_at", "updated_at"])
+    if entry.corrects_id:
+        kind = LedgerKind.REVERSAL
+        reason = _("Reversal of entry #%(entry)s: %(reason)s") % {
+            "entry": entry.corrects_id,
+            "reason": entry.description,
+        }
+    else:
+        kind = LedgerKind.AWARD
+        reason = f"{entry.item.code} {entry.item.title}: {entry.description}"
+    ledger.append(
+        village_code=village_code,
+        rows=[
             ledger.Row(
                 household_id=entry.household_id,
                 kind=kind,
@@ -776,16 +811,16 @@ def _publish_village(village_code: str, now: dt.datetime) -> int:
                 reason=reason,
                 entry_id=entry.pk,
             )
-        )
-        record(
-            actor=None,
-            action=AuditAction.UPDATE,
-            instance=entry,
-            changes={"state": [EntryState.IN_NOTICE, EntryState.EFFECTIVE]},
-            division_code=village_code,
-        )
-    ledger.append(village_code=village_code, rows=rows)
-    return len(entries)
+        ],
+    )
+    record(
+        actor=None,
+        action=AuditAction.UPDATE,
+        instance=entry,
+        changes={"state": [EntryState.IN_NOTICE, EntryState.EFFECTIVE]},
+        division_code=village_code,
+    )
+    return True
 
 
 @transaction.atomic

@@ -89,6 +89,7 @@ def build_world() -> World:
     _procedures(world)
     _cases(world)
     _board(world)
+    _notices(world)
     return world
 
 
@@ -426,6 +427,27 @@ def _board(world: World) -> None:
         welcome="村务公开，欢迎监督。",
         contact="村委会办公室 0532-88512345",
     )
+
+
+def _notices(world: World) -> None:
+    """A notice of 红花山村 running (read by village affairs and its villagers, run by the
+    village), with an attachment and vera's open objection."""
+    from hemei.notices import services as notices
+
+    c, o = world.cast, world.objects
+    with clock.frozen_at(TODAY):
+        o["notice"] = notices.post_notice(
+            actor=c.victor,
+            village=Division.objects.get(code=VILLAGE_A),
+            title=f"低保评议结果公示 {MARK}",
+            body=f"评议结果 {MARK}",
+            days=7,
+            files=[SimpleUploadedFile("名单.png", _png(), content_type="image/png")],
+        )
+        o["notice_file"] = o["notice"].files.get()
+        o["notice_objection"] = notices.raise_objection(
+            actor=c.vera, notice=o["notice"], reason=f"名单有误 {MARK}"
+        )
 
 
 # --------------------------------------------------------------------------- asking

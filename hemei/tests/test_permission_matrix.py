@@ -138,6 +138,9 @@ OBJECTS = {
     "case",
     "case_file",
     "refused_case",
+    "notice",
+    "notice_file",
+    "notice_objection",
 }
 #: objects outside town A, named in URLs: the county's unit, lily (a county leader)
 OUTSIDE = {"unit", "lily_user"}
@@ -484,6 +487,40 @@ PAGES = [
         code=VILLAGE_A,
         data={"enabled": "on", "welcome": "欢迎监督", "contact": "0532-88512345"},
         label="board:settings POST",
+    ),
+    # --- notices of 红花山村: read by village affairs and its villagers, objected to by them
+    # while running, answered and withdrawn by the village (and the county office)
+    row("notices:notice_list", f"{VILLAGE_READ} vera"),
+    row("notices:notice_detail", f"{VILLAGE_READ} vera", pk="notice"),
+    row("notices:notice_file", f"{VILLAGE_READ} vera", pk="notice", file_pk="notice_file"),
+    row("notices:objection_create", f"{VILLAGE_READ} vera", pk="notice"),
+    row(
+        "notices:objection_create",
+        f"{VILLAGE_READ} vera",
+        method="POST",
+        pk="notice",
+        data={"reason": "另有异议"},
+        label="notices:objection_create POST",
+    ),
+    row("notices:objection_answer", POINTS_RUN, pk="notice_objection", owen=403),
+    row(
+        "notices:objection_answer",
+        POINTS_RUN,
+        method="POST",
+        pk="notice_objection",
+        owen=403,
+        data={"decision": "dismissed", "answer": "经核实无误"},
+        label="notices:objection_answer POST",
+    ),
+    row("notices:notice_withdraw", POINTS_RUN, pk="notice", owen=403),
+    row(
+        "notices:notice_withdraw",
+        POINTS_RUN,
+        method="POST",
+        pk="notice",
+        owen=403,
+        data={"reason": "内容有误"},
+        label="notices:notice_withdraw POST",
     ),
 ]
 

@@ -44,6 +44,8 @@ ZH = {
     "The template loads a file from outside itself (%(target)s); insert pictures and other files into the document instead of linking them.": "模板引用了外部文件（%(target)s），请把图片等文件直接插入文档，不要链接。",
     "an ID-card number": "身份证号码",
     "a mobile number": "手机号码",
+    "a bank account number": "银行账号",
+    "someone's health": "个人健康状况",
     "A public notice may not show %(what)s (field %(field)s). Mask it (for example 139****1234) or leave it out.": "公示内容不得显示%(what)s（字段%(field)s），请遮蔽（如139****1234）或删去。",
     "There is no such kind of document.": "没有这种文书。",
     "Templates are set for a county.": "文书模板按区县设置。",

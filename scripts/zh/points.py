@@ -380,4 +380,14 @@ ZH = {
         "该表单已提交过；如需再次兑换，请刷新页面。"
     ),
     "This form is out of date; reload the page and try again.": "表单已过期，请刷新页面后重试。",
+    # the entries' public notices (hemei.notices)
+    "Points notice: household %(number)s %(head)s, %(points)s": (
+        "积分公示：%(number)s号户%(head)s，%(points)s分"
+    ),
+    "Household %(number)s (head %(head)s): rule %(code)s %(rule)s, %(points)s points. Reason: %(reason)s": (
+        "%(number)s号户（户主%(head)s）：%(code)s %(rule)s，%(points)s分。事由：%(reason)s"
+    ),
+    "(Correction of entry #%(entry)s.)": "（更正第%(entry)s号记录。）",
+    "Public notice withdrawn: %(reason)s": "公示已撤回：%(reason)s",
+    "governance points": "积分制",
 }

@@ -6,10 +6,11 @@ import pytest
 
 from hemei import demo as hemei_demo
 from hemei.accounts.models import User
+from hemei.notices.models import NoticeObjection as Objection
 
 from .. import demo, ledger
 from ..choices import EntryState
-from ..models import Entry, Objection, Redemption, RuleItem, RuleVersion
+from ..models import Entry, Redemption, RuleItem, RuleVersion
 from .factories import household
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,17 @@
+"""Background work: notices close when their period ends.
+
+Posting a notice enqueues :func:`end_due_notices_task` to run when it ends (unless the
+subject's handlers schedule their own work, as points does); the service closes everything
+due, so a late or repeated run is harmless.
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def end_due_notices_task() -> int:
+    return services.end_due_notices()
