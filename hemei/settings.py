@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "hemei.api",
     "hemei.households",
     "hemei.points",
+    "hemei.disclosure",
     "hemei.home",
 ]
 
