@@ -17,5 +17,6 @@ urlpatterns = [
     path("points/", include("hemei.points.urls")),
     path("documents/", include("hemei.documents.urls")),
     path("procedures/", include("hemei.procedures.urls")),
+    path("disclosure/", include("hemei.disclosure.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -97,7 +97,7 @@ def disclosures(
         user, "view", Disclosure.objects.select_related("village", "item", "duty", "published_by")
     )
     if area:
-        rows = rows.filter(village_id__startswith=area)
+        rows = rows.filter(village__code__startswith=area)
     if state == DisclosureState.LATE and today is not None:
         # late: past its date and not published (the daily job marks them; today counts too)
         rows = rows.exclude(state=DisclosureState.PUBLISHED).filter(due_on__lt=today)
@@ -167,7 +167,7 @@ def town_overview(town: Division, year: int, today: dt.date) -> tuple[list[Any],
     rows = {v.code: VillageRow(v, since.get(v.code)) for v in villages}
     items: dict[int, CatalogueItem] = {}
     found = (
-        Disclosure.objects.filter(village_id__startswith=town.code, due_on__year=year)
+        Disclosure.objects.filter(village__code__startswith=town.code, due_on__year=year)
         .select_related("item")
         .only(
             "village_id",

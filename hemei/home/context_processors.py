@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from hemei.accounts.models import User
 from hemei.accounts.policy import Who, holds_role, policy_for
 from hemei.accounts.roles import API_ROLES
+from hemei.disclosure.models import CatalogueItem, Disclosure
 from hemei.divisions.models import Division
 from hemei.documents.models import DocumentTemplate
 from hemei.households.models import Household
@@ -51,6 +52,10 @@ MENU = [
         "procedures:decision_list", pgettext_lazy("menu", "Village decisions"), DecisionRecord
     ),
     MenuItem("procedures:limit_list", pgettext_lazy("menu", "Time limits"), TimeLimit),
+    MenuItem(
+        "disclosure:disclosure_list", pgettext_lazy("menu", "Village disclosures"), Disclosure
+    ),
+    MenuItem("disclosure:catalogue", pgettext_lazy("menu", "Disclosure catalogue"), CatalogueItem),
     MenuItem("notifications:inbox", pgettext_lazy("menu", "Notifications")),
     MenuItem("divisions:division_list", pgettext_lazy("menu", "Divisions"), Division),
     MenuItem("units:unit_list", pgettext_lazy("menu", "Units"), Unit),
