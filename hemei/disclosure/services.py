@@ -90,7 +90,9 @@ def _check_item(item: CatalogueItem) -> None:
     try:
         item.rule()
     except timing.BadTiming as exc:
-        raise ValidationError({"timing": [_("The timing rule is incomplete (%s).") % exc]}) from exc
+        raise ValidationError(
+            {"timing": [_("The timing rule is incomplete: check its day, month or working days.")]}
+        ) from exc
     item.full_clean(exclude=["division", "created_by"])
     for name in ("content", "basis", "level2", "level1"):
         check_public_text(getattr(item, name), where=str(item._meta.get_field(name).verbose_name))
