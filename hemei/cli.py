@@ -211,6 +211,7 @@ def cmd_worker(options: argparse.Namespace) -> int:
 
     from django.core.management import call_command
 
+    from hemei.disclosure.jobs import enqueue_generation
     from hemei.rankings.jobs import recover_stalled_exports
     from hemei.supervision import jobs
 
@@ -220,11 +221,12 @@ def cmd_worker(options: argparse.Namespace) -> int:
     scheduler = None
     if options.batch:
         if options.sweep_every:
+            enqueue_generation()
             jobs.enqueue_sweep()
     elif options.sweep_every:
         scheduler = threading.Thread(
             target=jobs.run_scheduler,
-            args=(stop, options.sweep_every * 60, [recover_stalled_exports]),
+            args=(stop, options.sweep_every * 60, [recover_stalled_exports, enqueue_generation]),
             name="hemei-sweep-scheduler",
             daemon=True,
         )

@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "hemei.api",
     "hemei.households",
     "hemei.points",
+    "hemei.disclosure",
     "hemei.home",
 ]
 

@@ -21,5 +21,6 @@ urlpatterns = [
     path("cases/", include("hemei.cases.urls")),
     path("board/", include("hemei.board.urls")),
     path("notices/", include("hemei.notices.urls")),
+    path("disclosure/", include("hemei.disclosure.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

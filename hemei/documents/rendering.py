@@ -311,9 +311,12 @@ BANK_ACCOUNT = re.compile(
 )
 #: Words that tell a person's health (illness, disability, treatment): never on a notice
 #: (DOMAIN.md §7: a monitoring notice may not say 因病). They cannot be masked, only left out.
+#: The names of public programmes are not a person's health and must stay publishable:
+#: 残疾人两项补贴 and 大病保险 are disclosed by law, so bare 残疾 and 大病 do not count; a
+#: person's grade (二级残疾, 残疾等级) or certificate (残疾证) does.
 HEALTH = re.compile(
-    r"因病|因残|患有|患病|病情|病史|病历|确诊|诊断|残疾|精神病|精神疾病|重病|大病|慢性病|"
-    r"癌症|艾滋|HIV|住院|透析|化疗"
+    r"因病|因残|患有|患病|病情|病史|病历|确诊|诊断|[一二三四1-4]级残疾|残疾等级|残疾证|"
+    r"精神病|精神疾病|重病|慢性病|癌症|艾滋|HIV|住院|透析|化疗"
 )
 
 

@@ -16,6 +16,7 @@ from hemei.accounts.policy import Who, holds_role, policy_for
 from hemei.accounts.roles import API_ROLES
 from hemei.board.models import BoardSettings
 from hemei.catalogue.models import Catalogue
+from hemei.disclosure.models import CatalogueItem, Disclosure
 from hemei.divisions.models import Division
 from hemei.documents.models import DocumentTemplate
 from hemei.households.models import Household
@@ -59,6 +60,10 @@ MENU = [
     MenuItem("procedures:limit_list", pgettext_lazy("menu", "Time limits"), TimeLimit),
     MenuItem("board:board_list", pgettext_lazy("menu", "Public boards"), BoardSettings),
     MenuItem("notices:notice_list", pgettext_lazy("menu", "Public notices"), Notice),
+    MenuItem(
+        "disclosure:disclosure_list", pgettext_lazy("menu", "Village disclosures"), Disclosure
+    ),
+    MenuItem("disclosure:catalogue", pgettext_lazy("menu", "Disclosure catalogue"), CatalogueItem),
     MenuItem("notifications:inbox", pgettext_lazy("menu", "Notifications")),
     MenuItem("divisions:division_list", pgettext_lazy("menu", "Divisions"), Division),
     MenuItem("units:unit_list", pgettext_lazy("menu", "Units"), Unit),

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from hemei.board.sections import BoardItem
 from hemei.core import clock
 from hemei.divisions.models import Division
 from hemei.documents.rendering import personal_data_in
@@ -76,7 +77,7 @@ def _clean(text: str) -> str:
     return "" if personal_data_in(text) else text
 
 
-def board_items(village: Division, today: dt.date) -> list[dict[str, Any]]:
+def _board_rows(village: Division, today: dt.date) -> list[dict[str, Any]]:
     """The village's notices for its public board (村务公开栏): those running and those
     ended in the last 30 days (not withdrawn ones), newest first. Each is a dict with the
     keys of the board's ``BoardItem`` (title, date, body, period, status, attachments);
@@ -111,3 +112,8 @@ def board_items(village: Division, today: dt.date) -> list[dict[str, Any]]:
             }
         )
     return items
+
+
+def board_items(village: Division, today: dt.date) -> list[BoardItem]:
+    """The board's items (``hemei.board.sections``): see :func:`_board_rows`."""
+    return [BoardItem(**row) for row in _board_rows(village, today)]

@@ -90,6 +90,7 @@ def build_world() -> World:
     _cases(world)
     _board(world)
     _notices(world)
+    _disclosure(world)
     return world
 
 
@@ -448,6 +449,64 @@ def _notices(world: World) -> None:
         o["notice_objection"] = notices.raise_objection(
             actor=c.vera, notice=o["notice"], reason=f"名单有误 {MARK}"
         )
+
+
+def _disclosure(world: World) -> None:
+    """The default catalogue of the county, an item of 红花山村's own, the village following
+    it since 2026-01-01: an event disclosure due (unpublished), and one published with a file
+    (what the village's villager may read)."""
+    from hemei.disclosure import services as disclosure
+    from hemei.disclosure.defaults import default_items
+
+    county = Division.objects.get(code=COUNTY)
+    village = Division.objects.get(code=VILLAGE_A)
+    cast = world.cast
+    with clock.frozen_at(TODAY - dt.timedelta(days=200)):
+        for item in default_items(dt.date(2026, 1, 1)):
+            values = {name: getattr(item, name) for name in disclosure.ITEM_FIELDS}
+            disclosure.save_item(actor=cast.alice, division=county, rule=item.rule(), **values)
+        disclosure.adopt(actor=cast.tom, village=village, since=dt.date(2026, 1, 1))
+    from hemei.disclosure.timing import parse_timing
+
+    world.objects["village_item"] = disclosure.save_item(
+        actor=cast.victor,
+        division=village,
+        rule=parse_timing("每季度首月15日前"),
+        number=1,
+        key="village.pond",
+        level1=f"鱼塘收益 {MARK}",
+        level2="",
+        content="鱼塘承包收入",
+        basis="",
+        publisher="村民委员会",
+        channel="公开栏",
+        level="village",
+        audience="public",
+        mask_fields=[],
+        valid_from=dt.date(2026, 1, 1),
+        valid_to=None,
+    )
+    with clock.frozen_at(TODAY):
+        world.objects["disclosure"] = disclosure.record_event(
+            village=village,
+            item_key="project.major",
+            happened_on=dt.date(2026, 6, 12),
+            title=f"村道硬化 {MARK}",
+        )
+        published = disclosure.record_event(
+            village=village,
+            item_key="asset.lease",
+            happened_on=dt.date(2026, 6, 1),
+            title=f"鱼塘发包 {MARK}",
+        )
+        world.objects["published_disclosure"] = disclosure.publish(
+            actor=cast.victor,
+            disclosure=published,
+            published_on=dt.date(2026, 6, 10),
+            text=f"鱼塘发包结果 {MARK}",
+            files=[SimpleUploadedFile("公示.pdf", PDF, content_type="application/pdf")],
+        )
+    world.objects["disclosure_file"] = world.objects["published_disclosure"].files.get()
 
 
 # --------------------------------------------------------------------------- asking

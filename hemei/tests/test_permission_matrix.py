@@ -141,6 +141,10 @@ OBJECTS = {
     "notice",
     "notice_file",
     "notice_objection",
+    "village_item",
+    "disclosure",
+    "published_disclosure",
+    "disclosure_file",
 }
 #: objects outside town A, named in URLs: the county's unit, lily (a county leader)
 OUTSIDE = {"unit", "lily_user"}
@@ -150,6 +154,7 @@ MANAGE = "alice lily dan tom"  # manage tasks and meetings
 VILLAGE_READ = "alice lily tom victor"  # households and points (not department staff)
 REGISTER_WRITE = "alice tom victor"
 POINTS_RUN = "alice victor"
+CATALOGUE_EDIT = "alice tom victor"  # the county office, towns and villages (their own)
 ROLES = "alice lily dan tom victor vera"
 
 PAGES = [
@@ -521,6 +526,80 @@ PAGES = [
         owen=403,
         data={"reason": "内容有误"},
         label="notices:notice_withdraw POST",
+    ),
+    # --- disclosure (村务公开): the catalogue read by village affairs, edited by the county,
+    # towns and villages; 红花山村's disclosures: read in the subtree, the published ones by
+    # its villager, published by its officials; the town's overview for towns and the county
+    row("disclosure:catalogue", VILLAGE_READ),
+    row("disclosure:default_sheet", CATALOGUE_EDIT),
+    row("disclosure:item_create", CATALOGUE_EDIT),
+    row(
+        "disclosure:item_create",
+        CATALOGUE_EDIT,
+        method="POST",
+        status=400,
+        data={"number": "x"},
+        label="disclosure:item_create POST",
+    ),
+    row("disclosure:item_edit", CATALOGUE_EDIT, pk="village_item"),
+    row(
+        "disclosure:item_edit",
+        CATALOGUE_EDIT,
+        method="POST",
+        status=400,
+        pk="village_item",
+        data={"timing_text": "每周一"},
+        label="disclosure:item_edit POST",
+    ),
+    row("disclosure:catalogue_import", CATALOGUE_EDIT),
+    row(
+        "disclosure:catalogue_import",
+        CATALOGUE_EDIT,
+        method="POST",
+        status=400,
+        data={},
+        label="disclosure:catalogue_import POST",
+    ),
+    row("disclosure:disclosure_list", f"{VILLAGE_READ} vera"),
+    row("disclosure:disclosure_detail", VILLAGE_READ, "vera", pk="disclosure"),
+    row(
+        "disclosure:disclosure_detail",
+        f"{VILLAGE_READ} vera",
+        pk="published_disclosure",
+        label="disclosure:disclosure_detail published",
+    ),
+    row("disclosure:disclosure_publish", "alice victor", pk="disclosure", owen=403),
+    row(
+        "disclosure:disclosure_publish",
+        "alice victor",
+        method="POST",
+        pk="disclosure",
+        owen=403,
+        data={"published_on": "2026-06-15", "text": "村道硬化工程已完工，总投资8.2万元"},
+        label="disclosure:disclosure_publish POST",
+    ),
+    row(
+        "disclosure:disclosure_file",
+        f"{VILLAGE_READ} vera",
+        pk="published_disclosure",
+        file_pk="disclosure_file",
+    ),
+    row("disclosure:event_create", "alice victor"),
+    row(
+        "disclosure:event_create",
+        "alice victor",
+        method="POST",
+        status=400,
+        data={"title": ""},
+        label="disclosure:event_create POST",
+    ),
+    row("disclosure:town", "alice lily tom"),
+    row(
+        "disclosure:village_start",
+        "alice tom",
+        method="POST",
+        owen=404,
+        data={"village": VILLAGE_A, "since": "2026-07-01"},
     ),
 ]
 

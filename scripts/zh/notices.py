@@ -130,4 +130,5 @@ ZH = {
     "Send the answer": "提交答复",
     "The notice is withdrawn.": "公示已撤回。",
     "Withdraw": "撤回",
+    "Public notices (公示)": "公示公告",
 }

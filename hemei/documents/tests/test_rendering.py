@@ -203,3 +203,12 @@ def test_masked_numbers_and_landlines_pass_the_guard(value: str) -> None:
 def test_the_kinds_say_which_are_public_notices() -> None:
     assert NOTICE.public and get_kind("points_notice").public
     assert not REFUSAL.public
+
+
+def test_health_words_are_a_persons_not_a_programmes() -> None:
+    from hemei.documents.rendering import personal_data_in
+
+    for text in ("该户因病致贫", "王某二级残疾", "持残疾证", "住院治疗", "残疾等级：三级"):
+        assert personal_data_in(text) is not None, text
+    for text in ("残疾人两项补贴发放情况", "城乡居民大病保险报销公示", "困难残疾人生活补贴"):
+        assert personal_data_in(text) is None, text

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from hemei.board.sections import BoardItem
 from hemei.core import clock
 from hemei.core.testing import VILLAGE_A, Cast
 from hemei.divisions.models import Division
@@ -127,18 +128,18 @@ def test_the_board_shows_running_and_recent_notices_and_nothing_personal(
     withdrawn = services.post_notice(actor=cast.victor, village=here, title="作废公示", days=5)
     services.withdraw_notice(actor=cast.victor, notice=withdrawn, reason="作废")
     items = selectors.board_items(here, TODAY.date())
-    titles = [i["title"] for i in items]
+    titles = [i.title for i in items]
     assert "低保评议公示" in titles and any("王长福" in t for t in titles)
     assert old.title not in titles and "作废公示" not in titles
-    assert set(items[0]) == {"title", "date", "body", "period", "status", "attachments"}
+    assert isinstance(items[0], BoardItem)
     text = repr(items)
     for personal in ("13905321001", "韦拉", "名单不对", str(cast.vera.phone)):
         assert personal not in text
-    assert len({i["status"] for i in items}) == 1, items
-    assert items[0]["period"].startswith("2026-06-15 18:00")
+    assert len({i.status for i in items}) == 1, items
+    assert items[0].period.startswith("2026-06-15 18:00")
     # another village's board shows none of them
     assert selectors.board_items(Division.objects.get(code="370215101230"), TODAY.date()) == []
     # an ended one stays 30 days
     later = selectors.board_items(here, TODAY.date() + dt.timedelta(days=20))
-    assert any(i["title"] == "低保评议公示" for i in later)
+    assert any(i.title == "低保评议公示" for i in later)
     assert not selectors.board_items(here, TODAY.date() + dt.timedelta(days=60))
