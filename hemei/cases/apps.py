@@ -6,3 +6,8 @@ class CasesConfig(AppConfig):
     name = "hemei.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from .notice_handlers import register_handlers
+
+        register_handlers()  # what a case's public notice does to the case

@@ -7,13 +7,14 @@ from django.utils.translation import gettext_lazy as _
 class CaseState(models.TextChoices):
     OPEN = "open", _("in hand")
     PAUSED = "paused", _("paused")
+    NOTICE = "notice", _("in public notice")
     DONE = "done", _("completed")
     REFUSED = "refused", _("refused")
     WITHDRAWN = "withdrawn", _("withdrawn")
 
     @classmethod
     def running(cls) -> tuple[str, ...]:
-        return (cls.OPEN, cls.PAUSED)
+        return (cls.OPEN, cls.PAUSED, cls.NOTICE)
 
 
 class Outcome(models.TextChoices):
@@ -34,6 +35,9 @@ class EventKind(models.TextChoices):
     RESUMED = "resumed", _("clock resumed")
     EXTENDED = "extended", _("time extended")
     FILE = "file", _("file added")
+    NOTICE = "notice", _("public notice posted")
+    OBJECTION = "objection", _("objection raised")
+    NOTICE_ENDED = "notice_ended", _("public notice ended")
     DONE = "done", _("completed")
 
 

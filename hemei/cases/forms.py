@@ -62,4 +62,7 @@ class ActForm(forms.Form):
     )
     days = forms.IntegerField(label=_("Days"), required=False, min_value=1, max_value=365)
     decision = forms.IntegerField(label=_("Decision record"), required=False, min_value=1)
+    notice_text = forms.CharField(
+        label=_("Text of the public notice"), max_length=2000, required=False
+    )
     files = MultipleFileField(label=_("Materials"))

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hemei.accounts.policy import allows, allows_at
@@ -374,8 +375,14 @@ def pass_step(
     sealed: bool = False,
     signed_on: dt.date | None = None,
     files: Sequence[Any] = (),
+    notice_text: str = "",
 ) -> Case:
-    """The office of the step in hand agrees: its record is signed, the case moves on."""
+    """The office of the step in hand agrees: its record is signed, the case moves on.
+
+    A step that publishes (its item gives it a notice period) posts a public notice of the
+    matter (``notice_text``, else the item, the matter and the applicant's name; never an
+    ID, phone, bank or health detail: the notice refuses them) and waits for it to end; an
+    objection brings the case back to this step (:mod:`.notice_handlers`)."""
     case = _locked(case)
     _check_running(case)
     if case.state == CaseState.PAUSED:
@@ -411,6 +418,47 @@ def pass_step(
     )
     _attach(case, record, files, actor)
     _event(case, EventKind.PASSED, actor, f"{step.name}：{opinion}")
+    if step.notice_days:
+        _post_notice(case, step, actor, notice_text)
+        return case
+    _advance(case, step, today, actor)
+    return case
+
+
+def notice_text_for(case: Case) -> str:
+    """The default text of a case's public notice: the item and the applicant, not the
+    applicant's own words (which may tell of illness or money the notice must not show)."""
+    return _(
+        "%(name)s applies for: %(item)s. Anyone who objects tells the village committee "
+        "before the notice ends."
+    ) % {"item": case.item.name, "name": case.applicant_name}
+
+
+def _post_notice(case: Case, step: Step, actor: Any, text: str) -> None:
+    from hemei.notices.services import post_notice
+
+    notice = post_notice(
+        subject=case,
+        village=case.village,
+        title=_("Public notice: %(item)s") % {"item": case.item.name},
+        body=(text or "").strip() or notice_text_for(case),
+        days=step.notice_days,
+        unit=step.notice_unit,
+        actor=actor,
+    )
+    case.state = CaseState.NOTICE
+    case.duty = None
+    case.step_due_on = timezone.localdate(notice.ends_at)
+    case.save()
+    _event(
+        case,
+        EventKind.NOTICE,
+        actor,
+        _("Until %(end)s.") % {"end": case.step_due_on.isoformat()},
+    )
+
+
+def _advance(case: Case, step: Step, today: dt.date, actor: Any) -> None:
     later = [s for s in path(case.item, case.amount) if s.position > step.position]
     if later:
         _enter(case, later[0], today, actor)
@@ -418,7 +466,39 @@ def pass_step(
     else:
         _close(case, CaseState.DONE, today)
         _event(case, EventKind.DONE, actor)
-    return case
+
+
+@transaction.atomic
+def notice_ended(case_id: int) -> bool:
+    """The case's notice ended without objection: on to the next step (or done)."""
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("item", "step", "village")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None or case.state != CaseState.NOTICE or case.step is None:
+        return False
+    _event(case, EventKind.NOTICE_ENDED, None, _("Public notice ended without objection."))
+    _advance(case, case.step, clock.today(), None)
+    return True
+
+
+@transaction.atomic
+def notice_objected(case_id: int, *, actor: Any, reason: str) -> None:
+    """An objection (or a withdrawn notice) brings the case back to the step that posted
+    the notice: the same office deals with it and decides again."""
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("item", "step", "village")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None or case.state != CaseState.NOTICE or case.step is None:
+        return
+    _event(case, EventKind.OBJECTION, actor, reason)
+    _enter(case, case.step, clock.today(), actor)
+    case.save()
 
 
 @transaction.atomic

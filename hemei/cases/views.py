@@ -24,6 +24,7 @@ from hemei.divisions.models import Division
 from hemei.documents import services as documents
 from hemei.households.models import Household
 from hemei.households.selectors import household_of
+from hemei.notices.models import Notice
 from hemei.procedures.models import DecisionRecord
 
 from . import selectors, services
@@ -214,6 +215,10 @@ def _detail(
             "earlier": [s for s in steps if case.step and s.position < case.step.position],
             "decisions": decisions,
             "decision_ok": services.decision_approved(case.decision),
+            "notice_text": services.notice_text_for(case),
+            "notices": Notice.objects.of(case)
+            .restrict(request.user, "view")
+            .order_by("-starts_at"),
             "today": clock.today(),
             "form": form or ActForm(initial={"signed_on": clock.today()}),
         },
@@ -246,6 +251,7 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
                 sealed=data["sealed"],
                 signed_on=data["signed_on"],
                 files=data["files"],
+                notice_text=data["notice_text"],
             )
         elif action == ActAction.RETURN:
             services.return_case(

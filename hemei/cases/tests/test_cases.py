@@ -16,6 +16,8 @@ from hemei.catalogue.samples import adopted_catalogue
 from hemei.core import clock
 from hemei.core.testing import TOWN_A, VILLAGE_A, Cast
 from hemei.divisions.models import Division
+from hemei.notices import services as notices
+from hemei.notices.models import Notice
 from hemei.points.tests.factories import household
 from hemei.procedures import selectors as procedures
 from hemei.supervision import services as supervision
@@ -79,15 +81,21 @@ def test_each_office_takes_its_own_step_and_the_case_completes(cast: Cast, world
         case = services.pass_step(
             actor=cast.victor, case=case, opinion="情况属实", signer="韦村", sealed=True
         )
+    # the village's step publishes: the case waits for its notice (3 calendar days) to end
+    assert case.state == CaseState.NOTICE and case.step.name == "村委会入户核实"
+    assert case.step_due_on == dt.date(2026, 6, 19)
+    with clock.frozen_at(MONDAY + dt.timedelta(days=4, hours=1)):
+        assert notices.end_due_notices() == 1
+    case.refresh_from_db()
     assert case.step.name == "乡镇审核审批"
     village_duty = Task.objects.filter(division_id=VILLAGE_A, source=Source.CASE).get()
     assert village_duty.state == State.DONE
     assert Task.objects.get(pk=case.duty_id).division_id == TOWN_A
     with pytest.raises(PermissionDenied):
         services.pass_step(actor=cast.owen, case=case, opinion="同意", signer="欧文")
-    with clock.frozen_at(MONDAY + dt.timedelta(days=2)):
+    with clock.frozen_at(MONDAY + dt.timedelta(days=5)):
         case = services.pass_step(actor=cast.tom, case=case, opinion="同意救助", signer="唐涛")
-    assert case.state == CaseState.DONE and case.closed_on == dt.date(2026, 6, 17)
+    assert case.state == CaseState.DONE and case.closed_on == dt.date(2026, 6, 20)
     assert [r.outcome for r in case.records.order_by("id")] == [Outcome.PASSED] * 3
     signed = case.records.order_by("id")[1]
     assert (signed.signer, signed.sealed, signed.opinion) == ("韦村", True, "情况属实")
@@ -116,6 +124,9 @@ def test_a_step_goes_back_to_an_earlier_one(cast: Cast, world) -> None:
     case = apply(cast)
     with clock.frozen_at(MONDAY):
         case = services.pass_step(actor=cast.victor, case=case, opinion="属实", signer="韦村")
+    with clock.frozen_at(MONDAY + dt.timedelta(days=4)):
+        notices.end_due_notices()
+        case.refresh_from_db()
         case = services.return_case(
             actor=cast.tom, case=case, to_position=2, reason="请补充入户照片"
         )
@@ -208,3 +219,37 @@ def test_a_pause_stops_the_clock_and_an_extension_is_granted_once(cast: Cast, wo
         assert Task.objects.get(pk=case.duty_id).due_on == case.step_due_on
         with pytest.raises(ValidationError):
             services.extend(actor=cast.victor, case=case, days=1, reason="再延")
+
+
+def test_an_objection_brings_the_case_back_to_the_step_that_posted_the_notice(
+    cast: Cast, world
+) -> None:
+    case = apply(cast)
+    with clock.frozen_at(MONDAY):
+        case = services.pass_step(
+            actor=cast.victor,
+            case=case,
+            opinion="属实",
+            signer="韦村",
+            notice_text="王秀英户申请临时救助，拟同意。",
+        )
+        notice = Notice.objects.of(case).get()
+        assert notice.body == "王秀英户申请临时救助，拟同意。"
+        with pytest.raises(ValidationError):  # health details never go on a notice
+            other = apply(cast)
+            services.pass_step(
+                actor=cast.victor,
+                case=other,
+                opinion="属实",
+                signer="韦村",
+                notice_text="该户因病致贫",
+            )
+        notices.raise_objection(actor=cast.vera, notice=notice, reason="家里还有存款")
+    case.refresh_from_db()
+    assert case.state == CaseState.OPEN and case.step.name == "村委会入户核实"
+    assert Task.objects.get(pk=case.duty_id).state != State.DONE  # the clock runs again
+    assert case.events.filter(kind="objection").exists()
+    with clock.frozen_at(MONDAY + dt.timedelta(days=1)):
+        case = services.pass_step(actor=cast.victor, case=case, opinion="复核属实", signer="韦村")
+    assert case.state == CaseState.NOTICE
+    assert Notice.objects.of(case).count() == 2
