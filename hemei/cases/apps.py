@@ -11,3 +11,16 @@ class CasesConfig(AppConfig):
         from .notice_handlers import register_handlers
 
         register_handlers()  # what a case's public notice does to the case
+
+        from hemei.board.sections import Section, register
+
+        from .selectors import board_items
+
+        register(
+            Section(
+                key="case_results",
+                title=_("Results of cases (办理结果公开)"),
+                order=25,
+                items=board_items,
+            )
+        )

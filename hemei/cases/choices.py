@@ -9,7 +9,7 @@ class CaseState(models.TextChoices):
     PAUSED = "paused", _("paused")
     NOTICE = "notice", _("in public notice")
     DONE = "done", _("completed")
-    REFUSED = "refused", _("refused")
+    REFUSED = "refused", _("refused in writing")
     WITHDRAWN = "withdrawn", _("withdrawn")
 
     @classmethod
@@ -21,7 +21,7 @@ class Outcome(models.TextChoices):
     OPEN = "open", _("in hand")
     PASSED = "passed", _("passed")
     RETURNED = "returned", _("returned")
-    REFUSED = "refused", _("refused")
+    REFUSED = "refused", _("refused in writing")
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
@@ -29,7 +29,7 @@ class EventKind(models.TextChoices):
     STARTED = "started", _("applied")
     PASSED = "passed", _("step passed")
     RETURNED = "returned", _("returned")
-    REFUSED = "refused", _("refused")
+    REFUSED = "refused", _("refused in writing")
     WITHDRAWN = "withdrawn", _("withdrawn")
     PAUSED = "paused", _("clock paused")
     RESUMED = "resumed", _("clock resumed")

@@ -65,3 +65,35 @@ def timeline(case: Case) -> dict[str, Any]:
         .order_by("id"),
         "events": CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "id"),
     }
+
+
+#: How long a finished case's result stays on the village's public board.
+BOARD_DAYS = 90
+
+
+def board_items(village: Any, today: dt.date) -> list[Any]:
+    """结果公开 on the village's public board: the cases of the last 90 days whose item makes
+    its result public (五公开), each as item, case number and outcome — never the applicant's
+    own words, files or opinions (the notices carry what the law wants named)."""
+    from hemei.board.sections import BoardItem
+    from hemei.catalogue.choices import Disclosure
+
+    rows = (
+        Case.objects.filter(
+            village_id=village.code,
+            state__in=(CaseState.DONE, CaseState.REFUSED),
+            closed_on__gte=today - dt.timedelta(days=BOARD_DAYS),
+            closed_on__lte=today,
+        )
+        .select_related("item")
+        .order_by("-closed_on", "-id")[:50]
+    )
+    return [
+        BoardItem(
+            title=f"{case.item.name}（{case.number}）",
+            date=case.closed_on,
+            status=case.get_state_display(),
+        )
+        for case in rows
+        if Disclosure.RESULT in case.item.disclosures
+    ]

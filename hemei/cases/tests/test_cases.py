@@ -253,3 +253,15 @@ def test_an_objection_brings_the_case_back_to_the_step_that_posted_the_notice(
         case = services.pass_step(actor=cast.victor, case=case, opinion="复核属实", signer="韦村")
     assert case.state == CaseState.NOTICE
     assert Notice.objects.of(case).count() == 2
+
+
+def test_results_go_on_the_public_board_without_the_applicants_words(cast: Cast, world) -> None:
+    from hemei.cases.selectors import board_items
+
+    case = apply(cast)
+    with clock.frozen_at(MONDAY):
+        services.refuse(actor=cast.victor, case=case, reason="收入超过标准", signer="韦村")
+    items = board_items(village(), dt.date(2026, 6, 15))
+    assert [(i.title, i.status) for i in items] == [(f"临时救助申请（{case.number}）", "不予办理")]
+    assert "因病" not in repr(items) and "收入" not in repr(items)
+    assert board_items(village(), dt.date(2026, 10, 1)) == []  # 90 days on
