@@ -113,8 +113,6 @@ INSTALLED_APPS = [
     "hemei.documents",
     "hemei.board",
     "hemei.procedures",
-    "hemei.catalogue",
-    "hemei.cases",
     "hemei.notices",
     "hemei.notifications",
     "hemei.meetings",
@@ -127,6 +125,8 @@ INSTALLED_APPS = [
     "hemei.households",
     "hemei.points",
     "hemei.disclosure",
+    "hemei.catalogue",
+    "hemei.cases",
     "hemei.home",
 ]
 

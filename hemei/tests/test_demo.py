@@ -119,3 +119,37 @@ def test_the_rank_histories_have_twelve_points(built: None) -> None:
     county = RankingRun.objects.filter(scope_id=demo.DEMO_COUNTY).order_by("-period_start")[0]
     assert county.rows.exclude(rank=None).count() == county.rows.count()
     assert len(rank_history(county, demo.TOWN_B)) == 12
+
+
+def test_the_demo_villages_adopted_the_catalogue_and_have_cases_in_every_state(
+    built: None,
+) -> None:
+    from hemei.cases.choices import CaseState
+    from hemei.cases.models import Case
+    from hemei.catalogue.selectors import version_in_force
+    from hemei.core import clock
+    from hemei.procedures.choices import StepKind
+    from hemei.supervision.models import Card, SupervisionOrder
+
+    assert version_in_force(demo.VILLAGE_A, clock.today()).items.count() == 35
+    cases = {case.item.code: case for case in Case.objects.filter(village_id=demo.VILLAGE_A)}
+    states = {case.state for case in cases.values()}
+    assert {CaseState.OPEN, CaseState.PAUSED, CaseState.DONE, CaseState.REFUSED} <= states
+    late = cases["F01"]  # the homestead's town step: late, carded, under a 督办单
+    assert late.step.level == "town" and late.step_due_on < clock.today()
+    assert Card.objects.filter(task=late.duty).count() == 2
+    assert SupervisionOrder.objects.filter(task=late.duty).exists()
+    returned = cases["G01"]
+    assert returned.records.filter(outcome="returned").exists()
+    lease = cases["C01"]  # through 四议两公开: every meeting met its quorum
+    assert lease.state == CaseState.DONE and lease.decision is not None
+    meetings = lease.decision.meetings.all()
+    assert meetings.count() == 4 and all(m.quorum_met and m.passed for m in meetings)
+    assert lease.decision.publications.filter(kind=StepKind.PUBLISH_RESULT).exists()
+    client = Client()
+    client.force_login(User.objects.get(username="honghuashan"))
+    letter = client.get(reverse("cases:letter", args=[cases["I02"].pk]))
+    assert letter.status_code == 200 and letter["Content-Type"].endswith("document")
+    client.force_login(User.objects.get(username="villager"))
+    mine = client.get(reverse("cases:mine")).content.decode()
+    assert "房屋漏雨修缮临时救助" in mine and "拆除旧房" not in mine
