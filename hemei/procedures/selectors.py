@@ -12,8 +12,10 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from hemei.core.lists import Column
 from hemei.divisions.choices import CODE_LENGTH, Level
 
 from . import calendar
@@ -146,3 +148,16 @@ def published_decisions(village_code: str) -> QuerySet[DecisionRecord]:
         .prefetch_related("publications")
         .order_by("-updated_at", "-id")
     )
+
+
+def decision_columns() -> list[Column]:
+    """The columns of the decision records' Excel export (the page's and the API's)."""
+    return [
+        (_("Village"), lambda r: r.village.name),
+        (_("Matter"), lambda r: r.title),
+        (_("Process"), lambda r: r.process.name),
+        (_("Current step"), lambda r: r.step.name if r.step else ""),
+        (_("State"), lambda r: r.get_state_display()),
+        (_("Why not passed"), lambda r: r.stopped_reason),
+        (_("Created at"), lambda r: localtime(r.created_at).strftime("%Y-%m-%d %H:%M")),
+    ]
