@@ -208,7 +208,6 @@ class Call:
             "results": [serialize(row) for row in rows],
         }
 
-
     @property
     def wants_export(self) -> bool:
         return self.query.get("format") == "xlsx"

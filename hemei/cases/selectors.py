@@ -35,7 +35,7 @@ def filter_cases(
     if state in CaseState.values:
         queryset = queryset.filter(state=state)
     if village:
-        queryset = queryset.filter(village_id__startswith=village)
+        queryset = queryset.filter(village__code__startswith=village)
     if item:
         queryset = queryset.filter(item__name=item)
     if light == "overdue" and today is not None:

@@ -127,7 +127,7 @@ def decision_records(
     if state in DecisionState.values:
         rows = rows.filter(state=state)
     if area:
-        rows = rows.filter(village_id__startswith=area)
+        rows = rows.filter(village__code__startswith=area)
     return rows
 
 

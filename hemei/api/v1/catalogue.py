@@ -229,7 +229,7 @@ def filtered(call: Call) -> Any:
     if "template" in query:
         rows = rows.filter(is_template=query["template"])
     if query.get("division"):
-        rows = rows.filter(division_id__startswith=query["division"])
+        rows = rows.filter(division__code__startswith=query["division"])
     return rows.order_by("-is_template", "division_id", "name", "id")
 
 
