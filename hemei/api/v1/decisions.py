@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hemei.accounts.policy import allows
+from hemei.accounts.policy import allows, restrict
 from hemei.accounts.roles import API_ROLES
 from hemei.core.downloads import download
 from hemei.procedures import selectors, services
@@ -30,11 +31,11 @@ from .common import (
     PERSON,
     api,
     date,
-    division_code,
     division_ref,
     moment,
     person_ref,
     require_role,
+    visible_divisions,
 )
 
 TAG = "decisions"
@@ -270,7 +271,12 @@ COUNT = s.Int(minimum=0, maximum=100_000)
 RECORD_CREATE = s.Obj(
     "DecisionRecordCreate",
     {
-        "village": division_code(description=gettext_lazy("The village whose matter it is.")),
+        "village": s.Str(
+            min_length=2,
+            max_length=12,
+            pattern="[0-9]+",
+            description=gettext_lazy("The code of the village whose matter it is."),
+        ),
         "title": s.Str(min_length=1, max_length=200, description=gettext_lazy("The matter.")),
         "description": s.Str(max_length=20_000),
         "process": s.Ref(
@@ -406,8 +412,15 @@ def list_records(call: Call) -> Any:
     status=201,
 )
 def create_record(call: Call) -> Any:
-    require_role(call.user, "change", DecisionRecord)
-    record = services.create_record(actor=call.user, **call.body)
+    require_role(call.user, "change", DecisionRecord)  # before the village is looked up
+    data = dict(call.body)
+    village = visible_divisions(call.user).filter(code=data["village"]).first()
+    if village is None:
+        raise ValidationError(
+            {"village": _("Nothing with the id %(id)s is open to you.") % {"id": data["village"]}}
+        )
+    data["village"] = village
+    record = services.create_record(actor=call.user, **data)
     return answer(call, record.pk)
 
 
@@ -481,11 +494,7 @@ def publish_record(call: Call, pk: int) -> Any:
     media_type="application/octet-stream",
 )
 def download_file(call: Call, pk: int) -> Any:
-    item = (
-        DecisionFile.objects.restrict(call.user, "view")
-        .filter(meeting__record__in=DecisionRecord.objects.restrict(call.user, "view"), pk=pk)
-        .first()
-    )
+    item = restrict(call.user, "view", DecisionFile).filter(pk=pk).first()
     if item is None:
         raise not_found()
     try:
