@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 
 from . import schema as s
-from .framework import Api, Operation, Route
+from .framework import XLSX_TYPE, Api, Operation, Route
 
 ERROR = s.response(
     "Error",
@@ -95,6 +95,10 @@ def _operation(route: Route, operation: Operation) -> dict[str, Any]:
     success: dict[str, Any] = {"description": str(operation.summary)}
     if operation.response is not None:
         success["content"] = {"application/json": {"schema": operation.response.json_schema()}}
+        if operation.exports:
+            success["content"][XLSX_TYPE] = {
+                "schema": {"type": "string", "contentMediaType": XLSX_TYPE}
+            }
     elif operation.media_type != "application/json":
         success["content"] = {operation.media_type: {"schema": {"type": "string"}}}
     responses: dict[str, Any] = {str(operation.status): success}
@@ -112,21 +116,24 @@ def _operation(route: Route, operation: Operation) -> dict[str, Any]:
     if operation.body is not None:
         content = {"application/json": {"schema": operation.body.json_schema()}}
         if operation.multipart:
-            content["multipart/form-data"] = {"schema": multipart_schema(operation.body)}
+            content["multipart/form-data"] = {
+                "schema": multipart_schema(operation.body, operation.files)
+            }
         item["requestBody"] = {"required": True, "content": content}
     return item
 
 
-def multipart_schema(body: s.Obj) -> dict[str, Any]:
-    """The form version of a body: its fields, plus the files."""
+def multipart_schema(body: s.Obj, files: tuple[str, ...] = ("files",)) -> dict[str, Any]:
+    """The form version of a body: its fields, plus the file fields."""
     schema = body.inline_schema()
-    schema["properties"]["files"] = {
-        "type": "array",
-        "items": {"type": "string", "contentMediaType": "application/octet-stream"},
-        "description": gettext(
-            "The files sent with the form (the operation says which are accepted)."
-        ),
-    }
+    for name in files:
+        schema["properties"][name] = {
+            "type": "array",
+            "items": {"type": "string", "contentMediaType": "application/octet-stream"},
+            "description": gettext(
+                "The files sent with the form (the operation says which are accepted)."
+            ),
+        }
     schema["additionalProperties"] = False
     return schema
 

@@ -6,7 +6,10 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
+from hemei.core.lists import Column
 from hemei.core.search import search
 
 from .choices import CaseState
@@ -32,7 +35,7 @@ def filter_cases(
     if state in CaseState.values:
         queryset = queryset.filter(state=state)
     if village:
-        queryset = queryset.filter(village_id__startswith=village)
+        queryset = queryset.filter(village__code__startswith=village)
     if item:
         queryset = queryset.filter(item__name=item)
     if light == "overdue" and today is not None:
@@ -96,4 +99,20 @@ def board_items(village: Any, today: dt.date) -> list[Any]:
         )
         for case in rows
         if Disclosure.RESULT in case.item.disclosures
+    ]
+
+
+def export_columns() -> list[Column]:
+    """The columns of the case list's Excel export (the page's and the API's)."""
+    return [
+        (_("Case number"), lambda c: c.number),
+        (_("Village"), lambda c: c.village.name),
+        (_("Item"), lambda c: f"{c.item.code} {c.item.name}"),
+        (_("Matter"), lambda c: c.title),
+        (_("Applicant"), lambda c: c.applicant_name),
+        (_("Amount (yuan)"), lambda c: c.amount),
+        (_("State"), lambda c: c.get_state_display()),
+        (_("Current step"), lambda c: c.step.name if c.step else ""),
+        (_("Step due"), lambda c: c.step_due_on),
+        (_("Applied at"), lambda c: localtime(c.created_at).strftime("%Y-%m-%d %H:%M")),
     ]

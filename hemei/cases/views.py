@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -67,18 +66,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             filename="cases",
             title=_("Cases"),
-            columns=[
-                (_("Case number"), lambda c: c.number),
-                (_("Village"), lambda c: c.village.name),
-                (_("Item"), lambda c: f"{c.item.code} {c.item.name}"),
-                (_("Matter"), lambda c: c.title),
-                (_("Applicant"), lambda c: c.applicant_name),
-                (_("Amount (yuan)"), lambda c: c.amount),
-                (_("State"), lambda c: c.get_state_display()),
-                (_("Current step"), lambda c: c.step.name if c.step else ""),
-                (_("Step due"), lambda c: c.step_due_on),
-                (_("Applied at"), lambda c: localtime(c.created_at).strftime("%Y-%m-%d %H:%M")),
-            ],
+            columns=selectors.export_columns(),
             queryset=rows,
         )
     may_start = places(request.user, "start_cases").exists()

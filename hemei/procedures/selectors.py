@@ -12,9 +12,11 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from hemei.board.sections import BoardItem
+from hemei.core.lists import Column
 from hemei.divisions.choices import CODE_LENGTH, Level
 from hemei.divisions.models import Division
 
@@ -133,7 +135,7 @@ def decision_records(
     if state in DecisionState.values:
         rows = rows.filter(state=state)
     if area:
-        rows = rows.filter(village_id__startswith=area)
+        rows = rows.filter(village__code__startswith=area)
     return rows
 
 
@@ -182,4 +184,17 @@ def board_items(village: Division, today: dt.date) -> list[BoardItem]:
             status=str(StepKind(publication.kind).label),
         )
         for publication in publications
+    ]
+
+
+def decision_columns() -> list[Column]:
+    """The columns of the decision records' Excel export (the page's and the API's)."""
+    return [
+        (_("Village"), lambda r: r.village.name),
+        (_("Matter"), lambda r: r.title),
+        (_("Process"), lambda r: r.process.name),
+        (_("Current step"), lambda r: r.step.name if r.step else ""),
+        (_("State"), lambda r: r.get_state_display()),
+        (_("Why not passed"), lambda r: r.stopped_reason),
+        (_("Created at"), lambda r: localtime(r.created_at).strftime("%Y-%m-%d %H:%M")),
     ]

@@ -9,7 +9,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -262,15 +261,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             filename="decision-records",
             title=_("Decision records"),
-            columns=[
-                (_("Village"), lambda r: r.village.name),
-                (_("Matter"), lambda r: r.title),
-                (_("Process"), lambda r: r.process.name),
-                (_("Current step"), lambda r: r.step.name if r.step else ""),
-                (_("State"), lambda r: r.get_state_display()),
-                (_("Why not passed"), lambda r: r.stopped_reason),
-                (_("Created at"), lambda r: localtime(r.created_at).strftime("%Y-%m-%d %H:%M")),
-            ],
+            columns=selectors.decision_columns(),
             queryset=rows,
         )
     return render(

@@ -752,6 +752,85 @@ API = [
     ),
     api("leader_link_detail", MANAGE, "victor", pk="link"),
     api("leader_link_detail", "alice", method="DELETE", status=204, pk="link", owen=403),
+    # catalogues (清单): the work loop reads them where it works; the API is not the villagers'
+    api("catalogue_list", WORK),
+    api("catalogue_detail", WORK, pk="catalogue"),
+    api("catalogue_version_detail", WORK, pk="catalogue_version"),
+    api("catalogue_version_workbook", WORK, pk="catalogue_version"),
+    api("catalogue_item_detail", WORK, pk="catalogue_item"),
+    api("negative_list", WORK, code=VILLAGE_A),
+    # cases (办件) of 红花山村: read by village affairs; the step in hand (the village's) taken
+    # by its office; a body naming a village outside the caller's area is bad input
+    api("case_list", VILLAGE_READ),
+    api(
+        "case_list",
+        "alice tom victor",
+        method="POST",
+        status=201,
+        owen=400,
+        data={"village": VILLAGE_A, "item": "G01", "title": "村道硬化", "amount": 5000},
+    ),
+    api("case_detail", VILLAGE_READ, pk="case"),
+    api(
+        "case_pass", "victor", method="POST", pk="case", data={"opinion": "属实", "signer": "魏村"}
+    ),
+    api(
+        "case_return",
+        "victor",
+        method="POST",
+        pk="case",
+        data={"to_position": 1, "reason": "请补充材料"},
+    ),
+    api(
+        "case_refuse",
+        "victor",
+        method="POST",
+        pk="case",
+        data={"reason": "收入超过标准", "signer": "魏村"},
+    ),
+    api("case_withdraw", "victor", method="POST", pk="case", data={"reason": "申请人撤回"}),
+    api("case_pause", "victor", method="POST", pk="case", data={"reason": "等待证明"}),
+    # the clock runs: resuming it is bad input for whoever could act
+    api("case_resume", "alice:400 tom:400 victor:400", method="POST", pk="case"),
+    api("case_extend", "victor", method="POST", pk="case", data={"days": 1, "reason": "复核"}),
+    api("case_decision", "victor", method="POST", pk="case", data={"decision": "decision"}),
+    # decision records (四议两公开): read by village affairs, made by the village's officials
+    # and the county office; the record stands at a meeting, and a meeting needs its minutes
+    api("decision_process_list", VILLAGE_READ),
+    api("decision_record_list", VILLAGE_READ),
+    api(
+        "decision_record_list",
+        "alice victor",
+        method="POST",
+        status=201,
+        owen=403,
+        data={"village": VILLAGE_A, "title": f"新事项 {MARK}", "process": "decision_process"},
+    ),
+    api("decision_record_detail", VILLAGE_READ, pk="decision"),
+    api(
+        "decision_record_meeting",
+        "alice:400 victor:400",
+        method="POST",
+        pk="decision",
+        owen=403,
+        data={
+            "held_on": "2026-06-10",
+            "entitled": 7,
+            "present": 7,
+            "votes_for": 6,
+            "against": 1,
+            "abstain": 0,
+        },
+    ),
+    api(
+        "decision_record_publish",
+        "alice:400 victor:400",
+        method="POST",
+        pk="decision",
+        owen=403,
+        data={"published_on": "2026-06-10", "text": "决议"},
+    ),
+    api("decision_file", VILLAGE_READ, pk="decision_file"),
 ]
 
 ROWS = PAGES + API

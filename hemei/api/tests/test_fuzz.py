@@ -11,8 +11,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hemei.api import schema as s
-from hemei.api.v1 import links, meetings, notifications, progress, rankings, supervision, tasks
-from hemei.core.testing import Cast
+from hemei.api.v1 import (
+    cases,
+    decisions,
+    links,
+    meetings,
+    notifications,
+    progress,
+    rankings,
+    supervision,
+    tasks,
+)
+from hemei.core.testing import VILLAGE_A, Cast
 
 from .conftest import World
 
@@ -56,6 +66,16 @@ DECLARED = [
     supervision.LADDER_SAVE,
     notifications.MARK_READ,
     links.LINK_CREATE,
+    cases.CASE_START,
+    cases.CASE_PASS,
+    cases.CASE_RETURN,
+    cases.CASE_REFUSE,
+    cases.CASE_REASON,
+    cases.CASE_EXTEND,
+    cases.CASE_DECISION,
+    decisions.RECORD_CREATE,
+    decisions.MEETING_RECORD,
+    decisions.PUBLISH,
 ]
 
 
@@ -164,5 +184,88 @@ def test_administrators_writes_never_answer_500(
     raw = json.dumps(body, allow_nan=True).encode()
     answer = as_user(cast.alice).send(method, url, raw=raw)
     assert answer.status < 500, (method, url, body, answer)
+    if answer.status >= 400:
+        assert answer.error["code"] and answer.error["message"]
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_village_procedure_writes_never_answer_500(
+    cast: Cast, as_user: Any, settings: Any, tmp_path: Any, data: st.DataObject
+) -> None:
+    # A case at the village's step and a decision record at its first meeting, acted on by
+    # the village's official with bodies laid over valid ones (some reach the services).
+    import datetime as dt
+
+    from hemei.cases import services as case_services
+    from hemei.cases.models import Case
+    from hemei.catalogue.samples import adopted_catalogue
+    from hemei.core import clock
+    from hemei.divisions.models import Division
+    from hemei.procedures import services as procedures
+    from hemei.procedures.models import DecisionProcess, DecisionRecord
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    with clock.frozen_at(dt.datetime(2026, 6, 15, 2, 0, tzinfo=dt.UTC)):
+        village = Division.objects.get(code=VILLAGE_A)
+        if not Case.objects.exists():
+            adopted_catalogue(cast.alice, VILLAGE_A)
+            case_services.start_case(
+                actor=cast.victor, village=village, item_code="G01", title="村道", amount=60000
+            )
+            procedures.create_record(
+                actor=cast.victor,
+                village=village,
+                title="鱼塘发包",
+                process=DecisionProcess.objects.get(division=None),
+            )
+        case = Case.objects.first()
+        record = DecisionRecord.objects.first()
+        base = f"/api/v1/cases/{case.pk}/"
+        targets = [
+            (
+                "/api/v1/cases/",
+                cases.CASE_START,
+                {"village": VILLAGE_A, "item": "G01", "title": "修路", "amount": 5000},
+            ),
+            (f"{base}pass/", cases.CASE_PASS, {"opinion": "同意", "signer": "魏村"}),
+            (f"{base}return/", cases.CASE_RETURN, {"to_position": 1, "reason": "补正"}),
+            (f"{base}refuse/", cases.CASE_REFUSE, {"reason": "不符合条件", "signer": "魏村"}),
+            (f"{base}withdraw/", cases.CASE_REASON, {"reason": "撤回"}),
+            (f"{base}pause/", cases.CASE_REASON, {"reason": "等待"}),
+            (f"{base}resume/", cases.CASE_REASON, {}),
+            (f"{base}extend/", cases.CASE_EXTEND, {"days": 1, "reason": "复核"}),
+            (f"{base}decision/", cases.CASE_DECISION, {"decision": record.pk}),
+            (
+                "/api/v1/decision-records/",
+                decisions.RECORD_CREATE,
+                {"village": VILLAGE_A, "title": "事项", "process": record.process_id},
+            ),
+            (
+                f"/api/v1/decision-records/{record.pk}/meetings/",
+                decisions.MEETING_RECORD,
+                {
+                    "held_on": "2026-06-01",
+                    "entitled": 7,
+                    "present": 7,
+                    "votes_for": 5,
+                    "against": 1,
+                    "abstain": 1,
+                },
+            ),
+            (
+                f"/api/v1/decision-records/{record.pk}/publish/",
+                decisions.PUBLISH,
+                {"published_on": "2026-06-10", "text": "决议"},
+            ),
+        ]
+        url, obj, valid = data.draw(st.sampled_from(targets))
+        body = {**valid, **data.draw(st.one_of(st.just({}), bodies(obj)))}
+        raw = json.dumps(body, allow_nan=True).encode()
+        answer = as_user(cast.victor).send("POST", url, raw=raw)
+    assert answer.status < 500, (url, body, answer)
     if answer.status >= 400:
         assert answer.error["code"] and answer.error["message"]

@@ -190,3 +190,67 @@ def test_the_contact_point_list_does_not_grow_with_the_page(cast: Cast, world: W
     large, rows = queries(client, "/api/v1/leader-links/", {"page_size": 100})
     assert rows == 16
     assert small == large <= 4
+
+
+def _village_procedures(cast: Cast, count: int) -> None:
+    """``count`` cases of 红花山村 (one refused, one paused) and ``count`` decision records,
+    each past its first meeting, on the county's catalogue adopted by the village."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hemei.cases import services as cases
+    from hemei.catalogue.samples import adopted_catalogue
+    from hemei.core import clock
+    from hemei.core.testing import VILLAGE_A
+    from hemei.divisions.models import Division
+    from hemei.procedures import services as procedures
+    from hemei.procedures.models import DecisionProcess
+    from hemei.procedures.tests.test_decisions import PDF
+
+    village = Division.objects.get(code=VILLAGE_A)
+    adopted_catalogue(cast.alice, VILLAGE_A)
+    process = DecisionProcess.objects.get(division=None)
+    with clock.frozen_at(dt.datetime(2026, 6, 15, 2, 0, tzinfo=dt.UTC)):
+        for number in range(count):
+            case = cases.start_case(
+                actor=cast.victor,
+                village=village,
+                item_code="G01",
+                title=f"工程{number}",
+                amount=number * 10000,
+            )
+            if number == 1:
+                cases.refuse(actor=cast.victor, case=case, reason="资金不足以实施", signer="魏村")
+            if number == 2:
+                cases.pause(actor=cast.victor, case=case, reason="等待测算")
+            record = procedures.create_record(
+                actor=cast.victor, village=village, title=f"事项{number}", process=process
+            )
+            procedures.record_meeting(
+                actor=cast.victor,
+                record=record,
+                held_on=dt.date(2026, 6, 1),
+                entitled=7,
+                present=7,
+                votes_for=6,
+                against=1,
+                abstain=0,
+                minutes=SimpleUploadedFile("纪要.pdf", PDF, content_type="application/pdf"),
+            )
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/cases/", "/api/v1/decision-records/", "/api/v1/catalogues/"]
+)
+def test_the_village_procedure_lists_do_not_grow_with_the_page(
+    cast: Cast, as_user, url: str, settings: Any, tmp_path: Any
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    _village_procedures(cast, 12)
+    client = as_user(cast.tom)
+    client.get(url)
+    small, _rows = queries(client, url, {"page_size": 1})
+    large, rows = queries(client, url, {"page_size": 100})
+    assert rows == (2 if "catalogues" in url else 12)
+    assert small == large <= 6

@@ -59,6 +59,9 @@ def show_docs(call: Call) -> Any:
 
 #: the operation groups as the page names them (the tags stay English in the document)
 TAG_NAMES = {
+    "cases": gettext_lazy("Cases"),
+    "catalogues": gettext_lazy("Procedure catalogues"),
+    "decisions": gettext_lazy("Decision records (四议两公开)"),
     "documentation": gettext_lazy("Documentation"),
     "leaders": gettext_lazy("Leaders' contact points"),
     "meetings": gettext_lazy("Meetings"),

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from . import (  # noqa: F401  (importing registers the routes)
+    cases,
+    catalogue,
+    decisions,
     docs,
     links,
     meetings,
