@@ -72,8 +72,9 @@ def board_qr(request: HttpRequest, code: str) -> HttpResponseBase:
     found = _enabled_or_404(code)
     url = qr.public_url(request, code)
     svg = qr.qr_svg(url, title=found.village.name)
+    # shown in place by the poster's <img>; no file name, no attachment
     response = HttpResponse(svg, content_type="image/svg+xml")
-    response["Content-Disposition"] = f'inline; filename="board-{code}.svg"'
+    response["X-Content-Type-Options"] = "nosniff"
     return _cacheable(request, response)
 
 

@@ -50,6 +50,9 @@ def _code(value: str) -> str:
 
 @allowed(Case)
 def case_list(request: HttpRequest) -> HttpResponse:
+    if not places(request.user, "read_village").exists():
+        # a villager's cases are on their own page (cases:mine)
+        raise PermissionDenied(_("Your role does not open this page."))
     q = (request.GET.get("q") or "").strip()[:100]
     state = request.GET.get("state") or ""
     light = request.GET.get("light") or ""

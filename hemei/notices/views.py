@@ -164,7 +164,12 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The objection is answered."))
             return redirect("notices:notice_detail", pk=notice.pk)
     return _form_page(
-        request, notice, form, _("Answer an objection"), _("Send the answer"), objection=objection
+        request,
+        notice,
+        form,
+        _("Answer an objection"),
+        _("Send the answer to the objection"),
+        objection=objection,
     )
 
 

@@ -12,6 +12,7 @@ edits a duty from the task pages (its source says where it came from).
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -22,7 +23,7 @@ from hemei.divisions.models import Division
 
 from . import services
 from .choices import EventKind, State
-from .models import Task
+from .models import Task, TaskEvent
 
 TITLE_MAX = Task._meta.get_field("title").max_length or 300
 
@@ -45,6 +46,7 @@ def open_duty(
     the platform opened it (a due date came round).
     """
     code = division if isinstance(division, str) else division.code
+    now = clock.now()
     task = Task(
         division_id=code,
         title=title.strip()[:TITLE_MAX],
@@ -57,8 +59,17 @@ def open_duty(
     )
     task.full_clean(exclude=["parent", "division"])
     task.save()
+    # the record and its timeline start at the platform's moment (a frozen clock included)
+    Task.objects.filter(pk=task.pk).update(created_at=now)
+    task.created_at = now
     services.refresh_task(task)
-    services.add_event(task, EventKind.CREATED, actor=actor, source=source)
+    TaskEvent.objects.create(
+        task=task,
+        at=now,
+        kind=EventKind.CREATED,
+        actor=actor if getattr(actor, "pk", None) else None,
+        data={"source": source},
+    )
     return task
 
 
@@ -70,13 +81,20 @@ def move_duty(*, task_id: int, due_on: dt.date, actor: Any, reason: str) -> Task
     return services.change_deadline(task=task, due_on=due_on, actor=actor, reason=reason)
 
 
+@transaction.atomic
 def close_duty(
     *, task_id: int, actor: Any = None, on: dt.date | None = None, text: str = ""
 ) -> Task:
-    """The work is done: the duty is complete and stops climbing the ladder."""
-    task = Task.objects.get(pk=task_id)
+    """The work is done: the duty is complete and stops climbing the ladder. Its timeline says
+    it was completed in its procedure (not progress moved by an approved report)."""
+    task = Task.objects.select_for_update().get(pk=task_id)
     if task.state == State.DONE:
         return task
-    return services.record_progress(
-        task=task, percent=100, actor=actor, on=on, text=text or _("Done in its procedure.")
+    task.progress = Decimal(100)
+    task.completed_on = on or clock.today()
+    task.save(update_fields=["progress", "completed_on", "updated_at"])
+    services.add_event(
+        task, EventKind.COMPLETED, actor=actor, text=text or _("Done in its procedure.")
     )
+    services.refresh_task(task, actor=actor)
+    return task

@@ -437,7 +437,7 @@ def _notices(world: World) -> None:
 
     c, o = world.cast, world.objects
     with clock.frozen_at(TODAY):
-        o["notice"] = notices.post_notice(
+        o["posted_notice"] = notices.post_notice(
             actor=c.victor,
             village=Division.objects.get(code=VILLAGE_A),
             title=f"低保评议结果公示 {MARK}",
@@ -445,9 +445,9 @@ def _notices(world: World) -> None:
             days=7,
             files=[SimpleUploadedFile("名单.png", _png(), content_type="image/png")],
         )
-        o["notice_file"] = o["notice"].files.get()
+        o["notice_file"] = o["posted_notice"].files.get()
         o["notice_objection"] = notices.raise_objection(
-            actor=c.vera, notice=o["notice"], reason=f"名单有误 {MARK}"
+            actor=c.vera, notice=o["posted_notice"], reason=f"名单有误 {MARK}"
         )
 
 

@@ -138,7 +138,7 @@ OBJECTS = {
     "case",
     "case_file",
     "refused_case",
-    "notice",
+    "posted_notice",
     "notice_file",
     "notice_objection",
     "village_item",
@@ -455,7 +455,7 @@ PAGES = [
     ),
     # --- cases (办件): read by village affairs in their area and by the applicant's
     # household; the step in hand taken by its office (here the village's)
-    row("cases:list", VILLAGE_READ + " vera"),
+    row("cases:list", VILLAGE_READ),
     row("cases:mine", "vera"),
     row("cases:start", "alice tom victor vera", owen=200),
     row("cases:detail", VILLAGE_READ + " vera", pk="case"),
@@ -496,14 +496,14 @@ PAGES = [
     # --- notices of 红花山村: read by village affairs and its villagers, objected to by them
     # while running, answered and withdrawn by the village (and the county office)
     row("notices:notice_list", f"{VILLAGE_READ} vera"),
-    row("notices:notice_detail", f"{VILLAGE_READ} vera", pk="notice"),
-    row("notices:notice_file", f"{VILLAGE_READ} vera", pk="notice", file_pk="notice_file"),
-    row("notices:objection_create", f"{VILLAGE_READ} vera", pk="notice"),
+    row("notices:notice_detail", f"{VILLAGE_READ} vera", pk="posted_notice"),
+    row("notices:notice_file", f"{VILLAGE_READ} vera", pk="posted_notice", file_pk="notice_file"),
+    row("notices:objection_create", f"{VILLAGE_READ} vera", pk="posted_notice"),
     row(
         "notices:objection_create",
         f"{VILLAGE_READ} vera",
         method="POST",
-        pk="notice",
+        pk="posted_notice",
         data={"reason": "另有异议"},
         label="notices:objection_create POST",
     ),
@@ -517,12 +517,12 @@ PAGES = [
         data={"decision": "dismissed", "answer": "经核实无误"},
         label="notices:objection_answer POST",
     ),
-    row("notices:notice_withdraw", POINTS_RUN, pk="notice", owen=403),
+    row("notices:notice_withdraw", POINTS_RUN, pk="posted_notice", owen=403),
     row(
         "notices:notice_withdraw",
         POINTS_RUN,
         method="POST",
-        pk="notice",
+        pk="posted_notice",
         owen=403,
         data={"reason": "内容有误"},
         label="notices:notice_withdraw POST",

@@ -127,7 +127,7 @@ ZH = {
     "Send the objection": "提交异议",
     "The objection is answered.": "异议已答复。",
     "Answer an objection": "答复异议",
-    "Send the answer": "提交答复",
+    "Send the answer to the objection": "提交答复",
     "The notice is withdrawn.": "公示已撤回。",
     "Withdraw": "撤回",
     "Public notices (公示)": "公示公告",
