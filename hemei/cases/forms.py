@@ -12,7 +12,7 @@ from .choices import ActAction
 
 
 class StartForm(forms.Form):
-    item = forms.ChoiceField(label=_("Item"))
+    item = forms.ChoiceField(label=_("Item applied for"))
     title = forms.CharField(label=_("Matter"), max_length=200)
     household = forms.CharField(
         label=_("Household number"),

@@ -107,7 +107,7 @@ def export_columns() -> list[Column]:
     return [
         (_("Case number"), lambda c: c.number),
         (_("Village"), lambda c: c.village.name),
-        (_("Item"), lambda c: f"{c.item.code} {c.item.name}"),
+        (_("Item applied for"), lambda c: f"{c.item.code} {c.item.name}"),
         (_("Matter"), lambda c: c.title),
         (_("Applicant"), lambda c: c.applicant_name),
         (_("Amount (yuan)"), lambda c: c.amount),

@@ -124,8 +124,8 @@ class CatalogueItem(models.Model):
 
     class Meta:
         ordering = ["division_id", "number", "id"]
-        verbose_name = _("catalogue item")
-        verbose_name_plural = _("catalogue items")
+        verbose_name = _("disclosure item")
+        verbose_name_plural = _("disclosure items")
         constraints = [
             models.UniqueConstraint(
                 fields=["division", "number"],

@@ -248,4 +248,6 @@ ZH = {
         "平台尚无%(year)s年的法定工作日安排（已有%(years)s年）。请管理员根据国务院办公厅通知添加该年安排。"
     ),
     "Village-affairs disclosure (村务公开)": "村务公开",
+    "disclosure item": "公开事项",
+    "disclosure items": "公开事项",
 }
