@@ -264,7 +264,36 @@ def points_notice() -> Document:
     return document
 
 
+def case_form() -> Document:
+    """办件审批表 (hemei.cases): the case, then one row per step taken with the boxes of the
+    paper form — the office's opinion, who signed, whether it is sealed, the date."""
+    document = new_document(body_size=14)
+    title(document, "{{ item }}审批表", size=18)
+    line(document, "办件编号：{{ number }}　　村（社区）：{{ village }}", indent=False, size=12)
+    line(document, "申请人：{{ applicant }}　　申请日期：{{ applied_on }}", indent=False, size=12)
+    line(document, "申请事项：{{ matter }}", indent=False, size=12)
+    items_table(
+        document,
+        ["环节", "办理主体", "意见", "签字", "盖章", "日期"],
+        [
+            "{{ step.name }}",
+            "{{ step.office }}",
+            "{{ step.opinion }}",
+            "{{ step.signer }}",
+            "{{ step.seal }}",
+            "{{ step.date }}",
+        ],
+        "step in steps",
+        [3.0, 2.2, 5.0, 2.0, 1.6, 2.4],
+        size=10.5,
+    )
+    line(document, "办理结果：{{ outcome }}", indent=False, size=12)
+    seal_boxes(document, signature=True, size=12)
+    return document
+
+
 BUILDS = {
+    ROOT / "hemei/cases/templates_docx/case_form.docx": case_form,
     ROOT / "hemei/documents/templates_docx/notice.docx": notice,
     ROOT / "hemei/documents/templates_docx/refusal.docx": refusal,
     ROOT / "hemei/points/templates_docx/points_notice.docx": points_notice,

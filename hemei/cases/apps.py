@@ -8,6 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from . import documents  # noqa: F401  (registers the approval form as a document kind)
         from .notice_handlers import register_handlers
 
         register_handlers()  # what a case's public notice does to the case

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/act/", views.case_act, name="act"),
     path("<int:pk>/files/<int:file_pk>/", views.case_file, name="file"),
     path("<int:pk>/letter/", views.case_letter, name="letter"),
+    path("<int:pk>/form/", views.case_form, name="form"),
 ]

@@ -207,6 +207,7 @@ def _detail(
             "decisions": decisions,
             "decision_ok": services.decision_approved(case.decision),
             "notice_text": services.notice_text_for(case),
+            "office_reader": places(request.user, "read_village").exists(),
             "notices": Notice.objects.of(case)
             .restrict(request.user, "view")
             .order_by("-starts_at"),
@@ -323,5 +324,21 @@ def case_letter(request: HttpRequest, pk: int) -> HttpResponseBase:
     return download(
         io.BytesIO(data),
         filename=f"{case.number}-不予办理告知书.docx",
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+@allowed(Case)
+def case_form(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The case's approval form (办件审批表) with every step taken so far, as Word."""
+    from .documents import render_form
+
+    case = _case(request, pk)
+    if not places(request.user, "read_village").exists():
+        raise PermissionDenied(_("Your role does not open this page."))
+    data = render_form(case, _("%(village)s Villagers' Committee") % {"village": case.village.name})
+    return download(
+        io.BytesIO(data),
+        filename=f"{case.number}-办件审批表.docx",
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )

@@ -469,6 +469,7 @@ PAGES = [
     ),
     row("cases:file", VILLAGE_READ + " vera", pk="case", file_pk="case_file"),
     row("cases:letter", VILLAGE_READ + " vera", pk="refused_case"),
+    row("cases:form", VILLAGE_READ, pk="case"),
     # --- board: 红花山村's public board is on: everybody reads it, signed in or not (nothing
     # personal is on it); 金口村's is off: 404 for everybody. The settings are read by village
     # affairs and changed by the village, the town and the county office. (The public pages

@@ -161,4 +161,11 @@ ZH = {
     "refused in writing": "不予办理",
     "Results of cases (办理结果公开)": "办理结果公开",
     "Item applied for": "办理事项",
+    "Approval form of a case (办件审批表)": "办件审批表",
+    "Approval form (Word)": "办件审批表（Word）",
+    "table rows: name, office, opinion, signer, seal, date": "表格行：环节、办理主体、意见、签字、盖章、日期",
+    "matter": "申请事项",
+    "outcome": "办理结果",
+    "issuing body (seal)": "出具单位（盖章）",
+    "date (empty: filled in by hand)": "日期（留空则手写）",
 }

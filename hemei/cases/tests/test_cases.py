@@ -265,3 +265,27 @@ def test_results_go_on_the_public_board_without_the_applicants_words(cast: Cast,
     assert [(i.title, i.status) for i in items] == [(f"临时救助申请（{case.number}）", "不予办理")]
     assert "因病" not in repr(items) and "收入" not in repr(items)
     assert board_items(village(), dt.date(2026, 10, 1)) == []  # 90 days on
+
+
+def test_the_approval_form_has_each_step_with_its_boxes(cast: Cast, world) -> None:
+    import io
+
+    from django.test import Client
+    from docx import Document
+
+    case = apply(cast)
+    with clock.frozen_at(MONDAY):
+        services.pass_step(
+            actor=cast.victor, case=case, opinion="情况属实", signer="韦村", sealed=True
+        )
+    client = Client()
+    client.force_login(cast.victor)
+    answer = client.get(f"/cases/{case.pk}/form/")
+    assert answer.status_code == 200
+    document = Document(io.BytesIO(b"".join(answer.streaming_content)))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "村委会入户核实" in cells and "韦村" in cells and "已盖章" in cells
+    assert any("情况属实" in text for text in cells)
+    assert "临时救助申请审批表" in document.paragraphs[0].text
+    client.force_login(cast.vera)  # the household reads its case, not the office's form
+    assert client.get(f"/cases/{case.pk}/form/").status_code == 403
