@@ -486,12 +486,13 @@ def record_event(call: Call) -> Any:
             raise ValidationError({"item_key": exc.error_dict["item"]}) from exc
         raise
     if made is None:
-        if selectors.village_item(village.code, key, data["happened_on"]) is None:
+        since = selectors.adopted_villages([village.code]).get(village.code)
+        if since is None or data["happened_on"] < since:
             raise ValidationError(
-                {"item_key": _("The village follows no item with this key on that day.")}
+                {"happened_on": _("The village did not follow the catalogue on that day.")}
             )
         raise ValidationError(
-            {"happened_on": _("The village did not follow the catalogue on that day.")}
+            {"item_key": _("The village follows no item with this key on that day.")}
         )
     return answer(call, made.pk)
 
