@@ -676,7 +676,7 @@ ZH = {
     "Most late first, then those not following yet.": "逾期最多的在前，尚未执行目录的在后。",
     "Following the catalogue.": "已执行目录的村数。",
     "The day it was posted.": "张贴公开的日期。",
-    "What was published. No ID-card, phone or bank numbers and no health details; mask them (139****1234).": "公开的内容。不得含身份证号、电话号码、银行账号和健康信息；须遮蔽（139****1234）。",
+    "What was published. No ID-card, phone or bank numbers and no health details; mask them with asterisks.": "公开的内容。不得含身份证号、电话号码、银行账号和健康信息，须用星号遮蔽。",
     "The code of the village where the matter arose.": "事项发生的村的区划代码。",
     "The key of an event item the village follows.": "该村执行的按事件公开事项的代码。",
     "The day it arose; not in the future.": "发生日期；不能是将来的日期。",

@@ -265,7 +265,7 @@ PUBLISH = s.Obj(
             max_length=50_000,
             description=gettext_lazy(
                 "What was published. No ID-card, phone or bank numbers and no health "
-                "details; mask them (139****1234)."
+                "details; mask them with asterisks."
             ),
         ),
     },
