@@ -93,7 +93,13 @@ def disclosures(
     year: int | None = None,
     item: int | None = None,
     today: dt.date | None = None,
+    light: str = "",
+    period: str = "",
 ) -> QuerySet[Disclosure]:
+    """The disclosures the user reads, by words, state (``late`` and ``published_late``
+    need ``today`` for the first), area (a code), year due, item, light on ``today``
+    (green: published on time; yellow: due; red: late or published late) and period (words
+    of its label, e.g. 2026年第二季度)."""
     rows = restrict(
         user, "view", Disclosure.objects.select_related("village", "item", "duty", "published_by")
     )
@@ -110,9 +116,40 @@ def disclosures(
         rows = rows.filter(due_on__year=year)
     if item:
         rows = rows.filter(item_id=item)
+    if light and today is not None:
+        rows = rows.filter(_LIGHTS[light](today))
+    if period:
+        rows = rows.filter(period_label__icontains=period)
     if q:
         rows = search(rows, q, ["title", "period_label", "village__name", "item__level1", "text"])
     return rows.order_by("-due_on", "village_id", "id")
+
+
+_PUBLISHED = Q(state=DisclosureState.PUBLISHED)
+#: a disclosure's light (:meth:`Disclosure.light`) as a condition on the day
+_LIGHTS = {
+    "green": lambda today: _PUBLISHED & Q(published_on__lte=F("due_on")),
+    "yellow": lambda today: ~_PUBLISHED & Q(due_on__gte=today),
+    "red": lambda today: (
+        (_PUBLISHED & Q(published_on__gt=F("due_on"))) | (~_PUBLISHED & Q(due_on__lt=today))
+    ),
+}
+LIGHTS = tuple(_LIGHTS)
+
+
+def export_columns() -> list[tuple[str, Any]]:
+    """The columns of the disclosure list's Excel export (the page's and the API's)."""
+    return [
+        (_("Village"), lambda d: d.village.name),
+        (_("Village code"), lambda d: d.village_id),
+        (_("Item"), lambda d: d.item.name),
+        (_("Title"), lambda d: d.title),
+        (_("Period"), lambda d: d.period_label),
+        (_("Due on"), lambda d: d.due_on),
+        (_("State"), lambda d: d.get_state_display()),
+        (_("Published on"), lambda d: d.published_on),
+        (_("Published late"), lambda d: _("yes") if d.published_late else ""),
+    ]
 
 
 def adopted_villages(codes: Iterable[str] | None = None) -> dict[str, dt.date]:
@@ -199,6 +236,27 @@ def town_overview(town: Division, year: int, today: dt.date) -> tuple[list[Any],
     columns = sorted(items.values(), key=lambda i: (len(i.division_id), i.number))
     ordered = sorted(rows.values(), key=lambda r: (-r.late, r.since is None, r.village.code))
     return columns, ordered
+
+
+#: a cell of the overview's export: published on time, due, late (or published late)
+LIGHT_WORDS = {"green": "✓", "yellow": "…", "red": "✗", "": ""}
+
+
+def town_columns(items: list[CatalogueItem]) -> list[tuple[str, Any]]:
+    """The columns of the town overview's Excel export (rows: :class:`VillageRow`), one per
+    item after the counts (the page's and the API's)."""
+    columns: list[tuple[str, Any]] = [
+        (_("Village"), lambda r: r.village.name),
+        (_("Village code"), lambda r: r.village.code),
+        (_("Follows from"), lambda r: r.since),
+        (_("Late"), lambda r: r.counts["late"]),
+        (_("Due"), lambda r: r.counts["due"]),
+        (_("Published"), lambda r: r.counts["published"]),
+        (_("Published late"), lambda r: r.counts["published_late"]),
+    ]
+    for item in items:
+        columns.append((item.name, lambda r, pk=item.pk: LIGHT_WORDS[r.cells.get(pk, "")]))
+    return columns
 
 
 # --------------------------------------------------------------------------- the public board

@@ -237,17 +237,7 @@ def disclosure_list(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             filename="disclosures",
             title=_("Village disclosures"),
-            columns=[
-                (_("Village"), lambda d: d.village.name),
-                (_("Village code"), lambda d: d.village_id),
-                (_("Item"), lambda d: d.item.name),
-                (_("Title"), lambda d: d.title),
-                (_("Period"), lambda d: d.period_label),
-                (_("Due on"), lambda d: d.due_on),
-                (_("State"), lambda d: d.get_state_display()),
-                (_("Published on"), lambda d: d.published_on),
-                (_("Published late"), lambda d: _("yes") if d.published_late else ""),
-            ],
+            columns=selectors.export_columns(),
             queryset=rows,
         )
     page = paginate(request, rows)
@@ -397,9 +387,6 @@ def _town(request: HttpRequest) -> Division:
     return town
 
 
-LIGHT_WORDS = {"green": "✓", "yellow": "…", "red": "✗", "": ""}
-
-
 @allowed(Disclosure)
 def town(request: HttpRequest) -> HttpResponseBase:
     """The town's villages × items: who is late, counts, each village's start."""
@@ -416,32 +403,11 @@ def town(request: HttpRequest) -> HttpResponseBase:
     for row in rows:
         row.cell_list = [row.cells.get(item.pk, "") for item in columns]
     if wants_export(request):
-        headers = [
-            _("Village"),
-            _("Village code"),
-            _("Follows from"),
-            _("Late"),
-            _("Due"),
-            _("Published"),
-            _("Published late"),
-        ]
-        headers += [item.name for item in columns]
+        town_columns = selectors.town_columns(columns)
         data = render_xlsx(
             title=f"{place.name}{year}",
-            headers=headers,
-            rows=(
-                [
-                    r.village.name,
-                    r.village.code,
-                    r.since,
-                    r.counts["late"],
-                    r.counts["due"],
-                    r.counts["published"],
-                    r.counts["published_late"],
-                    *(LIGHT_WORDS[c] for c in r.cell_list),
-                ]
-                for r in rows
-            ),
+            headers=[header for header, _value in town_columns],
+            rows=([value(r) for _header, value in town_columns] for r in rows),
         )
         return download(
             data, filename=stamped(f"disclosure-{place.code}-{year}.xlsx"), content_type=XLSX_TYPE

@@ -49,6 +49,22 @@ def notices(
     return rows.order_by("-starts_at", "-id")
 
 
+def export_columns() -> list[tuple[str, Any]]:
+    """The columns of the notice list's Excel export (the page's and the API's)."""
+    return [
+        (_("Village"), lambda n: n.village.name),
+        (_("Group"), lambda n: n.group),
+        (_("Kind"), lambda n: str(registry.label_of(n.kind))),
+        (_("Title"), lambda n: n.title),
+        (_("Text"), lambda n: n.body),
+        (_("Notice from"), lambda n: f"{local(n.starts_at):%Y-%m-%d %H:%M}"),
+        (_("Notice until"), lambda n: f"{local(n.ends_at):%Y-%m-%d %H:%M}"),
+        (_("Period"), lambda n: f"{n.days} {n.get_unit_display()}"),
+        (_("State"), lambda n: status_text(n)),
+        (_("Open objections"), lambda n: n.open_objections),
+    ]
+
+
 def local(moment: dt.datetime | None) -> dt.datetime | None:
     return moment.astimezone(ZoneInfo(settings.TIME_ZONE)) if moment else None
 

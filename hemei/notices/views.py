@@ -40,18 +40,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             filename="notices",
             title=_("Public notices"),
-            columns=[
-                (_("Village"), lambda n: n.village.name),
-                (_("Group"), lambda n: n.group),
-                (_("Kind"), lambda n: str(registry.label_of(n.kind))),
-                (_("Title"), lambda n: n.title),
-                (_("Text"), lambda n: n.body),
-                (_("Notice from"), lambda n: f"{selectors.local(n.starts_at):%Y-%m-%d %H:%M}"),
-                (_("Notice until"), lambda n: f"{selectors.local(n.ends_at):%Y-%m-%d %H:%M}"),
-                (_("Period"), lambda n: f"{n.days} {n.get_unit_display()}"),
-                (_("State"), lambda n: selectors.status_text(n)),
-                (_("Open objections"), lambda n: n.open_objections),
-            ],
+            columns=selectors.export_columns(),
             queryset=rows,
         )
     page = paginate(request, rows)

@@ -832,6 +832,71 @@ API = [
         data={"published_on": "2026-06-10", "text": "决议"},
     ),
     api("decision_file", VILLAGE_READ, pk="decision_file"),
+    # public notices of 红花山村: read by village affairs (the API is not the villagers'),
+    # posted by the village, the town and the county office, objected to by every reader
+    # while running, answered and withdrawn by the village (and the county office)
+    api("notice_list", VILLAGE_READ),
+    api(
+        "notice_list",
+        "alice tom victor",
+        method="POST",
+        status=201,
+        owen=400,
+        data={"village": VILLAGE_A, "title": f"停水通知 {MARK}", "body": "周三停水", "days": 3},
+    ),
+    api("notice_detail", VILLAGE_READ, pk="notice"),
+    api(
+        "notice_objections",
+        VILLAGE_READ,
+        method="POST",
+        status=201,
+        pk="notice",
+        data={"reason": "另有异议"},
+    ),
+    api(
+        "notice_objection_answer",
+        POINTS_RUN,
+        method="POST",
+        pk="notice_objection",
+        owen=403,
+        data={"upheld": False, "answer": "经核实无误"},
+    ),
+    api(
+        "notice_withdraw",
+        POINTS_RUN,
+        method="POST",
+        pk="notice",
+        owen=403,
+        data={"reason": "内容有误"},
+    ),
+    # disclosure (村务公开): the catalogue and 红花山村's disclosures read by village affairs,
+    # published and their events recorded by the village's officials (and the county office);
+    # the town's overview for towns and the county (a village official has no town: 403)
+    api("disclosure_item_list", VILLAGE_READ),
+    api("disclosure_list", VILLAGE_READ),
+    api("disclosure_detail", VILLAGE_READ, pk="disclosure"),
+    api(
+        "disclosure_publish",
+        "alice victor",
+        method="POST",
+        pk="disclosure",
+        owen=403,
+        data={"published_on": "2026-06-15", "text": "村道硬化工程已完工，总投资8.2万元"},
+    ),
+    api(
+        "disclosure_event",
+        "alice victor",
+        method="POST",
+        status=201,
+        owen=403,
+        data={
+            "village": VILLAGE_A,
+            "item_key": "project.major",
+            "happened_on": "2026-06-14",
+            "title": f"新修水渠 {MARK}",
+        },
+    ),
+    api("disclosure_town", "alice lily tom", code=TOWN_A),
 ]
 
 ROWS = PAGES + API

@@ -2,9 +2,9 @@
 
 ZH = {
     "Hemei API": "和美数据接口",
-    'The JSON API of Hemei: meetings and their decisions, tasks, progress reports, rankings, supervision (orders, cards, extensions, the ladder), notifications, leaders\' contact points, and village procedures: catalogues (清单), cases (办件) and decision records (四议两公开). Lists marked so answer ``format=xlsx`` with the whole filtered list as an Excel workbook. Every answer is limited to the caller\'s area (division subtree): an object outside it is answered 404, exactly like a missing one. Authenticate with a personal token (`Authorization: Bearer hm_…`, created on the API tokens page) or, from the browser, with the session and its CSRF token on writes. Errors are JSON: `{"error": {"code": …, "message": …, "fields": {path: [messages]}}}`.': (
+    'The JSON API of Hemei: meetings and their decisions, tasks, progress reports, rankings, supervision (orders, cards, extensions, the ladder), notifications, leaders\' contact points, and village procedures: catalogues (清单), cases (办件), decision records (四议两公开), public notices (公示) and village-affairs disclosure (村务公开). Lists marked so answer ``format=xlsx`` with the whole filtered list as an Excel workbook. Every answer is limited to the caller\'s area (division subtree): an object outside it is answered 404, exactly like a missing one. Authenticate with a personal token (`Authorization: Bearer hm_…`, created on the API tokens page) or, from the browser, with the session and its CSRF token on writes. Errors are JSON: `{"error": {"code": …, "message": …, "fields": {path: [messages]}}}`.': (
         "和美的 JSON 数据接口：会议及其决策事项、任务、进度填报、排名、督办（督办单、亮牌、延期申请、"
-        "督办阶梯）、通知、领导联系点，以及村级事务：事项清单、办件和四议两公开决策记录。标明可导出的列表"
+        "督办阶梯）、通知、领导联系点，以及村级事务：事项清单、办件、四议两公开决策记录、公示和村务公开。标明可导出的列表"
         "加 ``format=xlsx`` 即以 Excel 工作簿返回筛选后的整个列表。每个应答都限于调用者的管辖范围（区划子树）："
         "范围外的对象与不存在的对象一样，"
         "应答 404。认证方式：个人令牌（`Authorization: Bearer hm_…`，在“接口令牌”页面创建），"
@@ -587,4 +587,106 @@ ZH = {
     "The minutes or a photo of a meeting, to those who see its record.": "会议记录或照片，供可查看该决策记录的人下载。",
     "Decision records (四议两公开)": "决策记录（四议两公开）",
     "A step with a notice period posts a public notice: its text (default: the item and the applicant). Never ID, phone, bank or health details.": "有公示期的环节签署后发布公示，此为公示内容（默认为事项和申请人）。不得含身份证号、电话、银行账户或健康信息。",
+    # public notices (hemei/api/v1/notices.py)
+    "List public notices": "列出公示",
+    "Public notices of your area, newest first, with the filters of the notice list page; ``format=xlsx`` exports them.": "管辖范围内的公示，最新的在前，筛选条件与公示列表页面相同；加 ``format=xlsx`` 导出。",
+    "Post a public notice": "发布公示",
+    "The village's own announcement (a notice without subject) from now for the days given; objections wait for the village's answer. Refused when the title or text shows an ID, phone or bank number or health details. Attachments are added on the pages, not through the API; a procedure's notices are posted by its step.": (
+        "发布村里自己的公告（不关联办理事项的公示），自现在起公示所给天数；异议等待村里答复。"
+        "标题或正文含身份证号、手机号、银行账号或健康信息的，不予发布。附件在页面上添加，不经数据接口；"
+        "办理流程的公示由其环节发布。"
+    ),
+    "Show a public notice": "查看公示",
+    "The notice with its period and outcome, the objections you may see with their answers, and the names of its attachments.": "公示及其公示期和结果、您可查看的异议及答复，以及附件名称。",
+    "异议 while the notice runs. On a procedure's notice the matter goes back to the step that posted it; on an announcement the objection waits for the village's answer.": (
+        "在公示期内提出异议。办理流程的公示，事项退回发布公示的环节；村里自己的公告，异议等待村里答复。"
+    ),
+    "The village's officials (or the county office) uphold or dismiss an open objection, with the reason.": "村干部（或区县管理员）对未答复的异议作出成立或不成立的答复，并说明理由。",
+    "Withdraw a public notice": "撤回公示",
+    "Take a running notice down, with the reason; a procedure's matter goes back to the step that posted it.": "撤下正在公示的公示并说明理由；办理流程的事项退回发布公示的环节。",
+    "The villagers' group, when only one is concerned.": "仅涉及一个村民小组时的小组名称。",
+    "What posted it: general (the village's own announcement) or the procedure.": "发布来源：general（村里自己的公告）或办理流程。",
+    "The record it is about (e.g. cases.case:12); empty: none.": "所涉记录（如 cases.case:12）；为空表示无。",
+    "The state in words, as the list page shows it.": "状态的文字说明，与列表页面所示相同。",
+    "Posted and its period not yet passed.": "已发布且公示期未满。",
+    "Those you may see.": "您可查看的。",
+    "Their names; the files are read on the notice page.": "附件名称；文件在公示页面查看。",
+    "You may raise an objection now.": "您现在可以提出异议。",
+    "You may answer its objections.": "您可以答复其异议。",
+    "You may withdraw it now.": "您现在可以撤回。",
+    "The code of the village where it is posted.": "发布公示的村的区划代码。",
+    "Only when it is posted within one villagers' group.": "仅在一个村民小组内公示时填写。",
+    "Plain text; never ID, phone, bank or health details.": "纯文本；不得含身份证号、电话、银行账户或健康信息。",
+    "How long it runs.": "公示期限。",
+    "Default: calendar days.": "默认：自然日。",
+    "Why you object.": "异议理由。",
+    "true: the objector is right; false: dismissed, the notice stands.": "true：异议成立；false：异议不成立，公示继续有效。",
+    "The reason, shown to the objector.": "答复理由，异议人可见。",
+    "Why it is withdrawn.": "撤回理由。",
+    "Words in the title, text or group.": "标题、正文或小组名称中的字词。",
+    "What posted it (general, or a procedure's kind, e.g. points).": "发布来源（general，或办理流程的类别，如 points）。",
+    "Notices of this division or below it.": "该区划及其下级的公示。",
+    # village-affairs disclosure (hemei/api/v1/disclosure.py)
+    "List disclosure catalogue items": "列出村务公开目录事项",
+    "村务公开目录: the items you read (your county's, your town's, your villages' own), in force today unless ``all`` is given, with each periodic item's next due date; ``format=xlsx`` exports them in the office's sheet, the one the catalogue page imports.": (
+        "村务公开目录：您可查看的事项（本区县、本镇街及所辖各村自己的），除非给出 ``all``，只列今天有效的，"
+        "并附每个定期事项的下次公开时限；加 ``format=xlsx`` 按机关使用的表格导出，即目录页面可导入的表格。"
+    ),
+    "List disclosures": "列出村务公开",
+    "What the villages of your area owe and have published, latest due first, with the filters of the disclosure list page and the lights; ``format=xlsx`` exports them.": (
+        "管辖范围内各村应公开和已公开的事项，时限最晚的在前，筛选条件与村务公开列表页面相同，附亮灯；"
+        "加 ``format=xlsx`` 导出。"
+    ),
+    "Show a disclosure": "查看村务公开",
+    "The disclosure with its item's rule, its light, what was published and the names of its attachments.": "村务公开及其事项的时限规则、亮灯、公开内容和附件名称。",
+    "Publish a disclosure": "登记公开",
+    "The village's officials (or the county office) record what was posted and when; the duty on the supervision ladder closes. Refused when the text shows personal data or a field the item masks. Attachments are added on the disclosure page, not through the API.": (
+        "村干部（或区县管理员）登记公开的内容和日期；督办阶梯上的对应任务随之办结。内容含个人信息或"
+        "该事项须遮蔽的字段的，不予登记。附件在村务公开页面上添加，不经数据接口。"
+    ),
+    "Record an event to disclose": "登记须公开的事件",
+    "A matter of an event item arose in a village (a resolution passed, a lease signed): its disclosure falls due within the item's working days and opens a duty. The same event recorded again answers the same disclosure.": (
+        "村里发生了按事件公开的事项（决议通过、租赁签约等）：须在该事项规定的工作日内公开，并生成一项任务。"
+        "同一事件再次登记，返回同一条公开记录。"
+    ),
+    "The village follows no item with this key on that day.": "该村当日执行的目录中没有此代码的事项。",
+    "Show a town's disclosure overview": "查看镇街村务公开总览",
+    "The town's villages × the items they follow, for the disclosures due in the year: counts (late, due, published, published late) and the worst light per item; ``format=xlsx`` exports the table. For towns and the county office.": (
+        "镇街所辖各村 × 各村执行的事项，统计当年到期的公开：数量（逾期、待公开、已公开、逾期公开）及每个事项"
+        "最差的亮灯；加 ``format=xlsx`` 导出该表。供镇街和区县使用。"
+    ),
+    "Default: this year.": "默认：今年。",
+    "green: published on time": "绿灯：按时公开",
+    "yellow: due": "黄灯：待公开",
+    "red: late, or published late": "红灯：逾期未公开或逾期公开",
+    "Whose catalogue: a county, a town or one village.": "所属目录：区县、镇街或某个村。",
+    "What other modules name the item by.": "其他模块引用该事项所用的代码。",
+    "Content and elements.": "公开内容及要素。",
+    "The timing rule, as the catalogue says.": "公开时限，按目录原文。",
+    "Fields shown only masked.": "只能遮蔽后显示的字段。",
+    "The next period owed (periodic items).": "下一个应公开的期间（定期事项）。",
+    "Why the next due date cannot be counted yet.": "暂时无法计算下次公开时限的原因。",
+    "The event's day (event items).": "事件发生日期（按事件公开的事项）。",
+    "The task that climbs the supervision ladder while it is owed.": "未公开期间按督办阶梯升级的任务。",
+    "The item's timing rule.": "该事项的公开时限。",
+    "Their names; the files are read on the disclosure page.": "附件名称；文件在村务公开页面查看。",
+    "You may publish it now.": "您现在可以登记公开。",
+    "Follows the catalogue from (empty: not yet).": "开始执行目录的日期（为空：尚未执行）。",
+    "The worst light of the year per item, in the items' order.": "每个事项当年最差的亮灯，按事项顺序排列。",
+    "Most late first, then those not following yet.": "逾期最多的在前，尚未执行目录的在后。",
+    "Following the catalogue.": "已执行目录的村数。",
+    "The day it was posted.": "张贴公开的日期。",
+    "What was published. No ID-card, phone or bank numbers and no health details; mask them with asterisks.": "公开的内容。不得含身份证号、电话号码、银行账号和健康信息，须用星号遮蔽。",
+    "The code of the village where the matter arose.": "事项发生的村的区划代码。",
+    "The key of an event item the village follows.": "该村执行的按事件公开事项的代码。",
+    "The day it arose; not in the future.": "发生日期；不能是将来的日期。",
+    "Words in the item, its content or basis.": "事项名称、内容或依据中的字词。",
+    "This division's own items and those of the divisions above it (for a village: its whole catalogue).": "该区划自己的事项及其上级区划的事项（对村而言即其完整目录）。",
+    "true: also the items no longer or not yet in force (default: in force).": "true：也列出已失效或尚未生效的事项（默认只列有效的）。",
+    "Words in the title, period, village or text.": "标题、期间、村名或公开内容中的字词。",
+    "Disclosures of this division or below it.": "该区划及其下级的村务公开。",
+    "The light today.": "今天的亮灯。",
+    "A catalogue item's id.": "目录事项的 id。",
+    "Due in this year.": "时限在该年内。",
+    "Words of the period, e.g. 2026年3月.": "期间中的字词，如 2026年3月。",
 }

@@ -14,8 +14,10 @@ from hemei.api import schema as s
 from hemei.api.v1 import (
     cases,
     decisions,
+    disclosure,
     links,
     meetings,
+    notices,
     notifications,
     progress,
     rankings,
@@ -76,6 +78,12 @@ DECLARED = [
     decisions.RECORD_CREATE,
     decisions.MEETING_RECORD,
     decisions.PUBLISH,
+    notices.NOTICE_CREATE,
+    notices.OBJECTION_CREATE,
+    notices.OBJECTION_ANSWER,
+    notices.NOTICE_WITHDRAW,
+    disclosure.PUBLISH,
+    disclosure.EVENT,
 ]
 
 
@@ -260,6 +268,93 @@ def test_village_procedure_writes_never_answer_500(
                 f"/api/v1/decision-records/{record.pk}/publish/",
                 decisions.PUBLISH,
                 {"published_on": "2026-06-10", "text": "决议"},
+            ),
+        ]
+        url, obj, valid = data.draw(st.sampled_from(targets))
+        body = {**valid, **data.draw(st.one_of(st.just({}), bodies(obj)))}
+        raw = json.dumps(body, allow_nan=True).encode()
+        answer = as_user(cast.victor).send("POST", url, raw=raw)
+    assert answer.status < 500, (url, body, answer)
+    if answer.status >= 400:
+        assert answer.error["code"] and answer.error["message"]
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_notice_and_disclosure_writes_never_answer_500(
+    cast: Cast, as_user: Any, settings: Any, tmp_path: Any, data: st.DataObject
+) -> None:
+    # A running notice of 红花山村 with vera's objection, and the village following the
+    # disclosure catalogue with an event disclosure due: posted, objected to, answered,
+    # withdrawn, published and recorded by the village's official with bodies laid over
+    # valid ones (some reach the services and the personal-data guards).
+    import datetime as dt
+
+    from hemei.core import clock
+    from hemei.disclosure import services as disclosures
+    from hemei.disclosure.models import Disclosure
+    from hemei.disclosure.tests.conftest import START, load_defaults
+    from hemei.divisions.models import Division
+    from hemei.notices import services as notice_services
+    from hemei.notices.models import Notice, NoticeObjection
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    with clock.frozen_at(dt.datetime(2026, 6, 15, 2, 0, tzinfo=dt.UTC)):
+        village = Division.objects.get(code=VILLAGE_A)
+        if not Notice.objects.exists():
+            posted = notice_services.post_notice(
+                actor=cast.victor, village=village, title="土地流转公示", days=7
+            )
+            notice_services.raise_objection(actor=cast.vera, notice=posted, reason="面积有误")
+            load_defaults(cast.alice)
+            disclosures.adopt(actor=cast.tom, village=village, since=START)
+            disclosures.record_event(
+                village=village,
+                item_key="project.major",
+                happened_on=dt.date(2026, 6, 12),
+                title="村道硬化",
+            )
+        notice = Notice.objects.order_by("id").first()
+        objection = NoticeObjection.objects.order_by("id").first()
+        owed = Disclosure.objects.order_by("id").first()
+        targets = [
+            (
+                "/api/v1/notices/",
+                notices.NOTICE_CREATE,
+                {"village": VILLAGE_A, "title": "停水通知", "days": 3},
+            ),
+            (
+                f"/api/v1/notices/{notice.pk}/objections/",
+                notices.OBJECTION_CREATE,
+                {"reason": "有误"},
+            ),
+            (
+                f"/api/v1/notice-objections/{objection.pk}/answer/",
+                notices.OBJECTION_ANSWER,
+                {"upheld": False, "answer": "无误"},
+            ),
+            (
+                f"/api/v1/notices/{notice.pk}/withdraw/",
+                notices.NOTICE_WITHDRAW,
+                {"reason": "重发"},
+            ),
+            (
+                f"/api/v1/disclosures/{owed.pk}/publish/",
+                disclosure.PUBLISH,
+                {"published_on": "2026-06-15", "text": "已完工"},
+            ),
+            (
+                "/api/v1/disclosure-events/",
+                disclosure.EVENT,
+                {
+                    "village": VILLAGE_A,
+                    "item_key": "project.major",
+                    "happened_on": "2026-06-14",
+                    "title": "新修水渠",
+                },
             ),
         ]
         url, obj, valid = data.draw(st.sampled_from(targets))

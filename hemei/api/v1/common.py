@@ -26,8 +26,9 @@ api = Api(
     description=gettext_lazy(
         "The JSON API of Hemei: meetings and their decisions, tasks, progress reports, "
         "rankings, supervision (orders, cards, extensions, the ladder), notifications, "
-        "leaders' contact points, and village procedures: catalogues (清单), cases (办件) and "
-        "decision records (四议两公开). Lists marked so answer ``format=xlsx`` with the whole "
+        "leaders' contact points, and village procedures: catalogues (清单), cases (办件), "
+        "decision records (四议两公开), public notices (公示) and village-affairs disclosure "
+        "(村务公开). Lists marked so answer ``format=xlsx`` with the whole "
         "filtered list as an Excel workbook. Every answer is limited to the caller's area (division "
         "subtree): an object outside it is answered 404, exactly like a missing one. Authenticate with a "
         "personal token (`Authorization: Bearer hm_…`, created on the API tokens page) or, "
