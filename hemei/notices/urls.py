@@ -9,5 +9,6 @@ urlpatterns = [
     path("<int:pk>/object/", views.objection_create, name="objection_create"),
     path("<int:pk>/withdraw/", views.notice_withdraw, name="notice_withdraw"),
     path("<int:pk>/files/<int:file_pk>/", views.notice_file, name="notice_file"),
+    path("<int:pk>/notice.docx", views.notice_docx, name="notice_docx"),
     path("objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
 ]

@@ -498,6 +498,7 @@ PAGES = [
     # while running, answered and withdrawn by the village (and the county office)
     row("notices:notice_list", f"{VILLAGE_READ} vera"),
     row("notices:notice_detail", f"{VILLAGE_READ} vera", pk="posted_notice"),
+    row("notices:notice_docx", f"{VILLAGE_READ} vera", pk="posted_notice"),
     row("notices:notice_file", f"{VILLAGE_READ} vera", pk="posted_notice", file_pk="notice_file"),
     row("notices:objection_create", f"{VILLAGE_READ} vera", pk="posted_notice"),
     row(

@@ -131,4 +131,7 @@ ZH = {
     "The notice is withdrawn.": "公示已撤回。",
     "Withdraw": "撤回",
     "Public notices (公示)": "公示公告",
+    "Print for the notice board (Word)": "打印张贴（Word）",
+    "the village committee": "村民委员会",
+    "%(village)s Villagers' Committee": "%(village)s村民委员会",
 }

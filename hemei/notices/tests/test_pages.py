@@ -148,3 +148,30 @@ def test_the_village_answers_and_withdraws(cast: Cast, notice: Notice, client: C
 def test_the_menu_offers_notices(cast: Cast, client: Client) -> None:
     client.force_login(cast.vera)
     assert 'href="/notices/"' in client.get("/notices/").content.decode()
+
+
+def test_a_notice_prints_as_word_with_its_period_and_seal_box(cast, client) -> None:
+    import io
+
+    from docx import Document
+
+    from hemei.divisions.models import Division
+    from hemei.notices import services
+
+    with clock.frozen_at(dt.datetime(2026, 6, 15, 2, tzinfo=dt.UTC)):
+        notice = services.post_notice(
+            actor=cast.victor,
+            village=Division.objects.get(code="370215100214"),
+            title="村集体鱼塘发包结果公示",
+            body="鱼塘发包给本村张某，年租金8000元。",
+            days=5,
+        )
+    client.force_login(cast.vera)
+    answer = client.get(f"/notices/{notice.pk}/notice.docx")
+    assert answer.status_code == 200
+    document = Document(io.BytesIO(b"".join(answer.streaming_content)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "村集体鱼塘发包结果公示" in text and "年租金8000元" in text
+    assert "2026年06月15日 10:00" in text
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert any("盖章" in c for c in cells)
