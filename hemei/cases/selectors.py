@@ -55,9 +55,11 @@ def of_household(user: Any) -> QuerySet[Case]:
     from hemei.households.selectors import household_of
 
     own = household_of(user)
-    mine = Q(applicant=user)
+    # Each side as its own subquery of ids: SQLite answers ``id IN (…) OR id IN (…)`` from
+    # the two indexes, where ``household = … OR applicant = …`` scanned every case.
+    mine = Q(pk__in=Case.objects.filter(applicant=user).values("pk"))
     if own is not None:
-        mine |= Q(household=own)
+        mine |= Q(pk__in=Case.objects.filter(household=own).values("pk"))
     return cases(user).filter(mine)
 
 
