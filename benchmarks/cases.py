@@ -36,6 +36,7 @@ The cases go in two stages, a random tenth first, so every list figure is taken 
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import subprocess
@@ -774,6 +775,18 @@ def _check(world: World, swept: object) -> dict[str, object]:
     passed = services.pass_step(actor=cast.victor, case=case, opinion="情况属实", signer="魏村")
     if Task.objects.get(pk=duty).state != State.DONE or passed.duty_id == duty:
         problems.append("pass_step on a generated case did not move its duty")
+    # the village's step publishes: the case waits for its notice, then reaches the town
+    from hemei.core import clock as platform_clock
+    from hemei.notices.models import Notice
+    from hemei.notices.services import end_due_notices
+
+    if passed.state != CaseState.NOTICE:
+        problems.append("pass_step on a generated case posted no notice")
+    else:
+        ends = Notice.objects.of(passed).get().ends_at
+        with platform_clock.frozen_at(ends + datetime.timedelta(minutes=1)):
+            end_due_notices()
+        passed.refresh_from_db()
     if passed.step is None or passed.step.level != "town" or passed.records.count() != 3:
         problems.append("pass_step on a generated case did not reach the town's step")
     # A new case numbered after the generated ones, by the villager.

@@ -212,6 +212,7 @@ def cmd_worker(options: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from hemei.disclosure.jobs import enqueue_generation
+    from hemei.notices.jobs import enqueue_sweep as end_due_notices
     from hemei.rankings.jobs import recover_stalled_exports
     from hemei.supervision import jobs
 
@@ -222,11 +223,16 @@ def cmd_worker(options: argparse.Namespace) -> int:
     if options.batch:
         if options.sweep_every:
             enqueue_generation()
+            end_due_notices()
             jobs.enqueue_sweep()
     elif options.sweep_every:
         scheduler = threading.Thread(
             target=jobs.run_scheduler,
-            args=(stop, options.sweep_every * 60, [recover_stalled_exports, enqueue_generation]),
+            args=(
+                stop,
+                options.sweep_every * 60,
+                [recover_stalled_exports, enqueue_generation, end_due_notices],
+            ),
             name="hemei-sweep-scheduler",
             daemon=True,
         )

@@ -52,6 +52,7 @@ from hemei.accounts.choices import AuditAction
 from hemei.accounts.policy import allows
 from hemei.core import clock
 from hemei.core.evidence import MAX_FILE_BYTES, CheckedFile, check_file, too_big
+from hemei.core.jobs import enqueue_at
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
 from hemei.documents.rendering import check_no_personal_data
@@ -210,7 +211,7 @@ def _schedule_end(handlers: registry.Handlers, at: dt.datetime) -> None:
         else:
             from .jobs import end_due_notices_task
 
-            end_due_notices_task.using(run_after=at).enqueue()
+            enqueue_at(end_due_notices_task, at)
 
     transaction.on_commit(enqueue)
 

@@ -22,6 +22,7 @@ from hemei.accounts.policy import allows_at, check_at
 from hemei.accounts.workflow import Transition, change_state
 from hemei.core import clock
 from hemei.core.evidence import check_file, too_big
+from hemei.core.jobs import enqueue_at
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
 from hemei.documents.rendering import mask_numbers
@@ -724,7 +725,7 @@ def enqueue_publishing(at: dt.datetime) -> None:
     """Let the entries take effect when the notice ends (the points' worker task)."""
     from .jobs import publish_due_entries_task
 
-    publish_due_entries_task.using(run_after=at).enqueue()
+    enqueue_at(publish_due_entries_task, at)
 
 
 def object_to_entry(*, actor: Any, entry: Entry, reason: str) -> NoticeObjection:
