@@ -203,7 +203,14 @@ def test_a_case_from_a_phone_to_the_public_board(
     tom.goto(f"{base}/cases/{case.pk}/")
     main = tom.locator("main")
     expect(main).to_contain_text("逾期")
+    expect(main.locator("#case-supervision")).to_contain_text(f"黄牌 {due + dt.timedelta(days=1)}")
     snap(tom, "case-5-town-late")
+    with tom.expect_navigation():
+        main.get_by_role("link", name="查看本环节督办任务").click()
+    expect(tom).to_have_url(f"{base}/tasks/{duty}/")
+    expect(main.locator(".section").last).to_contain_text("黄牌")  # the ladder's section
+    snap(tom, "case-5b-the-duty")
+    tom.go_back()
 
     # 4. The town signs: the public notice is posted, the case waits for it.
     sign(tom, "经审核，符合低保条件，拟同意")

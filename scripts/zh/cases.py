@@ -160,4 +160,6 @@ ZH = {
     "Signing posts a public notice for %(days)s %(unit)s; the case moves on when it ends without objection. Never put ID, phone, bank or health details in it.": "签署后将发布为期 %(days)s %(unit)s的公示，公示期满无异议后进入下一环节。公示内容不得含身份证号、电话、银行账户或健康信息。",
     "refused in writing": "不予办理",
     "Results of cases (办理结果公开)": "办理结果公开",
+    "Cards and orders": "亮牌督办",
+    "Open the step's duty": "查看本环节督办任务",
 }
