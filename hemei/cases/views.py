@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hemei.accounts.policy import allowed, allows_at, get_or_404, places
+from hemei.accounts.policy import allowed, allows, allows_at, get_or_404, places, restrict
 from hemei.catalogue.choices import Level
 from hemei.catalogue.selectors import version_in_force
 from hemei.core import clock
@@ -25,6 +25,7 @@ from hemei.households.models import Household
 from hemei.households.selectors import household_of
 from hemei.notices.models import Notice
 from hemei.procedures.models import DecisionRecord
+from hemei.supervision.models import Card, SupervisionOrder
 
 from . import selectors, services
 from .choices import ActAction, CaseState
@@ -197,6 +198,7 @@ def _detail(
         "cases/case_detail.html",
         {
             "case": case,
+            **_supervision(request, case),
             "steps": steps,
             "timeline": selectors.timeline(case),
             "files": case.files.all(),
@@ -216,6 +218,22 @@ def _detail(
         },
         status=status,
     )
+
+
+def _supervision(request: HttpRequest, case: Case) -> dict[str, object]:
+    """What the ladder did about the step in hand (its duty's cards and 督办单), for those
+    who may see the duty."""
+    if not case.duty_id:
+        return {"cards": [], "orders": [], "duty_visible": False}
+    return {
+        "cards": restrict(request.user, "view", Card.objects.filter(task_id=case.duty_id)).order_by(
+            "issued_at"
+        ),
+        "orders": restrict(
+            request.user, "view", SupervisionOrder.objects.filter(task_id=case.duty_id)
+        ).order_by("issued_at"),
+        "duty_visible": allows(request.user, "view", case.duty),
+    }
 
 
 @allowed(Case)

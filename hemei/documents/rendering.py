@@ -303,10 +303,14 @@ ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
 MOBILE_NUMBER = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 
-#: A bank card or account number: 16 to 19 digits, maybe in groups of four (6222 0212 …),
-#: or any run of 10 or more digits right after a word that says it is an account (账号, 卡号).
+#: A bank card or account number: 16 to 19 digits, together or in groups of four with the
+#: same separator between each (6222 0212 …), or any run of 10 or more digits right after a
+#: word that says it is an account (账号, 卡号). A case number (370215100214-2026-0001: a
+#: village code, a year and a serial) is none of these.
 BANK_ACCOUNT = re.compile(
-    r"(?<![0-9])[0-9]{4}(?:[ -]?[0-9]{4}){3}(?:[ -]?[0-9]{1,3})?(?![0-9])"
+    r"(?<![0-9])(?:[0-9]{16,19}"
+    r"|[0-9]{4}(?P<sep>[ -])[0-9]{4}(?P=sep)[0-9]{4}(?P=sep)[0-9]{4}(?:(?P=sep)[0-9]{1,3})?)"
+    r"(?![0-9])"
     r"|(?:账号|帐号|卡号|账户|帐户)[:：\s]*[0-9][0-9 -]{8,}[0-9]"
 )
 #: Words that tell a person's health (illness, disability, treatment): never on a notice

@@ -168,4 +168,6 @@ ZH = {
     "outcome": "办理结果",
     "issuing body (seal)": "出具单位（盖章）",
     "date (empty: filled in by hand)": "日期（留空则手写）",
+    "Cards and orders": "亮牌督办",
+    "Open the step's duty": "查看本环节督办任务",
 }

@@ -179,6 +179,9 @@ def test_a_county_style_template_with_loops_two_deep_renders() -> None:
         "身份证37021519900101123X号",
         "联系13905321001",
         "手机：13905321001。",
+        "银行卡 6222 0212 3456 7890 123",
+        "卡 6222-0212-3456-7890",
+        "6222021234567890",
     ],
 )
 def test_a_notice_refuses_an_unmasked_id_or_mobile_number(value: str) -> None:
@@ -194,7 +197,13 @@ def test_a_notice_refuses_an_unmasked_id_or_mobile_number(value: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["370215********1234", "139****1001", "0532-88512345", "2026年6月15日"],
+    [
+        "370215********1234",
+        "139****1001",
+        "0532-88512345",
+        "2026年6月15日",
+        "最低生活保障申请（370215100214-2026-0001）",
+    ],
 )
 def test_masked_numbers_and_landlines_pass_the_guard(value: str) -> None:
     check_no_personal_data(NOTICE.sample_context() | {"body": value})
