@@ -40,6 +40,7 @@ from hemei.accounts.workflow import Transition, change_state
 from hemei.core import clock
 from hemei.tasks.choices import EventKind
 from hemei.tasks.models import Milestone, Task
+from hemei.tasks.services import check_not_duty
 
 from .evidence import MAX_FILES_PER_REPORT, CheckedFile, thumbnail
 from .models import Evidence, EvidenceKind, ProgressReport, ReportState, thumbnail_name
@@ -88,6 +89,7 @@ def approved_line(report: ProgressReport) -> str:
 
 
 def check_task_takes_reports(task: Task) -> None:
+    check_not_duty(task)
     if task.is_done:
         raise ValidationError(
             _("This task is done; it takes no more progress reports."), code="done"

@@ -31,7 +31,7 @@ from hemei.divisions.models import Division
 from hemei.notifications.services import notify
 from hemei.tasks.choices import EventKind, State
 from hemei.tasks.models import Task
-from hemei.tasks.services import add_event, change_deadline, refresh_lights
+from hemei.tasks.services import add_event, change_deadline, check_not_duty, refresh_lights
 
 from .choices import CardKind, ExtensionState, OrderSource, OrderState, StepKind
 from .models import (
@@ -612,6 +612,7 @@ def request_extension(
     )
     if not allows(actor, "answer", task):
         raise PermissionDenied(_("You may not request an extension for this task."))
+    check_not_duty(task)
     if task.state == State.DONE:
         raise ValidationError(_("The task is done; it needs no extension."))
     reason = (reason or "").strip()

@@ -74,6 +74,28 @@ EDITABLE = (
 )
 
 
+#: The sources of duties: their procedure keeps them, not the task pages.
+DUTY_SOURCES = frozenset({Source.CASE, Source.DISCLOSURE})
+
+
+def is_duty(task: Task) -> bool:
+    return task.source in DUTY_SOURCES
+
+
+def check_not_duty(task: Task) -> None:
+    """Refuse to edit, fan out, report on or extend a duty from the task pages: its deadline
+    and its completion belong to its procedure (the case, the disclosure)."""
+    if is_duty(task):
+        raise ValidationError(
+            _(
+                "This task is kept by its procedure (%(source)s): act on the case or the "
+                "disclosure itself; its deadline and completion follow from there."
+            )
+            % {"source": task.get_source_display()},
+            code="duty",
+        )
+
+
 def add_event(
     task: Task, kind: str, *, actor: Any = None, text: str = "", **data: Any
 ) -> TaskEvent:
@@ -182,6 +204,7 @@ def update_task(
     **changes: Any,
 ) -> Task:
     _check_manage(actor, task.division)
+    check_not_duty(task)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -354,6 +377,7 @@ def fan_out(
     that already have their part are skipped, so running it twice adds nothing.
     """
     _check_manage(actor, task.division)
+    check_not_duty(task)
     level = level or task.division.level + 1
     if level not in (Level.TOWN, Level.VILLAGE) or level <= task.division.level:
         raise ValidationError(_("Fan out goes to the towns or the villages below the task."))

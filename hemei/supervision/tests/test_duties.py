@@ -58,3 +58,25 @@ def test_a_moved_deadline_restarts_and_a_closed_duty_stops(cast: Cast) -> None:
     for n in (17, 24, 40):
         assert sum(climb(days(n)).values()) == 0
     assert not SupervisionOrder.objects.filter(task=duty).exists()
+
+
+def test_a_duty_is_kept_by_its_procedure_not_by_the_task_pages(cast: Cast) -> None:
+    from django.core.exceptions import ValidationError
+
+    from hemei.progress import services as progress
+    from hemei.supervision import services as supervision
+    from hemei.tasks import services as tasks
+
+    duty = open_one()
+    for attempt in (
+        lambda: tasks.update_task(actor=cast.alice, task=duty, title="改名"),
+        lambda: tasks.fan_out(actor=cast.alice, task=duty),
+        lambda: progress.check_task_takes_reports(duty),
+        lambda: supervision.request_extension(
+            task=duty, actor=cast.tom, requested_due=days(30), reason="想延期"
+        ),
+    ):
+        with pytest.raises(ValidationError, match=r"办件|procedure"):
+            attempt()
+    duty.refresh_from_db()
+    assert duty.title == "办件 农房建设 · 乡镇审查" and duty.due_on == DUE
