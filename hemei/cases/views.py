@@ -210,6 +210,12 @@ def _detail(
             "decision_ok": services.decision_approved(case.decision),
             "notice_text": services.notice_text_for(case),
             "office_reader": places(request.user, "read_village").exists(),
+            # the applicant's household or the village withdraws (services.withdraw)
+            "may_withdraw": case.is_running
+            and (
+                services.is_applicant_side(request.user, case)
+                or allows_at(request.user, "act_on_cases", case.village_id)
+            ),
             "notices": Notice.objects.of(case)
             .restrict(request.user, "view")
             .order_by("-starts_at"),
