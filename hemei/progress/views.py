@@ -378,7 +378,7 @@ def task_section(request: HttpRequest, task_pk: int) -> HttpResponse:
         .for_list()
         .order_by("-created_at", "-id")
     )
-    may_report = allows(request.user, "report", task) and not task.is_done
+    may_report = allows(request.user, "report", task) and not task.is_done and not task.is_duty
     if may_report and task.children.exists():
         may_report = False
     return render(

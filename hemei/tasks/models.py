@@ -219,6 +219,11 @@ class Task(TimeStampedModel):
     def is_done(self) -> bool:
         return self.state == State.DONE
 
+    @property
+    def is_duty(self) -> bool:
+        """Opened by a procedure (a case step, a disclosure due): kept by it, not by hand."""
+        return self.source in (Source.CASE, Source.DISCLOSURE)
+
 
 class Milestone(models.Model):
     """A node (节点) of a task: reached when an approved report says so."""

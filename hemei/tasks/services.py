@@ -167,6 +167,8 @@ def create_task(
 ) -> Task:
     """A new task (or subtask of ``parent``) at ``division``."""
     _check_manage(actor, division)
+    if parent is not None:
+        check_not_duty(parent)
     if parent is not None and not division.code.startswith(parent.division_id):
         raise ValidationError(_("A subtask must lie inside its parent's division."))
     _check_lead_leader(actor, fields.get("lead_leader"))

@@ -240,4 +240,5 @@ ZH = {
     "a disclosure due (村务公开)": "村务公开到期事项",
     "Done in its procedure.": "已在办理程序中办结。",
     "This task is kept by its procedure (%(source)s): act on the case or the disclosure itself; its deadline and completion follow from there.": "该任务由办理程序（%(source)s）维护：请在办件或公开事项中办理，期限和完成情况随之更新。",
+    "This task is kept by its procedure (%(source)s): its deadline and completion follow the case or the disclosure.": "该任务由办理程序（%(source)s）维护，期限和完成情况随办件或公开事项更新。",
 }

@@ -80,3 +80,14 @@ def test_a_duty_is_kept_by_its_procedure_not_by_the_task_pages(cast: Cast) -> No
             attempt()
     duty.refresh_from_db()
     assert duty.title == "办件 农房建设 · 乡镇审查" and duty.due_on == DUE
+
+
+def test_the_duty_page_says_who_keeps_it_and_offers_no_edit(cast: Cast, client) -> None:
+    duty = open_one()
+    client.force_login(cast.alice)
+    page = client.get(f"/tasks/{duty.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "该任务由办理程序" in page
+    assert f"/tasks/{duty.pk}/edit/" not in page and "/fan-out/" not in page
+    client.force_login(cast.tom)  # the town would answer for it, but asks no extension here
+    section = client.get(f"/supervision/tasks/{duty.pk}/section/").content.decode()
+    assert f"/supervision/tasks/{duty.pk}/extensions/new/" not in section
