@@ -310,15 +310,9 @@ def publish_template(*, actor: Any, version: CatalogueVersion) -> CatalogueVersi
         raise ValidationError(_("Only a template is published; a village adopts its catalogue."))
     _check_editable(actor, version)
     _check_has_items(version)
-    version.save(update_fields=adoption.publish(version=version, actor=actor))
-    record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        instance=version,
-        changes={"state": [VersionState.DRAFT, VersionState.PUBLISHED]},
-        division_code=version.catalogue.division_id,
+    return adoption.publish(
+        version=version, actor=actor, division_code=version.catalogue.division_id
     )
-    return version
 
 
 @transaction.atomic
@@ -336,7 +330,7 @@ def adopt_version(
         raise ValidationError(_("A template is published, not adopted."))
     _check_editable(actor, version)
     _check_has_items(version)
-    changes = adoption.adopt(
+    return adoption.adopt(
         version=version,
         versions=version.catalogue.versions,
         actor=actor,
@@ -344,14 +338,5 @@ def adopt_version(
         meeting_date=meeting_date,
         in_force_from=in_force_from,
         note=note,
-    )
-    version.full_clean()
-    version.save()
-    record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        instance=version,
-        changes=changes,
         division_code=version.catalogue.division_id,
     )
-    return version

@@ -255,15 +255,9 @@ def publish_template(*, actor: Any, version: RuleVersion) -> RuleVersion:
     _check_editable(actor, version)
     if not version.items.exists():
         raise ValidationError(_("Add at least one rule first."))
-    version.save(update_fields=adoption.publish(version=version, actor=actor))
-    record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        instance=version,
-        changes={"state": [VersionState.DRAFT, VersionState.PUBLISHED]},
-        division_code=version.rule_set.division_id,
+    return adoption.publish(
+        version=version, actor=actor, division_code=version.rule_set.division_id
     )
-    return version
 
 
 @transaction.atomic
@@ -288,7 +282,7 @@ def adopt_version(
         raise ValidationError(
             {"in_force_from": _("Entries dated on or after this day cite the rules in force.")}
         )
-    changes = adoption.adopt(
+    return adoption.adopt(
         version=version,
         versions=version.rule_set.versions,
         actor=actor,
@@ -296,17 +290,8 @@ def adopt_version(
         meeting_date=meeting_date,
         in_force_from=in_force_from,
         note=note,
-    )
-    version.full_clean()
-    version.save()
-    record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        instance=version,
-        changes=changes,
         division_code=version.rule_set.division_id,
     )
-    return version
 
 
 # --- entries ------------------------------------------------------------------------------

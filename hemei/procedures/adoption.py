@@ -22,6 +22,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hemei.accounts.audit import record
+from hemei.accounts.choices import AuditAction
 from hemei.core import clock
 from hemei.core.models import TimeStampedModel
 
@@ -123,12 +125,20 @@ def check_base(*, village_code: str, own: bool, template: bool, state: str, abov
         raise ValidationError(_("Start from your own version or a template published above."))
 
 
-def publish(*, version: AdoptedVersion, actor: Any) -> list[str]:
-    """A template's draft becomes published; answers the fields changed."""
+def publish(*, version: AdoptedVersion, actor: Any, division_code: str) -> AdoptedVersion:
+    """A template's draft becomes published (saved, on the audit trail of ``division_code``)."""
     check_draft(version)
     version.state = VersionState.PUBLISHED
     version.adopted_by = actor
-    return ["state", "adopted_by", "updated_at"]
+    version.save(update_fields=["state", "adopted_by", "updated_at"])
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=version,
+        changes={"state": [VersionState.DRAFT, VersionState.PUBLISHED]},
+        division_code=division_code,
+    )
+    return version
 
 
 def adopt(
@@ -140,9 +150,10 @@ def adopt(
     meeting_date: dt.date,
     in_force_from: dt.date,
     note: str = "",
-) -> dict[str, list[Any]]:
-    """Record the meeting that adopted the draft ``version`` (one of ``versions``) and check
-    the dates; the caller saves. Answers the changes for the audit trail."""
+    division_code: str,
+) -> AdoptedVersion:
+    """Record the meeting that adopted the draft ``version`` (one of ``versions``): the dates
+    checked, the version saved and put on the audit trail of ``division_code``."""
     check_draft(version)
     if meeting_kind not in MeetingKind.values:
         raise ValidationError({"meeting_kind": _("Choose the meeting that adopted it.")})
@@ -171,9 +182,18 @@ def adopt(
     version.in_force_from = in_force_from
     version.note = note.strip()
     version.adopted_by = actor
-    return {
-        "state": [VersionState.DRAFT, VersionState.ADOPTED],
-        "meeting_kind": [None, meeting_kind],
-        "meeting_date": [None, str(meeting_date)],
-        "in_force_from": [None, str(in_force_from)],
-    }
+    version.full_clean()
+    version.save()
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=version,
+        changes={
+            "state": [VersionState.DRAFT, VersionState.ADOPTED],
+            "meeting_kind": [None, meeting_kind],
+            "meeting_date": [None, str(meeting_date)],
+            "in_force_from": [None, str(in_force_from)],
+        },
+        division_code=division_code,
+    )
+    return version
