@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "hemei.intake",
     "hemei.api",
     "hemei.households",
+    "hemei.places",
     "hemei.points",
     "hemei.disclosure",
     "hemei.catalogue",
