@@ -21,7 +21,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,11 +31,10 @@ from hemei.catalogue.choices import Level, Starter
 from hemei.catalogue.models import Item, Step
 from hemei.catalogue.selectors import version_in_force
 from hemei.core import clock
-from hemei.core.evidence import MAX_FILE_BYTES, check_file, too_big
+from hemei.core.evidence import check_uploads
 from hemei.divisions.models import Division
 from hemei.households.models import Household
 from hemei.households.selectors import household_of
-from hemei.procedures import calendar
 from hemei.procedures import selectors as procedures
 from hemei.procedures.models import DecisionRecord
 from hemei.tasks import duties
@@ -81,7 +81,7 @@ def is_applicant_side(user: Any, case: Case) -> bool:
     )
 
 
-def deadline(step: Step, village_code: str, start: dt.date, extra: int = 0) -> dt.date:
+def deadline(step: Step, village_code: str, start: dt.date) -> dt.date:
     """The step's last day counted from ``start``; ValidationError beyond the known schedule."""
     days, workdays = step.days, step.counts_workdays
     if step.limit_key:
@@ -91,12 +91,7 @@ def deadline(step: Step, village_code: str, start: dt.date, extra: int = 0) -> d
             pass
         else:
             days, workdays = limit.days, limit.counts_workdays
-    try:
-        return calendar.add_days(
-            start, days + extra, workdays=workdays, schedule=procedures.schedule()
-        )
-    except calendar.ScheduleUnknown as error:
-        raise ValidationError(procedures.unknown_year_message(error)) from error
+    return procedures.days_after(start, days, workdays=workdays)
 
 
 # --------------------------------------------------------------------------- internals
@@ -200,18 +195,22 @@ def _next_number(village: Division, year: int) -> str:
     return f"{prefix}{serial:04d}"
 
 
-def _attach(case: Case, record: StepRecord | None, files: Sequence[Any], actor: Any) -> None:
-    if len(files) > MAX_FILES:
-        raise ValidationError(_("At most %(n)d files at a time.") % {"n": MAX_FILES})
-    checked = []
-    for upload in files:
-        name = getattr(upload, "name", "") or "file"
-        if (getattr(upload, "size", 0) or 0) > MAX_FILE_BYTES:
-            raise too_big(name, upload.size)
-        upload.seek(0)
-        checked.append(check_file(name, upload.read()))
-    from django.core.files.base import ContentFile
+def _save_numbered(case: Case, village: Division, year: int) -> None:
+    """Save a new case under the village's next number of the year; two cases started at
+    the same moment both get one (the second takes the number after)."""
+    for _attempt in range(5):
+        case.number = _next_number(village, year)
+        try:
+            with transaction.atomic():
+                case.save()
+        except IntegrityError:
+            continue
+        return
+    raise ValidationError(_("Many cases are being started in this village at once: try again."))
 
+
+def _attach(case: Case, record: StepRecord | None, files: Sequence[Any], actor: Any) -> None:
+    checked = check_uploads(files, max_files=MAX_FILES)
     for item in checked:
         row = CaseFile(
             case=case,
@@ -238,6 +237,7 @@ def start_case(
     item_code: str,
     title: str,
     household: Household | None = None,
+    household_number: str = "",
     applicant_name: str = "",
     amount: Decimal | None = None,
     files: Sequence[Any] = (),
@@ -245,7 +245,8 @@ def start_case(
     """A new case of the village's item ``item_code`` (the version in force today).
 
     A villager applies for their own household; an official of the area starts one for a
-    household of the village, or for the village itself where the item is the village's.
+    household of the village (given, or named by its number in the register), or for the
+    village itself where the item is the village's.
     """
     today = clock.today()
     version = version_in_force(village.code, today)
@@ -261,6 +262,14 @@ def start_case(
         raise ValidationError({"title": _("Say in a few words what the case is about.")})
     if amount is not None and amount < 0:
         raise ValidationError({"amount": _("The amount cannot be negative.")})
+    if household_number.strip():
+        household = (
+            Household.objects.restrict(actor, "view")
+            .filter(village_id=village.code, number=household_number.strip(), is_active=True)
+            .first()
+        )
+        if household is None:
+            raise ValidationError({"household": _("No household with this number in the village.")})
     own = household_of(actor)
     villager = own is not None and not allows_at(actor, "start_cases", village.code)
     if villager:
@@ -289,7 +298,6 @@ def start_case(
     if item.amount_label and amount is None:
         raise ValidationError({"amount": _("Give the %(what)s.") % {"what": item.amount_label}})
     case = Case(
-        number=_next_number(village, today.year),
         village=village,
         item=item,
         title=title[:200],
@@ -299,7 +307,7 @@ def start_case(
         amount=amount,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    case.save()
+    _save_numbered(case, village, today.year)
     _event(case, EventKind.STARTED, actor, title)
     first = steps[0]
     if first.level == Level.APPLICANT:
@@ -610,15 +618,10 @@ def resume(*, actor: Any, case: Case) -> Case:
     today = clock.today()
     due = case.step_due_on or today
     if step.counts_workdays:
-        left = max(procedures.workdays_between(case.paused_on, due), 0)
+        left = procedures.workdays_left(case.paused_on, due)
     else:
         left = max((due - case.paused_on).days, 0)
-    try:
-        new_due = calendar.add_days(
-            today, left, workdays=step.counts_workdays, schedule=procedures.schedule()
-        )
-    except calendar.ScheduleUnknown as error:
-        raise ValidationError(procedures.unknown_year_message(error)) from error
+    new_due = procedures.days_after(today, left, workdays=step.counts_workdays)
     case.state = CaseState.OPEN
     case.paused_on = None
     case.step_due_on = new_due
@@ -658,15 +661,9 @@ def extend(*, actor: Any, case: Case, days: int, reason: str) -> Case:
                 % {"n": step.extension_days}
             }
         )
-    try:
-        due = calendar.add_days(
-            case.step_due_on or clock.today(),
-            days,
-            workdays=step.counts_workdays,
-            schedule=procedures.schedule(),
-        )
-    except calendar.ScheduleUnknown as error:
-        raise ValidationError(procedures.unknown_year_message(error)) from error
+    due = procedures.days_after(
+        case.step_due_on or clock.today(), days, workdays=step.counts_workdays
+    )
     case.step_due_on = due
     case.save(update_fields=["step_due_on", "updated_at"])
     record.due_on = due

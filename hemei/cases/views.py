@@ -21,7 +21,6 @@ from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.divisions.choices import Level as DivisionLevel
 from hemei.divisions.models import Division
 from hemei.documents import services as documents
-from hemei.households.models import Household
 from hemei.households.selectors import household_of
 from hemei.notices.models import Notice
 from hemei.procedures.models import DecisionRecord
@@ -140,36 +139,25 @@ def case_start(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            household = None
-            number = (data.get("household") or "").strip()
-            if number:
-                household = Household.objects.filter(
-                    village_id=village.code, number=number, is_active=True
-                ).first()
-                if household is None:
-                    form.add_error("household", _("No household with this number in the village."))
-            if not form.errors:
-                try:
-                    case = services.start_case(
-                        actor=request.user,
-                        village=village,
-                        item_code=data["item"],
-                        title=data["title"],
-                        household=household,
-                        applicant_name=data.get("applicant_name") or "",
-                        amount=data.get("amount"),
-                        files=data["files"],
-                    )
-                except ValidationError as exc:
-                    apply_errors(form, exc)
-                except PermissionDenied as exc:
-                    form.add_error(None, str(exc))
-                    status = 403
-                else:
-                    messages.success(
-                        request, _("Case %(number)s started.") % {"number": case.number}
-                    )
-                    return redirect("cases:detail", pk=case.pk)
+            try:
+                case = services.start_case(
+                    actor=request.user,
+                    village=village,
+                    item_code=data["item"],
+                    title=data["title"],
+                    household_number=data.get("household") or "",
+                    applicant_name=data.get("applicant_name") or "",
+                    amount=data.get("amount"),
+                    files=data["files"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+                status = 403
+            else:
+                messages.success(request, _("Case %(number)s started.") % {"number": case.number})
+                return redirect("cases:detail", pk=case.pk)
     return render(
         request,
         "cases/case_start.html",

@@ -94,10 +94,6 @@ class CatalogueVersion(AdoptedVersion):
         return f"{self.catalogue} v{self.number}"
 
 
-class ItemQuerySet(RestrictedQuerySet["Item"]):
-    pass
-
-
 class Item(models.Model):
     """One item (事项) of a catalogue version."""
 
@@ -124,7 +120,7 @@ class Item(models.Model):
     result_document = models.CharField(_("document produced"), max_length=60, blank=True)
     note = models.TextField(_("note"), blank=True)
 
-    objects = ItemQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["version_id", "code", "id"]

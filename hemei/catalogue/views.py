@@ -100,6 +100,18 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
             filename=f"{version.catalogue.name}-v{version.number}.xlsx",
             content_type=XLSX,
         )
+    return _version_page(request, version)
+
+
+def _version_page(
+    request: HttpRequest,
+    version: CatalogueVersion,
+    *,
+    adopt_form: AdoptForm | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """A version with its items by area; a refused publish or adoption shows here, why."""
     items = selectors.items(version)
     q = (request.GET.get("q") or "").strip()[:50]
     if q:
@@ -108,6 +120,10 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for item in items:
         areas.setdefault(item.area, []).append(item)
     may = _may_change(request.user, version) and version.is_draft
+    if adopt_form is None and may and not version.catalogue.is_template:
+        adopt_form = AdoptForm(
+            initial={"meeting_date": clock.today(), "in_force_from": clock.today()}
+        )
     return render(
         request,
         "catalogue/version_detail.html",
@@ -116,12 +132,10 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "areas": areas,
             "q": q,
             "may_change": may,
-            "adopt_form": AdoptForm(
-                initial={"meeting_date": clock.today(), "in_force_from": clock.today()}
-            )
-            if may and not version.catalogue.is_template
-            else None,
+            "adopt_form": adopt_form,
+            "errors": errors or [],
         },
+        status=status,
     )
 
 
@@ -187,9 +201,11 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("catalogue:version", pk=version.pk)
 
 
+@require_POST
 @allowed(Catalogue)
 def village_draft(request: HttpRequest, code: str) -> HttpResponse:
-    """A village's catalogue page, created on first use by its keepers."""
+    """A village's catalogue, created by its keepers the first time they open it (a POST:
+    opening a page never writes)."""
     if not allows_at(request.user, "keep_catalogue", code) or len(code) != 12:
         raise Http404
     from hemei.divisions.models import Division
@@ -208,8 +224,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.publish_template(actor=request.user, version=version)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return HttpResponse(status=400, content=" ".join(exc.messages))
+        return _version_page(request, version, errors=exc.messages, status=400)
     messages.success(request, _("Published."))
     return redirect("catalogue:version", pk=version.pk)
 
@@ -228,17 +243,7 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Adopted."))
             return redirect("catalogue:version", pk=version.pk)
-    return render(
-        request,
-        "catalogue/version_detail.html",
-        {
-            "version": version,
-            "areas": {},
-            "may_change": True,
-            "adopt_form": form,
-        },
-        status=400,
-    )
+    return _version_page(request, version, adopt_form=form, status=400)
 
 
 @require_POST

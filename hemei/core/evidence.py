@@ -19,9 +19,11 @@ import hashlib
 import io
 import warnings
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePath
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -141,6 +143,24 @@ def check_file(name: str, data: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> Ch
         % {"name": name, "types": accepted_types_text()},
         code="type",
     )
+
+
+def check_upload(upload: Any, *, max_bytes: int = MAX_FILE_BYTES) -> CheckedFile:
+    """:func:`check_file` on an uploaded file: its declared size first (a large file is
+    refused before it is read), then its content."""
+    name = getattr(upload, "name", "") or "file"
+    size = getattr(upload, "size", None) or 0
+    if size > max_bytes:
+        raise too_big(name, size, max_bytes)
+    upload.seek(0)
+    return check_file(name, upload.read(), max_bytes=max_bytes)
+
+
+def check_uploads(files: Sequence[Any], *, max_files: int) -> list[CheckedFile]:
+    """Every file of one submission checked, or the first problem (nothing is kept)."""
+    if len(files) > max_files:
+        raise ValidationError(_("At most %(n)d files at a time.") % {"n": max_files})
+    return [check_upload(upload) for upload in files]
 
 
 def _office_type(data: bytes) -> tuple[str, str] | None:

@@ -19,7 +19,7 @@ from hemei.core.search import search
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
 from hemei.procedures import calendar
-from hemei.procedures.selectors import schedule
+from hemei.procedures.selectors import schedule, unknown_year_message
 
 from .choices import Audience, DisclosureState
 from .models import Adoption, CatalogueItem, Disclosure
@@ -72,13 +72,6 @@ def next_due(item: CatalogueItem, today: dt.date, clock: calendar.Schedule) -> d
         return {"period": period.label, "due_on": rule.due_on(period, clock), "error": ""}
     except calendar.ScheduleUnknown as exc:
         return {"period": period.label, "due_on": None, "error": unknown_year_message(exc)}
-
-
-def unknown_year_message(exc: calendar.ScheduleUnknown) -> str:
-    return _(
-        "No official working-day schedule is known for %(year)s; the platform knows "
-        "%(years)s. An administrator adds a new year from the State Council's notice."
-    ) % {"year": exc.day.year, "years": calendar.describe_years(exc.known)}
 
 
 # --------------------------------------------------------------------------- disclosures

@@ -27,10 +27,11 @@ from hemei.accounts.choices import AuditAction
 from hemei.accounts.policy import allows
 from hemei.accounts.workflow import Transition, change_state
 from hemei.core import clock
-from hemei.core.evidence import MAX_FILE_BYTES, CheckedFile, check_file, too_big
+from hemei.core.evidence import CheckedFile, check_upload
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
 from hemei.procedures import calendar
+from hemei.procedures.selectors import unknown_year_message
 from hemei.tasks import duties
 from hemei.tasks.choices import Source
 
@@ -293,7 +294,7 @@ def _generate_village(
             try:
                 due_on = rule.due_on(period, clock_)
             except calendar.ScheduleUnknown as exc:
-                message = selectors.unknown_year_message(exc)
+                message = unknown_year_message(exc)
                 result.unknown.append((village.code, item.key, period.code, message))
                 continue
             _create(
@@ -406,7 +407,7 @@ def record_event(
     try:
         due_on = item.rule().due_after(happened_on, selectors.schedule())
     except calendar.ScheduleUnknown as exc:
-        raise ValidationError(selectors.unknown_year_message(exc)) from exc
+        raise ValidationError(unknown_year_message(exc)) from exc
     try:
         with transaction.atomic():
             return _create(
@@ -430,12 +431,7 @@ def record_event(
 
 
 def _checked(upload: Any, masked: Sequence[str]) -> CheckedFile:
-    name = getattr(upload, "name", "") or "file"
-    size = getattr(upload, "size", None) or 0
-    if size > MAX_FILE_BYTES:
-        raise too_big(name, size)
-    upload.seek(0)
-    checked = check_file(name, upload.read())
+    checked = check_upload(upload)
     words = readable_text(checked.name, checked.data, checked.content_type)
     if words:
         check_public_text(words, masked=masked, where=checked.name)

@@ -51,7 +51,7 @@ from hemei.accounts.audit import record
 from hemei.accounts.choices import AuditAction
 from hemei.accounts.policy import allows
 from hemei.core import clock
-from hemei.core.evidence import MAX_FILE_BYTES, CheckedFile, check_file, too_big
+from hemei.core.evidence import CheckedFile, check_upload
 from hemei.core.jobs import enqueue_at
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
@@ -106,15 +106,7 @@ def period_from_limit(key: str, village_code: str, *, default: tuple[int, str]) 
 def _checked_files(files: Sequence[Any]) -> list[CheckedFile]:
     if len(files) > MAX_FILES:
         raise ValidationError({"files": _("At most %(n)s files.") % {"n": MAX_FILES}})
-    checked = []
-    for upload in files:
-        name = getattr(upload, "name", "") or "file"
-        size = getattr(upload, "size", None) or 0
-        if size > MAX_FILE_BYTES:
-            raise too_big(name, size)
-        upload.seek(0)
-        checked.append(check_file(name, upload.read()))
-    return checked
+    return [check_upload(upload) for upload in files]
 
 
 def check_public(*, title: str, body: str, group: str = "", names: Sequence[str] = ()) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -56,6 +57,24 @@ def unknown_year_message(exc: calendar.ScheduleUnknown) -> str:
         "No official working-day schedule is known for %(year)s; the platform knows "
         "%(years)s. An administrator adds a new year from the State Council's notice."
     ) % {"year": exc.day.year, "years": calendar.describe_years(exc.known)}
+
+
+def days_after(start: dt.date, n: int, *, workdays: bool) -> dt.date:
+    """The day ``n`` working (or calendar) days after ``start``; a year without a known
+    schedule is a ``ValidationError`` telling the user what to do (for services)."""
+    try:
+        return calendar.add_days(start, n, workdays=workdays, schedule=schedule())
+    except calendar.ScheduleUnknown as error:
+        raise ValidationError(unknown_year_message(error)) from error
+
+
+def workdays_left(start: dt.date, end: dt.date) -> int:
+    """Working days from ``start`` to ``end`` (0 when ``end`` is past), as a
+    ``ValidationError`` for a year without a known schedule (for services)."""
+    try:
+        return max(workdays_between(start, end), 0)
+    except calendar.ScheduleUnknown as error:
+        raise ValidationError(unknown_year_message(error)) from error
 
 
 def add_workdays(start: dt.date, n: int) -> dt.date:

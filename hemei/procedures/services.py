@@ -19,7 +19,11 @@ from hemei.accounts.policy import Who, allows, may
 from hemei.accounts.roles import ADMIN_ROLES
 from hemei.accounts.workflow import Transition, change_state
 from hemei.core import clock
-from hemei.core.evidence import MAX_FILE_BYTES, PHOTO, CheckedFile, check_file, too_big
+from hemei.core.evidence import (
+    PHOTO,
+    CheckedFile,
+    check_upload,
+)
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
 
@@ -368,12 +372,7 @@ def create_record(
 
 
 def _checked(upload: Any, *, photo: bool) -> CheckedFile:
-    name = getattr(upload, "name", "") or "file"
-    size = getattr(upload, "size", None) or 0
-    if size > MAX_FILE_BYTES:
-        raise too_big(name, size)
-    upload.seek(0)
-    checked = check_file(name, upload.read())
+    checked = check_upload(upload)
     if photo and checked.kind != PHOTO:
         raise ValidationError(_("%(name)s is not a photo.") % {"name": checked.name})
     return checked

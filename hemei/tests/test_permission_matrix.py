@@ -431,7 +431,7 @@ PAGES = [
     # county office, templates published by towns and the county office
     row("catalogue:list", WORK + " vera"),
     row("catalogue:negative", WORK + " vera", owen=200),
-    row("catalogue:village", "alice:302 victor:302", "lily dan tom vera", code=VILLAGE_A),
+    row("catalogue:village", "alice victor", "lily dan tom vera", method="POST", code=VILLAGE_A),
     row("catalogue:catalogue", WORK + " vera", pk="catalogue"),
     row("catalogue:draft", "alice victor", method="POST", pk="catalogue"),
     row("catalogue:version", WORK + " vera", pk="catalogue_version"),

@@ -170,4 +170,5 @@ ZH = {
     "date (empty: filled in by hand)": "日期（留空则手写）",
     "Cards and orders": "亮牌督办",
     "Open the step's duty": "查看本环节督办任务",
+    "Many cases are being started in this village at once: try again.": "本村同时新建的办件较多，请稍后重试。",
 }

@@ -18,7 +18,6 @@ from hemei.cases.choices import CaseState, EventKind, Outcome
 from hemei.cases.models import Case
 from hemei.catalogue.choices import Level
 from hemei.core import clock
-from hemei.households.models import Household
 from hemei.procedures.models import DecisionRecord
 from hemei.tasks.choices import Light
 
@@ -397,22 +396,12 @@ def list_cases(call: Call) -> Any:
 )
 def start_case(call: Call) -> Any:
     data = call.body
-    village = data["village"]
-    household = None
-    if data.get("household"):
-        household = (
-            Household.objects.restrict(call.user, "view")
-            .filter(village_id=village.code, number=data["household"].strip(), is_active=True)
-            .first()
-        )
-        if household is None:
-            raise ValidationError({"household": _("No household with this number in the village.")})
     case = services.start_case(
         actor=call.user,
-        village=village,
+        village=data["village"],
         item_code=data["item"].strip(),
         title=data["title"],
-        household=household,
+        household_number=data.get("household") or "",
         applicant_name=data.get("applicant_name", ""),
         amount=data.get("amount"),
     )

@@ -289,3 +289,40 @@ def test_the_approval_form_has_each_step_with_its_boxes(cast: Cast, world) -> No
     assert "临时救助申请审批表" in document.paragraphs[0].text
     client.force_login(cast.vera)  # the household reads its case, not the office's form
     assert client.get(f"/cases/{case.pk}/form/").status_code == 403
+
+
+def test_a_clock_running_into_an_unknown_year_is_refused_in_chinese(cast: Cast, world) -> None:
+    december = dt.datetime(2026, 12, 21, 2, tzinfo=dt.UTC)
+    with clock.frozen_at(december):
+        case = services.start_case(
+            actor=cast.vera, village=village(), item_code="F01", title="冬季临时救助"
+        )
+        case = services.pause(actor=cast.victor, case=case, reason="等待证明")
+    with (
+        clock.frozen_at(december + dt.timedelta(days=9)),
+        pytest.raises(ValidationError, match="2027"),
+    ):
+        services.resume(actor=cast.victor, case=case)
+    case.refresh_from_db()
+    assert case.state == CaseState.PAUSED  # nothing changed
+
+
+def test_an_official_names_the_household_by_its_number(cast: Cast, world) -> None:
+    with clock.frozen_at(MONDAY):
+        case = services.start_case(
+            actor=cast.victor,
+            village=village(),
+            item_code="F01",
+            title="临时救助",
+            household_number="H001",
+        )
+        assert case.household == world
+        with pytest.raises(ValidationError, match=r"户号|household"):
+            services.start_case(
+                actor=cast.victor,
+                village=village(),
+                item_code="F01",
+                title="x",
+                household_number="H999",
+            )
+    assert Case.objects.count() == 1
