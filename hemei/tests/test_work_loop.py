@@ -133,8 +133,13 @@ def test_the_whole_loop(
     snap(page, "loop-7-ranking")
     with page.expect_navigation():
         page.get_by_role("button", name="生成通报（Word + Excel）").click()
+    # The export page polls its state; leave it and let the server finish before the worker
+    # takes its write lock (the in-memory test database refuses a write while a read runs).
+    exported = page.url
+    page.goto("about:blank")
+    settle(live_server)
     run_worker()
-    page.reload()
+    page.goto(exported)
     with page.expect_download() as download:
         page.get_by_role("link", name="下载通报（.docx）").click()
     snap(page, "loop-8-circular-ready")
