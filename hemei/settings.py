@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "hemei.disclosure",
     "hemei.catalogue",
     "hemei.cases",
+    "hemei.homestead",
     "hemei.home",
 ]
 
@@ -276,6 +277,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 # The village's public board (村务公开栏): requests per minute one address may make to its
 # pages (0: no limit), and how long browsers and proxies may keep a page (seconds).
+# ⚠ Months after completion within which a household that moved site hands back the old
+# homestead (汕尾 requires 3 months; DOMAIN §1.2): the county's rule, configurable.
+HEMEI_HOMESTEAD_HANDBACK_MONTHS = envint("HEMEI_HOMESTEAD_HANDBACK_MONTHS", 3)
 HEMEI_BOARD_RATE_LIMIT = envint("HEMEI_BOARD_RATE_LIMIT", 60)
 HEMEI_BOARD_MAX_AGE = envint("HEMEI_BOARD_MAX_AGE", 300)
 # Behind a reverse proxy that appends the client's address to X-Forwarded-For: count the

@@ -40,6 +40,7 @@ from hemei.procedures.models import DecisionRecord
 from hemei.tasks import duties
 from hemei.tasks.choices import Source
 
+from . import hooks
 from .choices import CaseState, EventKind, Outcome
 from .models import Case, CaseEvent, CaseFile, StepRecord
 
@@ -142,6 +143,9 @@ def _enter(case: Case, step: Step, today: dt.date, actor: Any) -> None:
             % {"number": case.number, "village": case.village.name},
         )
     StepRecord.objects.create(case=case, step=step, entered_on=today, due_on=due)
+    if step.limit_key:
+        case.save()
+        hooks.entered(case, step, today, actor)
 
 
 def _leave(case: Case, outcome: str, actor: Any, today: dt.date, **fields: Any) -> StepRecord:
@@ -157,10 +161,12 @@ def _leave(case: Case, outcome: str, actor: Any, today: dt.date, **fields: Any) 
     record.save()
     if case.duty_id:
         duties.close_duty(task_id=case.duty_id, actor=actor, on=today)
+    if record.step.limit_key:
+        hooks.left(case, record.step, outcome, today, actor)
     return record
 
 
-def _close(case: Case, state: str, today: dt.date, reason: str = "") -> None:
+def _close(case: Case, state: str, today: dt.date, reason: str = "", actor: Any = None) -> None:
     case.state = state
     case.step = None
     case.step_due_on = None
@@ -169,6 +175,7 @@ def _close(case: Case, state: str, today: dt.date, reason: str = "") -> None:
     if reason:
         case.reason = reason
     case.save()
+    hooks.closed(case, today, actor)
 
 
 def _check_running(case: Case) -> None:
@@ -414,6 +421,7 @@ def pass_step(
                 "(四议两公开): link the decision record that passed it first."
             )
         )
+    hooks.before_pass(case, step, actor)
     record = _leave(
         case,
         Outcome.PASSED,
@@ -472,7 +480,7 @@ def _advance(case: Case, step: Step, today: dt.date, actor: Any) -> None:
         _enter(case, later[0], today, actor)
         case.save()
     else:
-        _close(case, CaseState.DONE, today)
+        _close(case, CaseState.DONE, today, actor=actor)
         _event(case, EventKind.DONE, actor)
 
 
@@ -558,7 +566,7 @@ def refuse(*, actor: Any, case: Case, reason: str, signer: str) -> Case:
         sealed=True,
     )
     _event(case, EventKind.REFUSED, actor, reason)
-    _close(case, CaseState.REFUSED, today, reason)
+    _close(case, CaseState.REFUSED, today, reason, actor)
     return case
 
 
@@ -576,7 +584,7 @@ def withdraw(*, actor: Any, case: Case, reason: str) -> Case:
     today = clock.today()
     _leave(case, Outcome.WITHDRAWN, actor, today, opinion=reason)
     _event(case, EventKind.WITHDRAWN, actor, reason)
-    _close(case, CaseState.WITHDRAWN, today, reason)
+    _close(case, CaseState.WITHDRAWN, today, reason, actor)
     return case
 
 

@@ -459,9 +459,10 @@ def _homestead() -> list[ItemRow]:
                 StepRow(
                     "农户向村民小组提出书面申请",
                     Level.APPLICANT,
+                    limit_key="homestead.application",
                     materials=(
                         "《农村宅基地和建房（规划许可）申请表》、户口簿、身份证、"
-                        "《农村宅基地使用承诺书》"
+                        "《农村宅基地使用承诺书》；易址新建的，拆旧退还承诺"
                     ),
                 ),
                 # 5 working days and a 5-day notice follow 桂自然资发〔2020〕70号 and one
@@ -480,22 +481,61 @@ def _homestead() -> list[ItemRow]:
                     days=5,
                     limit_key="homestead.village_review",
                 ),
-                # 10 working days, +5 when complex (广西 example): configurable.
+                # 《行政许可法》第三十二条: accepted on the spot or within five days.
                 StepRow(
-                    "乡镇一窗受理、联审",
+                    "乡镇一窗受理",
+                    Level.TOWN,
+                    days=5,
+                    unit=DAY,
+                    limit_key="homestead.intake",
+                ),
+                # 10 working days, +5 when complex (广西 example): configurable. The offices
+                # (农业农村, 自然资源, and 林业/水利/电力 when needed) give their opinions in
+                # parallel, each on its own clock; the step passes when all are in.
+                StepRow(
+                    "联审（农业农村、自然资源等部门）",
                     Level.TOWN,
                     days=10,
                     extension_days=5,
-                    limit_key="homestead.town_review",
+                    limit_key="homestead.joint_review",
                 ),
                 # ⚠ 5 days for the decision comes from one unnamed provincial rule (reprint).
                 StepRow(
-                    "乡镇审批并核发批准书",
+                    "乡镇审批，核发批准书和乡村建设规划许可证",
                     Level.TOWN,
                     days=5,
-                    limit_key="homestead.town_decision",
+                    unit=DAY,
+                    limit_key="homestead.decision",
                 ),
-                StepRow("定点放样到场", Level.TOWN, days=5, limit_key="homestead.staking"),
+                StepRow(
+                    "开工前定点放样到场（四邻到场签字）",
+                    Level.TOWN,
+                    days=5,
+                    limit_key="homestead.staking",
+                ),
+                # ⚠ the construction period is the county's: a year here.
+                StepRow(
+                    "施工巡查到场",
+                    Level.TOWN,
+                    days=365,
+                    unit=DAY,
+                    limit_key="homestead.construction",
+                ),
+                # ⚠ 15 working days for the acceptance: configurable.
+                StepRow(
+                    "竣工验收到场，出具验收意见表",
+                    Level.TOWN,
+                    days=15,
+                    limit_key="homestead.completion",
+                ),
+                # 《不动产登记暂行条例》第二十条: 30 working days from the application.
+                StepRow(
+                    "不动产登记",
+                    Level.COUNTY,
+                    days=30,
+                    limit_key="homestead.registration",
+                ),
+                StepRow("归档", Level.TOWN, days=5, limit_key="homestead.archive"),
             ],
         ),
         ItemRow(

@@ -54,7 +54,9 @@ def test_homestead_notice_and_county_keys():
     homestead = next(row for row in default_rows() if row.code == "F01")
     group = homestead.steps[1]
     assert group.notice_days == 5 and group.level == "group"
-    assert "homestead.town_review" in [step.limit_key for step in homestead.steps]
+    keys = [step.limit_key for step in homestead.steps]
+    assert "homestead.joint_review" in keys and keys[0] == "homestead.application"
+    assert len(keys) == len(set(keys)) == 11
 
 
 def _works_path(db_steps, amount):

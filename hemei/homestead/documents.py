@@ -1,0 +1,1 @@
+"""The homestead forms as Word documents (filled in by ``hemei.documents``)."""
