@@ -19,6 +19,7 @@ urlpatterns = [
     path("procedures/", include("hemei.procedures.urls")),
     path("catalogue/", include("hemei.catalogue.urls")),
     path("cases/", include("hemei.cases.urls")),
+    path("homestead/", include("hemei.homestead.urls")),
     path("board/", include("hemei.board.urls")),
     path("notices/", include("hemei.notices.urls")),
     path("disclosure/", include("hemei.disclosure.urls")),

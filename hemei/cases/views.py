@@ -26,7 +26,7 @@ from hemei.notices.models import Notice
 from hemei.procedures.models import DecisionRecord
 from hemei.supervision.models import Card, SupervisionOrder
 
-from . import selectors, services
+from . import hooks, selectors, services
 from .choices import ActAction, CaseState
 from .forms import ActForm, StartForm
 from .models import Case, CaseFile
@@ -186,6 +186,7 @@ def _detail(
         "cases/case_detail.html",
         {
             "case": case,
+            "procedure_url": hooks.detail_url(case),
             **_supervision(request, case),
             "steps": steps,
             "timeline": selectors.timeline(case),

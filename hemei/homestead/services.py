@@ -372,7 +372,8 @@ def open_opinions(application: Application, today: dt.date, actor: Any) -> list[
     round_ = current_round(application) or 1
     asked = set(application.opinions.filter(round=round_).values_list("office", flat=True))
     case = application.case
-    due = case.step_due_on or today
+    # an office asked later gets its own full time, counted from the day it is asked
+    due = cases.deadline(case.step, case.village_id, today)
     made = []
     for office in (*Office.always(), *application.offices):
         if office in asked:
