@@ -9,7 +9,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PYTHONPATH="$root" DJANGO_SETTINGS_MODULE=hemei.settings
 export HEMEI_DATA_DIR="${HEMEI_DATA_DIR:-$(mktemp -d)}"
 # Apps with a catalogue of their own; the shared one leaves them out.
-own=(notifications meetings tasks progress supervision rankings intake api households points documents procedures catalogue cases board notices disclosure places)
+own=(notifications meetings tasks progress supervision rankings intake api households points documents procedures catalogue cases board notices disclosure places homestead)
 app="${1:-}"
 if [ -z "$app" ]; then
     cd "$root/hemei"

@@ -87,6 +87,7 @@ def build_world() -> World:
     _documents(world)
     _the_rest(world)
     _procedures(world)
+    _homestead(world)
     _cases(world)
     _board(world)
     _notices(world)
@@ -383,6 +384,90 @@ def _procedures(world: World) -> None:
         )
     world.objects["decision"] = record
     world.objects["decision_file"] = meeting.files.get()
+
+
+def _homestead(world: World) -> None:
+    """红花山村 adopts the county's default catalogue (in force before the sample one of
+    ``_cases``), and vera's household applies for a homestead in January: by the world's day
+    the case is in the town's joint review, with an open flag, the offices' opinions asked and
+    a site-selection visit with a photo and a deviation; the county has an area limit."""
+    from hemei.cases import services as cases
+    from hemei.homestead import services as homestead
+    from hemei.homestead.models import AreaLimit
+    from hemei.homestead.samples import adopt_default_catalogue
+    from hemei.notices import services as notices
+
+    o, c = world.objects, world.cast
+    village = Division.objects.get(code=VILLAGE_A)
+    adopt_default_catalogue(c.alice, VILLAGE_A, on=dt.date(2025, 12, 30))
+    lon, lat = 120.45, 36.39
+    square = {
+        "type": "Polygon",
+        "coordinates": [
+            [
+                [lon, lat],
+                [lon + 0.0001, lat],
+                [lon + 0.0001, lat + 0.0001],
+                [lon, lat + 0.0001],
+                [lon, lat],
+            ]
+        ],
+    }
+
+    def at(day: int) -> Any:
+        return clock.frozen_at(dt.datetime(2026, 1, day, 2, 0, tzinfo=dt.UTC))
+
+    with at(6):
+        application = homestead.apply(
+            actor=c.victor,
+            village=village,
+            household=o["home"],
+            data={
+                "build_type": "split",
+                "reason": f"分户后无房居住 {MARK}",
+                "address": f"红花山村一组 {MARK}",
+                "land_type": "construction",
+                "site_area": "120",
+                "footprint": "100",
+                "floor_area": "200",
+                "floors": "2",
+                "height": "7.5",
+            },
+            geometry=square,
+        )
+        cases.pass_step(actor=c.victor, case=application.case, opinion="小组同意", signer="魏村")
+    with at(13):
+        notices.end_due_notices()
+    case = application.case
+    case.refresh_from_db()
+    with at(14):
+        cases.pass_step(actor=c.victor, case=case, opinion="材料属实", signer="魏村")
+    case.refresh_from_db()
+    with at(15):
+        cases.pass_step(actor=c.tom, case=case, opinion="受理", signer="唐涛")
+        visit = homestead.record_visit(
+            actor=c.tom,
+            application=application,
+            stage="selection",
+            visited_on=dt.date(2026, 1, 15),
+            officials=f"唐涛 {MARK}",
+            photos=[SimpleUploadedFile("选址.jpg", _jpeg(), content_type="image/jpeg")],
+            deviations=[
+                {"kind": "other", "text": f"需退让村道 {MARK}", "correct_by": dt.date(2026, 2, 1)}
+            ],
+        )
+        o["limit"] = AreaLimit.objects.create(
+            division_id=COUNTY,
+            terrain="plain",
+            max_site_area=150,
+            basis="县级规定",
+            valid_from=dt.date(2026, 1, 1),
+        )
+    o["homestead"] = application
+    o["homestead_flag"] = application.flags.first()
+    o["homestead_opinion"] = application.opinions.first()
+    o["visit_photo"] = visit.photos.get()
+    o["deviation"] = visit.deviations.get()
 
 
 def _cases(world: World) -> None:

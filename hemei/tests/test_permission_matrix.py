@@ -138,6 +138,11 @@ OBJECTS = {
     "case",
     "case_file",
     "refused_case",
+    "homestead",
+    "homestead_flag",
+    "homestead_opinion",
+    "visit_photo",
+    "deviation",
     "posted_notice",
     "notice_file",
     "notice_objection",
@@ -147,7 +152,7 @@ OBJECTS = {
     "disclosure_file",
 }
 #: objects outside town A, named in URLs: the county's unit, lily (a county leader)
-OUTSIDE = {"unit", "lily_user"}
+OUTSIDE = {"unit", "lily_user", "limit"}
 
 WORK = "alice lily dan tom victor"  # the work loop (villagers are not in it)
 MANAGE = "alice lily dan tom"  # manage tasks and meetings
@@ -470,6 +475,72 @@ PAGES = [
     row("cases:file", VILLAGE_READ + " vera", pk="case", file_pk="case_file"),
     row("cases:letter", VILLAGE_READ + " vera", pk="refused_case"),
     row("cases:form", VILLAGE_READ, pk="case"),
+    # --- homestead (宅基地审批): read as cases; the town's offices give opinions, visit and
+    # correct; a flag at application is answered by the village or the town; the county
+    # office keeps the area limits
+    row("homestead:ledger", VILLAGE_READ),
+    row("homestead:filing", VILLAGE_READ),
+    row("homestead:apply", "alice tom victor vera", owen=200),
+    row("homestead:limits", WORK),
+    row(
+        "homestead:limits",
+        "alice",
+        method="POST",
+        data={
+            "division": COUNTY,
+            "terrain": "hill",
+            "max_site_area": "160",
+            "basis": "县级规定",
+            "valid_from": "2026-01-01",
+        },
+        owen=403,
+        label="homestead:limits POST",
+    ),
+    row(
+        "homestead:limit_end",
+        "alice",
+        method="POST",
+        pk="limit",
+        data={"valid_to": "2026-12-31"},
+        owen=403,
+    ),
+    row("homestead:detail", VILLAGE_READ + " vera", pk="homestead"),
+    row("homestead:geometry", VILLAGE_READ + " vera", pk="homestead"),
+    row(
+        "homestead:flag",
+        "tom victor",
+        method="POST",
+        pk="homestead",
+        flag_pk="homestead_flag",
+        data={"answer": "已核实分户情况", "signer": "唐涛"},
+    ),
+    row(
+        "homestead:opinion",
+        "tom",
+        method="POST",
+        pk="homestead",
+        opinion_pk="homestead_opinion",
+        data={"agrees": "1", "opinion": "同意", "signer": "唐涛"},
+    ),
+    row("homestead:offices", "tom", method="POST", pk="homestead", data={"offices": "water"}),
+    row("homestead:visit", "tom", pk="homestead"),
+    row("homestead:photo", VILLAGE_READ + " vera", pk="homestead", photo_pk="visit_photo"),
+    row(
+        "homestead:deviation",
+        "tom",
+        method="POST",
+        pk="homestead",
+        deviation_pk="deviation",
+        data={"answer": "已退让到位"},
+    ),
+    # a rebuild hands nothing back: bad input for those who could record it
+    row(
+        "homestead:handback",
+        "tom:400 victor:400",
+        method="POST",
+        pk="homestead",
+        data={"on": "2026-06-01"},
+    ),
     # --- board: 红花山村's public board is on: everybody reads it, signed in or not (nothing
     # personal is on it); 金口村's is off: 404 for everybody. The settings are read by village
     # affairs and changed by the village, the town and the county office. (The public pages
