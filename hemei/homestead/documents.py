@@ -240,7 +240,7 @@ SAMPLES: dict[str, Any] = {
     "reason": "现住房建于1982年，墙体开裂，属危房，申请原址拆除翻建。",
     "applicant": "王长福",
     "approval_number": "370215100宅批〔2026〕第003号",
-    "permit_number": "乡字第370215100202600003号",
+    "permit_number": "乡字第370215100〔2026〕0003号",
     "approved_on": "2026年11月20日",
     "holder": "王长福",
     "holder_id_number": "370215********0018",
