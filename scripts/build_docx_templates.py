@@ -320,6 +320,9 @@ def form_table(
     table = document.add_table(rows=len(rows), cols=len(widths))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)  # the grid, which WPS and LibreOffice read
     for index, spec in enumerate(rows):
         row = table.rows[index]
         for column, width in enumerate(widths):

@@ -315,6 +315,7 @@ def test_the_application_form_shows_the_household_the_homestead_and_the_village_
         assert value in text, value
     # the members as they stood in the register
     assert "张秀英" in text and "370215********0026" in text and "44" in text
+    assert "配偶" in text and "女" in text
     # the current homestead and what happens to it
     assert "鲁（2018）即墨区不动产权第0012345号" in text
     assert "☑1 保留（132㎡）　☐2 退给村集体　☐3 其他" in text
