@@ -292,11 +292,427 @@ def case_form() -> Document:
     return document
 
 
+# --------------------------------------------------------------------------- homestead forms
+# The five forms of 农村宅基地和建房（规划许可）审批 (hemei.homestead, DOMAIN §1.3): a grid of
+# boxes as on the paper forms, in 仿宋 五号, with the signature, seal and date in each box.
+
+#: The width of the text area (A4 less the margins), shared by the columns of a form.
+FORM_WIDTH = 15.6
+BLANK_DATE = "　　　　年　　月　　日"
+
+
+def date_of(name: str) -> str:
+    """The date ``name`` or, when empty, 年 月 日 to fill in by hand."""
+    return f"{{% if {name} %}}{{{{ {name} }}}}{{% else %}}{BLANK_DATE}{{% endif %}}"
+
+
+def form_table(
+    document: Document,
+    widths: list[float],
+    rows: list[list[object]],
+    *,
+    size: float = 10.5,
+    heights: dict[int, float] | None = None,
+) -> None:
+    """A grid of boxes. Each row lists its cells: a text, a list of lines, or ``(text or
+    lines, span)`` for a box over several columns. Boxes holding a ``{{ … }}`` value are
+    aligned left, labels centred; ``heights`` gives rows (by index) a least height in cm."""
+    table = document.add_table(rows=len(rows), cols=len(widths))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)  # the grid, which WPS and LibreOffice read
+    for index, spec in enumerate(rows):
+        row = table.rows[index]
+        for column, width in enumerate(widths):
+            row.cells[column].width = Cm(width)
+        if heights and index in heights:
+            row.height = Cm(heights[index])
+            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        column = 0
+        for cell_spec in spec:
+            content, span = cell_spec if isinstance(cell_spec, tuple) else (cell_spec, 1)
+            lines = content if isinstance(content, list) else [content]
+            cell = table.cell(index, column)
+            if span > 1:
+                cell = cell.merge(table.cell(index, column + span - 1))
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            value = any("{{" in text or "{%" in text for text in lines) or len(lines) > 1
+            _cell_text(
+                cell,
+                lines,
+                size=size,
+                align=WD_ALIGN_PARAGRAPH.LEFT if value else WD_ALIGN_PARAGRAPH.CENTER,
+            )
+            column += span
+        if column != len(widths):
+            raise ValueError(f"row {index} spans {column} columns, not {len(widths)}")
+
+
+def section_row(text: str, columns: int = 8) -> list[object]:
+    return [(text, columns)]
+
+
+def loop_rows(loop: str, cells: list[object], columns: int = 8) -> list[list[object]]:
+    """The rows of a docxtpl ``{%tr for %}`` loop: the tag, the repeated row, the end."""
+    return [[(f"{{%tr for {loop} %}}", columns)], cells, [("{%tr endfor %}", columns)]]
+
+
+def opinion_box(prefix: str, head: str, *, seal: bool) -> list[str]:
+    """An office's box: its opinion, who signs, the seal, the date."""
+    lines = [f"{{{{ {prefix}_opinion }}}}", "", f"{head}（签字）：{{{{ {prefix}_signer }}}}"]
+    if seal:
+        lines.append(f"（盖章）{{{{ {prefix}_seal }}}}")
+    lines.append(date_of(f"{prefix}_date"))
+    return lines
+
+
+def homestead_application() -> Document:
+    """《农村宅基地和建房（规划许可）申请表》 (DOMAIN §1.3 A)."""
+    document = new_document(body_size=10.5)
+    title(document, "农村宅基地和建房（规划许可）申请表", size=18)
+    line(
+        document,
+        "申请编号：{{ number }}　　申请日期：{{ applied_on }}",
+        indent=False,
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+        size=10.5,
+    )
+    widths = [2.0, 2.0, 2.0, 1.8, 2.0, 2.0, 2.0, 1.8]
+    rows: list[list[object]] = [
+        section_row("申请户主信息"),
+        [
+            "姓名",
+            "{{ head_name }}",
+            "性别",
+            "{{ head_gender }}",
+            "年龄",
+            "{{ head_age }}",
+            "民族",
+            "{{ head_ethnicity }}",
+        ],
+        ["联系电话", ("{{ head_phone }}", 3), "身份证号", ("{{ head_id_number }}", 3)],
+        ["户口所在地", ("{{ registered_at }}", 3), "户口性质", ("{{ registration_type }}", 3)],
+        section_row("家庭成员情况"),
+        [
+            "姓名",
+            "性别",
+            "年龄",
+            "与户主关系",
+            ("身份证号", 2),
+            "户口所在地",
+            "户口性质",
+        ],
+        *loop_rows(
+            "m in members",
+            [
+                "{{ m.name }}",
+                "{{ m.gender }}",
+                "{{ m.age }}",
+                "{{ m.relation }}",
+                ("{{ m.id_number }}", 2),
+                "{{ m.registered_at }}",
+                "{{ m.registration_type }}",
+            ],
+        ),
+        section_row("现宅基地及农房情况"),
+        [
+            "宅基地面积（㎡）",
+            "{{ current_site_area }}",
+            "房屋建筑面积（㎡）",
+            "{{ current_floor_area }}",
+            "权属证书号",
+            ("{{ current_certificate }}", 3),
+        ],
+        ["现宅基地处置情况", ("{{ disposal_marks }}", 7)],
+        section_row("拟申请宅基地及建房（规划许可）情况"),
+        [
+            "宅基地面积（㎡）",
+            "{{ site_area }}",
+            "房基占地面积（㎡）",
+            "{{ footprint }}",
+            "地址",
+            ("{{ address }}", 3),
+        ],
+        ["四至", ("东至：{{ east }}　南至：{{ south }}　西至：{{ west }}　北至：{{ north }}", 7)],
+        ["地类", ("{{ land_type_marks }}", 7)],
+        ["是否符合村庄规划", ("{{ fits_plan_marks }}", 7)],
+        ["建房类型", ("{{ build_type_marks }}", 7)],
+        [
+            "住房建筑面积（㎡）",
+            "{{ floor_area }}",
+            "建筑层数",
+            "{{ floors }}",
+            "建筑高度（米）",
+            "{{ height }}",
+            "基底/台基高度（米）",
+            "{{ base_height }}",
+        ],
+        ["是否选用通用设计图集", ("{{ design }}", 7)],
+        section_row("四邻意见"),
+        ["方位", ("姓名", 2), ("意见", 4), "签字"],
+        *loop_rows(
+            "n in neighbours",
+            ["{{ n.side }}", ("{{ n.name }}", 2), ("{{ n.opinion }}", 4), ""],
+        ),
+    ]
+    reason = len(rows)
+    rows += [
+        [
+            "申请理由",
+            (
+                [
+                    "{{ reason }}",
+                    "",
+                    "申请人（签字）：{{ applicant }}",
+                    date_of("applied_on"),
+                ],
+                7,
+            ),
+        ],
+        ["村民小组意见", (opinion_box("group", "负责人", seal=False), 7)],
+        ["村集体经济组织或村民委员会意见", (opinion_box("village", "负责人", seal=True), 7)],
+    ]
+    form_table(
+        document,
+        widths,
+        rows,
+        heights={reason: 3.0, reason + 1: 3.0, reason + 2: 3.6},
+    )
+    return document
+
+
+def homestead_approval_form() -> Document:
+    """《农村宅基地和建房（规划许可）审批表》 (DOMAIN §1.3 B): the case, the joint review's
+    opinions (one row per office) and the town's decision with its seal."""
+    document = new_document(body_size=10.5)
+    title(document, "农村宅基地和建房（规划许可）审批表", size=18)
+    line(
+        document,
+        "申请编号：{{ number }}　　申请日期：{{ applied_on }}",
+        indent=False,
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+        size=10.5,
+    )
+    widths = [2.0, 2.2, 1.8, 2.2, 1.8, 1.8, 1.8, 2.0]
+    rows: list[list[object]] = [
+        [
+            "申请户主",
+            "{{ head_name }}",
+            "身份证号",
+            ("{{ head_id_number }}", 3),
+            "联系电话",
+            "{{ head_phone }}",
+        ],
+        ["所在村", "{{ village }}", "建房类型", ("{{ build_type }}", 3), "地类", "{{ land_type }}"],
+        ["建设地点", ("{{ address }}", 7)],
+        ["四至", ("东至：{{ east }}　南至：{{ south }}　西至：{{ west }}　北至：{{ north }}", 7)],
+        [
+            "宅基地面积（㎡）",
+            "{{ site_area }}",
+            "房基占地面积（㎡）",
+            "{{ footprint }}",
+            "住房建筑面积（㎡）",
+            "{{ floor_area }}",
+            "层数/高度",
+            "{{ floors }}层/{{ height }}米",
+        ],
+        ["是否符合村庄规划", ("{{ fits_plan }}", 3), "现宅基地处置", ("{{ disposal }}", 3)],
+        section_row("乡镇有关部门联审意见"),
+        ["部门", ("意见", 3), "是否同意", "经办人", "盖章", "日期"],
+        *loop_rows(
+            "o in opinions",
+            [
+                "{{ o.office }}",
+                ("{{ o.opinion }}", 3),
+                "{{ o.agrees }}",
+                "{{ o.signer }}",
+                "{{ o.seal }}",
+                "{{ o.date }}",
+            ],
+        ),
+    ]
+    decision = len(rows)
+    rows.append(["乡镇政府审核意见", (opinion_box("town", "负责人", seal=True), 7)])
+    form_table(document, widths, rows, heights={decision: 4.2})
+    line(
+        document,
+        "注：本表一式三份，乡镇政府、村集体经济组织或村委会、申请户各存一份。",
+        indent=False,
+        size=10.5,
+    )
+    return document
+
+
+def homestead_approval() -> Document:
+    """《农村宅基地批准书》 (DOMAIN §1.3 C): its number, the holder, where, how much, 四至,
+    the date, and the town's seal."""
+    document = new_document(body_size=12)
+    title(document, "农村宅基地批准书", size=22)
+    line(document, "{{ number }}", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, size=14)
+    widths = [3.4, 4.4, 3.4, 4.4]
+    form_table(
+        document,
+        widths,
+        [
+            ["户主姓名", "{{ holder }}", "家庭人口", "{{ family_size }}"],
+            ["身份证号", ("{{ holder_id_number }}", 3)],
+            ["所在村", "{{ village }}", "建房类型", "{{ build_type }}"],
+            ["宅基地坐落", ("{{ address }}", 3)],
+            ["批准宅基地面积（㎡）", "{{ site_area }}", "其中房基占地（㎡）", "{{ footprint }}"],
+            ["地类", ("{{ land_type }}", 3)],
+            [
+                "四至",
+                (
+                    [
+                        "东至：{{ east }}",
+                        "南至：{{ south }}",
+                        "西至：{{ west }}",
+                        "北至：{{ north }}",
+                    ],
+                    3,
+                ),
+            ],
+            ["批准日期", ("{{ approved_on }}", 3)],
+        ],
+        size=12,
+    )
+    line(
+        document,
+        "经审核，同意你户按照本批准书核定的位置、面积和四至使用宅基地建房。开工前须经乡镇定点"
+        "放样到场，施工中接受巡查，竣工后申请验收。不得超出批准面积和四至建房。",
+        size=12,
+    )
+    seal_boxes(document, signature=False, size=12)
+    line(document, date_of("date"), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT, size=12)
+    return document
+
+
+def homestead_permit() -> Document:
+    """《乡村建设规划许可证》 (DOMAIN §1.3 C): its number, the building and the issuer."""
+    document = new_document(body_size=12)
+    title(document, "乡村建设规划许可证", size=22)
+    line(document, "编号：{{ number }}", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, size=14)
+    line(
+        document,
+        "根据《中华人民共和国城乡规划法》第四十一条和国家有关规定，经审核，本建设工程符合"
+        "国土空间规划和用途管制要求，颁发此证。",
+        size=12,
+    )
+    widths = [3.4, 4.4, 3.4, 4.4]
+    form_table(
+        document,
+        widths,
+        [
+            ["建设单位（个人）", ("{{ holder }}", 3)],
+            ["建设项目名称", ("{{ project }}", 3)],
+            ["建设位置", ("{{ address }}", 3)],
+            [
+                "四至",
+                ("东至：{{ east }}　南至：{{ south }}　西至：{{ west }}　北至：{{ north }}", 3),
+            ],
+            ["宅基地面积（㎡）", "{{ site_area }}", "房基占地面积（㎡）", "{{ footprint }}"],
+            ["建筑面积（㎡）", "{{ floor_area }}", "建筑层数", "{{ floors }}"],
+            ["建筑高度（米）", "{{ height }}", "基底/台基高度（米）", "{{ base_height }}"],
+            ["农村宅基地批准书号", ("{{ approval_number }}", 3)],
+            ["发证日期", ("{{ approved_on }}", 3)],
+        ],
+        size=12,
+    )
+    line(document, "遵守事项：", indent=False, size=10.5)
+    for text in (
+        "一、本证是经依法审核，在乡、村庄规划区内有关建设工程符合国土空间规划和用途管制要求"
+        "的法律凭证。",
+        "二、依法应当取得本证，但未取得本证或违反本证规定的，均属违法行为。",
+        "三、未经发证机关审核同意，本证的各项规定不得随意变更。",
+        "四、本证所需附图与附件由发证机关依法确定，与本证具有同等法律效力。",
+    ):
+        line(document, text, indent=False, size=10.5)
+    seal_boxes(document, signature=False, size=12)
+    line(document, date_of("date"), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT, size=12)
+    return document
+
+
+def homestead_acceptance() -> Document:
+    """《农村宅基地和建房（规划许可）验收意见表》 (DOMAIN §1.3 D): the numbers, the dates,
+    approved against built, the hand-back, each office's box with 经办人 and date, the
+    town's with its seal, the sketch of the house and the photos."""
+    document = new_document(body_size=10.5)
+    title(document, "农村宅基地和建房（规划许可）验收意见表", size=18)
+    widths = [2.2, 1.7, 2.2, 1.7, 2.2, 1.7, 2.2, 1.7]
+    rows: list[list[object]] = [
+        ["申请编号", ("{{ number }}", 3), "户主", ("{{ head_name }}", 3)],
+        ["身份证号", ("{{ head_id_number }}", 3), "建设地点", ("{{ address }}", 3)],
+        [
+            "乡村建设规划许可证号",
+            ("{{ permit_number }}", 3),
+            "农村宅基地批准书号",
+            ("{{ approval_number }}", 3),
+        ],
+        [
+            "施工负责人",
+            "{{ builder }}",
+            "开工日期",
+            "{{ started_on }}",
+            "竣工日期",
+            ("{{ completed_on }}", 3),
+        ],
+        [
+            "批准宅基地面积（㎡）",
+            "{{ site_area }}",
+            "实用宅基地面积（㎡）",
+            "{{ actual_site_area }}",
+            "批准房基占地面积（㎡）",
+            "{{ footprint }}",
+            "实际房基占地面积（㎡）",
+            "{{ actual_footprint }}",
+        ],
+        [
+            "批建层数/高度",
+            ("{{ floors }}层/{{ height }}米", 3),
+            "竣工层数/高度",
+            ("{{ actual_floors }}层/{{ actual_height }}米", 3),
+        ],
+        ["拆旧退还宅基地情况", ("{{ handback }}", 7)],
+        *loop_rows(
+            "o in opinions",
+            [
+                "{{ o.office }}",
+                (
+                    [
+                        "{{ o.opinion }}",
+                        "",
+                        "经办人（签字）：{{ o.signer }}　　" + date_of("o.date"),
+                    ],
+                    7,
+                ),
+            ],
+        ),
+    ]
+    town = len(rows)
+    rows += [
+        ["乡镇政府验收意见", (opinion_box("town", "经办人", seal=True), 7)],
+        [
+            "农房竣工平面简图",
+            (["{{ sketch }}", "", "", "", "", "绘图人：{{ drawer }}　　" + date_of("drawn_on")], 7),
+        ],
+        ["主房及附属设施照片", ("{{ photos }}", 7)],
+    ]
+    form_table(document, widths, rows, heights={town: 4.2, town + 1: 6.0, town + 2: 2.0})
+    return document
+
+
 BUILDS = {
     ROOT / "hemei/cases/templates_docx/case_form.docx": case_form,
     ROOT / "hemei/documents/templates_docx/notice.docx": notice,
     ROOT / "hemei/documents/templates_docx/refusal.docx": refusal,
     ROOT / "hemei/points/templates_docx/points_notice.docx": points_notice,
+    ROOT / "hemei/homestead/templates_docx/homestead_application.docx": homestead_application,
+    ROOT / "hemei/homestead/templates_docx/homestead_approval_form.docx": homestead_approval_form,
+    ROOT / "hemei/homestead/templates_docx/homestead_approval.docx": homestead_approval,
+    ROOT / "hemei/homestead/templates_docx/homestead_permit.docx": homestead_permit,
+    ROOT / "hemei/homestead/templates_docx/homestead_acceptance.docx": homestead_acceptance,
 }
 
 
