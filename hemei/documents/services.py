@@ -139,7 +139,8 @@ def template_bytes(kind: str, county_code: str) -> bytes:
 
 
 def render(kind: str, county_code: str, context: Mapping[str, Any]) -> bytes:
-    """The document of ``kind`` filled with ``context``, from the county's template in force
+    """The document of ``kind`` filled with ``context``, from the template in force of the
+    county of ``county_code`` (any division's code: its county's is used)
     (else the default). A public notice whose context holds an unmasked ID-card number or
     mobile number is refused (:class:`~.rendering.PersonalDataInNotice`). Should the county's
     template fail on real data (it passed with the samples), the default is used and the
@@ -147,7 +148,8 @@ def render(kind: str, county_code: str, context: Mapping[str, Any]) -> bytes:
     found = get_kind(kind)
     if found.public:
         check_no_personal_data(context)
-    current = template_in_force(found.key, county_code)
+    # a village's or a town's code names its county's template (the first six digits)
+    current = template_in_force(found.key, county_of(county_code))
     if current is not None:
         try:
             with current.file.open("rb") as handle:

@@ -515,7 +515,7 @@ def give_numbers(application: Application, today: dt.date) -> None:
         "year": year,
         "n": approval,
     }
-    application.permit_number = _("Rural building permit No. %(town)s%(year)d%(n)04d") % {
+    application.permit_number = _("Rural building permit No. %(town)s (%(year)d) %(n)04d") % {
         "town": town.code,
         "year": year,
         "n": permit,

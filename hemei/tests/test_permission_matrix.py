@@ -533,6 +533,15 @@ PAGES = [
         deviation_pk="deviation",
         data={"answer": "已退让到位"},
     ),
+    # the application form is there from the start; the 批准书 only once approved
+    row("homestead:document", VILLAGE_READ + " vera", pk="homestead", kind="application"),
+    row(
+        "homestead:document",
+        nf=VILLAGE_READ + " vera",
+        pk="homestead",
+        kind="approval",
+        label="homestead:document before approval",
+    ),
     # a rebuild hands nothing back: bad input for those who could record it
     row(
         "homestead:handback",

@@ -250,7 +250,7 @@ ZH = {
     "This opinion belongs to an earlier round.": "该意见属于上一轮联审。",
     "This office has given its opinion.": "该部门已出具意见。",
     "%(town)s homestead approval 〔%(year)d〕 No. %(n)03d": "%(town)s宅批〔%(year)d〕%(n)03d号",
-    "Rural building permit No. %(town)s%(year)d%(n)04d": "乡字第%(town)s%(year)d%(n)04d号",
+    "Rural building permit No. %(town)s (%(year)d) %(n)04d": "乡字第%(town)s（%(year)d）%(n)04d号",
     "no time in the photo (EXIF)": "照片没有拍摄时间（EXIF）",
     "taken on %(date)s, not on the day of the visit": "拍摄于%(date)s，不是到场当天",
     "no location in the photo (GPS)": "照片没有位置信息（GPS）",
@@ -343,8 +343,5 @@ ZH = {
     "Application %(number)s filed.": "申请%(number)s已提交。",
     "Visit recorded.": "到场记录已保存。",
     "Limit added.": "面积标准已添加。",
-}
-
-ZH_PLURAL = {
-    "%(n)s flag": ["%(n)s条提示"],
+    "%(n)s flag": "%(n)s条提示",
 }
