@@ -56,6 +56,12 @@ MENU = [
     ),
     MenuItem("cases:list", pgettext_lazy("menu", "Cases"), Division, "read_village"),
     MenuItem("cases:mine", pgettext_lazy("menu", "My applications"), Division, "live_in"),
+    MenuItem(
+        "homestead:ledger", pgettext_lazy("menu", "Homestead approval"), Division, "read_village"
+    ),
+    MenuItem(
+        "homestead:apply", pgettext_lazy("menu", "Apply for a homestead"), Division, "live_in"
+    ),
     MenuItem("catalogue:list", pgettext_lazy("menu", "Catalogues"), Catalogue),
     MenuItem("procedures:limit_list", pgettext_lazy("menu", "Time limits"), TimeLimit),
     MenuItem("board:board_list", pgettext_lazy("menu", "Public boards"), BoardSettings),

@@ -129,16 +129,13 @@ def test_the_demo_villages_adopted_the_catalogue_and_have_cases_in_every_state(
     from hemei.catalogue.selectors import version_in_force
     from hemei.core import clock
     from hemei.procedures.choices import StepKind
-    from hemei.supervision.models import Card, SupervisionOrder
-
     assert version_in_force(demo.VILLAGE_A, clock.today()).items.count() == 35
-    cases = {case.item.code: case for case in Case.objects.filter(village_id=demo.VILLAGE_A)}
+    cases = {
+        case.item.code: case
+        for case in Case.objects.filter(village_id=demo.VILLAGE_A).exclude(item__code="F01")
+    }
     states = {case.state for case in cases.values()}
     assert {CaseState.OPEN, CaseState.PAUSED, CaseState.DONE, CaseState.REFUSED} <= states
-    late = cases["F01"]  # the homestead's town step: late, carded, under a 督办单
-    assert late.step.level == "town" and late.step_due_on < clock.today()
-    assert Card.objects.filter(task=late.duty).count() == 2
-    assert SupervisionOrder.objects.filter(task=late.duty).exists()
     returned = cases["G01"]
     assert returned.records.filter(outcome="returned").exists()
     lease = cases["C01"]  # through 四议两公开: every meeting met its quorum
@@ -153,3 +150,35 @@ def test_the_demo_villages_adopted_the_catalogue_and_have_cases_in_every_state(
     client.force_login(User.objects.get(username="villager"))
     mine = client.get(reverse("cases:mine")).content.decode()
     assert "房屋漏雨修缮临时救助" in mine and "拆除旧房" not in mine
+
+
+def test_the_demo_village_has_homestead_applications_in_every_state(built: None) -> None:
+    from hemei.cases.choices import CaseState
+    from hemei.core import clock
+    from hemei.homestead.models import Application
+    from hemei.places.models import Parcel
+    from hemei.supervision.models import Card, SupervisionOrder
+
+    assert Parcel.objects.filter(village_id=demo.VILLAGE_A, kind="homestead").count() >= 15
+    rows = {a.case.household.number: a for a in Application.objects.select_related("case__household")}
+    done, moving, refused, late, mine = (rows[n] for n in ("006", "009", "010", "003-1", "008"))
+    assert done.case.state == CaseState.DONE and done.parcel is not None
+    assert done.visits.filter(deviations__corrected_on__isnull=False).exists()
+    assert moving.flags.filter(kind="holds").exclude(answered_on=None).exists()
+    assert moving.approval_number and moving.case.step.limit_key == "homestead.construction"
+    assert refused.case.state == CaseState.REFUSED
+    assert late.case.step.limit_key == "homestead.joint_review"
+    waiting = late.opinions.get(office="resources")
+    assert waiting.due_on < clock.today() and waiting.signed_on is None
+    assert Card.objects.filter(task=waiting.duty).exists()
+    assert SupervisionOrder.objects.filter(task=waiting.duty).exists()
+    assert mine.case.applicant.username == "villager" and mine.case.state == CaseState.NOTICE
+    client = Client()
+    client.force_login(User.objects.get(username="tianheng"))
+    for kind in ("application", "approval-form", "approval", "permit", "acceptance"):
+        answer = client.get(reverse("homestead:document", args=[done.pk, kind]))
+        assert answer.status_code == 200 and answer["Content-Type"].endswith("document")
+    letter = client.get(reverse("cases:letter", args=[refused.pk]))
+    assert letter.status_code == 200
+    ledger = client.get(reverse("homestead:ledger") + "?export=xlsx")
+    assert ledger.status_code == 200

@@ -171,4 +171,5 @@ ZH = {
     "Cards and orders": "亮牌督办",
     "Open the step's duty": "查看本环节督办任务",
     "Many cases are being started in this village at once: try again.": "本村同时新建的办件较多，请稍后重试。",
+    "Checks, opinions, site visits and forms": "核查提示、联审意见、到场记录和文书",
 }

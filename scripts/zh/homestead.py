@@ -344,4 +344,5 @@ ZH = {
     "Visit recorded.": "到场记录已保存。",
     "Limit added.": "面积标准已添加。",
     "%(n)s flag": "%(n)s条提示",
+    "Homestead approval": "宅基地审批",
 }
