@@ -22,6 +22,7 @@ from hemei.documents.models import DocumentTemplate
 from hemei.households.models import Household
 from hemei.meetings.models import Meeting
 from hemei.notices.models import Notice
+from hemei.places.models import ReferenceLayer
 from hemei.procedures.models import DecisionRecord, TimeLimit
 from hemei.rankings.models import RankingRun
 from hemei.supervision.models import SupervisionOrder
@@ -56,6 +57,7 @@ MENU = [
     ),
     MenuItem("cases:list", pgettext_lazy("menu", "Cases"), Division, "read_village"),
     MenuItem("cases:mine", pgettext_lazy("menu", "My applications"), Division, "live_in"),
+    MenuItem("places:layer_list", pgettext_lazy("menu", "Map"), ReferenceLayer),
     MenuItem("catalogue:list", pgettext_lazy("menu", "Catalogues"), Catalogue),
     MenuItem("procedures:limit_list", pgettext_lazy("menu", "Time limits"), TimeLimit),
     MenuItem("board:board_list", pgettext_lazy("menu", "Public boards"), BoardSettings),
