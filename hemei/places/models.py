@@ -222,7 +222,7 @@ class MapSettings(models.Model):
         _("attribution"),
         max_length=200,
         blank=True,
-        help_text=_("Shown in the map's corner, e.g. 天地图 审图号 GS(2024)0568号."),
+        help_text=_("Shown in the map's corner, e.g. 天地图·审图号 GS(2024)0568号."),
     )
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 

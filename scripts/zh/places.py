@@ -60,7 +60,7 @@ ZH.update(
         "subdomains": "子域名",
         "The values of {s}, e.g. 01234567 for 天地图.": "{s} 的取值，天地图为 01234567。",
         "attribution": "版权说明",
-        "Shown in the map's corner, e.g. 天地图 审图号 GS(2024)0568号.": "显示在地图角落，例如：天地图 审图号 GS(2024)0568号。",
+        "Shown in the map's corner, e.g. 天地图·审图号 GS(2024)0568号.": "显示在地图角落，例如：天地图·审图号 GS(2024)0568号。",
         "map settings": "地图设置",
         "bbox must be four numbers: west, south, east, north (longitude, latitude).": "bbox 应为四个数字：西、南、东、北（经度、纬度）。",
         "Reference layers and map settings belong to a county.": "参考图层和地图设置属于县（区），请选择县（区）。",
