@@ -105,5 +105,6 @@ ZH.update(
         "Layer %(name)s uploaded: %(n)s features.": "图层“%(name)s”已上传，共 %(n)s 个要素。",
         "Parcels": "地块",
         "The file is larger than %(limit)d MB.": "文件超过 %(limit)d MB。",
+        "Land area": "面积",
     }
 )

@@ -101,6 +101,7 @@
     };
     var map = L.map(element, { preferCanvas: false, zoomSnap: 0.5, maxZoom: 21 });
     element.hemeiMap = map;
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     if (options.tiles && options.tiles.url) {
       L.tileLayer(options.tiles.url, {
         subdomains: options.tiles.subdomains || "abc",
