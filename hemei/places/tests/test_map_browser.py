@@ -73,3 +73,30 @@ def test_the_village_map_draws_the_parcel_over_the_farmland(
     expect(paths).to_have_count(2)
     expect(page.locator(".hemei-map[aria-busy]")).to_have_count(0)
     snap(page, "places-village-map-phone")
+
+
+@pytest.mark.urls("hemei.places.tests.draw_urls")
+def test_a_polygon_drawn_goes_into_the_geometry_field(
+    cast: Cast, page: Page, live_server: Any
+) -> None:
+    log_in(page, live_server.url, "victor")
+    page.goto(f"{live_server.url}/draw/")
+    view = page.locator(".hemei-map")
+    expect(view.locator(".leaflet-map-pane")).to_have_count(1)
+    page.locator(".leaflet-pm-icon-polygon").click()
+    box = view.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    for dx, dy in ((-60, -40), (60, -40), (60, 40), (-60, 40), (-60, -40)):
+        page.mouse.click(x + dx, y + dy)
+    field = page.locator("#id_geometry")
+    expect(field).not_to_have_value("")
+    drawn = json.loads(field.input_value())
+    assert drawn["type"] == "Polygon" and len(drawn["coordinates"][0]) == 5
+    lon, lat = drawn["coordinates"][0][0]
+    assert 120.399 < lon < 120.401 and 36.399 < lat < 36.401
+    # the server's own check accepts it: a valid polygon in China
+    from hemei.places.geometry import area_m2, check
+
+    assert area_m2(check(drawn)) > 100
+    snap(page, "places-draw")
