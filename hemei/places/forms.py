@@ -9,9 +9,9 @@ from hemei.accounts.policy import places
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
 
-from . import geometry as geo
 from .choices import LayerKind
 from .models import MapSettings, ReferenceLayer
+from .services import LAYER_MAX_BYTES
 
 
 class CountyChoiceField(forms.ModelChoiceField):
@@ -62,10 +62,10 @@ class LayerUploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > geo.MAX_BYTES:
+        if upload.size > LAYER_MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(limit)d MB.")
-                % {"limit": geo.MAX_BYTES // 1024 // 1024}
+                % {"limit": LAYER_MAX_BYTES // 1024 // 1024}
             )
         return upload
 

@@ -30,10 +30,9 @@ from typing import Any
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 
-from .choices import LayerKind
 from .models import ReferenceLayer
 
-#: The kinds a source is styled by (the layer kinds, and these).
+#: The kinds a source is styled by: the layer kinds (``LayerKind``), and these.
 PARCELS = "parcels"  # a village's parcels, styled by each parcel's own kind
 PROPOSED = "proposed"  # the parcel applied for, highlighted
 
@@ -90,7 +89,3 @@ def allow_tiles(response: HttpResponseBase, options: dict[str, Any]) -> HttpResp
     if options.get("hosts"):
         response.csp_img_hosts = options["hosts"]  # type: ignore[attr-defined]
     return response
-
-
-#: The legend's order and the kinds the widget styles.
-KINDS = (PROPOSED, PARCELS, LayerKind.BASIC_FARMLAND, LayerKind.PLAN_CONSTRUCTION, LayerKind.OTHER)

@@ -7,7 +7,9 @@ the candidates for an overlap check by an indexed range before shapely looks clo
 
 **Who sees what.** A parcel names its household: the officials of village affairs read the
 parcels of their area (as the register); the village, the town and the county office keep
-them (as the register).
+them (as the register). The county's reference layers (永久基本农田, 村庄规划建设用地范围)
+and its map settings carry nothing personal: every official of the county's area reads
+them; the county office uploads and sets them.
 """
 
 from __future__ import annotations

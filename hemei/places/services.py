@@ -146,6 +146,8 @@ def overlaps(
 # --------------------------------------------------------------------------- the county's
 # reference layers and its map settings
 
+#: The largest layer file read: a county's basic farmland is tens of thousands of polygons.
+LAYER_MAX_BYTES = 100 * 1024 * 1024
 #: The layer kinds :func:`layer_conflicts` checks.
 CHECKED_KINDS = (LayerKind.BASIC_FARMLAND, LayerKind.PLAN_CONSTRUCTION)
 #: A tile URL's host: letters, digits, dots and dashes (and the {s} of a subdomain), a port.
@@ -179,7 +181,7 @@ def upload_layer(
     if not name:
         raise ValidationError(_("Give the layer a name."))
     try:
-        features = geo.read_geojson(data)
+        features = geo.read_geojson(data, max_bytes=LAYER_MAX_BYTES)
     except geo.GeometryError as error:
         raise ValidationError(str(error)) from None
     now = clock.now()
