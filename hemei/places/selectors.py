@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import shapely
+from django.core.exceptions import ValidationError
 from django.db.models import Max, Min, QuerySet
 from django.utils.translation import gettext as _
 from shapely.geometry import box, mapping, shape
@@ -47,7 +48,7 @@ def tiles_for(code: str) -> dict[str, Any] | None:
         return None
     try:
         hosts = services.tile_hosts(found.tile_url, found.subdomains)
-    except Exception:  # a row saved before the checks tightened: no background, not a 500
+    except ValidationError:  # a row saved before the checks tightened: no background, no 500
         return None
     return {
         "url": found.tile_url,

@@ -177,7 +177,7 @@ def upload_layer(
     _county(county)
     if kind not in LayerKind.values:
         raise ValidationError(_("Unknown kind of layer."))
-    name = (name or "").strip()
+    name = (name or "").strip()[:100]
     if not name:
         raise ValidationError(_("Give the layer a name."))
     try:
@@ -208,7 +208,7 @@ def upload_layer(
     layer = ReferenceLayer.objects.create(
         county=county,
         kind=kind,
-        name=name[:100],
+        name=name,
         source=(source or "").strip()[:200],
         valid_from=valid_from,
         uploaded_at=now,
