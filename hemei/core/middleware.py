@@ -3,7 +3,8 @@ that show people's personal data."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -14,6 +15,10 @@ from django.utils.cache import add_never_cache_headers
 #: static/vendor): no inline script, no event-handler attribute, no eval, no <style> element.
 #: Style attributes stay allowed (progress bars are sized by them and ECharts sets them);
 #: browsers that do not know style-src-elem/-attr fall back to style-src.
+#: A view may add image hosts for its own response (a county's map tiles: 天地图 or an
+#: intranet server) by setting ``response.csp_img_hosts`` to their origins
+#: (``["https://t0.tianditu.gov.cn", …]``); every other response gets the policy as it is.
+IMG_SRC = "img-src 'self' data: blob:"
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
@@ -21,7 +26,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "style-src 'self' 'unsafe-inline'",
         "style-src-elem 'self'",
         "style-src-attr 'unsafe-inline'",
-        "img-src 'self' data: blob:",
+        IMG_SRC,
         "font-src 'self' data:",
         "connect-src 'self'",
         "object-src 'none'",
@@ -30,10 +35,22 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+#: An origin a view may add: scheme, host (letters, digits, dots, dashes), optional port.
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
+
+
+def content_security_policy(img_hosts: Iterable[str] = ()) -> str:
+    """The policy, with ``img_hosts`` (origins) also allowed for images; anything that is
+    not a plain origin is left out, so a stored URL can never widen the policy otherwise."""
+    extra = [host for host in dict.fromkeys(img_hosts) if _ORIGIN.match(host)]
+    if not extra:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace(IMG_SRC, " ".join((IMG_SRC, *extra)))
 
 
 class SecurityHeadersMiddleware:
-    """Adds the Content-Security-Policy to every response, and ``Cache-Control: no-store``
+    """Adds the Content-Security-Policy to every response (with the image hosts a view
+    set on ``response.csp_img_hosts``), and ``Cache-Control: no-store``
     to every page and file of the apps in ``settings.NO_STORE_APPS`` (households, points:
     names, ID numbers, phones and points of households must not stay in a browser's or a
     proxy's cache)."""
@@ -44,7 +61,9 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+            response["Content-Security-Policy"] = content_security_policy(
+                getattr(response, "csp_img_hosts", ())
+            )
         match = getattr(request, "resolver_match", None)
         if match is not None and set(match.namespaces) & set(settings.NO_STORE_APPS):
             add_never_cache_headers(response)

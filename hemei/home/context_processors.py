@@ -22,6 +22,7 @@ from hemei.documents.models import DocumentTemplate
 from hemei.households.models import Household
 from hemei.meetings.models import Meeting
 from hemei.notices.models import Notice
+from hemei.places.models import ReferenceLayer
 from hemei.procedures.models import DecisionRecord, TimeLimit
 from hemei.rankings.models import RankingRun
 from hemei.supervision.models import SupervisionOrder
@@ -62,6 +63,7 @@ MENU = [
     MenuItem(
         "homestead:apply", pgettext_lazy("menu", "Apply for a homestead"), Division, "live_in"
     ),
+    MenuItem("places:layer_list", pgettext_lazy("menu", "Map"), ReferenceLayer),
     MenuItem("catalogue:list", pgettext_lazy("menu", "Catalogues"), Catalogue),
     MenuItem("procedures:limit_list", pgettext_lazy("menu", "Time limits"), TimeLimit),
     MenuItem("board:board_list", pgettext_lazy("menu", "Public boards"), BoardSettings),

@@ -1,12 +1,21 @@
 """Changes to parcels: importing a village's register from GeoJSON, and the overlap check a
-procedure runs on a new parcel (a flag for an official to answer, never a silent block)."""
+procedure runs on a new parcel (a flag for an official to answer, never a silent block).
+
+The map's part: the county's reference layers uploaded from GeoJSON (``upload_layer``), its
+tile service (``save_map_settings``), and the check of a parcel against the layers
+(``layer_conflicts``), which the homestead procedure calls beside ``overlaps``."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
+import shapely
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -16,13 +25,14 @@ from shapely.geometry.base import BaseGeometry
 from hemei.accounts.audit import record
 from hemei.accounts.choices import AuditAction
 from hemei.accounts.policy import check_at
-from hemei.divisions.choices import Level
+from hemei.core import clock
+from hemei.divisions.choices import CODE_LENGTH, Level
 from hemei.divisions.models import Division
 from hemei.households.models import Household
 
 from . import geometry as geo
-from .choices import ParcelKind
-from .models import Parcel
+from .choices import LayerKind, ParcelKind
+from .models import MapSettings, Parcel, ReferenceFeature, ReferenceLayer
 
 #: The property names a register's GeoJSON may use for the parcel number and the household.
 CODE_KEYS = ("编号", "地块编号", "宗地号", "code")
@@ -131,3 +141,259 @@ def overlaps(
         return []
     index = geo.OverlapIndex([shape(p.geometry) for p in parcels])
     return [ParcelOverlap(parcels[o.index], o.area_m2) for o in index.overlaps(found)]
+
+
+# --------------------------------------------------------------------------- the county's
+# reference layers and its map settings
+
+#: The largest layer file read: a county's basic farmland is tens of thousands of polygons.
+LAYER_MAX_BYTES = 100 * 1024 * 1024
+#: The layer kinds :func:`layer_conflicts` checks.
+CHECKED_KINDS = (LayerKind.BASIC_FARMLAND, LayerKind.PLAN_CONSTRUCTION)
+#: A tile URL's host: letters, digits, dots and dashes (and the {s} of a subdomain), a port.
+_TILE_HOST = re.compile(r"^[A-Za-z0-9.{}-]+(:[0-9]{1,5})?$")
+
+
+def _county(division: Division) -> Division:
+    if division.level != Level.COUNTY:
+        raise ValidationError(_("Reference layers and map settings belong to a county."))
+    return division
+
+
+@transaction.atomic
+def upload_layer(
+    *,
+    actor: Any,
+    county: Division,
+    kind: str,
+    name: str,
+    data: bytes | str,
+    source: str = "",
+    valid_from: dt.date | None = None,
+) -> ReferenceLayer:
+    """A county's reference layer from a GeoJSON file: every feature checked, all or nothing.
+    A layer of the same kind and name in force is superseded (kept, no longer checked)."""
+    check_at(actor, "administer", county.code, _("You do not administer this county."))
+    _county(county)
+    if kind not in LayerKind.values:
+        raise ValidationError(_("Unknown kind of layer."))
+    name = (name or "").strip()[:100]
+    if not name:
+        raise ValidationError(_("Give the layer a name."))
+    try:
+        features = geo.read_geojson(data, max_bytes=LAYER_MAX_BYTES)
+    except geo.GeometryError as error:
+        raise ValidationError(str(error)) from None
+    now = clock.now()
+    old = list(
+        ReferenceLayer.objects.current()
+        .select_for_update()
+        .filter(county=county, kind=kind, name=name)
+    )
+    ReferenceLayer.objects.filter(pk__in=[layer.pk for layer in old]).update(superseded_at=now)
+    rows = []
+    total = Decimal("0")
+    for feature in features:
+        size = Decimal(str(round(geo.area_m2(feature.geometry), 2)))
+        total += size
+        rows.append(
+            ReferenceFeature(
+                geometry=mapping(feature.geometry),
+                properties=json.loads(json.dumps(feature.properties, default=str)),
+                area_m2=size,
+                **_bbox(feature.geometry),
+            )
+        )
+    min_lon, min_lat, max_lon, max_lat = geo.bounds(f.geometry for f in features)
+    layer = ReferenceLayer.objects.create(
+        county=county,
+        kind=kind,
+        name=name,
+        source=(source or "").strip()[:200],
+        valid_from=valid_from,
+        uploaded_at=now,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        feature_count=len(rows),
+        area_m2=total,
+        min_lon=min_lon,
+        min_lat=min_lat,
+        max_lon=max_lon,
+        max_lat=max_lat,
+    )
+    for row in rows:
+        row.layer = layer
+    ReferenceFeature.objects.bulk_create(rows, batch_size=500)
+    record(
+        actor=actor,
+        action=AuditAction.IMPORT,
+        instance=layer,
+        changes={
+            "layer": [", ".join(str(o.pk) for o in old) or None, f"{kind} {name}"],
+            "features": [None, len(rows)],
+        },
+        division_code=county.code,
+    )
+    return layer
+
+
+def tile_hosts(tile_url: str, subdomains: str) -> list[str]:
+    """The origins (scheme and host) a tile URL template loads images from, one per
+    subdomain; :class:`ValidationError` when the template is not a usable http(s) URL."""
+    parts = urlsplit(tile_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationError(_("The tile URL must start with https:// or http://."))
+    if "@" in parts.netloc or not _TILE_HOST.match(parts.netloc):
+        raise ValidationError(_("The tile URL's host name is not valid."))
+    if not all(part in tile_url for part in ("{x}", "{y}", "{z}")):
+        raise ValidationError(_("The tile URL needs {x}, {y} and {z}."))
+    host = parts.netloc
+    if "{s}" in host:
+        if not subdomains or not subdomains.isascii() or not subdomains.isalnum():
+            raise ValidationError(
+                _("The tile URL has {s}: give its subdomains (letters or digits, e.g. 01234567).")
+            )
+        hosts = [host.replace("{s}", s) for s in subdomains]
+    else:
+        hosts = [host]
+    if any("{" in h or "}" in h for h in hosts):
+        raise ValidationError(_("The tile URL's host name is not valid."))
+    return [f"{parts.scheme}://{h}" for h in dict.fromkeys(hosts)]
+
+
+@transaction.atomic
+def save_map_settings(
+    *, actor: Any, county: Division, tile_url: str, subdomains: str = "", attribution: str = ""
+) -> MapSettings:
+    """The county's tile service (empty URL: none, the plain background)."""
+    check_at(actor, "administer", county.code, _("You do not administer this county."))
+    _county(county)
+    tile_url, subdomains = (tile_url or "").strip(), (subdomains or "").strip()
+    if tile_url:
+        tile_hosts(tile_url, subdomains)
+    settings_row = MapSettings.objects.select_for_update().filter(county=county).first()
+    before = settings_row.tile_url if settings_row else ""
+    if settings_row is None:
+        settings_row = MapSettings(county=county)
+    settings_row.tile_url = tile_url
+    settings_row.subdomains = subdomains
+    settings_row.attribution = (attribution or "").strip()
+    settings_row.save()
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=settings_row,
+        # the URL may hold the county's 天地图 key: the trail says whether it changed, not the key
+        changes={"tile_url": [bool(before), bool(tile_url)], "changed": before != tile_url},
+        division_code=county.code,
+    )
+    return settings_row
+
+
+@dataclass(frozen=True)
+class LayerConflict:
+    """A parcel against a county layer: what, which layer, how many m², said in Chinese."""
+
+    kind: str  # a LayerKind value
+    layer: str  # the layer's name (names joined by '、' when several plan layers count)
+    area_m2: float
+    text: str
+
+
+def _features_near(found: BaseGeometry, layers: list[ReferenceLayer]) -> list[ReferenceFeature]:
+    min_lon, min_lat, max_lon, max_lat = found.bounds
+    return list(
+        ReferenceFeature.objects.filter(
+            layer__in=layers,
+            min_lon__lte=max_lon,
+            max_lon__gte=min_lon,
+            min_lat__lte=max_lat,
+            max_lat__gte=min_lat,
+        ).only("id", "layer_id", "geometry")
+    )
+
+
+def layer_conflicts(
+    geometry: dict[str, Any] | BaseGeometry, *, village_code: str
+) -> list[LayerConflict]:
+    """Where a parcel of the village ``village_code`` conflicts with its county's layers in
+    force (a flag for an official to answer, never a silent block):
+
+    * ``BASIC_FARMLAND``: each layer the parcel overlaps by more than 1 m²;
+    * ``PLAN_CONSTRUCTION``: the part of the parcel outside every plan feature of the
+      county, when more than 1 m². A county with no plan layer gives nothing here (the
+      caller may say "no plan layer uploaded": :func:`has_plan_layer`).
+
+    ``geometry`` is GeoJSON (checked: :class:`geometry.GeometryError` on bad input) or a
+    shapely geometry. Candidates come by bounding box from the database; shapely measures."""
+    found = geometry if isinstance(geometry, BaseGeometry) else geo.check(geometry)
+    county_code = village_code[: CODE_LENGTH[Level.COUNTY]]
+    layers = list(
+        ReferenceLayer.objects.current()
+        .filter(county_id=county_code, kind__in=CHECKED_KINDS)
+        .order_by("kind", "name", "id")
+    )
+    if not layers:
+        return []
+    near = _features_near(found, layers)
+    conflicts = []
+    for layer in layers:
+        if layer.kind != LayerKind.BASIC_FARMLAND:
+            continue
+        parts = [shape(f.geometry) for f in near if f.layer_id == layer.pk]
+        if not parts:
+            continue
+        shared = found.intersection(shapely.union_all(parts))
+        size = 0.0 if shared.is_empty else geo.area_m2(shared)
+        if size > geo.OVERLAP_TOLERANCE_M2:
+            conflicts.append(
+                LayerConflict(
+                    LayerKind.BASIC_FARMLAND,
+                    layer.name,
+                    size,
+                    _(
+                        "The parcel overlaps the permanent basic farmland (%(layer)s) by "
+                        "%(area)s m² (%(mu)s mu)."
+                    )
+                    % {
+                        "layer": layer.name,
+                        "area": _figure(size),
+                        "mu": _figure(size / geo.M2_PER_MU),
+                    },
+                )
+            )
+    plans = [layer for layer in layers if layer.kind == LayerKind.PLAN_CONSTRUCTION]
+    if plans:
+        ids = {layer.pk for layer in plans}
+        parts = [shape(f.geometry) for f in near if f.layer_id in ids]
+        outside = found.difference(shapely.union_all(parts)) if parts else found
+        size = 0.0 if outside.is_empty else geo.area_m2(outside)
+        if size > geo.OVERLAP_TOLERANCE_M2:
+            names = "、".join(layer.name for layer in plans)
+            conflicts.append(
+                LayerConflict(
+                    LayerKind.PLAN_CONSTRUCTION,
+                    names,
+                    size,
+                    _(
+                        "%(area)s m² of the parcel lie outside the village plan's construction "
+                        "area (%(layer)s)."
+                    )
+                    % {"layer": names, "area": _figure(size)},
+                )
+            )
+    return conflicts
+
+
+def has_plan_layer(*, village_code: str) -> bool:
+    """Whether the village's county has a plan construction layer in force (when not,
+    :func:`layer_conflicts` cannot say a parcel lies outside the plan)."""
+    county_code = village_code[: CODE_LENGTH[Level.COUNTY]]
+    return (
+        ReferenceLayer.objects.current()
+        .filter(county_id=county_code, kind=LayerKind.PLAN_CONSTRUCTION)
+        .exists()
+    )
+
+
+def _figure(value: float) -> str:
+    return f"{value:.2f}"

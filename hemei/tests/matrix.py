@@ -92,6 +92,7 @@ def build_world() -> World:
     _board(world)
     _notices(world)
     _disclosure(world)
+    _places_map(world)
     return world
 
 
@@ -648,6 +649,43 @@ class Asker:
             unchanged = fingerprint() == self.baseline if check_unchanged and refused else None
             transaction.set_rollback(True)
         return response, unchanged
+
+
+def _places_map(world: World) -> None:
+    """The map: a parcel of 红花山村 (its household's by number), the county's basic farmland
+    layer (nothing personal, no MARK: the whole county's officials read it) and its map
+    settings (no tile service)."""
+    from shapely.geometry import box, mapping
+
+    from hemei.places import services as places
+    from hemei.places.choices import LayerKind
+    from hemei.places.models import MapSettings
+
+    c, o = world.cast, world.objects
+    county = Division.objects.get(code=COUNTY)
+    village = Division.objects.get(code=VILLAGE_A)
+    parcel = box(120.4000, 36.4000, 120.4002, 36.4002)
+    places.import_parcels(
+        actor=c.victor,
+        village=village,
+        data=json.dumps(
+            {
+                "type": "Feature",
+                "geometry": mapping(parcel),
+                "properties": {"编号": f"MAP-{MARK}", "户号": o["home"].number},
+            }
+        ),
+    )
+    o["layer"] = places.upload_layer(
+        actor=c.alice,
+        county=county,
+        kind=LayerKind.BASIC_FARMLAND,
+        name="永久基本农田",
+        data=json.dumps(
+            {"type": "Feature", "geometry": mapping(box(120.39, 36.39, 120.41, 36.41))}
+        ),
+    )
+    o["map_settings"] = MapSettings.objects.create(county=county)
 
 
 def _encode(data: dict[str, Any]) -> str:

@@ -129,6 +129,7 @@ def test_the_demo_villages_adopted_the_catalogue_and_have_cases_in_every_state(
     from hemei.catalogue.selectors import version_in_force
     from hemei.core import clock
     from hemei.procedures.choices import StepKind
+
     assert version_in_force(demo.VILLAGE_A, clock.today()).items.count() == 35
     cases = {
         case.item.code: case
@@ -160,7 +161,9 @@ def test_the_demo_village_has_homestead_applications_in_every_state(built: None)
     from hemei.supervision.models import Card, SupervisionOrder
 
     assert Parcel.objects.filter(village_id=demo.VILLAGE_A, kind="homestead").count() >= 15
-    rows = {a.case.household.number: a for a in Application.objects.select_related("case__household")}
+    rows = {
+        a.case.household.number: a for a in Application.objects.select_related("case__household")
+    }
     done, moving, refused, late, mine = (rows[n] for n in ("006", "009", "010", "003-1", "008"))
     assert done.case.state == CaseState.DONE and done.parcel is not None
     assert done.visits.filter(deviations__corrected_on__isnull=False).exists()

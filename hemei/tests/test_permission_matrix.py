@@ -549,6 +549,30 @@ PAGES = [
         method="POST",
         pk="homestead",
         data={"on": "2026-06-01"},
+    # --- the map (places): the county's reference layers are read by the work roles of its
+    # area (nothing personal on them) and uploaded by the county office, which also sets the
+    # county's tile service; a village's map and its parcels' GeoJSON by village affairs
+    row("places:layer_list", WORK),
+    row("places:layer_upload", "alice"),
+    row(
+        "places:layer_upload",
+        "alice:400",
+        method="POST",
+        data={"kind": "basic_farmland", "name": ""},
+        label="places:layer_upload POST",
+    ),
+    row("places:layer_map", WORK, pk="layer"),
+    row("places:layer_geojson", WORK, pk="layer"),
+    row("places:village_map", VILLAGE_READ, code=VILLAGE_A),
+    row("places:village_geojson", VILLAGE_READ, code=VILLAGE_A),
+    row("places:map_settings", "alice", code=COUNTY),
+    row(
+        "places:map_settings",
+        "alice:302",
+        method="POST",
+        code=COUNTY,
+        data={"tile_url": "", "subdomains": "", "attribution": "天地图"},
+        label="places:map_settings POST",
     ),
     # --- board: 红花山村's public board is on: everybody reads it, signed in or not (nothing
     # personal is on it); 金口村's is off: 404 for everybody. The settings are read by village
