@@ -549,6 +549,7 @@ PAGES = [
         method="POST",
         pk="homestead",
         data={"on": "2026-06-01"},
+    ),
     # --- the map (places): the county's reference layers are read by the work roles of its
     # area (nothing personal on them) and uploaded by the county office, which also sets the
     # county's tile service; a village's map and its parcels' GeoJSON by village affairs
