@@ -22,5 +22,6 @@ urlpatterns = [
     path("board/", include("hemei.board.urls")),
     path("notices/", include("hemei.notices.urls")),
     path("disclosure/", include("hemei.disclosure.urls")),
+    path("places/", include("hemei.places.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
