@@ -147,9 +147,6 @@ def _title(value: Any) -> str:
     return re.sub(r"\s+", "", text)
 
 
-_TITLES = {_title(name): key for key, names in COLUMNS.items() for name in names}
-
-
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -158,6 +155,9 @@ def _text(value: Any) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     return str(value).strip()
+
+
+_TITLES = {_title(name): key for key, names in COLUMNS.items() for name in names}
 
 
 @dataclass

@@ -29,10 +29,10 @@ def filter_parcels(
     kind: str = "",
     geometry: str = "",
 ) -> QuerySet[Parcel]:
-    """``village``: its code (the parcels of that village); ``q``: words in the parcel
+    """``village``: a division code (the parcels of that division and below it); ``q``: words in the parcel
     number, the household number or the address; ``geometry``: ``yes`` (outlined) or ``no``."""
     if village:
-        rows = rows.filter(village_id=village)
+        rows = rows.filter(village__code__startswith=village)
     for word in (q or "").split()[:5]:
         rows = rows.filter(
             Q(code__icontains=word)
