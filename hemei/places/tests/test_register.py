@@ -101,7 +101,9 @@ def test_a_register_imports_with_its_outlines_and_a_rerun_changes_nothing(
     changed = register.import_register(
         actor=cast.victor,
         village=village,
-        workbook=workbook(row("Z001", use="闲置"), row("Z002", "004", "李秀英", area=100, use="闲置")),
+        workbook=workbook(
+            row("Z001", use="闲置"), row("Z002", "004", "李秀英", area=100, use="闲置")
+        ),
     )
     assert (changed.updated, changed.unchanged) == (1, 1) and changed.warnings == []
     first.refresh_from_db()
