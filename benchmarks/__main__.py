@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +15,9 @@ BENCHMARKS = sorted(
 
 
 def main(argv: list[str]) -> int:
+    if "--small" in argv:  # a quick check at a fraction of the sizes (benchmarks that offer it)
+        os.environ["HEMEI_BENCH_SMALL"] = "1"
+        argv = [arg for arg in argv if arg != "--small"]
     names = argv or BENCHMARKS
     unknown = [name for name in names if name not in BENCHMARKS]
     if unknown:

@@ -282,6 +282,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 HEMEI_HOMESTEAD_HANDBACK_MONTHS = envint("HEMEI_HOMESTEAD_HANDBACK_MONTHS", 3)
 HEMEI_BOARD_RATE_LIMIT = envint("HEMEI_BOARD_RATE_LIMIT", 60)
 HEMEI_BOARD_MAX_AGE = envint("HEMEI_BOARD_MAX_AGE", 300)
+# The longest lease (出租、入股、合作) of a rural homestead and house to someone outside the
+# collective (城镇居民、工商企业), in years: 20 under 中农发〔2019〕11号; a county whose rules
+# are stricter sets less.
+HEMEI_HOMESTEAD_LEASE_MAX_YEARS = envint("HEMEI_HOMESTEAD_LEASE_MAX_YEARS", 20)
 # Behind a reverse proxy that appends the client's address to X-Forwarded-For: count the
 # address it appended (the last one) instead of the proxy's own. Off unless the proxy is
 # yours: anyone can send the header.

@@ -19,6 +19,7 @@ from hemei.catalogue.models import Catalogue
 from hemei.disclosure.models import CatalogueItem, Disclosure
 from hemei.divisions.models import Division
 from hemei.documents.models import DocumentTemplate
+from hemei.homestead.models import AreaLimit
 from hemei.households.models import Household
 from hemei.meetings.models import Meeting
 from hemei.notices.models import Notice
@@ -66,6 +67,7 @@ MENU = [
     MenuItem("places:layer_list", pgettext_lazy("menu", "Map"), ReferenceLayer),
     MenuItem("catalogue:list", pgettext_lazy("menu", "Catalogues"), Catalogue),
     MenuItem("procedures:limit_list", pgettext_lazy("menu", "Time limits"), TimeLimit),
+    MenuItem("homestead:limits", pgettext_lazy("menu", "Homestead area limits"), AreaLimit),
     MenuItem("board:board_list", pgettext_lazy("menu", "Public boards"), BoardSettings),
     MenuItem("notices:notice_list", pgettext_lazy("menu", "Public notices"), Notice),
     MenuItem(

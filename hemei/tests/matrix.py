@@ -93,6 +93,7 @@ def build_world() -> World:
     _notices(world)
     _disclosure(world)
     _places_map(world)
+    _places(world)
     return world
 
 
@@ -501,6 +502,42 @@ def _cases(world: World) -> None:
     o["case"] = case
     o["case_file"] = case.files.get()
     o["refused_case"] = refused
+
+
+def _places(world: World) -> None:
+    """Two homesteads of 红花山村 in the register (household 001): one in use, one given
+    up with its exit agreement."""
+    from hemei.places import services as places
+    from hemei.places.models import Parcel
+
+    o, c = world.objects, world.cast
+    square = {
+        "type": "Polygon",
+        "coordinates": [
+            [[120.7, 36.5], [120.7001, 36.5], [120.7001, 36.5001], [120.7, 36.5001], [120.7, 36.5]]
+        ],
+    }
+    common = {"village_id": VILLAGE_A, "kind": "homestead", "household": o["home"]}
+    o["parcel"] = Parcel.objects.create(
+        code=f"Z{MARK}1",
+        address=MARK,
+        geometry=square,
+        area_m2="99.40",
+        **common,
+        min_lon=120.7,
+        min_lat=36.5,
+        max_lon=120.7001,
+        max_lat=36.5001,
+    )
+    o["exited_parcel"] = Parcel.objects.create(code=f"Z{MARK}2", address=MARK, **common)
+    with clock.frozen_at(TODAY):
+        o["exit_event"] = places.record_exit(
+            actor=c.victor,
+            parcel=o["exited_parcel"],
+            on=dt.date(2026, 6, 1),
+            compensation=50000,
+            agreement=SimpleUploadedFile("退出协议.pdf", PDF, content_type="application/pdf"),
+        )
 
 
 def _board(world: World) -> None:

@@ -150,6 +150,9 @@ OBJECTS = {
     "disclosure",
     "published_disclosure",
     "disclosure_file",
+    "parcel",
+    "exited_parcel",
+    "exit_event",
 }
 #: objects outside town A, named in URLs: the county's unit, lily (a county leader)
 OUTSIDE = {"unit", "lily_user", "limit"}
@@ -708,6 +711,48 @@ PAGES = [
         owen=404,
         data={"village": VILLAGE_A, "since": "2026-07-01"},
     ),
+    # --- parcels (the homestead register) of 红花山村: read by village affairs, kept by the
+    # village, the town and the county office; records appended to a parcel by its keepers
+    row("places:parcels", VILLAGE_READ, code=VILLAGE_A),
+    row("places:parcel_export", VILLAGE_READ, code=VILLAGE_A),
+    row("places:register_import", REGISTER_WRITE, code=VILLAGE_A),
+    row(
+        "places:register_import",
+        "alice:400 tom:400 victor:400",
+        method="POST",
+        code=VILLAGE_A,
+        label="places:register_import POST without files",
+    ),
+    row("places:register_template", VILLAGE_READ),
+    row("places:parcel", VILLAGE_READ, pk="parcel"),
+    row(
+        "places:parcel_idle",
+        REGISTER_WRITE,
+        method="POST",
+        pk="parcel",
+        data={"action": "mark", "on": "2026-06-01"},
+    ),
+    row(
+        "places:parcel_exit",
+        REGISTER_WRITE,
+        method="POST",
+        pk="parcel",
+        data={"on": "2026-06-01", "compensation": "60000"},
+    ),
+    row(
+        "places:parcel_lease",
+        REGISTER_WRITE,
+        method="POST",
+        pk="parcel",
+        data={
+            "kind": "lease",
+            "lessee": "青岛某民宿有限公司",
+            "outsider": "on",
+            "starts_on": "2026-07-01",
+            "ends_on": "2036-06-30",
+        },
+    ),
+    row("places:event_file", VILLAGE_READ, pk="exited_parcel", event_pk="exit_event"),
 ]
 
 
@@ -1003,6 +1048,9 @@ API = [
         },
     ),
     api("disclosure_town", "alice lily tom", code=TOWN_A),
+    # parcels: read by village affairs (household numbers only); kept on the pages
+    api("parcel_list", VILLAGE_READ),
+    api("parcel_detail", VILLAGE_READ, pk="parcel"),
 ]
 
 ROWS = PAGES + API
@@ -1161,6 +1209,7 @@ NOT_PAGES = {
     "accounts:user_import_template",
     "intake:decomposition_template",
     "households:import_template",
+    "places:register_template",
     "notifications:unread_count",
 }
 

@@ -12,6 +12,7 @@ from . import (  # noqa: F401  (importing registers the routes)
     meetings,
     notices,
     notifications,
+    places,
     progress,
     rankings,
     supervision,
