@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +29,7 @@ from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.divisions.choices import Level as DivisionLevel
 from hemei.divisions.models import Division
 from hemei.households.selectors import household_of
+from hemei.places.maps import allow_tiles
 
 from . import paperwork, selectors, services
 from .choices import BuildType, Office
@@ -185,12 +187,14 @@ def apply(request: HttpRequest) -> HttpResponse:
                     _("Application %(number)s filed.") % {"number": application.case.number},
                 )
                 return redirect("homestead:detail", pk=application.pk)
-    return render(
+    options = _map(request, village.code, draw="id_geometry")
+    response = render(
         request,
         "homestead/apply.html",
-        {"form": form, "village": village, "item": item, "official": official},
+        {"form": form, "village": village, "item": item, "official": official, "map": options},
         status=status,
     )
+    return allow_tiles(response, options)
 
 
 def _detail(
@@ -230,7 +234,51 @@ def _detail(
             str(message) for errors in bound.errors.values() for message in errors
         )
     context.update(forms or {})
-    return render(request, "homestead/detail.html", context, status=status)
+    context["map"] = _map(request, case.village_id, proposed=application.geometry)
+    response = render(request, "homestead/detail.html", context, status=status)
+    return allow_tiles(response, context["map"])
+
+
+def _map(
+    request: HttpRequest, village_code: str, *, proposed: Any = None, draw: str = ""
+) -> dict[str, Any]:
+    """The map of a homestead page: the proposed parcel over the village's parcels and the
+    county's layers for officials; a villager sees their household's own homesteads (the
+    village's register is not theirs to read)."""
+    from hemei.places import maps
+    from hemei.places import selectors as places_selectors
+    from hemei.places.models import Parcel
+
+    sources = []
+    if proposed:
+        sources.append(maps.inline(proposed, kind=maps.PROPOSED, label=_("Proposed parcel")))
+    if allows_at(request.user, "read_village", village_code):
+        sources.append(
+            maps.source(
+                reverse("places:village_geojson", args=[village_code]),
+                kind=maps.PARCELS,
+                label=_("Homesteads of the village"),
+                fit=not proposed,
+            )
+        )
+        sources.extend(
+            maps.layer_sources(places_selectors.county_layers(request.user, village_code))
+        )
+    else:
+        own = household_of(request.user)
+        rows = Parcel.objects.filter(household=own, geometry__isnull=False) if own else []
+        if rows:
+            sources.append(
+                maps.inline(
+                    places_selectors.parcels_geojson(rows),
+                    kind=maps.PARCELS,
+                    label=_("Your household's homesteads"),
+                    fit=not proposed,
+                )
+            )
+    return maps.map_options(
+        sources=sources, tiles=places_selectors.tiles_for(village_code), draw=draw
+    )
 
 
 def _documents(application: Application) -> list[tuple[str, str]]:

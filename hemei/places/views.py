@@ -380,6 +380,21 @@ def _detail(
         "today": today,
         **bound,
     }
+    if parcel.geometry:
+        context["map"] = maps.map_options(
+            sources=[
+                maps.inline(parcel.geometry, kind=maps.PROPOSED, label=_("This parcel")),
+                maps.source(
+                    reverse("places:village_geojson", args=[parcel.village_id]),
+                    kind=maps.PARCELS,
+                    label=_("Parcels"),
+                ),
+                *maps.layer_sources(selectors.county_layers(request.user, parcel.village_id)),
+            ],
+            tiles=selectors.tiles_for(parcel.village_id),
+        )
+        response = render(request, "places/parcel_detail.html", context, status=status)
+        return maps.allow_tiles(response, context["map"])
     return render(request, "places/parcel_detail.html", context, status=status)
 
 

@@ -104,3 +104,30 @@ def test_the_catalogue_list_is_flat(cast: Cast) -> None:
 
     flat(cast, "/catalogue/", add)
     assert catalogue.Catalogue.objects.count() == 12
+
+
+def test_the_homestead_ledger_and_the_parcel_register_are_flat(cast: Cast) -> None:
+    from hemei.homestead.tests.helpers import apply, rectangle, setup_village
+    from hemei.places.models import Parcel
+
+    setup_village(cast)
+    household(VILLAGE_A, "H001", "王秀英", user=cast.vera)
+    made = [0]
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            made[0] += 1
+            apply(cast, geometry=rectangle(made[0] * 20, 0, 10, 12), at=NOW)
+
+    flat(cast, "/homestead/", add)
+    flat(cast, "/homestead/?export=xlsx", add)
+
+    def parcels(n: int) -> None:
+        from hemei.homestead.tests.helpers import parcel
+
+        for _ in range(n):
+            made[0] += 1
+            parcel(f"ZJ{made[0]:03d}", rectangle(made[0] * 20, 50, 10, 12))
+
+    flat(cast, f"/places/village/{VILLAGE_A}/parcels/", parcels)
+    assert Parcel.objects.count() >= 12

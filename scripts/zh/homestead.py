@@ -345,4 +345,7 @@ ZH = {
     "Limit added.": "面积标准已添加。",
     "%(n)s flag": "%(n)s条提示",
     "Homestead approval": "宅基地审批",
+    "Proposed parcel": "拟用地块",
+    "Homesteads of the village": "本村宅基地",
+    "Your household's homesteads": "本户宅基地",
 }

@@ -217,5 +217,7 @@ ZH.update(
         "Parcels": "地块",
         "The file is larger than %(limit)d MB.": "文件超过 %(limit)d MB。",
         "Land area": "面积",
+        "Homestead register": "宅基地台账",
+        "This parcel": "本地块",
     }
 )
