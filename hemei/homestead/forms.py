@@ -101,6 +101,44 @@ class ApplyForm(forms.Form):
                 required=False,
             )
 
+    #: (legend, field names, laid out in a grid of short fields)
+    SECTIONS = (
+        (_("Household"), ("household",), False),
+        (_("The new homestead and house"), ("build_type", "reason", "address"), False),
+        (_("Boundaries"), ("east", "south", "west", "north"), True),
+        (_("Land"), ("terrain", "land_type", "fits_plan"), True),
+        (
+            _("Areas and height"),
+            ("site_area", "footprint", "floor_area", "floors", "height", "base_height"),
+            True,
+        ),
+        (_("Design"), ("design",), False),
+        (
+            _("The current homestead"),
+            (
+                "disposal",
+                "current_site_area",
+                "current_floor_area",
+                "current_certificate",
+                "handback_promised",
+            ),
+            False,
+        ),
+    )
+
+    def sections(self) -> list[tuple[Any, list[Any], bool]]:
+        """The form's fieldsets, with the fields this user has."""
+        return [
+            (legend, [self[name] for name in names if name in self.fields], grid)
+            for legend, names, grid in self.SECTIONS
+            if any(name in self.fields for name in names)
+        ]
+
+    def neighbour_fields(self) -> list[tuple[Any, Any]]:
+        return [
+            (self[f"neighbour_{side}"], self[f"neighbour_{side}_agrees"]) for side in Side.values
+        ]
+
     def neighbours(self) -> list[dict[str, Any]]:
         data = self.cleaned_data
         return [

@@ -348,4 +348,8 @@ ZH = {
     "Proposed parcel": "拟用地块",
     "Homesteads of the village": "本村宅基地",
     "Your household's homesteads": "本户宅基地",
+    "Household": "申请户",
+    "Land": "用地",
+    "Areas and height": "面积和高度",
+    "Design": "设计",
 }
