@@ -24,6 +24,7 @@ from hemei.accounts.policy import places
 from hemei.cases.choices import CaseState
 from hemei.core import clock
 from hemei.divisions.choices import Level as DivisionLevel
+from hemei.divisions.models import Division
 from hemei.homestead import paperwork, selectors, services
 from hemei.homestead.choices import (
     BuildType,
@@ -38,6 +39,7 @@ from hemei.homestead.choices import (
     VisitStage,
 )
 from hemei.homestead.models import Application, Deviation, Flag, JointOpinion, SiteVisit
+from hemei.households.selectors import household_of
 from hemei.tasks.choices import Light
 
 from .. import schema as s
@@ -504,8 +506,13 @@ def _area(**kwargs: Any) -> s.Number:
     return s.Number(minimum=0, maximum=99_999_999, **kwargs)
 
 
-def _villages(user: Any) -> Any:
-    return visible_divisions(user).filter(level=DivisionLevel.VILLAGE)
+def _villages(user: Any) -> QuerySet[Division]:
+    """The villages of the caller's area, and a villager's own (as the apply page)."""
+    inside = Q(code__in=visible_divisions(user).values("code"))
+    own = household_of(user)
+    if own is not None:
+        inside |= Q(code=own.village_id)
+    return Division.objects.filter(inside, level=DivisionLevel.VILLAGE)
 
 
 NEIGHBOUR_IN = s.Obj(
