@@ -252,6 +252,8 @@ def test_bad_applications_are_400_in_chinese_and_change_nothing(cast: Cast, home
         # a village outside the caller's area reads like a missing one
         answer = owen.post(LIST, body())
         assert answer.status == 400 and "village" in answer.error["fields"]
+        # a leader neither starts cases nor has a household here: not hers to file
+        assert as_user(cast.lily).post(LIST, body(household="H001")).status == 403
         assert written() == before
 
 

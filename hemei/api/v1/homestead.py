@@ -836,6 +836,9 @@ def list_applications(call: Call) -> Any:
     status=201,
 )
 def apply(call: Call) -> Any:
+    # as the apply page: an official of an area that starts cases, or a villager
+    if not places(call.user, "start_cases").exists() and household_of(call.user) is None:
+        raise PermissionDenied(_("You may not apply."))
     data = dict(call.body)
     village = data.pop("village")
     household = data.pop("household", "")
