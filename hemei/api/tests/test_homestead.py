@@ -12,6 +12,8 @@ import re
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from hemei.core import clock
@@ -584,3 +586,89 @@ def test_the_visit_log_lists_the_areas_visits_with_filters_and_export(
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "办件编号" and CHINESE.search(str(rows[0][4]))
     assert [r[0] for r in rows[1:] if r[0]] == [filed.case.number] * 2
+
+
+def test_the_lists_do_not_grow_with_the_page(cast: Cast, filed: Application, as_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    applications = [filed] + [
+        apply(cast, address=f"红花山村五组{n}号", geometry=rectangle(40 * n, 40, 10, 12))
+        for n in range(1, 4)
+    ]
+    with later():
+        for application in applications:
+            services.record_visit(
+                actor=cast.tom,
+                application=application,
+                stage="selection",
+                visited_on=dt.date(2026, 8, 3),
+                officials="唐涛",
+                deviations=[{"kind": "other", "text": "需退让", "correct_by": dt.date(2026, 9, 1)}],
+            )
+        tom = as_user(cast.tom)
+        tom.get(LIST)  # the first call notes the token's use
+
+        def queries(path: str, size: int) -> int:
+            with CaptureQueriesContext(connection) as captured:
+                answer = tom.get(path, {"page_size": size})
+            assert answer.status == 200 and len(answer.json["results"]) == min(size, 4)
+            return len(captured)
+
+        for path in (LIST, VISITS):
+            assert queries(path, 1) == queries(path, 100) <= 10, path
+
+
+GEOJSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=5)
+        | st.fixed_dictionaries(
+            {"type": st.sampled_from(["Polygon", "MultiPolygon", "Feature", "Point", "x"])},
+            optional={"coordinates": inner, "geometry": inner, "features": inner, "crs": inner},
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_odd_bodies_never_answer_500(cast: Cast, joint: Application, as_user, data) -> None:
+    tom = as_user(cast.tom)
+    target, valid = data.draw(
+        st.sampled_from(
+            [
+                (LIST, body()),
+                (
+                    url(joint, "visits/"),
+                    {"stage": "selection", "visited_on": "2026-08-10", "officials": "唐涛"},
+                ),
+            ]
+        )
+    )
+    extra = data.draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "geometry": GEOJSON,
+                "neighbours": st.lists(
+                    st.dictionaries(st.sampled_from(["side", "name", "agrees"]), GEOJSON),
+                    max_size=3,
+                ),
+                "deviations": st.lists(
+                    st.dictionaries(st.sampled_from(["kind", "text", "correct_by"]), GEOJSON),
+                    max_size=2,
+                ),
+                "floors": st.integers(-2, 12),
+                "site_area": st.one_of(st.floats(), st.text(max_size=5)),
+            },
+        )
+    )
+    with later():
+        answer = tom.post(target, {**valid, **extra})
+    assert answer.status in (200, 201, 400), answer
+    if answer.status == 400:
+        assert answer.error["message"]
