@@ -1051,6 +1051,66 @@ API = [
     # parcels: read by village affairs (household numbers only); kept on the pages
     api("parcel_list", VILLAGE_READ),
     api("parcel_detail", VILLAGE_READ, pk="parcel"),
+    # homestead (宅基地审批) as on its pages: the ledger and the visit log read by village
+    # affairs, an application also by its household (vera), who applies for it as the
+    # officials do for a household; the town's offices give opinions, choose the offices,
+    # visit and correct; a flag at application is answered by the village or the town
+    api("homestead_list", VILLAGE_READ),
+    # (on the world's day 红花山村's catalogue in force is the sample one of the cases, which
+    # has no homestead item: bad input for whoever may apply; a village outside the area too)
+    api(
+        "homestead_list",
+        "alice:400 tom:400 victor:400 vera:400",
+        method="POST",
+        owen=400,
+        data={
+            "village": VILLAGE_A,
+            "household": "001",
+            "build_type": "rebuild",
+            "reason": f"旧房翻建 {MARK}",
+            "address": f"红花山村一组 {MARK}",
+            "site_area": 120,
+            "footprint": 100,
+            "floor_area": 200,
+            "floors": 2,
+            "height": 7.5,
+        },
+    ),
+    api("homestead_detail", VILLAGE_READ + " vera", pk="homestead"),
+    api(
+        "homestead_flag_answer",
+        "tom victor",
+        method="POST",
+        pk="homestead",
+        flag_pk="homestead_flag",
+        data={"answer": "已核实分户情况", "signer": "唐涛"},
+    ),
+    api(
+        "homestead_opinion",
+        "tom",
+        method="POST",
+        pk="homestead",
+        opinion_pk="homestead_opinion",
+        data={"agrees": True, "opinion": "同意", "signer": "唐涛"},
+    ),
+    api("homestead_offices", "tom", method="POST", pk="homestead", data={"offices": ["water"]}),
+    api(
+        "homestead_visits",
+        "tom",
+        method="POST",
+        status=201,
+        pk="homestead",
+        data={"stage": "selection", "visited_on": "2026-06-15", "officials": "唐涛"},
+    ),
+    api(
+        "homestead_deviation_correct",
+        "tom",
+        method="POST",
+        pk="homestead",
+        deviation_pk="deviation",
+        data={"answer": "已退让到位"},
+    ),
+    api("homestead_visit_log", VILLAGE_READ),
 ]
 
 ROWS = PAGES + API

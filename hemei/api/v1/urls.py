@@ -8,6 +8,7 @@ from . import (  # noqa: F401  (importing registers the routes)
     decisions,
     disclosure,
     docs,
+    homestead,
     links,
     meetings,
     notices,
