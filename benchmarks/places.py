@@ -126,6 +126,7 @@ def child() -> None:
     county["parcels_in_database"] = _count(None)
     figures["overlaps_county"] = county
     figures["export_village"] = time_export(VILLAGE_A, runs=3)
+    figures["ledger_export"] = time_ledger(VILLAGE_A, VILLAGE_PARCELS, runs=3)
     figures["load_average_after"] = round(os.getloadavg()[0], 2)
     figures["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(json.dumps(figures, ensure_ascii=False))
@@ -314,3 +315,88 @@ def time_export(village: str, runs: int = 3) -> dict[str, Any]:
         "median_s": round(_percentile(timings, 0.5), 2),
         "bytes": size,
     }
+
+
+# --------------------------------------------------------------------------- the ledger
+
+
+def build_applications(village: str, count: int) -> int:
+    """``count`` homestead applications of the village (cases at the joint review), written
+    in bulk: the town's ledger to export. Reused when there."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from hemei.accounts.models import User
+    from hemei.cases.models import Case
+    from hemei.homestead.models import Application
+    from hemei.homestead.samples import adopt_default_catalogue
+
+    have = Application.objects.filter(case__village_id=village).count()
+    if have >= count:
+        return 0
+    alice = User.objects.get(username="alice")
+    version = adopt_default_catalogue(alice, village)
+    item = version.items.get(steps__limit_key="homestead.application")
+    step = item.steps.get(limit_key="homestead.joint_review")
+    cases = [
+        Case(
+            number=f"{village}-B{index:06d}",
+            village_id=village,
+            item=item,
+            title="原址翻建",
+            applicant_name=f"申请人{index}",
+            state="open",
+            step=step,
+            step_due_on=dt.date(2026, 12, 1),
+        )
+        for index in range(have, count)
+    ]
+    Case.objects.bulk_create(cases, batch_size=1000)
+    made = Case.objects.filter(number__startswith=f"{village}-B").exclude(homestead__isnull=False)
+    Application.objects.bulk_create(
+        [
+            Application(
+                case=case,
+                build_type="rebuild",
+                reason="旧房翻建",
+                address=f"红花山村{case.pk}号",
+                land_type="construction",
+                site_area=Decimal("160.00"),
+                footprint=Decimal("110.00"),
+                floor_area=Decimal("220.00"),
+                floors=2,
+                height=Decimal("7.50"),
+                east="村道",
+                south="邻户",
+            )
+            for case in made
+        ],
+        batch_size=1000,
+    )
+    return count - have
+
+
+def time_ledger(village: str, count: int, runs: int = 3) -> dict[str, Any]:
+    """The town's approval ledger (审批管理台账) exported as the town official asks for it:
+    the access policy, the page's selector and columns, the shared Excel writer."""
+    import time
+
+    from hemei.accounts.models import User
+    from hemei.core.xlsx import render_xlsx
+    from hemei.homestead import selectors
+
+    build_applications(village, count)
+    tom = User.objects.get(username="tom")
+    timings, size, rows = [], 0, 0
+    columns = selectors.ledger_columns()
+    for _run in range(runs):
+        started = time.perf_counter()
+        found = list(selectors.applications(tom))
+        data = render_xlsx(
+            title="宅基地审批管理台账",
+            headers=[str(header) for header, _value in columns],
+            rows=([value(row) for _header, value in columns] for row in found),
+        )
+        timings.append(time.perf_counter() - started)
+        size, rows = len(data), len(found)
+    return {"applications": rows, "median_s": round(_percentile(timings, 0.5), 2), "bytes": size}

@@ -41,9 +41,13 @@ def new_workbook() -> Workbook:
 
 def append_row(sheet: Worksheet, values: Iterable[Any]) -> None:
     """Add a row at the bottom of ``sheet``; ``None`` becomes an empty cell, text stays text."""
-    sheet.append(["" if value is None else value for value in values])
-    for cell in sheet[sheet.max_row]:
-        _as_text(cell)
+    row = ["" if value is None else value for value in values]
+    sheet.append(row)
+    # the row just written, cell by cell (``sheet.max_row`` would look at every cell of the
+    # sheet on each row: writing a long sheet grew with the square of its rows)
+    number = sheet._current_row
+    for column in range(1, len(row) + 1):
+        _as_text(sheet.cell(row=number, column=column))
 
 
 def workbook_bytes(book: Workbook) -> bytes:

@@ -61,10 +61,11 @@ def _crs_name(data: dict[str, Any]) -> str | None:
 
 
 def read_geojson(
-    data: bytes | str | dict[str, Any], *, max_bytes: int = MAX_BYTES
+    data: bytes | str | dict[str, Any], *, max_bytes: int = MAX_BYTES, parcels: bool = False
 ) -> list[Feature]:
     """The polygons of a GeoJSON file (FeatureCollection, Feature or bare geometry), each
-    checked; :class:`GeometryError` names the first problem of every bad feature."""
+    checked (with ``parcels``, also no wider than a parcel is: :func:`check_span`);
+    :class:`GeometryError` names the first problem of every bad feature."""
     if isinstance(data, (bytes, str)):
         size = len(data.encode() if isinstance(data, str) else data)
         if size > max_bytes:
@@ -99,7 +100,10 @@ def read_geojson(
     features, problems = [], []
     for number, (geometry, properties) in enumerate(raw, start=1):
         try:
-            features.append(Feature(check(geometry), dict(properties), number))
+            found = check(geometry)
+            features.append(
+                Feature(check_span(found) if parcels else found, dict(properties), number)
+            )
         except GeometryError as error:
             problems.append(_("Feature %(n)d: %(problem)s") % {"n": number, "problem": error})
     if problems:
@@ -138,6 +142,20 @@ def check(geometry: Any) -> BaseGeometry:
         if "Self-intersection" in reason:
             raise GeometryError(_("its outline crosses itself."))
         raise GeometryError(_("its outline is not a valid polygon (%(why)s).") % {"why": reason})
+    return found
+
+
+#: A parcel spans at most this many degrees each way (about 5 km): a larger one is a wrong
+#: file; the bound lets the overlap check read a narrow band of the parcels' index.
+MAX_PARCEL_SPAN = 0.05
+
+
+def check_span(found: BaseGeometry) -> BaseGeometry:
+    minx, miny, maxx, maxy = found.bounds
+    if maxx - minx > MAX_PARCEL_SPAN or maxy - miny > MAX_PARCEL_SPAN:
+        raise GeometryError(
+            _("it spans more than 5 km; a parcel is smaller (check the coordinates).")
+        )
     return found
 
 

@@ -92,7 +92,8 @@ class Parcel(TimeStampedModel):
             )
         ]
         indexes = [
-            models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"], name="parcel_bbox")
+            # the overlap check's band: south-west corners near the geometry's
+            models.Index(fields=["min_lat", "min_lon"], name="parcel_south_west")
         ]
 
     def __str__(self) -> str:

@@ -72,7 +72,7 @@ def import_parcels(
     if kind not in ParcelKind.values:
         raise ValidationError(_("Unknown kind of parcel."))
     try:
-        features = geo.read_geojson(data)
+        features = geo.read_geojson(data, parcels=True)
     except geo.GeometryError as error:
         raise ValidationError(str(error)) from None
     households = {h.number: h for h in Household.objects.filter(village_id=village.code)}
@@ -138,8 +138,17 @@ def overlaps(
     by their bounding boxes in the database, then shapely on those only."""
     found = geometry if isinstance(geometry, BaseGeometry) else geo.check(geometry)
     min_lon, min_lat, max_lon, max_lat = found.bounds
+    span = geo.MAX_PARCEL_SPAN
+    # A parcel is at most ``span`` wide, so one that reaches the geometry has its south-west
+    # corner in a band of that width: a narrow range of the (min_lat, min_lon) index instead
+    # of every parcel west of the geometry.
     candidates = Parcel.objects.filter(
-        min_lon__lte=max_lon, max_lon__gte=min_lon, min_lat__lte=max_lat, max_lat__gte=min_lat
+        min_lat__gte=min_lat - span,
+        min_lat__lte=max_lat,
+        min_lon__gte=min_lon - span,
+        min_lon__lte=max_lon,
+        max_lat__gte=min_lat,
+        max_lon__gte=min_lon,
     )
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude.pk)

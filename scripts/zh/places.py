@@ -219,5 +219,6 @@ ZH.update(
         "Land area": "面积",
         "Homestead register": "宅基地台账",
         "This parcel": "本地块",
+        "it spans more than 5 km; a parcel is smaller (check the coordinates).": "跨度超过5公里，地块不会这么大（请检查坐标）。",
     }
 )

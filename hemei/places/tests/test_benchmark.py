@@ -39,3 +39,10 @@ def test_the_benchmark_builds_probes_and_exports_at_a_tiny_size(cast: Cast) -> N
 
     sheet = load_workbook(io.BytesIO(register.export_xlsx(Parcel.objects.all()))).active
     assert sheet.max_row == 51
+
+
+def test_the_ledger_benchmark_builds_and_exports_at_a_tiny_size(cast: Cast) -> None:
+    assert bench.build_applications(VILLAGE_A, 12) == 12
+    assert bench.build_applications(VILLAGE_A, 12) == 0  # reused
+    figures = bench.time_ledger(VILLAGE_A, 12, runs=1)
+    assert figures["applications"] == 12 and figures["bytes"] > 0
