@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,6 +102,31 @@ def deadline(step: Step, village_code: str, start: dt.date) -> dt.date:
 def _event(case: Case, kind: str, actor: Any, text: str = "") -> None:
     CaseEvent.objects.create(
         case=case, kind=kind, actor=actor if getattr(actor, "pk", None) else None, text=text
+    )
+
+
+def _tell_applicant(case: Case, what: str) -> None:
+    """The applicant and the members of the household with an account hear of every
+    decision on their case (in the platform's inbox, and by mail where they gave one)."""
+    from django.urls import reverse
+
+    from hemei.accounts.models import User
+    from hemei.notifications.services import notify
+
+    people = (
+        User.objects.filter(
+            Q(pk=case.applicant_id)
+            | Q(resident__household_id=case.household_id, resident__is_active=True)
+        )
+        if case.household_id
+        else User.objects.filter(pk=case.applicant_id)
+    )
+    notify(
+        recipients=people.distinct(),
+        kind="case",
+        title=_("Your case %(number)s: %(what)s") % {"number": case.number, "what": what},
+        body=f"{case.item.name}：{case.title}",
+        url=reverse("cases:detail", args=[case.pk]),
     )
 
 
@@ -436,8 +462,10 @@ def pass_step(
     _event(case, EventKind.PASSED, actor, f"{step.name}：{opinion}")
     if step.notice_days:
         _post_notice(case, step, actor, notice_text)
+        _tell_applicant(case, _("%(step)s agreed; public notice posted") % {"step": step.name})
         return case
     _advance(case, step, today, actor)
+    _tell_applicant(case, _("%(step)s agreed") % {"step": step.name})
     return case
 
 
@@ -534,6 +562,7 @@ def return_case(*, actor: Any, case: Case, to_position: int, reason: str) -> Cas
     today = clock.today()
     _leave(case, Outcome.RETURNED, actor, today, opinion=reason)
     _event(case, EventKind.RETURNED, actor, f"{case.step.name} → {target.name}：{reason}")
+    _tell_applicant(case, _("sent back: %(reason)s") % {"reason": reason})
     _enter(case, target, today, actor)
     case.save()
     return case
@@ -567,6 +596,7 @@ def refuse(*, actor: Any, case: Case, reason: str, signer: str) -> Case:
     )
     _event(case, EventKind.REFUSED, actor, reason)
     _close(case, CaseState.REFUSED, today, reason, actor)
+    _tell_applicant(case, _("refused in writing: %(reason)s") % {"reason": reason})
     return case
 
 
@@ -610,6 +640,7 @@ def pause(*, actor: Any, case: Case, reason: str) -> Case:
     case.duty = None
     case.save()
     _event(case, EventKind.PAUSED, actor, reason)
+    _tell_applicant(case, _("the clock is paused: %(reason)s") % {"reason": reason})
     return case
 
 

@@ -56,6 +56,31 @@ def held_homesteads(application: Application) -> list[Parcel]:
     return list(rows.order_by("code"))
 
 
+def given_up(application: Application) -> list[str]:
+    """The household's homesteads recorded as exited or leased (the register's record)."""
+    from hemei.places.choices import EventKind as ParcelEventKind
+    from hemei.places.models import ParcelEvent
+
+    household = application.case.household_id
+    if household is None:
+        return []
+    rows = (
+        ParcelEvent.objects.filter(
+            parcel__household_id=household,
+            kind__in=(ParcelEventKind.EXITED, ParcelEventKind.LEASED),
+        )
+        .values_list("parcel__code", "kind")
+        .order_by("parcel__code", "id")
+    )
+    labels = dict(ParcelEventKind.choices)
+    seen: list[str] = []
+    for code, kind in rows:
+        text = f"{code}（{labels[kind]}）"
+        if text not in seen:
+            seen.append(text)
+    return seen
+
+
 def split_in_register(household_id: int | None) -> bool:
     if household_id is None:
         return False
@@ -186,6 +211,19 @@ def findings(application: Application, on: dt.date) -> list[Finding]:
                         for p in held
                     )
                 },
+            )
+        )
+    given = given_up(application)
+    if given:
+        found.append(
+            Finding(
+                FlagKind.DISPOSED,
+                _(
+                    "The household has given up or leased out %(parcels)s: after selling, "
+                    "renting out or giving away a house no new homestead is approved "
+                    "(土地管理法第六十二条)."
+                )
+                % {"parcels": "、".join(given)},
             )
         )
     if application.build_type == BuildType.SPLIT and not split_in_register(

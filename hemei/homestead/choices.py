@@ -56,6 +56,7 @@ class Side(models.TextChoices):
 class FlagKind(models.TextChoices):
     HOLDS_HOMESTEAD = "holds", _("the household already holds a homestead (一户一宅)")
     SPLIT_MISSING = "split", _("split household without a split in the register")
+    DISPOSED = "disposed", _("gave up or leased out a homestead before")
     NO_HANDBACK = "handback", _("new site without a promise to hand back the old homestead")
     SITE_AREA = "site_area", _("homestead area over the limit")
     FLOOR_AREA = "floor_area", _("floor area over the limit")

@@ -343,8 +343,16 @@ def set_offices(*, actor: Any, application: Application, offices: Sequence[str])
     extra = sorted({o for o in offices if o in Office.values and o not in Office.always()})
     if len(extra) != len({o for o in offices if o not in Office.always()}):
         raise ValidationError({"offices": _("Unknown office.")})
+    before = list(application.offices)
     application.offices = extra
     application.save(update_fields=["offices"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=application,
+        changes={"offices": [before, extra]},
+        division_code=application.case.village_id,
+    )
     step = application.case.step
     if (
         step is not None

@@ -172,4 +172,10 @@ ZH = {
     "Open the step's duty": "查看本环节督办任务",
     "Many cases are being started in this village at once: try again.": "本村同时新建的办件较多，请稍后重试。",
     "Checks, opinions, site visits and forms": "核查提示、联审意见、到场记录和文书",
+    "Your case %(number)s: %(what)s": "您的办件%(number)s：%(what)s",
+    "%(step)s agreed; public notice posted": "“%(step)s”已同意，已张贴公示",
+    "%(step)s agreed": "“%(step)s”已同意",
+    "sent back: %(reason)s": "已退回：%(reason)s",
+    "refused in writing: %(reason)s": "书面不予办理：%(reason)s",
+    "the clock is paused: %(reason)s": "办理时限暂停：%(reason)s",
 }

@@ -326,3 +326,18 @@ def test_an_official_names_the_household_by_its_number(cast: Cast, world) -> Non
                 household_number="H999",
             )
     assert Case.objects.count() == 1
+
+
+def test_the_household_hears_of_every_decision(cast: Cast, world) -> None:
+    from hemei.notifications.models import Notification
+
+    case = apply(cast)
+    with clock.frozen_at(MONDAY + dt.timedelta(days=1)):
+        services.pass_step(actor=cast.victor, case=case, opinion="属实", signer="魏村")
+    again = apply(cast)
+    with clock.frozen_at(MONDAY + dt.timedelta(days=2)):
+        services.refuse(actor=cast.victor, case=again, reason="家庭收入超过标准", signer="魏村")
+    told = list(Notification.objects.filter(recipient=cast.vera).order_by("id"))
+    assert len(told) == 2 and case.number in told[0].title and again.number in told[1].title
+    assert "家庭收入超过标准" in told[-1].title and told[-1].url == f"/cases/{again.pk}/"
+    assert not Notification.objects.filter(recipient=cast.victor, kind="case").exists()

@@ -472,3 +472,22 @@ def test_limits_are_kept_by_the_county_office(cast: Cast, home) -> None:
             data={**data, "max_site_area": "abc", "valid_from": dt.date(2030, 1, 1)},
         )
     assert Parcel.objects.count() == 0
+
+
+def test_a_household_that_leased_out_its_homestead_is_flagged(cast: Cast, home) -> None:
+    from hemei.places import services as places
+
+    old = parcel("ZJ-005", rectangle(100, 100, 10, 10), household=home)
+    with clock.frozen_at(START):
+        places.record_lease(
+            actor=cast.victor,
+            parcel=old,
+            kind="lease",
+            lessee="城区某民宿公司",
+            outsider=True,
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=dt.date(2035, 12, 31),
+        )
+    application = apply(cast, build_type="move", handback_promised=True)
+    flag = application.flags.get(kind=FlagKind.DISPOSED)
+    assert "ZJ-005" in flag.text and "第六十二条" in flag.text
