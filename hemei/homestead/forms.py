@@ -78,7 +78,9 @@ class ApplyForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "class": "geometry-input"}),
     )
-    geometry_file = forms.FileField(label=_("Or upload a GeoJSON file"), required=False)
+    geometry_file = forms.FileField(
+        label=_("Or upload the surveyor's file (GeoJSON, or a zipped shapefile)"), required=False
+    )
     files = MultipleFileField(
         label=_("Materials (photos of the household register, ID cards, the promise)")
     )

@@ -119,7 +119,11 @@ def read_geometry(value: Any) -> dict[str, Any] | None:
     if value in (None, "", b""):
         return None
     try:
-        features = geo.read_geojson(value, parcels=True)
+        features = (
+            geo.read_parcels_file(value)
+            if isinstance(value, bytes)
+            else geo.read_geojson(value, parcels=True)
+        )
     except geo.GeometryError as error:
         raise ValidationError({"geometry": str(error)}) from None
     if len(features) != 1:

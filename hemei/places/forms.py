@@ -106,7 +106,7 @@ def _size(upload: Any) -> Any:
 class RegisterImportForm(forms.Form):
     workbook = forms.FileField(label=_("Register (Excel, .xlsx)"))
     geojson = forms.FileField(
-        label=_("Outlines (GeoJSON, optional)"),
+        label=_("Outlines (GeoJSON or a zipped shapefile, optional)"),
         required=False,
         help_text=_("Each feature carries the 宗地编号 of its row."),
     )

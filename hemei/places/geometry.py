@@ -13,12 +13,13 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from struct import error as struct_error
 from typing import Any
 
 import shapely
 from django.utils.translation import gettext as _
 from pyproj import Transformer
-from shapely.geometry import shape
+from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
 from shapely.validation import explain_validity
@@ -31,6 +32,8 @@ M2_PER_MU = 10000 / 15
 OVERLAP_TOLERANCE_M2 = 1.0
 #: Longitude and latitude that can be in China (with its islands).
 LON_RANGE, LAT_RANGE = (73.0, 136.0), (3.0, 54.0)
+#: Longitude and latitude in CGCS2000, what every parcel is stored in.
+CGCS2000 = "EPSG:4490"
 #: CRS names a GeoJSON file may declare for longitude/latitude in CGCS2000 or WGS 84.
 LONLAT_CRS = {
     "urn:ogc:def:crs:ogc:1.3:crs84",
@@ -106,6 +109,96 @@ def read_geojson(
             )
         except GeometryError as error:
             problems.append(_("Feature %(n)d: %(problem)s") % {"n": number, "problem": error})
+    if problems:
+        raise GeometryError("；".join(problems))
+    return features
+
+
+def read_parcels_file(
+    data: bytes, *, parcels: bool = True, max_bytes: int = MAX_BYTES
+) -> list[Feature]:
+    """A surveyor's file: GeoJSON, or a zipped shapefile (``.shp`` with its ``.dbf``, and its
+    ``.prj`` when the coordinates are projected — a CGCS2000 Gauss–Krüger survey is turned
+    into longitude and latitude with pyproj)."""
+    if data[:4] == b"PK\x03\x04":
+        return read_shapefile_zip(data, parcels=parcels, max_bytes=max_bytes)
+    return read_geojson(data, max_bytes=max_bytes, parcels=parcels)
+
+
+def read_shapefile_zip(
+    data: bytes, *, parcels: bool = True, max_bytes: int = MAX_BYTES
+) -> list[Feature]:
+    """The polygons of a zipped ESRI shapefile (pyshp), in CGCS2000 longitude and latitude."""
+    import io
+    import zipfile
+
+    import shapefile
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    from hemei.core import packages
+
+    if len(data) > max_bytes:
+        raise GeometryError(
+            _("The file is %(size).1f MB; at most %(limit)d MB is read.")
+            % {"size": len(data) / 1024 / 1024, "limit": max_bytes // 1024 // 1024}
+        )
+    try:
+        packages.check_declared_sizes(data, max_unpacked=max_bytes * 5, max_parts=50)
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (packages.NotAPackage, packages.PackageTooLarge, zipfile.BadZipFile):
+        raise GeometryError(_("The zip file cannot be read as a shapefile.")) from None
+    names = {name.lower(): name for name in archive.namelist() if not name.endswith("/")}
+    shp = next((name for key, name in names.items() if key.endswith(".shp")), None)
+    if shp is None:
+        raise GeometryError(_("The zip file holds no .shp file."))
+    stem = shp[: -len(".shp")].lower()
+
+    def part(suffix: str) -> bytes | None:
+        name = names.get(stem + suffix)
+        return archive.read(name) if name else None
+
+    dbf, shx, prj = part(".dbf"), part(".shx"), part(".prj")
+    if dbf is None:
+        raise GeometryError(_("The shapefile's .dbf file (its attributes) is missing."))
+    to_lonlat = None
+    if prj:
+        try:
+            source = CRS.from_wkt(prj.decode("utf-8", "replace"))
+        except CRSError:
+            raise GeometryError(_("The shapefile's .prj cannot be read.")) from None
+        if not source.is_geographic:
+            to_lonlat = Transformer.from_crs(source, CGCS2000, always_xy=True).transform
+    try:
+        reader = shapefile.Reader(
+            shp=io.BytesIO(archive.read(shp)),
+            dbf=io.BytesIO(dbf),
+            shx=io.BytesIO(shx) if shx else None,
+            encoding="utf-8",
+            encodingErrors="replace",
+        )
+        records = list(reader.iterShapeRecords())
+    except (shapefile.ShapefileException, ValueError, struct_error, IndexError):
+        raise GeometryError(_("The shapefile cannot be read.")) from None
+    if not records:
+        raise GeometryError(_("The file holds no parcel."))
+    features, problems = [], []
+    for number, item in enumerate(records, start=1):
+        try:
+            found = shape(item.shape.__geo_interface__)
+            if to_lonlat is not None:
+                found = shapely.transform(found, to_lonlat, interleaved=False)
+            checked = check(mapping(found))
+            features.append(
+                Feature(check_span(checked) if parcels else checked, item.record.as_dict(), number)
+            )
+        except GeometryError as error:
+            problems.append(_("Feature %(n)d: %(problem)s") % {"n": number, "problem": error})
+        except (ValueError, TypeError, AttributeError, shapely.errors.ShapelyError):
+            problems.append(
+                _("Feature %(n)d: %(problem)s")
+                % {"n": number, "problem": _("its coordinates cannot be read.")}
+            )
     if problems:
         raise GeometryError("；".join(problems))
     return features

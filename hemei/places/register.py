@@ -227,7 +227,7 @@ def read_features(data: bytes | None) -> dict[str, geo.Feature]:
     if not data:
         return {}
     try:
-        features = geo.read_geojson(data, max_bytes=MAX_BYTES, parcels=True)
+        features = geo.read_parcels_file(data, max_bytes=MAX_BYTES)
     except geo.GeometryError as error:
         raise _fail(0, "GeoJSON", str(error)) from None
     found: dict[str, geo.Feature] = {}

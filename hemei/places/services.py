@@ -72,7 +72,11 @@ def import_parcels(
     if kind not in ParcelKind.values:
         raise ValidationError(_("Unknown kind of parcel."))
     try:
-        features = geo.read_geojson(data, parcels=True)
+        features = (
+            geo.read_parcels_file(data)
+            if isinstance(data, bytes)
+            else geo.read_geojson(data, parcels=True)
+        )
     except geo.GeometryError as error:
         raise ValidationError(str(error)) from None
     households = {h.number: h for h in Household.objects.filter(village_id=village.code)}

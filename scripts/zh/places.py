@@ -220,5 +220,11 @@ ZH.update(
         "Homestead register": "宅基地台账",
         "This parcel": "本地块",
         "it spans more than 5 km; a parcel is smaller (check the coordinates).": "跨度超过5公里，地块不会这么大（请检查坐标）。",
+        "The zip file cannot be read as a shapefile.": "压缩文件无法作为 Shapefile 读取。",
+        "The zip file holds no .shp file.": "压缩文件中没有 .shp 文件。",
+        "The shapefile's .dbf file (its attributes) is missing.": "缺少 Shapefile 的 .dbf 属性文件。",
+        "The shapefile's .prj cannot be read.": "Shapefile 的 .prj 坐标系文件无法读取。",
+        "The shapefile cannot be read.": "Shapefile 无法读取。",
+        "Outlines (GeoJSON or a zipped shapefile, optional)": "地块图形（GeoJSON 或 Shapefile 压缩包，可选）",
     }
 )

@@ -231,3 +231,34 @@ def test_the_county_keeps_the_limits_on_their_page(cast: Cast, home) -> None:
     )  # the same terrain, overlapping
     assert client(cast.tom).post("/homestead/limits/", data).status_code == 403
     assert AreaLimit.objects.filter(terrain="hill").count() == 1
+
+
+def test_an_official_uploads_the_surveyors_shapefile(cast: Cast, home) -> None:
+    from hemei.places.tests.test_survey import plot, survey_zip
+
+    victor = client(cast.victor)
+    with clock.frozen_at(START):
+        answer = victor.post(
+            "/homestead/apply/",
+            {
+                "household": "H001",
+                "build_type": "rebuild",
+                "reason": "旧房破损，申请原址翻建",
+                "address": "红花山村三组12号",
+                "terrain": "plain",
+                "land_type": "construction",
+                "fits_plan": "1",
+                "site_area": "180",
+                "footprint": "120",
+                "floor_area": "240",
+                "floors": "2",
+                "height": "7.8",
+                "disposal": "keep",
+                "geometry_file": SimpleUploadedFile(
+                    "宗地.zip", survey_zip([plot(12, 15)]), content_type="application/zip"
+                ),
+            },
+        )
+    assert answer.status_code == 302, answer.content.decode()[-3000:]
+    application = Application.objects.get()
+    assert abs(application.measured_area - 180) < 1
