@@ -237,6 +237,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='numbering',
-            constraint=models.UniqueConstraint(fields=('town', 'year', 'kind'), name='homestead_numbering'),
+            constraint=models.UniqueConstraint(fields=('town', 'year', 'kind'), name='homestead_numbering_once'),
         ),
     ]
