@@ -421,7 +421,9 @@ class Numbering(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["town", "year", "kind"], name="homestead_numbering_once")
+            models.UniqueConstraint(
+                fields=["town", "year", "kind"], name="homestead_numbering_once"
+            )
         ]
 
     def __str__(self) -> str:

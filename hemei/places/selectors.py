@@ -98,7 +98,8 @@ def parcels_geojson(rows: QuerySet[Parcel]) -> dict[str, Any]:
     """Parcels as a FeatureCollection: number, kind, household number, area — nothing
     personal (no name, identity number or phone)."""
     features = []
-    for parcel in rows:
+    # a parcel of the register not surveyed yet has no outline to draw
+    for parcel in rows.filter(geometry__isnull=False):
         features.append(
             {
                 "type": "Feature",

@@ -226,5 +226,6 @@ ZH.update(
         "The shapefile's .prj cannot be read.": "Shapefile 的 .prj 坐标系文件无法读取。",
         "The shapefile cannot be read.": "Shapefile 无法读取。",
         "Outlines (GeoJSON or a zipped shapefile, optional)": "地块图形（GeoJSON 或 Shapefile 压缩包，可选）",
+        "No outline surveyed yet.": "尚无测绘图形。",
     }
 )
