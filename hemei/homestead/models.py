@@ -177,6 +177,13 @@ class Application(models.Model):
     def __str__(self) -> str:
         return str(self.case)
 
+    def neighbour_rows(self) -> list[dict[str, object]]:
+        """The four neighbours' opinions with their sides named (东、南、西、北)."""
+        from .choices import Side
+
+        labels = dict(Side.choices)
+        return [{**row, "side_label": labels.get(row.get("side"), "")} for row in self.neighbours]
+
     @property
     def boundaries(self) -> str:
         return "；".join(
