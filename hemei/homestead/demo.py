@@ -111,12 +111,53 @@ def load() -> None:
             added_by=admin,
         )
     homes = {h.number: h for h in Household.objects.filter(village_id=VILLAGE, is_active=True)}
+    _layers(admin)
     _register(people["honghuashan"], homes)
     _applications(people, homes)
     from hemei.supervision.services import climb_ladder
 
     # the ladder has swept every day since: the office late in the joint review shows its cards
     climb_ladder(today=clock.today())
+
+
+def area(x0: float, y0: float, x1: float, y1: float) -> dict[str, Any]:
+    return lot(x0, y0, x1 - x0, y1 - y0)
+
+
+def _layers(admin: Any) -> None:
+    """The county's layers around the village: the 村庄规划 construction land holds the houses
+    and the new plots to the east; the cultivated land south of the lane is 永久基本农田."""
+    from hemei.divisions.models import Division
+    from hemei.places.services import upload_layer
+
+    county = Division.objects.get(code=COUNTY)
+
+    def collection(*polygons: dict[str, Any], name: str) -> str:
+        features = [
+            {"type": "Feature", "geometry": polygon, "properties": {"名称": f"{name}{index}"}}
+            for index, polygon in enumerate(polygons, start=1)
+        ]
+        return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+
+    with at(dt.date(2026, 1, 20)):
+        upload_layer(
+            actor=admin,
+            county=county,
+            kind="plan_construction",
+            name="村庄规划建设用地范围（红花山村）",
+            data=collection(area(-10, -10, 125, 90), name="建设用地"),
+            source="红花山村村庄规划（2021—2035年）（演示数据）",
+            valid_from=dt.date(2022, 6, 1),
+        )
+        upload_layer(
+            actor=admin,
+            county=county,
+            kind="basic_farmland",
+            name="永久基本农田（田横镇）",
+            data=collection(area(-60, -160, 200, -20), area(140, -20, 260, 120), name="保护图斑"),
+            source="即墨区永久基本农田划定成果（演示数据）",
+            valid_from=dt.date(2020, 1, 1),
+        )
 
 
 def _register(office: Any, homes: dict[str, Any]) -> None:

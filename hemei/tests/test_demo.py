@@ -170,6 +170,8 @@ def test_the_demo_village_has_homestead_applications_in_every_state(built: None)
     assert moving.flags.filter(kind="holds").exclude(answered_on=None).exists()
     assert moving.approval_number and moving.case.step.limit_key == "homestead.construction"
     assert refused.case.state == CaseState.REFUSED
+    farmland = refused.flags.get(kind="farmland", stage="application")
+    assert "永久基本农田" in farmland.text  # found on the county's layer, not only declared
     assert late.case.step.limit_key == "homestead.joint_review"
     waiting = late.opinions.get(office="resources")
     assert waiting.due_on < clock.today() and waiting.signed_on is None
