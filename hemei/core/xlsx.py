@@ -23,6 +23,7 @@ from xml.etree.ElementTree import iterparse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
@@ -67,23 +68,43 @@ def _as_text(cell: Any) -> None:
 
 
 def render_xlsx(*, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """One sheet named ``title``: a bold header row, then the rows; widths fitted to text."""
-    book = new_workbook()
-    sheet = book.active
-    sheet.title = title[:31] or "Sheet1"
-    append_row(sheet, headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    """One sheet named ``title``: a bold header row, then the rows; widths fitted to text.
+
+    Written in openpyxl's write-only mode (a long export streams instead of building a cell
+    object per value); text that would read as a formula stays text."""
+    table = [list(row) for row in rows]
     widths = [max(4, text_width(str(header))) for header in headers]
-    for row in rows:
-        values = list(row)
-        append_row(sheet, values)
+    for values in table:
         for index, value in enumerate(values[: len(widths)]):
             widths[index] = max(widths[index], min(60, text_width(_str(value))))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31] or "Sheet1")
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width + 2
     sheet.freeze_panes = "A2"
-    return workbook_bytes(book)
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = bold
+        _as_text(cell)
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for values in table:
+        sheet.append([_write_only(sheet, value) for value in values])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_only(sheet: Any, value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        _as_text(cell)
+        return cell
+    return value
 
 
 def _str(value: Any) -> str:
