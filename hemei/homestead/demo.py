@@ -111,6 +111,7 @@ def load() -> None:
             added_by=admin,
         )
     homes = {h.number: h for h in Household.objects.filter(village_id=VILLAGE, is_active=True)}
+    _time_limits(admin)
     _layers(admin)
     _register(people["honghuashan"], homes)
     _applications(people, homes)
@@ -122,6 +123,36 @@ def load() -> None:
 
 def area(x0: float, y0: float, x1: float, y1: float) -> dict[str, Any]:
     return lot(x0, y0, x1 - x0, y1 - y0)
+
+
+def _time_limits(admin: Any) -> None:
+    """The county's own day counts for the homestead steps (a county overrides its
+    province; the catalogue's days apply where it set none)."""
+    from hemei.divisions.models import Division
+    from hemei.procedures.services import add_time_limit
+
+    county = Division.objects.get(code=COUNTY)
+    basis = "即墨区农村宅基地和村民自建住房审批管理办法（演示数据，⚠ 以区政府文件为准）"
+    rows = [
+        ("homestead.group_review", "村民小组会议讨论", 5, "workday", 0),
+        ("homestead.village_review", "村级审查", 5, "workday", 0),
+        ("homestead.joint_review", "乡镇联审", 10, "workday", 5),
+        ("homestead.decision", "乡镇审批", 5, "day", 0),
+        ("homestead.completion", "竣工验收", 10, "workday", 5),
+    ]
+    with at(dt.date(2026, 1, 5)):
+        for key, name, days, unit, extension in rows:
+            add_time_limit(
+                actor=admin,
+                division=county,
+                key=key,
+                name=name,
+                days=days,
+                unit=unit,
+                extension_days=extension,
+                basis=basis,
+                valid_from=dt.date(2026, 1, 1),
+            )
 
 
 def _layers(admin: Any) -> None:

@@ -215,7 +215,14 @@ def check(geometry: Any) -> BaseGeometry:
         )
     try:
         found = shape(geometry)
-    except (ValueError, TypeError, IndexError, AttributeError, shapely.errors.ShapelyError):
+    except (
+        ValueError,
+        TypeError,
+        IndexError,
+        KeyError,
+        AttributeError,
+        shapely.errors.ShapelyError,
+    ):
         raise GeometryError(_("its coordinates cannot be read.")) from None
     if found.is_empty:
         raise GeometryError(_("it is empty."))

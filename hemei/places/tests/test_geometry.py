@@ -115,3 +115,13 @@ def test_overlaps_ignore_a_shared_boundary_and_find_a_real_one() -> None:
     assert sorted(o.index for o in found) == [0, 1]
     assert all(abs(o.area_m2 - 30.0) < 0.5 for o in found)
     assert index.overlaps(surveyed(10, 10, x0=20)) == []  # touches b only
+
+
+def test_a_polygon_without_coordinates_is_refused_with_a_reason() -> None:
+    for bad in (
+        {"type": "Polygon"},
+        {"type": "MultiPolygon"},
+        {"type": "Polygon", "coordinates": None},
+    ):
+        with pytest.raises(geo.GeometryError):
+            geo.check(bad)
