@@ -313,6 +313,11 @@ def cmd_divisions(options: argparse.Namespace) -> int:
         f" {batch.moved} moved, {batch.closed} closed, {batch.reopened} reopened,"
         f" {batch.unchanged} unchanged."
     )
+    from hemei.homestead.samples import install_province_limits
+
+    added = install_province_limits()
+    if added:
+        print(f"Added {added} sourced provincial homestead area limits (see /homestead/limits/).")
     return 0
 
 

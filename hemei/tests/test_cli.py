@@ -164,3 +164,11 @@ def test_stopping_the_demo_stops_its_worker(tmp_path: Path, signum: int) -> None
         if worker is not None and _running(worker):
             os.kill(worker, signal.SIGKILL)
         log.close()
+
+
+def test_importing_a_province_brings_its_sourced_homestead_limits(tmp_path: Path) -> None:
+    result = hemei("divisions", "import", "--builtin", "--under", "45", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Added 3 sourced provincial homestead area limits" in result.stdout
+    again = hemei("divisions", "import", "--builtin", "--under", "45", data_dir=tmp_path)
+    assert again.returncode == 0 and "homestead area limits" not in again.stdout
