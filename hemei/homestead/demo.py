@@ -452,7 +452,13 @@ def _applications(people: dict[str, Any], homes: dict[str, Any]) -> None:
             reason="子女结婚需另建住房",
             address="红花山村南坡耕地",
         )
-        answer(a, office, "已向申请人说明该地块为耕地，申请人坚持报镇审核。", dt.date(2026, 9, 15))
+        answer(
+            a,
+            office,
+            "已向申请人说明：该户已有宅基地，分户尚未在户籍登记，拟用地块为耕地且不在村庄规划"
+            "建设用地范围内；申请人坚持报镇审核。",
+            dt.date(2026, 9, 15),
+        )
         day = through_village(a, dt.date(2026, 9, 15))
         opinions(a, day + dt.timedelta(days=3), resources=False)
         a = sign(a, town, "联审完毕，自然资源所不同意。", day + dt.timedelta(days=4))
