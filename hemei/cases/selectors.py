@@ -16,6 +16,32 @@ from .choices import CaseState
 from .models import Case, CaseEvent, StepRecord
 
 
+def division_code(value: str) -> str:
+    """A division code typed in a query string, or "" for anything else."""
+    value = (value or "").strip()
+    return value if value.isascii() and value.isdigit() and len(value) <= 12 else ""
+
+
+def start_village(user: Any, code: str) -> Any:
+    """The village ``user`` starts a case in: a villager's own; for an official the village
+    of ``code`` where they may start cases, else their first. ``None``: none of theirs."""
+    from hemei.accounts.policy import allows_at, places
+    from hemei.divisions.choices import Level
+    from hemei.divisions.models import Division
+    from hemei.households.selectors import household_of
+
+    own = household_of(user) if getattr(user, "is_authenticated", False) else None
+    if own is not None and not places(user, "start_cases").exists():
+        return own.village
+    code = division_code(code)
+    if not code:
+        return places(user, "start_cases").filter(level=Level.VILLAGE).first()
+    village = Division.objects.filter(code=code, level=Level.VILLAGE).first()
+    if village is None or not allows_at(user, "start_cases", code):
+        return None
+    return village
+
+
 def cases(user: Any) -> QuerySet[Case]:
     """The cases ``user`` may read, with what a list row shows (one query per page)."""
     return Case.objects.restrict(user, "view").select_related("village", "item", "step", "duty")

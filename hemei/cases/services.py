@@ -169,8 +169,8 @@ def _enter(case: Case, step: Step, today: dt.date, actor: Any) -> None:
             % {"number": case.number, "village": case.village.name},
         )
     StepRecord.objects.create(case=case, step=step, entered_on=today, due_on=due)
-    if step.limit_key:
-        case.save()
+    if step.limit_key and hooks.for_key(step.limit_key):
+        case.save()  # the procedure reads the case with its new step
         hooks.entered(case, step, today, actor)
 
 

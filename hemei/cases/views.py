@@ -18,7 +18,6 @@ from hemei.core import clock
 from hemei.core.downloads import download
 from hemei.core.forms import apply_errors
 from hemei.core.lists import paginate, wants_export, xlsx_response
-from hemei.divisions.choices import Level as DivisionLevel
 from hemei.divisions.models import Division
 from hemei.documents import services as documents
 from hemei.households.selectors import household_of
@@ -43,11 +42,6 @@ def _case(request: HttpRequest, pk: int) -> Case:
     )
 
 
-def _code(value: str) -> str:
-    value = (value or "").strip()
-    return value if value.isascii() and value.isdigit() and len(value) <= 12 else ""
-
-
 @allowed(Case)
 def case_list(request: HttpRequest) -> HttpResponse:
     if not places(request.user, "read_village").exists():
@@ -56,7 +50,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()[:100]
     state = request.GET.get("state") or ""
     light = request.GET.get("light") or ""
-    area = _code(request.GET.get("area", ""))
+    area = selectors.division_code(request.GET.get("area", ""))
     rows = selectors.filter_cases(
         selectors.cases(request.user),
         q=q,
@@ -104,17 +98,10 @@ def case_mine(request: HttpRequest) -> HttpResponse:
 
 
 def _start_village(request: HttpRequest) -> Division:
-    own = household_of(request.user) if request.user.is_authenticated else None
-    code = _code(request.GET.get("village") or request.POST.get("village") or "")
-    if own is not None and not places(request.user, "start_cases").exists():
-        return own.village
-    if not code:
-        first = places(request.user, "start_cases").filter(level=DivisionLevel.VILLAGE).first()
-        if first is None:
-            raise Http404
-        return first
-    village = Division.objects.filter(code=code, level=DivisionLevel.VILLAGE).first()
-    if village is None or not allows_at(request.user, "start_cases", code):
+    village = selectors.start_village(
+        request.user, request.GET.get("village") or request.POST.get("village") or ""
+    )
+    if village is None:
         raise Http404
     return village
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from hemei.divisions.choices import CODE_LENGTH, Level
 from hemei.households.choices import EventKind as HouseholdEventKind
 from hemei.households.models import HouseholdEvent
-from hemei.places.choices import ParcelKind
+from hemei.places.choices import LayerKind, ParcelKind, UseState
 from hemei.places.models import Parcel
 
 from .choices import BuildType, FlagKind, LandType
@@ -50,9 +50,9 @@ def held_homesteads(application: Application) -> list[Parcel]:
     household = application.case.household_id
     if household is None:
         return []
-    rows = Parcel.objects.filter(kind=ParcelKind.HOMESTEAD, household_id=household)
-    if hasattr(Parcel, "use_state"):
-        rows = rows.exclude(use_state="exited")
+    rows = Parcel.objects.filter(kind=ParcelKind.HOMESTEAD, household_id=household).exclude(
+        use_state=UseState.EXITED
+    )
     return list(rows.order_by("code"))
 
 
@@ -176,12 +176,10 @@ def parcel_findings(application: Application) -> list[Finding]:
             )
         )
     farmland, plan = [], []
-    layer_conflicts = getattr(places, "layer_conflicts", None)
-    if layer_conflicts is not None:
-        for conflict in layer_conflicts(
-            application.geometry, village_code=application.case.village_id
-        ):
-            (farmland if conflict.kind == "basic_farmland" else plan).append(conflict.text)
+    for conflict in places.layer_conflicts(
+        application.geometry, village_code=application.case.village_id
+    ):
+        (farmland if conflict.kind == LayerKind.BASIC_FARMLAND else plan).append(conflict.text)
     if application.land_type in LandType.farmland():
         farmland.append(
             _("The land is %(type)s: the farmland conversion (农用地转用) comes first.")

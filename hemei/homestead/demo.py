@@ -35,6 +35,14 @@ M_LAT = 1 / 111_320
 M_LON = 1 / (111_320 * math.cos(math.radians(LAT)))
 
 
+PHOTO_NAMES = {
+    "selection": "选址.jpg",
+    "staking": "放样.jpg",
+    "construction": "巡查.jpg",
+    "completion": "竣工.jpg",
+}
+
+
 def at(day: dt.date, hour: int = 10) -> Any:
     return clock.frozen_at(dt.datetime(day.year, day.month, day.day, hour - 8, tzinfo=dt.UTC))
 
@@ -303,6 +311,21 @@ def _applications(people: dict[str, Any], homes: dict[str, Any]) -> None:
                 neighbours=neighbours,
             )
 
+    def visit(
+        application: Any, stage: str, day: dt.date, at_xy: tuple[float, float], **extra: Any
+    ) -> Any:
+        """A visit of the town on ``day``, with a photo taken on the plot at ``at_xy``."""
+        x, y = at_xy
+        with at(day):
+            return services.record_visit(
+                actor=town,
+                application=application,
+                stage=stage,
+                visited_on=day,
+                photos=[photo(day, x + 6, y + 7, PHOTO_NAMES[stage])],
+                **extra,
+            )
+
     def through_village(application: Any, day: dt.date) -> dt.date:
         sign(application, office, "经村民小组会议讨论，同意申请，已在组内公示。", day)
         end_notices(day + dt.timedelta(days=8))
@@ -329,38 +352,33 @@ def _applications(people: dict[str, Any], homes: dict[str, Any]) -> None:
             day + dt.timedelta(days=6),
         )
         staked = dt.date(2026, 3, 25)
-        with at(staked):
-            services.record_visit(
-                actor=town,
-                application=a,
-                stage="staking",
-                visited_on=staked,
-                officials="孙海燕、镇自然资源所于工",
-                neighbours=["east", "south", "west", "north"],
-                note="按批准四至放线，四邻到场确认签字。",
-                photos=[photo(staked, x + 6, y + 7, "放样.jpg")],
-            )
+        visit(
+            a,
+            "staking",
+            staked,
+            (x, y),
+            officials="孙海燕、镇自然资源所于工",
+            neighbours=["east", "south", "west", "north"],
+            note="按批准四至放线，四邻到场确认签字。",
+            builder="姜志刚（持证乡村建筑工匠）",
+        )
         a = sign(a, town, "已定点放样，四邻签字确认。", staked)
-        a.builder = "姜志刚（持证乡村建筑工匠）"
-        a.save(update_fields=["builder"])
         found = dt.date(2026, 5, 20)
-        with at(found):
-            services.record_visit(
-                actor=town,
-                application=a,
-                stage="construction",
-                visited_on=found,
-                officials="孙海燕",
-                note="东侧圈梁外挑超出批准红线。",
-                photos=[photo(found, x + 6, y + 7, "巡查.jpg")],
-                deviations=[
-                    {
-                        "kind": "over_line",
-                        "text": "东侧外墙超出批准红线0.6米",
-                        "correct_by": dt.date(2026, 6, 5),
-                    }
-                ],
-            )
+        visit(
+            a,
+            "construction",
+            found,
+            (x, y),
+            officials="孙海燕",
+            note="东侧圈梁外挑超出批准红线。",
+            deviations=[
+                {
+                    "kind": "over_line",
+                    "text": "东侧外墙超出批准红线0.6米",
+                    "correct_by": dt.date(2026, 6, 5),
+                }
+            ],
+        )
         with at(dt.date(2026, 6, 2)):
             services.correct_deviation(
                 actor=town,
@@ -369,32 +387,28 @@ def _applications(people: dict[str, Any], homes: dict[str, Any]) -> None:
                 corrected_on=dt.date(2026, 6, 2),
             )
         later = dt.date(2026, 7, 15)
-        with at(later):
-            services.record_visit(
-                actor=town,
-                application=a,
-                stage="construction",
-                visited_on=later,
-                officials="孙海燕",
-                note="主体封顶，按图施工。",
-                photos=[photo(later, x + 6, y + 7, "封顶.jpg")],
-            )
+        visit(
+            a,
+            "construction",
+            later,
+            (x, y),
+            officials="孙海燕",
+            note="主体封顶，按图施工。",
+        )
         a = sign(a, town, "施工过程巡查完毕，户主报告竣工。", dt.date(2026, 8, 28))
         done = dt.date(2026, 9, 5)
-        with at(done):
-            services.record_visit(
-                actor=town,
-                application=a,
-                stage="completion",
-                visited_on=done,
-                officials="孙海燕、于工、村委刘洪波",
-                site_area="180",
-                footprint="119.5",
-                floors=2,
-                height="7.75",
-                note="面积、四至、层数、高度与批准一致。",
-                photos=[photo(done, x + 6, y + 7, "竣工.jpg")],
-            )
+        visit(
+            a,
+            "completion",
+            done,
+            (x, y),
+            officials="孙海燕、于工、村委刘洪波",
+            site_area="180",
+            footprint="119.5",
+            floors=2,
+            height="7.75",
+            note="面积、四至、层数、高度与批准一致。",
+        )
         a = sign(a, town, "验收合格。", dt.date(2026, 9, 6))
         a = sign(a, admin, "已办理不动产登记。", dt.date(2026, 9, 25))
         sign(a, town, "资料归档。", dt.date(2026, 9, 28))
@@ -429,16 +443,14 @@ def _applications(people: dict[str, Any], homes: dict[str, Any]) -> None:
         )
         a = sign(a, town, "同意批准。", day + dt.timedelta(days=5))
         staked = dt.date(2026, 8, 10)
-        with at(staked):
-            services.record_visit(
-                actor=town,
-                application=a,
-                stage="staking",
-                visited_on=staked,
-                officials="孙海燕、于工",
-                neighbours=["east", "south", "west", "north"],
-                photos=[photo(staked, x + 6, y + 7, "放样.jpg")],
-            )
+        visit(
+            a,
+            "staking",
+            staked,
+            (x, y),
+            officials="孙海燕、于工",
+            neighbours=["east", "south", "west", "north"],
+        )
         sign(a, town, "已定点放样。", staked)
 
     # 010: a plot on cultivated land: the natural-resources office disagrees, refused

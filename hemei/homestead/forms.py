@@ -187,6 +187,12 @@ class VisitForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=VisitStage.choices)
     visited_on = _date(_("Date"))
     officials = forms.CharField(label=_("Officials present"), max_length=200)
+    builder = forms.CharField(
+        label=_("Site manager (the builder)"),
+        max_length=60,
+        required=False,
+        help_text=_("Recorded at staking out: who builds the house."),
+    )
     neighbours = forms.MultipleChoiceField(
         label=_("Neighbours present and signing"),
         choices=Side.choices,

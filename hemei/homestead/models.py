@@ -60,7 +60,10 @@ METRES = {"max_digits": 6, "decimal_places": 2, "validators": [MinValueValidator
 
 class ApplicationQuerySet(RestrictedQuerySet["Application"]):
     def with_case(self) -> ApplicationQuerySet:
-        return self.select_related("case", "case__village", "case__step", "case__duty")
+        """With the case and what a row or a page of it shows (no query per row)."""
+        return self.select_related(
+            "case", "case__village", "case__step", "case__duty", "case__item", "case__household"
+        )
 
 
 class Application(models.Model):

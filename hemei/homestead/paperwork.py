@@ -48,12 +48,7 @@ FILENAMES = {
 
 
 def available(application: Application) -> list[tuple[str, Any, bool]]:
-    from . import documents
-
-    return [
-        (slug, label, hasattr(documents, function) and ready(application))
-        for slug, label, function, ready in FORMS
-    ]
+    return [(slug, label, ready(application)) for slug, label, _function, ready in FORMS]
 
 
 def render(slug: str, application: Application) -> tuple[bytes, str]:

@@ -40,11 +40,7 @@ REGISTRATION = "homestead.registration"
 
 
 def _application(case: Any) -> Application | None:
-    return (
-        Application.objects.select_related("case", "case__step", "case__village")
-        .filter(case=case)
-        .first()
-    )
+    return Application.objects.with_case().filter(case=case).first()
 
 
 def entered(case: Any, step: Any, today: dt.date, actor: Any) -> None:

@@ -13,15 +13,15 @@ from hemei.cases.choices import CaseState
 from hemei.core.lists import Column
 from hemei.core.search import search
 
-from .choices import BuildType
-from .models import Application, Deviation, Flag
+from .choices import BuildType, Side
+from .models import Application, Deviation, Flag, SiteVisit
 
 
 def applications(user: Any) -> QuerySet[Application]:
     """The applications ``user`` may read, with what a ledger row shows (one query a page)."""
     return (
         Application.objects.restrict(user, "view")
-        .select_related("case", "case__village", "case__step", "case__duty")
+        .with_case()
         .annotate(
             open_flags=Count("flags", filter=Q(flags__answered_on=None), distinct=True),
         )
@@ -71,10 +71,6 @@ def stop_work(queryset: QuerySet[Application]) -> QuerySet[Application]:
     )
 
 
-def _day(value: dt.date | None) -> Any:
-    return value
-
-
 def ledger_columns() -> list[Column]:
     """The columns of the town's approval ledger (审批管理台账) and the county's filing."""
     return [
@@ -107,6 +103,62 @@ def ledger_columns() -> list[Column]:
         (_("Hand back by"), lambda a: a.handback_due),
         (_("Handed back on"), lambda a: a.handback_done_on),
         (_("Closed on"), lambda a: a.case.closed_on),
+    ]
+
+
+def visit_log(
+    user: Any,
+    *,
+    stage: str = "",
+    area: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[SiteVisit]:
+    """The town's inspection log: the visits of ``user``'s area, newest first."""
+    rows = (
+        SiteVisit.objects.restrict(user, "view")
+        .select_related("application__case__village")
+        .prefetch_related("photos", "deviations")
+        .order_by("-visited_on", "-id")
+    )
+    if stage:
+        rows = rows.filter(stage=stage)
+    if area:
+        rows = rows.filter(application__case__village__code__startswith=area)
+    if since:
+        rows = rows.filter(visited_on__gte=since)
+    if until:
+        rows = rows.filter(visited_on__lte=until)
+    return rows.annotate(
+        open_deviations=Count("deviations", filter=Q(deviations__corrected_on=None), distinct=True)
+    )
+
+
+def visit_columns() -> list[Column]:
+    """The columns of the inspection log's workbook."""
+    return [
+        (_("Case number"), lambda v: v.application.case.number),
+        (_("Village"), lambda v: v.application.case.village.name),
+        (_("Head of household"), lambda v: v.application.case.applicant_name),
+        (_("Address"), lambda v: v.application.address),
+        (_("Stage"), lambda v: v.get_stage_display()),
+        (_("Date"), lambda v: v.visited_on),
+        (_("Officials present"), lambda v: v.officials),
+        (
+            _("Neighbours present and signing"),
+            lambda v: "、".join(str(Side(side).label) for side in v.neighbours or []),
+        ),
+        (_("Measured homestead area (m²)"), lambda v: v.site_area),
+        (_("Measured footprint (m²)"), lambda v: v.footprint),
+        (_("Floors"), lambda v: v.floors),
+        (_("Height (m)"), lambda v: v.height),
+        (_("What was found"), lambda v: v.note),
+        (_("Photos"), lambda v: len(v.photos.all())),
+        (
+            _("Deviations"),
+            lambda v: "；".join(str(row.get_kind_display()) for row in v.deviations.all()),
+        ),
+        (_("Open deviations"), lambda v: v.open_deviations),
     ]
 
 

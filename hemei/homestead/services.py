@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from hemei.accounts import audit
@@ -33,6 +34,7 @@ from hemei.core.evidence import PHOTO, check_uploads
 from hemei.divisions.models import Division
 from hemei.households.models import Household
 from hemei.places import geometry as geo
+from hemei.places.choices import UseState
 from hemei.tasks import duties
 from hemei.tasks.choices import Source
 
@@ -378,65 +380,61 @@ def current_round(application: Application) -> int:
     return max(application.opinions.values_list("round", flat=True), default=0)
 
 
+def _ask(
+    application: Application,
+    offices: Sequence[str],
+    round_: int,
+    due: dt.date,
+    today: dt.date,
+    actor: Any,
+) -> list[JointOpinion]:
+    """Ask ``offices`` for their opinions in ``round_``, each on its own clock (a duty of
+    the town, due on ``due``)."""
+    made = []
+    for office in offices:
+        duty = duties.open_duty(
+            division=town_of(application),
+            title=_opinion_title(application, office),
+            due_on=due,
+            source=Source.CASE,
+            start_on=today,
+            actor=actor,
+        )
+        made.append(
+            JointOpinion.objects.create(
+                application=application,
+                office=office,
+                round=round_,
+                asked_on=today,
+                due_on=due,
+                duty=duty,
+            )
+        )
+    return made
+
+
+def _offices(application: Application) -> tuple[str, ...]:
+    return (*Office.always(), *application.offices)
+
+
 def open_opinions(application: Application, today: dt.date, actor: Any) -> list[JointOpinion]:
     """Ask the offices of the current round that have not been asked (an office added
-    while the joint review runs), each on its own clock."""
+    while the joint review runs). An office asked later gets its own full time, counted
+    from the day it is asked."""
     round_ = current_round(application) or 1
     asked = set(application.opinions.filter(round=round_).values_list("office", flat=True))
     case = application.case
-    # an office asked later gets its own full time, counted from the day it is asked
     due = cases.deadline(case.step, case.village_id, today)
-    made = []
-    for office in (*Office.always(), *application.offices):
-        if office in asked:
-            continue
-        duty = duties.open_duty(
-            division=town_of(application),
-            title=_opinion_title(application, office),
-            due_on=due,
-            source=Source.CASE,
-            start_on=today,
-            actor=actor,
-        )
-        made.append(
-            JointOpinion.objects.create(
-                application=application,
-                office=office,
-                round=round_,
-                asked_on=today,
-                due_on=due,
-                duty=duty,
-            )
-        )
-    return made
+    missing = [office for office in _offices(application) if office not in asked]
+    return _ask(application, missing, round_, due, today, actor)
 
 
 def start_round(application: Application, today: dt.date, actor: Any) -> list[JointOpinion]:
-    """A new round of opinions (the case entered the joint review again)."""
-    case = application.case
-    round_ = current_round(application) + 1
-    due = case.step_due_on or today
-    made = []
-    for office in (*Office.always(), *application.offices):
-        duty = duties.open_duty(
-            division=town_of(application),
-            title=_opinion_title(application, office),
-            due_on=due,
-            source=Source.CASE,
-            start_on=today,
-            actor=actor,
-        )
-        made.append(
-            JointOpinion.objects.create(
-                application=application,
-                office=office,
-                round=round_,
-                asked_on=today,
-                due_on=due,
-                duty=duty,
-            )
-        )
-    return made
+    """A new round of opinions (the case entered the joint review again), due with the step."""
+    due = application.case.step_due_on or today
+    return _ask(
+        application, _offices(application), current_round(application) + 1, due, today, actor
+    )
 
 
 def close_open_opinions(
@@ -579,6 +577,7 @@ def record_visit(
     note: str = "",
     photos: Sequence[Any] = (),
     deviations: Sequence[dict[str, Any]] = (),
+    builder: str = "",
 ) -> SiteVisit:
     """到场: a visit at ``stage`` with who was there, what was measured and photos. A
     deviation found (超红线, 移位, 超高) is a stop-work order with its deadline; at
@@ -679,6 +678,10 @@ def record_visit(
     if stage == VisitStage.STAKING and not application.started_on:
         application.started_on = visited_on
         application.save(update_fields=["started_on"])
+    builder = (builder or "").strip()[:60]
+    if builder:
+        application.builder = builder
+        application.save(update_fields=["builder"])
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -801,9 +804,9 @@ def record_handback(
     application.save(update_fields=["handback_done_on"])
     if application.handback_duty_id:
         duties.close_duty(task_id=application.handback_duty_id, actor=actor, on=on, text=note)
-    if application.current_parcel_id and hasattr(application.current_parcel, "use_state"):
+    if application.current_parcel_id:
         parcel = application.current_parcel
-        parcel.use_state = "exited"
+        parcel.use_state = UseState.EXITED
         parcel.save(update_fields=["use_state", "updated_at"])
     audit.record(
         actor=actor,
@@ -837,6 +840,12 @@ def add_limit(*, actor: Any, division: Division, data: dict[str, Any]) -> AreaLi
     if not basis:
         raise ValidationError({"basis": _("Name the rule's source: document, number and article.")})
     floors = data.get("max_floors")
+    try:
+        floors = int(floors) if floors not in (None, "") else None
+    except (TypeError, ValueError):
+        raise ValidationError({"max_floors": _("Give the number of floors.")}) from None
+    if floors is not None and not 1 <= floors <= 9:
+        raise ValidationError({"max_floors": _("Floors are between 1 and 9.")})
     limit = AreaLimit(
         division=division,
         terrain=terrain,
@@ -844,16 +853,19 @@ def add_limit(*, actor: Any, division: Division, data: dict[str, Any]) -> AreaLi
         max_floor_area=_decimal(
             data.get("max_floor_area"), "max_floor_area", _("floor area"), required=False
         ),
-        max_floors=int(floors) if floors not in (None, "") else None,
+        max_floors=floors,
         max_height=_decimal(data.get("max_height"), "max_height", _("height"), required=False),
         basis=basis,
         valid_from=valid_from,
         valid_to=valid_to,
         added_by=actor,
     )
+    # rows whose validity meets [valid_from, valid_to]
     overlapping = AreaLimit.objects.filter(division=division, terrain=terrain).filter(
-        models_q_overlap(valid_from, valid_to)
+        Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)
     )
+    if valid_to is not None:
+        overlapping = overlapping.filter(valid_from__lte=valid_to)
     if overlapping.exists():
         raise ValidationError(
             _(
@@ -869,15 +881,6 @@ def add_limit(*, actor: Any, division: Division, data: dict[str, Any]) -> AreaLi
         division_code=division.code,
     )
     return limit
-
-
-def models_q_overlap(start: dt.date, end: dt.date | None) -> Any:
-    from django.db.models import Q
-
-    q = Q(valid_to__isnull=True) | Q(valid_to__gte=start)
-    if end is not None:
-        q &= Q(valid_from__lte=end)
-    return q
 
 
 @transaction.atomic

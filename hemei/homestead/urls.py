@@ -10,7 +10,6 @@ urlpatterns = [
     path("limits/", views.limits, name="limits"),
     path("limits/<int:pk>/end/", views.limit_end, name="limit_end"),
     path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/geometry/", views.geometry, name="geometry"),
     path("<int:pk>/flags/<int:flag_pk>/", views.flag, name="flag"),
     path("<int:pk>/opinions/<int:opinion_pk>/", views.opinion, name="opinion"),
     path("<int:pk>/offices/", views.offices, name="offices"),

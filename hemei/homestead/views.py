@@ -6,13 +6,12 @@ taken on the case's page (``cases:detail``)."""
 from __future__ import annotations
 
 import io
-import json
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,14 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hemei.accounts.policy import allowed, allows_at, get_or_404, places, restrict
-from hemei.cases import services as cases
+from hemei.cases import selectors as case_selectors
 from hemei.cases.choices import CaseState
 from hemei.core import clock
 from hemei.core.downloads import download
 from hemei.core.forms import apply_errors
 from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.divisions.choices import Level as DivisionLevel
-from hemei.divisions.models import Division
 from hemei.households.selectors import household_of
 from hemei.places.maps import allow_tiles
 
@@ -49,20 +47,8 @@ from .models import Application, AreaLimit, Deviation, Flag, JointOpinion, Visit
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _code(value: str) -> str:
-    value = (value or "").strip()
-    return value if value.isascii() and value.isdigit() and len(value) <= 12 else ""
-
-
 def _application(request: HttpRequest, pk: int) -> Application:
-    return get_or_404(
-        request.user,
-        "view",
-        Application.objects.select_related(
-            "case", "case__village", "case__step", "case__duty", "case__item", "case__household"
-        ),
-        pk=pk,
-    )
+    return get_or_404(request.user, "view", Application.objects.with_case(), pk=pk)
 
 
 def _officials_only(request: HttpRequest) -> None:
@@ -74,7 +60,7 @@ def _list(request: HttpRequest, *, filing: bool) -> HttpResponse:
     _officials_only(request)
     q = (request.GET.get("q") or "").strip()[:100]
     state = request.GET.get("state") or ""
-    area = _code(request.GET.get("area", ""))
+    area = case_selectors.division_code(request.GET.get("area", ""))
     build_type = request.GET.get("build_type") or ""
     flagged = request.GET.get("flagged") == "1"
     late = request.GET.get("handback") == "late"
@@ -132,30 +118,17 @@ def filing(request: HttpRequest) -> HttpResponse:
     return _list(request, filing=True)
 
 
-def _apply_village(request: HttpRequest) -> Division:
-    own = household_of(request.user) if request.user.is_authenticated else None
-    official = places(request.user, "start_cases").exists()
-    if own is not None and not official:
-        return own.village
-    code = _code(request.GET.get("village") or request.POST.get("village") or "")
-    if not code:
-        first = places(request.user, "start_cases").filter(level=DivisionLevel.VILLAGE).first()
-        if first is None:
-            raise Http404
-        return first
-    village = Division.objects.filter(code=code, level=DivisionLevel.VILLAGE).first()
-    if village is None or not allows_at(request.user, "start_cases", code):
-        raise Http404
-    return village
-
-
 @login_required
 def apply(request: HttpRequest) -> HttpResponse:
     """申请: a villager for their household (on a phone), or an official for a household."""
     official = places(request.user, "start_cases").exists()
     if not official and household_of(request.user) is None:
         raise PermissionDenied(_("You may not apply."))
-    village = _apply_village(request)
+    village = case_selectors.start_village(
+        request.user, request.GET.get("village") or request.POST.get("village") or ""
+    )
+    if village is None:
+        raise Http404
     item = services.item_in_force(village.code, clock.today())
     form = ApplyForm(request.POST or None, request.FILES or None, official=official)
     status = 200
@@ -389,6 +362,7 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
                     note=data.get("note") or "",
                     photos=data["photos"],
                     deviations=form.deviations(),
+                    builder=data.get("builder") or "",
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)
@@ -455,32 +429,6 @@ def handback(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @allowed(Application)
-def geometry(request: HttpRequest, pk: int) -> HttpResponse:
-    """The proposed parcel and its neighbours as GeoJSON for the map (numbers, no names)."""
-    application = _application(request, pk)
-    features = []
-    if application.geometry:
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": application.geometry,
-                "properties": {"kind": "proposed", "label": application.case.number},
-            }
-        )
-        from hemei.places import services as places_services
-
-        for found in places_services.overlaps(application.geometry):
-            features.append(
-                {
-                    "type": "Feature",
-                    "geometry": found.parcel.geometry,
-                    "properties": {"kind": "overlap", "label": found.parcel.code},
-                }
-            )
-    return JsonResponse({"type": "FeatureCollection", "features": features})
-
-
-@allowed(Application)
 def document(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
     """One of the forms as Word: application, approval form, 批准书, permit, acceptance."""
     application = _application(request, pk)
@@ -517,7 +465,10 @@ def limits(request: HttpRequest) -> HttpResponse:
         form = LimitForm(request.POST)
         county = (
             places(request.user, "administer")
-            .filter(level=DivisionLevel.COUNTY, code=_code(request.POST.get("division", "")))
+            .filter(
+                level=DivisionLevel.COUNTY,
+                code=case_selectors.division_code(request.POST.get("division", "")),
+            )
             .first()
         )
         if county is None:
@@ -550,10 +501,3 @@ def limit_end(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect("homestead:limits")
     return render(request, "homestead/limits.html", _limits_context(request), status=400)
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-__all__ = ["cases"]

@@ -508,7 +508,6 @@ PAGES = [
         owen=403,
     ),
     row("homestead:detail", VILLAGE_READ + " vera", pk="homestead"),
-    row("homestead:geometry", VILLAGE_READ + " vera", pk="homestead"),
     row(
         "homestead:flag",
         "tom victor",

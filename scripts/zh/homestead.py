@@ -355,4 +355,6 @@ ZH = {
     "gave up or leased out a homestead before": "曾退出或出租宅基地",
     "The household has given up or leased out %(parcels)s: after selling, renting out or giving away a house no new homestead is approved (土地管理法第六十二条).": "该户已退出或出租%(parcels)s：出卖、出租、赠与住宅后，再申请宅基地的不予批准（《土地管理法》第六十二条）。",
     "Or upload the surveyor's file (GeoJSON, or a zipped shapefile)": "或上传测绘成果文件（GeoJSON，或 Shapefile 压缩包）",
+    "Site manager (the builder)": "施工负责人（建筑工匠）",
+    "Recorded at staking out: who builds the house.": "放样时登记承建人。",
 }

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -468,14 +468,7 @@ def application_detail(application: Application) -> dict[str, Any]:
 
 def load_application(user: Any, pk: int) -> Application:
     """The application with what its detail shows, or 404 (outside the scope as well)."""
-    application = (
-        Application.objects.restrict(user, "view")
-        .select_related(
-            "case", "case__village", "case__step", "case__duty", "case__item", "case__household"
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    application = Application.objects.restrict(user, "view").with_case().filter(pk=pk).first()
     if application is None:
         raise not_found()
     return application
@@ -713,24 +706,14 @@ def filtered(call: Call) -> QuerySet[Application]:
 
 
 def visits(call: Call) -> QuerySet[SiteVisit]:
-    """The visits of the caller's area, newest first, with the query's filters."""
+    """The inspection log's selector with the query's filters."""
     query = call.query
-    rows = (
-        SiteVisit.objects.restrict(call.user, "view")
-        .select_related("application__case__village")
-        .prefetch_related("photos", "deviations")
-        .order_by("-visited_on", "-id")
-    )
-    if query.get("stage"):
-        rows = rows.filter(stage=query["stage"])
-    if query.get("area"):
-        rows = rows.filter(application__case__village__code__startswith=query["area"])
-    if query.get("from"):
-        rows = rows.filter(visited_on__gte=query["from"])
-    if query.get("to"):
-        rows = rows.filter(visited_on__lte=query["to"])
-    return rows.annotate(
-        open_deviations=Count("deviations", filter=Q(deviations__corrected_on=None), distinct=True)
+    return selectors.visit_log(
+        call.user,
+        stage=query.get("stage", ""),
+        area=query.get("area", ""),
+        since=query.get("from"),
+        until=query.get("to"),
     )
 
 
@@ -747,34 +730,6 @@ def logged_visit(visit: SiteVisit) -> dict[str, Any]:
             "address": application.address,
         },
     }
-
-
-def visit_columns() -> list[tuple[str, Any]]:
-    """The columns of the inspection log's workbook."""
-    return [
-        (_("Case number"), lambda v: v.application.case.number),
-        (_("Village"), lambda v: v.application.case.village.name),
-        (_("Head of household"), lambda v: v.application.case.applicant_name),
-        (_("Address"), lambda v: v.application.address),
-        (_("Stage"), lambda v: v.get_stage_display()),
-        (_("Date"), lambda v: v.visited_on),
-        (_("Officials present"), lambda v: v.officials),
-        (
-            _("Neighbours present and signing"),
-            lambda v: "、".join(str(Side(side).label) for side in v.neighbours or []),
-        ),
-        (_("Measured homestead area (m²)"), lambda v: v.site_area),
-        (_("Measured footprint (m²)"), lambda v: v.footprint),
-        (_("Floors"), lambda v: v.floors),
-        (_("Height (m)"), lambda v: v.height),
-        (_("What was found"), lambda v: v.note),
-        (_("Photos"), lambda v: len(v.photos.all())),
-        (
-            _("Deviations"),
-            lambda v: "；".join(str(row.get_kind_display()) for row in v.deviations.all()),
-        ),
-        (_("Open deviations"), lambda v: v.open_deviations),
-    ]
 
 
 # Endpoints ---------------------------------------------------------------------------------
@@ -1029,6 +984,9 @@ def list_visits(call: Call) -> Any:
     rows = visits(call)
     if call.wants_export:
         return call.export(
-            rows, filename="homestead-visits", title=_("Site visits"), columns=visit_columns()
+            rows,
+            filename="homestead-visits",
+            title=_("Site visits"),
+            columns=selectors.visit_columns(),
         )
     return call.page(rows, logged_visit)

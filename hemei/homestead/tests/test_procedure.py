@@ -491,3 +491,21 @@ def test_a_household_that_leased_out_its_homestead_is_flagged(cast: Cast, home) 
     application = apply(cast, build_type="move", handback_promised=True)
     flag = application.flags.get(kind=FlagKind.DISPOSED)
     assert "ZJ-005" in flag.text and "第六十二条" in flag.text
+
+
+def test_the_builder_is_recorded_at_staking_out(cast: Cast, home) -> None:
+    application = walk_to(cast, apply(cast), "homestead.staking")
+    day = START + dt.timedelta(days=40)
+    with clock.frozen_at(day):
+        services.record_visit(
+            actor=cast.tom,
+            application=application,
+            stage="staking",
+            visited_on=day.date(),
+            officials="唐涛",
+            neighbours=["east", "south", "west", "north"],
+            photos=[jpeg()],
+            builder="姜志刚（持证工匠）",
+        )
+    application.refresh_from_db()
+    assert application.builder == "姜志刚（持证工匠）" and application.started_on == day.date()
