@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, cast
 
-from hemei.ingest.models import Directive, Meeting, Person, Program, Role
+from hemei.ingest.models import ROLE_RANK, Directive, Meeting, Person, Program, Role
 from hemei.ingest.normalize import Credit
 
 __all__ = [
@@ -236,7 +236,7 @@ _ROLE_VERBS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("reporter", re.compile(r"传达|部署|发言|作报告|作了报告|通报|汇报|解读|作说明|宣读|述职")),
     ("attendee", re.compile(r"出席|参加|参会|列席|到会")),
 )
-_ROLE_RANK = {"speaker": 4, "host": 3, "reporter": 2, "journalist": 1, "editor": 1, "attendee": 0}
+_ROLE_RANK = ROLE_RANK
 _SPEECH_CUE = re.compile(r"指出|强调|要求|表示|提出|讲话|讲了意见|认为|希望|说")
 _CLAUSE_END = re.compile(r"[，。；：！？]")
 _CUE_AT_CLAUSE_START = re.compile(

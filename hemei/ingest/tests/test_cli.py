@@ -42,25 +42,36 @@ def test_it_prints_json_in_the_documented_shape(
     assert list(data) == ["text", "removed", "meeting", "people", "programs", "directives"]
     assert isinstance(data["text"], str)
     assert data["removed"] == []
-    assert data["meeting"] == {
+    meeting = data["meeting"]
+    assert list(meeting) == ["name", "date_text", "date", "place", "year_from", "sources"]
+    assert {key: meeting[key] for key in ("name", "date_text", "date", "place")} == {
         "name": "全区乡村振兴推进会",
         "date_text": "3月2日",
         "date": "2026-03-02",
         "place": "区委党校",
     }
+    assert isinstance(meeting["sources"], dict)
     for person in data["people"]:
-        assert list(person) == ["name", "titles", "role"]
+        assert list(person) == ["name", "titles", "role", "roles", "source"]
+        assert person["role"] in person["roles"]
         assert isinstance(person["titles"], list)
     assert {(p["name"], p["role"]) for p in data["people"]} == {
         ("王大山", "speaker"),
         ("李小河", "host"),
     }
     for program in data["programs"]:
-        assert list(program) == ["name", "description"]
+        assert list(program) == ["name", "description", "source"]
     assert data["programs"][0]["name"] == "五大工程"
     assert len(data["directives"]) == 1
     directive = data["directives"][0]
-    assert list(directive) == ["speaker", "text", "theme", "responsible", "deadline_text"]
+    assert list(directive) == [
+        "speaker",
+        "text",
+        "theme",
+        "responsible",
+        "deadline_text",
+        "source",
+    ]
     assert directive["speaker"] == "王大山"
     assert directive["responsible"] == ["各镇街"]
     assert directive["deadline_text"] == "4月底前"

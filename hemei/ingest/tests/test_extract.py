@@ -25,6 +25,11 @@ DIRECTIVE_RECALL = 0.8
 DIRECTIVE_PRECISION = 0.7
 
 
+def _fields(meeting: dict[str, Any]) -> dict[str, Any]:
+    """The meeting's four annotated fields (not where they came from)."""
+    return {key: meeting[key] for key in ("name", "date_text", "date", "place")}
+
+
 def _ingest_gold(name: str, directory: Path) -> tuple[dict[str, Any], IngestResult]:
     """Return the gold annotation and the ingest result of one report."""
     gold = load_gold(name)
@@ -75,14 +80,14 @@ def test_it_meets_the_quality_bar_on_the_synthetic_reports() -> None:
 @pytest.mark.parametrize("name", SEED_REPORTS)
 def test_it_finds_each_seed_meeting(name: str, seeds: Path) -> None:
     gold, result = _ingest_gold(name, seeds)
-    meeting = result.meeting.to_dict()
+    meeting = _fields(result.meeting.to_dict())
     assert meeting == gold["meeting"]
 
 
 @pytest.mark.parametrize("name", SYNTHETIC_REPORTS)
 def test_it_finds_each_synthetic_meeting_units_and_deadlines(name: str, fixtures_dir: Path) -> None:
     gold, result = _ingest_gold(name, fixtures_dir)
-    assert result.meeting.to_dict() == gold["meeting"]
+    assert _fields(result.meeting.to_dict()) == gold["meeting"]
     people = {person.name: person for person in result.people}
     for person in gold["people"]:
         assert people[person["name"]].titles == person["titles"]
