@@ -144,6 +144,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "hemei.core.replica.ReplicaReadMiddleware",
 ]
 
 #: Apps whose pages and files show personal data: sent with Cache-Control: no-store.
@@ -179,7 +180,20 @@ def _databases() -> dict[str, dict[str, object]]:
             config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         except ValueError as exc:
             raise ImproperlyConfigured(f"HEMEI_DATABASE_URL cannot be read: {exc}") from None
-        return {"default": dict(config)}
+        databases = {"default": dict(config)}
+        replica = os.environ.get("HEMEI_DATABASE_REPLICA_URL")
+        if replica:
+            try:
+                replica_config = dj_database_url.parse(
+                    replica, conn_max_age=60, conn_health_checks=True
+                )
+            except ValueError as exc:
+                raise ImproperlyConfigured(
+                    f"HEMEI_DATABASE_REPLICA_URL cannot be read: {exc}"
+                ) from None
+            # Tests never get a database of their own for the replica: it mirrors default.
+            databases["replica"] = {**replica_config, "TEST": {"MIRROR": "default"}}
+        return databases
     return {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -201,6 +215,12 @@ def _databases() -> dict[str, dict[str, object]]:
 
 
 DATABASES = _databases()
+#: Reads of GET pages go to the streaming replica when HEMEI_DATABASE_REPLICA_URL is set and
+#: it is healthy (hemei/core/replica.py says which reads and when it falls back).
+DATABASE_ROUTERS = ["hemei.core.replica.ReplicaRouter"]
+HEMEI_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("HEMEI_REPLICA_MAX_LAG_SECONDS", "5"))
+HEMEI_REPLICA_CHECK_SECONDS = float(os.environ.get("HEMEI_REPLICA_CHECK_SECONDS", "2"))
+HEMEI_REPLICA_PIN_SECONDS = int(os.environ.get("HEMEI_REPLICA_PIN_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
