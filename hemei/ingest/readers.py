@@ -104,14 +104,70 @@ def _read_docx(data: bytes) -> str:
         if tag == "p":
             lines.append(Paragraph(block, document).text)
         elif tag == "tbl":
+            rows: list[list[str]] = []
             for row in Table(block, document).rows:
                 seen: set[int] = set()
+                cells: list[str] = []
                 for cell in row.cells:
                     if id(cell._tc) in seen:  # merged cells repeat
                         continue
                     seen.add(id(cell._tc))
-                    lines.append(cell.text)
+                    cells.append(" ".join(cell.text.split()))
+                rows.append(cells)
+            lines.extend(table_lines(rows))
     return "\n".join(line for line in lines if line.strip())
+
+
+_HEADER_CELL = 10
+_SEQUENCE_HEADERS = ("序号", "编号", "序", "No.", "No")
+#: Header words of the column that says what is to be done (else the longest column is it).
+_TASK_HEADERS = ("任务", "事项", "内容", "措施", "工作")
+_CLAUSE_END = "。；！？;"
+
+
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """Return one line per row of a table, so a task table reads as a list of demands.
+
+    Where the first row is a header (every cell short and not a number), each later row is
+    written as its sequence number, its task column (headed 任务, 事项, 内容 … or else the
+    longest) and the other columns as
+    ``label：value`` in brackets: "1. 完成…（牵头单位：县农业农村局；完成时限：11月底前）。".
+    A table without a header has its cells joined with "；". A row of one cell stays as it is.
+    """
+    rows = [row for row in rows if any(cell for cell in row)]
+    if not rows:
+        return []
+    header = rows[0]
+    has_header = len(rows) > 1 and all(
+        cell and len(cell) <= _HEADER_CELL and not cell.isdigit() for cell in header
+    )
+    if not has_header:
+        return [_joined(row) for row in rows]
+    body = [row for row in rows[1:] if len(row) == len(header)]
+    others = [_joined(row) for row in rows[1:] if len(row) != len(header)]
+    if not body:
+        return [_joined(header), *others]
+    sequence = next((i for i, label in enumerate(header) if label in _SEQUENCE_HEADERS), None)
+    lengths = [sum(len(row[i]) for row in body) for i in range(len(header))]
+    candidates = [i for i in range(len(header)) if i != sequence]
+    named = [i for i in candidates if any(word in header[i] for word in _TASK_HEADERS)]
+    main = max(named or candidates, key=lambda i: lengths[i])
+    lines = []
+    for row in body:
+        details = "；".join(
+            f"{header[i]}：{row[i]}"
+            for i in range(len(header))
+            if i not in (sequence, main) and row[i]
+        )
+        number = f"{row[sequence]}. " if sequence is not None and row[sequence] else ""
+        task = row[main].rstrip(_CLAUSE_END)
+        lines.append(f"{number}{task}（{details}）。" if details else f"{number}{task}。")
+    return [*lines, *others]
+
+
+def _joined(row: list[str]) -> str:
+    cells = [cell for cell in row if cell]
+    return cells[0] if len(cells) == 1 else "；".join(cells)
 
 
 def read_document(data: bytes, filename: str) -> str:

@@ -8,7 +8,7 @@ import docx
 import pytest
 
 from hemei.ingest import IngestError
-from hemei.ingest.readers import read_document
+from hemei.ingest.readers import read_document, table_lines
 
 REPORT = "4月17日，我市召开乡村振兴专题会议。市委书记李猛讲话。"
 
@@ -33,15 +33,32 @@ def test_it_reads_text_files_in_any_encoding() -> None:
     assert read_document(REPORT.encode("utf-8-sig"), "REPORT.TXT") == REPORT
 
 
-def test_it_reads_docx_paragraphs_and_table_cells() -> None:
+def test_it_reads_docx_paragraphs_and_a_table_row_per_line() -> None:
     text = read_document(_docx_bytes(), "report.docx")
     assert text.split("\n") == [
         "德州召开乡村振兴专题会议",
         REPORT,
-        "任务",
-        "责任单位",
-        "农村改厕",
-        "市农业农村局",
+        "农村改厕（责任单位：市农业农村局）。",
+    ]
+
+
+def test_a_task_table_reads_as_numbered_demands_with_their_columns() -> None:
+    rows = [
+        ["序号", "工作任务", "牵头单位", "完成时限"],
+        ["1", "完成高标准农田建设并通过验收。", "县农业农村局", "11月底前"],
+        ["2", "新建村级集体经济示范项目", "县委组织部", ""],
+        ["合计：2项"],
+    ]
+    assert table_lines(rows) == [
+        "1. 完成高标准农田建设并通过验收（牵头单位：县农业农村局；完成时限：11月底前）。",
+        "2. 新建村级集体经济示范项目（牵头单位：县委组织部）。",
+        "合计：2项",
+    ]
+
+
+def test_a_table_without_a_header_joins_its_cells() -> None:
+    assert table_lines([["县农业农村局", "负责全县高标准农田建设的组织实施"], ["", ""]]) == [
+        "县农业农村局；负责全县高标准农田建设的组织实施"
     ]
 
 
