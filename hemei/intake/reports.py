@@ -31,6 +31,7 @@ from hemei.tasks.services import add_event, create_task
 from hemei.units.models import Unit
 
 from .dates import parse_deadline
+from .evidence import Piece, directive_source, roles_of
 from .matching import UnitIndex, units_for
 from .models import IngestDraft
 from .rules import check_manage, theme_of
@@ -101,6 +102,9 @@ class DirectiveInitial:
     matched: list[Unit]
     deadline_text: str
     due_on: dt.date | None
+    #: The sentence the directive was cut from, the directive marked in it; empty when the
+    #: directive is the whole sentence or the draft has no source.
+    source: list[Piece] = field(default_factory=list)
 
 
 def draft_directives(
@@ -132,26 +136,42 @@ def draft_directives(
                 matched=matched,
                 deadline_text=deadline_text,
                 due_on=parse_deadline(deadline_text, year=draft.year) if deadline_text else None,
+                source=directive_source(directive),
             )
         )
     return initials
 
 
 def draft_people(draft: IngestDraft) -> dict[str, str]:
-    """Host, speakers and attendees as the meeting stores them (one per line)."""
+    """Host, speakers and attendees as the meeting stores them (one per line).
+
+    A person is listed under each of their roles (a host who also speaks is the host and
+    among the speakers); an attendee line is for those with no other part in the meeting.
+    Drafts read before people had several roles give each person one ``role``.
+    """
 
     def line(person: dict[str, Any]) -> str:
         titles = "、".join(person.get("titles") or [])
         return f"{titles} {person['name']}".strip()
 
-    people = draft.result.get("people", [])
-    by_role: dict[str, list[str]] = {}
-    for person in people:
-        by_role.setdefault(person.get("role", "attendee"), []).append(line(person))
+    host: list[str] = []
+    speakers: list[str] = []
+    reporters: list[str] = []  # listed after those who gave the speeches
+    attendees: list[str] = []
+    for person in draft.result.get("people") or []:
+        roles = set(roles_of(person))
+        if "host" in roles:
+            host.append(line(person))
+        if "speaker" in roles:
+            speakers.append(line(person))
+        elif "reporter" in roles:
+            reporters.append(line(person))
+        if "attendee" in roles and not roles & {"host", "speaker", "reporter"}:
+            attendees.append(line(person))
     return {
-        "host": "、".join(by_role.get("host", [])),
-        "speakers": "\n".join(by_role.get("speaker", []) + by_role.get("reporter", [])),
-        "attendees": "\n".join(by_role.get("attendee", [])),
+        "host": "、".join(host),
+        "speakers": "\n".join(speakers + reporters),
+        "attendees": "\n".join(attendees),
     }
 
 

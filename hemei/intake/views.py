@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hemei.accounts.policy import allowed
@@ -20,7 +19,7 @@ from hemei.tasks.choices import Source
 from hemei.tasks.models import Task
 from hemei.units.models import Unit
 
-from . import services
+from . import evidence, services
 from .forms import DecompositionForm, DirectiveFormSet, MeetingReviewForm, ReportForm
 from .models import IngestDraft, TableUpload
 from .sheet import COLUMNS
@@ -180,16 +179,6 @@ def report_ingest(request: HttpRequest) -> HttpResponse:
     )
 
 
-ROLE_LABELS = {
-    "speaker": gettext_lazy("speaker"),
-    "host": gettext_lazy("host"),
-    "attendee": gettext_lazy("attendee"),
-    "reporter": gettext_lazy("reporter"),
-    "journalist": gettext_lazy("journalist"),
-    "editor": gettext_lazy("editor"),
-}
-
-
 def _unit_choices(units: list[Unit], division: Division) -> list[tuple[int, str]]:
     return [
         (
@@ -205,11 +194,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_object_or_404(
         IngestDraft.objects.owned_by(request.user).select_related("division", "meeting"), pk=pk
     )
-    people = [
-        {**person, "role_label": ROLE_LABELS.get(person.get("role"), person.get("role"))}
-        for person in draft.result.get("people", [])
-    ]
-    context: dict[str, Any] = {"draft": draft, "result": draft.result, "people": people}
+    context: dict[str, Any] = {"draft": draft}
     if draft.meeting_id is not None or draft.accepted_at is not None:
         if request.method == "POST":
             context["error"] = _("This report has already been accepted.")
@@ -270,6 +255,12 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("intake:report_review", pk=draft.pk)
     context.update(
-        form=form, formset=formset, rows=list(zip(formset.forms, review.directives, strict=True))
+        result=draft.result,
+        meeting=evidence.meeting_evidence(draft.result, draft.year),
+        people=evidence.people_rows(draft.result),
+        programs=evidence.program_rows(draft.result),
+        form=form,
+        formset=formset,
+        rows=list(zip(formset.forms, review.directives, strict=True)),
     )
     return render(request, "intake/report_review.html", context, status=status)

@@ -192,4 +192,10 @@ ZH = {
     "Nothing was created yet: correct the marked fields, then send again.": (
         "尚未创建任何内容：请改正标出的项目后再次提交。"
     ),
+    "Year taken from": "年份取自",
+    "the year entered when the report was read (%(year)s)": "读取报道时填写的年份（%(year)s）",
+    "“%(phrase)s” in the text": "正文中的“%(phrase)s”",
+    "the page's date %(dateline)s": "页面日期 %(dateline)s",
+    "Source (%(fields)s)": "原文（%(fields)s）",
+    "Source sentence": "原文",
 }
