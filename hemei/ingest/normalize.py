@@ -200,9 +200,28 @@ _WIDTH_TABLE.update(
         0xFF64: ord("、"),
     }
 )
+# The characters the table changes. Report text holds few of them, so replacing each found
+# is much faster than ``str.translate`` over the whole page (a dict lookup per character).
+_WIDTH_CHARS = re.compile("[" + re.escape("".join(map(chr, _WIDTH_TABLE))) + "]")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _SPACE_RUN = re.compile(r" {2,}")
+
+
+def _width_char(match: re.Match[str]) -> str:
+    """Return what :data:`_WIDTH_TABLE` makes of one character."""
+    code = _WIDTH_TABLE[ord(match.group(0))]
+    return "" if code is None else chr(code)
+
+
+def _narrow(text: str) -> str:
+    """Apply :data:`_WIDTH_TABLE`: by replacement when the characters are few, else translate."""
+    found = _WIDTH_CHARS.findall(text)
+    if not found:
+        return text
+    if len(found) * 50 > len(text):
+        return text.translate(_WIDTH_TABLE)
+    return _WIDTH_CHARS.sub(_width_char, text)
 
 
 def clean_whitespace(text: str) -> str:
@@ -210,7 +229,7 @@ def clean_whitespace(text: str) -> str:
 
     Lone surrogates (possible in a str built from broken data) become U+FFFD.
     """
-    text = _CONTROL_CHARS.sub("", text.translate(_WIDTH_TABLE))
+    text = _CONTROL_CHARS.sub("", _narrow(text))
     text = _SURROGATES.sub("\ufffd", text)
     lines = (_SPACE_RUN.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
@@ -231,7 +250,9 @@ _TONE_MARKS = {
     "ḿ": "m",
 }
 _PINYIN_LETTERS = "a-zA-Z" + "".join(_TONE_MARKS)
-_PINYIN_BRACKET = re.compile(rf"[ ]?[(（][ ]?([{_PINYIN_LETTERS}1-5' ]{{1,40}})[ ]?[)）]")
+# Starts with a bracket (or a space and a bracket), never with an optional item: a pattern
+# whose first character is fixed is scanned for much faster.
+_PINYIN_BRACKET = re.compile(rf"(?:[(（]| [(（])[ ]?([{_PINYIN_LETTERS}1-5' ]{{1,40}})[ ]?[)）]")
 _SYLLABLE = (
     r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
     r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|in|un|vn"
@@ -320,7 +341,7 @@ _CHINESE_MARKS = frozenset(_CHINESE_PUNCT)
 # An ASCII mark with the spaces around it; it becomes full-width when it touches Chinese text
 # on either side ("1,000" or "a?b=1" touch neither). The side is checked in Python: a regex
 # lookbehind tried at every character is several times slower on long pages.
-_ASCII_MARK = re.compile(r" *([,;:?!]) *")
+_ASCII_MARK = re.compile(r"(?:[,;:?!]| +[,;:?!]) *")
 _PAREN_PAIR = re.compile(r"\(([^()\n]{0,200})\)")
 # Doubled marks, and an ASCII period beside a Chinese one ("。." ".。" "，."), but not a
 # decimal point ("3.5。") nor an ASCII ellipsis ("...。"); the period before a mark is checked
@@ -346,7 +367,7 @@ def _convert_mark(match: re.Match[str]) -> str:
     if (start and _is_chinese_context(text[start - 1])) or (
         end < len(text) and _is_chinese_context(text[end])
     ):
-        return _FULL_WIDTH[match.group(1)]
+        return _FULL_WIDTH[match.group(0).strip(" ")]
     return match.group(0)
 
 
@@ -512,9 +533,12 @@ def find_stamp(line: str) -> tuple[str, dt.date] | None:
     return None
 
 
+_HAS_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _is_dateline(line: str) -> bool:
     """Tell whether a line is only a page stamp with its labels (发布时间：…, 来源：… 时间：…)."""
-    if len(line) > _DATELINE_MAX or find_stamp(line) is None:
+    if len(line) > _DATELINE_MAX or not _HAS_YEAR.search(line) or find_stamp(line) is None:
         return False
     return not _DATELINE_LABELS.sub("", _STAMP.sub("", line)).strip()
 
