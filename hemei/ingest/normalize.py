@@ -8,10 +8,13 @@ The steps run in this order, each usable on its own:
 3. :func:`remove_pinyin` — ``農(nóng)村`` → ``農村``; ordinary brackets such as ``(2026)`` stay.
 4. :func:`to_simplified` — OpenCC ``t2s``.
 5. :func:`repair_punctuation` — ASCII punctuation inside Chinese text becomes full-width, doubled
-   marks collapse; numbers, latin words and URLs keep theirs.
+   marks collapse (mixed ones too: ``,，`` ``。.`` ``;；`` ``：:``); numbers, times, latin words
+   and URLs keep theirs.
 6. :func:`strip_chrome` — copyright notices, read counts, share prompts, lists of unrelated
-   headlines, navigation. Bylines (记者, 编辑) are removed from the text too, but kept as
-   :class:`Credit` records because the extractor needs them.
+   headlines, navigation, the page's date stamp. Bylines (记者, 编辑) are removed from the text
+   too, but kept as :class:`Credit` records because the extractor needs them; the page's stamp
+   is kept in :attr:`NormalizedText.dateline` because it dates the meeting (:func:`find_stamp`
+   reads ``08.03.2016`` as day.month.year, the year-first forms as year-month-day).
 """
 
 from __future__ import annotations
