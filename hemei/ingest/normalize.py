@@ -501,8 +501,12 @@ _STAMP = re.compile(
 _DATELINE_LABELS = re.compile(
     r"(?:发布时间|发布日期|发表时间|更新时间|发文日期|成文日期|时间|日期|信息来源|文章来源|来源|稿源"
     r"|作者|浏览次数|浏览|点击数|点击|阅读数|阅读|访问量|字号)[ ]?[：:][ ]?[^ |｜]{0,24}"
-    r"|星期[一二三四五六日天]|周[一二三四五六日天](?![\u4e00-\u9fff])|[ |｜/·【】\[\]]"
+    r"|星期[一二三四五六日天]|周[一二三四五六日天](?![\u4e00-\u9fff])|^(?:今天是|今日是|今天|今日)[：:]?"
+    r"|[ |｜/·【】\[\]]"
 )
+# A site header showing the reader's day ("今天是2024年5月6日 星期一") is chrome but does not
+# date the article.
+_TODAY = re.compile(r"^[【\[ ]*(?:今天是|今日是|今天|今日)")
 _DATELINE_MAX = 100
 
 
@@ -673,6 +677,7 @@ def strip_chrome(text: str) -> NormalizedText:
                 stamp is None
                 and len(line) <= _DATELINE_MAX
                 and (body_chars < _BODY_START_CHARS or _is_dateline(line))
+                and not _TODAY.match(line)
             ):
                 stamp = find_stamp(line)
             if len(line) <= _SHORT_LINE and not _CHROME_ANYWHERE.search(line):

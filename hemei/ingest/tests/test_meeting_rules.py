@@ -150,6 +150,13 @@ def test_a_stamp_at_the_foot_of_the_page_counts_but_not_one_in_related_headlines
     assert ingest(related, year=2026).meeting.year_from == "given"
 
 
+def test_a_site_header_with_todays_date_is_chrome_but_dates_nothing() -> None:
+    page = f"今天是2024年5月6日 星期一\n3月7日，大岭镇召开乡村振兴工作推进会。{BODY}"
+    result = ingest(page, year=2016)
+    assert "今天是2024年5月6日 星期一" in result.removed
+    assert result.meeting.date == dt.date(2016, 3, 7) and result.meeting.year_from == "given"
+
+
 def test_a_year_written_with_the_date_beats_the_stamp() -> None:
     page = f"08.03.2017 09:15\n2016年3月7日，大岭镇召开乡村振兴工作推进会。{BODY}"
     meeting = ingest(page, year=2026).meeting
