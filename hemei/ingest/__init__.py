@@ -40,7 +40,7 @@ def extract(normalized: NormalizedText, *, year: int | None = None) -> IngestRes
     return IngestResult(
         text=text,
         removed=list(normalized.removed),
-        meeting=extract_meeting(text, year=year),
+        meeting=extract_meeting(text, year=year, dateline=normalized.dateline),
         people=people,
         programs=extract_programs(text),
         directives=extract_directives(text, mentions, sentences),
@@ -50,7 +50,9 @@ def extract(normalized: NormalizedText, *, year: int | None = None) -> IngestRes
 def ingest(data: bytes | str, *, year: int | None = None) -> IngestResult:
     """Normalize a scraped meeting report and extract meeting, people, programs, directives.
 
-    ``year`` resolves dates written without a year (``4月17日``). Raises :class:`IngestError`
+    ``year`` resolves dates written without a year (``4月17日``) when the page itself does
+    not tell: the page's date stamp and a year written near the meeting come first (see
+    :func:`hemei.ingest.extract.extract_meeting`). Raises :class:`IngestError`
     for input that is empty, binary or otherwise unusable; never anything else.
     """
     if year is not None and not (1900 <= year <= 2200):

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any, cast
 
 from hemei.ingest.models import ROLE_RANK, Directive, Meeting, Person, Program, Role
-from hemei.ingest.normalize import Credit
+from hemei.ingest.normalize import Credit, find_stamp
 
 __all__ = [
     "Sentence",
@@ -523,8 +523,26 @@ def chinese_number(text: str) -> int | None:
     return total + current
 
 
-def extract_meeting(text: str, *, year: int | None = None) -> Meeting:
-    """Return the meeting's name, date (as written and resolved) and place."""
+def extract_meeting(text: str, *, year: int | None = None, dateline: str | None = None) -> Meeting:
+    """Return the meeting's name, date (as written and resolved) and place, with their sources.
+
+    A date written without a year (``3月7日``) takes its year from, in this order:
+
+    1. the page's own stamp (``dateline``, e.g. ``08.03.2016 09:15`` as found by
+       :func:`hemei.ingest.normalize.find_stamp`): the report is dated by the page that
+       published it, so a stamp later than the meeting by more than a month means the year
+       before (a report stamped 2017-01-03 about ``12月30日`` is 2016-12-30); a date written
+       with the day only (``7日上午``) takes the stamp's month too (the month before when the
+       day is later than the stamp's);
+    2. a year written in the text near the meeting (``2016年``): in its name, the headline,
+       or the sentence that convenes it (the latest year there that is not a target, ``到2035年``);
+    3. ``year``, the caller's guess (usually "this year" on the upload page).
+
+    A year written with the date itself beats all of these. ``Meeting.year_from`` records the
+    choice as written: the stamp, the year phrase, or ``"given"``; ``None`` when the date
+    carries its year or no date was resolved. ``Meeting.sources`` gives, for each field found,
+    the sentence of ``text`` it was read from.
+    """
     head = text[:3000]
     meeting = Meeting()
     candidates: list[tuple[int, str, str | None]] = []
@@ -532,27 +550,112 @@ def extract_meeting(text: str, *, year: int | None = None) -> Meeting:
         candidates.append((match.start(), match.group(1), match.group(2)))
     for match in _MEETING_AFTER_VERB.finditer(head):
         candidates.append((match.start(1), match.group(1), None))
+    area_start, area_end = 0, min(len(head), 300)
+    convening: str | None = None
     if candidates:
         candidates.sort(key=lambda item: (-_meeting_evidence(head, item), item[0]))
         position, name, place = candidates[0]
         name = _LEADING_TIME.sub("", name).strip()
         name = re.sub(r"^(?:召开|举行|举办)(?:了)?", "", name)
+        name = _with_convener(head, position, name)
         meeting.name = name or None
-        line_start = head.rfind("\n", 0, position) + 1
-        line_end = head.find("\n", position)
-        line = head[line_start : line_end if line_end != -1 else len(head)]
+        convening = _sentence_at(head, position)
+        if meeting.name:
+            meeting.sources["name"] = convening
+        area_start = head.rfind("\n", 0, position) + 1
+        area_end = head.find("\n", position)
+        if area_end == -1:
+            area_end = len(head)
+        place_at = position
         if place is None:
-            place_match = _PLACE_BEFORE_VERB.search(line)
-            place = place_match.group(1) if place_match else None
+            place_match = _PLACE_BEFORE_VERB.search(head, area_start, area_end)
+            if place_match:
+                place, place_at = place_match.group(1), place_match.start()
         meeting.place = place
-        date_area = line
-    else:
-        date_area = head[:300]
-    date_match = _DATE.search(date_area) or _DATE.search(head[:600])
+        if place:
+            meeting.sources["place"] = _sentence_at(head, place_at)
+    date_match = _DATE.search(head, area_start, area_end) or _DATE.search(head, 0, 600)
     if date_match:
         meeting.date_text = date_match.group(0)
-        meeting.date = _resolve_date(date_match, _year_in_text(head, meeting.name) or year)
+        meeting.sources["date"] = _sentence_at(head, date_match.start())
+        text_year = _year_in_text(head, meeting.name, convening)
+        meeting.date, meeting.year_from = _dated(date_match, dateline, text_year, year)
     return meeting
+
+
+_OPENS_MEETING = re.compile(
+    rf"(?:召开|举行|举办)了?[^，。；：！？“”\s]{{0,40}}?{_MEETING_SUFFIX}"
+    rf"|{_MEETING_SUFFIX}(?:在[^，。；、]{{2,25}}?)?(?:隆重)?(?:召开|举行|举办|开幕)"
+)
+# "会议传达学习了…", "会上，与会人员观看了…", "会议还听取了…汇报": what the meeting did.
+_MEETING_NARRATIVE = re.compile(
+    r"^(?:会议|会上|大会)[，]?(?:[^，。；：]{0,12}?)(?:传达|学习|听取|审议|通报|观看|观摩|研究|讨论"
+    r"|总结|宣读|表彰|通过|印发|签订|书面)[^，。；：]{0,4}?了(?!解)"
+)
+_NARRATIVE_NOT_CUE = re.compile(r"指出|强调|要求|认为|提出|明确|号召")
+_LATER_CUE = re.compile(r"[，；](?:会议)?(?:并|还|同时)?(?:指出|强调|要求)")
+
+
+def _opens_meeting(plain: str) -> bool:
+    """Tell whether a sentence convenes a meeting ("3月7日，青石县召开…会议，…")."""
+    return _OPENS_MEETING.search(plain) is not None
+
+
+def _is_meeting_narrative(plain: str) -> bool:
+    """Tell whether a sentence tells what the meeting did (会议传达学习了…, 会议听取了…汇报)
+    rather than what it demanded; one that goes on to ``，要求…`` still counts as a demand."""
+    match = _MEETING_NARRATIVE.match(plain.lstrip())
+    if match is None or _NARRATIVE_NOT_CUE.search(match.group(0)):
+        return False
+    return _LATER_CUE.search(plain, match.end()) is None
+
+
+_SENTENCE_MARKS = "。！？；\n"
+
+
+def _sentence_at(text: str, position: int) -> str:
+    """Return the sentence of ``text`` holding ``position`` (ended by 。！？； or a line end)."""
+    start = max(text.rfind(mark, 0, position) for mark in _SENTENCE_MARKS) + 1
+    ends = [
+        found for found in (text.find(mark, position) for mark in _SENTENCE_MARKS) if found != -1
+    ]
+    end = min(ends) if ends else len(text)
+    if end < len(text) and text[end] != "\n":
+        end += 1
+    return text[start:end].strip()
+
+
+# Who convenes the meeting when the name follows the verb: "大岭镇召开…", "青石县委召开…",
+# "松溪街道党工委组织召开…". Only a named division counts, not 我县/全镇/县委.
+_MEETING_CONVENER = re.compile(
+    r"([\u4e00-\u9fff]{1,10}?(?:省|市|州|盟|县|区|旗|镇|乡|街道|村|社区))"
+    r"(?:[、和与]?[省市县区镇乡]?(?:党委|党工委|人民政府|政府|委员会|委|两委|办事处))*"
+    r"(?:于[^，。；]{1,12}?|在[^，。；]{2,25}?)?"
+    r"(?:组织|专门|专题|再次|又|集中|隆重)?(?:召开|举行|举办)了?"
+)
+_NOT_A_CONVENER = set("我全本该各此这")
+# A name that already says whose meeting it is: 全县…, 本镇…, 县委…, 镇党委…, 市政府…, 区直….
+_SCOPED_NAME = re.compile(
+    r"^(?:[全本我](?:省|市|州|县|区|旗|镇|乡|街道|村|社区)"
+    r"|(?:省|市|州|县|区|旗|镇|乡|街道|村)(?:委|党委|党工委|人民政府|政府|人大|政协|直|级|两委))"
+)
+
+
+def _with_convener(head: str, position: int, name: str) -> str:
+    """Put the convening division before a name read after the verb: "大岭镇召开2026年…会"
+    gives "大岭镇2026年…会", as "大岭镇…会在镇政府召开" does. Names that already say whose
+    meeting it is (全县…, 县委…, 镇党委…) or start with the convener stay as they are."""
+    if not name or _SCOPED_NAME.match(name):
+        return name
+    clause_start = max(head.rfind(mark, 0, position) for mark in "，。；：！？\n") + 1
+    clause = _LEADING_TIME.sub("", head[clause_start:position].strip()).lstrip("，、 ")
+    match = _MEETING_CONVENER.fullmatch(clause)
+    if match is None:
+        return name
+    convener = match.group(1)
+    if (len(convener) == 2 and convener[0] in _NOT_A_CONVENER) or name.startswith(convener):
+        return name
+    return convener + name
 
 
 def _meeting_evidence(head: str, candidate: tuple[int, str, str | None]) -> int:
@@ -573,30 +676,82 @@ def _meeting_evidence(head: str, candidate: tuple[int, str, str | None]) -> int:
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
+# A year that is a target or a period, not the meeting's own: 到2035年, 2016年以来.
+_TARGET_YEAR = re.compile(r"(?:到|至|截至|截止)$")
+_PERIOD_AFTER = re.compile(r"^(?:以来|以前|前|之前|底前|以后|后)")
 
 
-def _year_in_text(head: str, name: str | None) -> int | None:
-    """Return the year the text gives for the meeting: in its name, else in the title line."""
-    for source in (name or "", head.split("\n", 1)[0]):
+def _year_in_text(head: str, name: str | None, convening: str | None) -> tuple[int, str] | None:
+    """Return the year the text gives for the meeting, with the phrase as written (``2016年``):
+    in its name, else in the headline (a first line without a sentence end), else the latest
+    plain year in the sentence that convenes it."""
+    first_line = head.split("\n", 1)[0]
+    headline = "" if re.search(r"[。！？]", first_line) else first_line
+    for source in (name or "", headline):
         match = _YEAR.search(source)
         if match:
-            return int(match.group(1))
+            return int(match.group(1)), match.group(0)
+    if convening:
+        years = [
+            match
+            for match in _YEAR.finditer(convening)
+            if not _TARGET_YEAR.search(convening[: match.start()])
+            and not _PERIOD_AFTER.match(convening[match.end() :])
+        ]
+        if years:
+            latest = max(years, key=lambda match: int(match.group(1)))
+            return int(latest.group(1)), latest.group(0)
     return None
 
 
-def _resolve_date(match: re.Match[str], year: int | None) -> dt.date | None:
-    """Turn a date match into a ``date`` when year and month are known."""
+_STAMP_GRACE = dt.timedelta(days=31)
+
+
+def _dated(
+    match: re.Match[str],
+    dateline: str | None,
+    text_year: tuple[int, str] | None,
+    year: int | None,
+) -> tuple[dt.date | None, str | None]:
+    """Resolve a date match to a day and say where its year came from (see extract_meeting)."""
     if match.group(4):
         parts = (match.group(4), match.group(5), match.group(6))
     else:
         parts = (match.group(1), match.group(2), match.group(3))
-    found_year = chinese_number(parts[0]) if parts[0] else year
     month = chinese_number(parts[1]) if parts[1] else None
     day = chinese_number(parts[2]) if parts[2] else None
-    if not (found_year and month and day):
+    if parts[0]:
+        return _day(chinese_number(parts[0]), month, day), None
+    stamp = find_stamp(dateline) if dateline else None
+    if stamp is not None and day:
+        written, published = stamp
+        if month is None:
+            # "7日上午" on a page stamped 2018-01-09: the stamp's month, or the one before it.
+            month, stamp_year = published.month, published.year
+            if day > published.day:
+                month, stamp_year = (12, stamp_year - 1) if month == 1 else (month - 1, stamp_year)
+        else:
+            stamp_year = published.year
+        found = _day(stamp_year, month, day)
+        if found is not None and found > published + _STAMP_GRACE:
+            found = _day(stamp_year - 1, month, day)
+        if found is not None:
+            return found, written
+    if text_year is not None:
+        found = _day(text_year[0], month, day)
+        return found, text_year[1] if found else None
+    if year is not None:
+        found = _day(year, month, day)
+        return found, "given" if found else None
+    return None, None
+
+
+def _day(year: int | None, month: int | None, day: int | None) -> dt.date | None:
+    """Return the date, or ``None`` when a part is missing or the day does not exist."""
+    if not (year and month and day):
         return None
     try:
-        return dt.date(found_year, month, day)
+        return dt.date(year, month, day)
     except ValueError:
         return None
 
@@ -937,6 +1092,7 @@ def extract_directives(
         if inside:
             last_person = inside[-1].name
         cue_person = _cue_speaker(text, sentence, inside)
+        opening = not in_speech and section == "none" and _opens_meeting(plain)
         has_cue = False
         if cue_person is not None:
             speaker, in_speech, has_cue = cue_person, True, True
@@ -945,6 +1101,13 @@ def extract_directives(
         elif _MEETING_CUE.match(plain.lstrip()):
             speaker, in_speech, has_cue = None, True, True
         elif inside and (_MEETING_DESCRIPTION.search(plain) or _describes_roles(text, inside)):
+            speaker, in_speech = None, False
+            continue
+        if opening:
+            # The sentence that convenes the meeting describes it (a cue in it still opens the
+            # speech that follows).
+            continue
+        if not has_cue and _is_meeting_narrative(plain):
             speaker, in_speech = None, False
             continue
         if len(plain) < _MIN_DIRECTIVE or section == "descriptive" or _APHORISM.search(plain):

@@ -8,15 +8,19 @@ The steps run in this order, each usable on its own:
 3. :func:`remove_pinyin` — ``農(nóng)村`` → ``農村``; ordinary brackets such as ``(2026)`` stay.
 4. :func:`to_simplified` — OpenCC ``t2s``.
 5. :func:`repair_punctuation` — ASCII punctuation inside Chinese text becomes full-width, doubled
-   marks collapse; numbers, latin words and URLs keep theirs.
+   marks collapse (mixed ones too: ``,，`` ``。.`` ``;；`` ``：:``); numbers, times, latin words
+   and URLs keep theirs.
 6. :func:`strip_chrome` — copyright notices, read counts, share prompts, lists of unrelated
-   headlines, navigation. Bylines (记者, 编辑) are removed from the text too, but kept as
-   :class:`Credit` records because the extractor needs them.
+   headlines, navigation, the page's date stamp. Bylines (记者, 编辑) are removed from the text
+   too, but kept as :class:`Credit` records because the extractor needs them; the page's stamp
+   is kept in :attr:`NormalizedText.dateline` because it dates the meeting (:func:`find_stamp`
+   reads ``08.03.2016`` as day.month.year, the year-first forms as year-month-day).
 """
 
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import re
 import threading
 from dataclasses import dataclass, field
@@ -30,6 +34,7 @@ __all__ = [
     "NormalizedText",
     "clean_whitespace",
     "decode_bytes",
+    "find_stamp",
     "normalize",
     "remove_pinyin",
     "repair_punctuation",
@@ -187,11 +192,39 @@ _WIDTH_TABLE.update(
         0x0D: None,
         0x09: 0x20,
         0xFF5C: ord("|"),
+        # Small and half-width forms of Chinese marks (Big5 pages use the small ones).
+        0xFE50: ord("，"),
+        0xFE51: ord("、"),
+        0xFE54: ord("；"),
+        0xFE55: ord("："),
+        0xFE56: ord("？"),
+        0xFE57: ord("！"),
+        0xFF61: ord("。"),
+        0xFF64: ord("、"),
     }
 )
+# The characters the table changes. Report text holds few of them, so replacing each found
+# is much faster than ``str.translate`` over the whole page (a dict lookup per character).
+_WIDTH_CHARS = re.compile("[" + re.escape("".join(map(chr, _WIDTH_TABLE))) + "]")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _SPACE_RUN = re.compile(r" {2,}")
+
+
+def _width_char(match: re.Match[str]) -> str:
+    """Return what :data:`_WIDTH_TABLE` makes of one character."""
+    code = _WIDTH_TABLE[ord(match.group(0))]
+    return "" if code is None else chr(code)
+
+
+def _narrow(text: str) -> str:
+    """Apply :data:`_WIDTH_TABLE`: by replacement when the characters are few, else translate."""
+    found = _WIDTH_CHARS.findall(text)
+    if not found:
+        return text
+    if len(found) * 50 > len(text):
+        return text.translate(_WIDTH_TABLE)
+    return _WIDTH_CHARS.sub(_width_char, text)
 
 
 def clean_whitespace(text: str) -> str:
@@ -199,7 +232,7 @@ def clean_whitespace(text: str) -> str:
 
     Lone surrogates (possible in a str built from broken data) become U+FFFD.
     """
-    text = _CONTROL_CHARS.sub("", text.translate(_WIDTH_TABLE))
+    text = _CONTROL_CHARS.sub("", _narrow(text))
     text = _SURROGATES.sub("\ufffd", text)
     lines = (_SPACE_RUN.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
@@ -220,7 +253,9 @@ _TONE_MARKS = {
     "ḿ": "m",
 }
 _PINYIN_LETTERS = "a-zA-Z" + "".join(_TONE_MARKS)
-_PINYIN_BRACKET = re.compile(rf"[ ]?[(（][ ]?([{_PINYIN_LETTERS}1-5' ]{{1,40}})[ ]?[)）]")
+# Starts with a bracket (or a space and a bracket), never with an optional item: a pattern
+# whose first character is fixed is scanned for much faster.
+_PINYIN_BRACKET = re.compile(rf"(?:[(（]| [(（])[ ]?([{_PINYIN_LETTERS}1-5' ]{{1,40}})[ ]?[)）]")
 _SYLLABLE = (
     r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
     r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|in|un|vn"
@@ -305,20 +340,38 @@ def to_simplified(text: str) -> str:
 
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _CHINESE_PUNCT = "，。、；：？！“”‘’（）《》【】…—"
-_CHINESE_CONTEXT = "\u3400-\u4dbf\u4e00-\u9fff" + _CHINESE_PUNCT
-# A mark right after or right before Chinese text; "1,000" or "a?b=1" touch neither side.
-_ASCII_MARK = re.compile(
-    rf"(?<=[{_CHINESE_CONTEXT}]) *([,;:?!]) *| *([,;:?!]) *(?=[{_CHINESE_CONTEXT}])"
-)
+_CHINESE_MARKS = frozenset(_CHINESE_PUNCT)
+# An ASCII mark with the spaces around it; it becomes full-width when it touches Chinese text
+# on either side ("1,000" or "a?b=1" touch neither). The side is checked in Python: a regex
+# lookbehind tried at every character is several times slower on long pages.
+_ASCII_MARK = re.compile(r"(?:[,;:?!]| +[,;:?!]) *")
 _PAREN_PAIR = re.compile(r"\(([^()\n]{0,200})\)")
-_MARK_RUN = re.compile(r"[，、；：。！？](?: *[，、；：。！？])+")
+# Doubled marks, and an ASCII period beside a Chinese one ("。." ".。" "，."), but not a
+# decimal point ("3.5。") nor an ASCII ellipsis ("...。"); the period before a mark is checked
+# in _collapse_marks (every pattern here starts with a character set, which keeps it fast).
+_MARK_RUN = re.compile(
+    r"[.．] *[，、；：。！？](?: *(?:[，、；：。！？]|[.．](?![.．\d])))*"
+    r"|[，、；：。！？](?: *(?:[，、；：。！？]|[.．](?![.．\d])))+"
+)
 _MARK_RANK = {"、": 0, "，": 1, "：": 2, "；": 3, "。": 4, "！": 4, "？": 4}
-_SPACE_AROUND_FULL = re.compile(r" *([，。、；：？！）】》”]) *| *([（【《“]) *")
+_SPACES = re.compile(" +")
+_SPACE_BESIDE = frozenset("，。、；：？！）】》”（【《“")
+
+
+def _is_chinese_context(char: str) -> bool:
+    """Tell whether ``char`` is a CJK ideograph or a Chinese punctuation mark."""
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" or char in _CHINESE_MARKS
 
 
 def _convert_mark(match: re.Match[str]) -> str:
-    """Return the full-width form of the ASCII mark in ``match``."""
-    return _FULL_WIDTH[match.group(1) or match.group(2)]
+    """Return the full-width form of the ASCII mark in ``match`` when it touches Chinese."""
+    text = match.string
+    start, end = match.span()
+    if (start and _is_chinese_context(text[start - 1])) or (
+        end < len(text) and _is_chinese_context(text[end])
+    ):
+        return _FULL_WIDTH[match.group(0).strip(" ")]
+    return match.group(0)
 
 
 def _convert_parens(match: re.Match[str]) -> str:
@@ -332,20 +385,40 @@ def _convert_parens(match: re.Match[str]) -> str:
 
 
 def _collapse_marks(match: re.Match[str]) -> str:
-    """Keep the strongest of a run of doubled marks (``，，`` → ``，``, ``，、`` → ``，``)."""
-    marks = [char for char in match.group(0) if char != " "]
-    return max(marks, key=lambda mark: _MARK_RANK[mark])
+    """Keep the strongest of a run of doubled marks (``，，`` → ``，``, ``，、`` → ``，``); an
+    ASCII period beside a Chinese mark gives way to it (``。.`` → ``。``, ``，.`` → ``，``)."""
+    run = match.group(0)
+    start = match.start()
+    keep = ""
+    if run[0] in ".．" and start and match.string[start - 1] in "0123456789.．":
+        keep = run[0]  # "第1.，" or "...。": the period is not a doubled mark
+    marks = [char for char in run if char not in " .．"]
+    return keep + max(marks, key=lambda mark: _MARK_RANK[mark])
+
+
+def _drop_space(match: re.Match[str]) -> str:
+    """Remove spaces beside a full-width mark (``会议 ， 要求`` → ``会议，要求``)."""
+    text = match.string
+    start, end = match.span()
+    if (start and text[start - 1] in _SPACE_BESIDE) or (
+        end < len(text) and text[end] in _SPACE_BESIDE
+    ):
+        return ""
+    return match.group(0)
 
 
 def repair_punctuation(text: str) -> str:
     """Use full-width punctuation inside Chinese text and remove doubled marks.
 
-    ``4月17日,我市`` → ``4月17日，我市``; ``支持,,助推`` → ``支持，助推``; ``1,000``, ``3.5``,
-    ``10:30`` and ``http://x.cn/a?b=1`` are left alone.
+    ``4月17日,我市`` → ``4月17日，我市``; ``支持,,助推`` → ``支持，助推``; an ASCII mark doubling a
+    Chinese one goes: ``,，``/``，,`` → ``，``, ``。.``/``.。`` → ``。``, ``;；`` → ``；``,
+    ``：:`` → ``：``. ``1,000``, ``3.5``, ``3.5亿``, ``10:30``, ``09:15``, English sentences and
+    ``http://x.cn/a?b=1`` are left alone.
     """
     text = _ASCII_MARK.sub(_convert_mark, text)
     text = _PAREN_PAIR.sub(_convert_parens, text)
-    text = _SPACE_AROUND_FULL.sub(lambda match: match.group(1) or match.group(2), text)
+    if " " in text:
+        text = _SPACES.sub(_drop_space, text)
     return _MARK_RUN.sub(_collapse_marks, text)
 
 
@@ -416,6 +489,67 @@ _MENU = re.compile(r"^(?:[^\s，。；：！？、]{1,8}[ |｜/·]+){3,}[^\s，�
 _DATE_ONLY = re.compile(
     r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?: *\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?(?: *[|｜].*)?$"
 )
+# A page's date stamp: 2016-03-08, 2016/3/8, 2016.03.08, 2016年03月08日 (year first), or the
+# European 08.03.2016 (day.month.year), with an optional time 09:15 or 09:15:30.
+_STAMP = re.compile(
+    r"(?<![\d.A-Za-z])(?:((?:19|20)\d{2})([-/.])(\d{1,2})\2(\d{1,2})"
+    r"|((?:19|20)\d{2}) ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?日"
+    r"|(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2}))(?![\d])"
+    r"(?:[ T]*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?!\d))?"
+)
+# What may stand beside a stamp on a dateline: labels with their short value, weekdays, bars.
+_DATELINE_LABELS = re.compile(
+    r"(?:发布时间|发布日期|发表时间|更新时间|发文日期|成文日期|时间|日期|信息来源|文章来源|来源|稿源"
+    r"|作者|浏览次数|浏览|点击数|点击|阅读数|阅读|访问量|字号)[ ]?[：:][ ]?[^ |｜]{0,24}"
+    r"|星期[一二三四五六日天]|周[一二三四五六日天](?![\u4e00-\u9fff])|^(?:今天是|今日是|今天|今日)[：:]?"
+    r"|[ |｜/·【】\[\]]"
+)
+# A site header showing the reader's day ("今天是2024年5月6日 星期一") is chrome but does not
+# date the article.
+_TODAY = re.compile(r"^[【\[ ]*(?:今天是|今日是|今天|今日)")
+_DATELINE_MAX = 100
+
+
+def _stamp_date(match: re.Match[str]) -> dt.date | None:
+    """Return the day a :data:`_STAMP` match names, ``None`` when it is no real date."""
+    groups = match.groups()
+    if groups[0]:
+        year, month, day = groups[0], groups[2], groups[3]
+    elif groups[4]:
+        year, month, day = groups[4], groups[5], groups[6]
+    else:
+        day, month, year = groups[7], groups[8], groups[9]
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def find_stamp(line: str) -> tuple[str, dt.date] | None:
+    """Return the first page date stamp in ``line``, as written, with the day it names.
+
+    ``2016-03-08 09:15``, ``2016/3/8``, ``2016.03.08`` and ``2016年03月08日 09:15`` are read
+    year-month-day. ``08.03.2016 09:15`` — year last, with dots — is read **day.month.year**,
+    the European stamp some site templates print (never month.day.year). A stamp naming no
+    real day (``2016-13-40``) is no stamp.
+    """
+    for match in _STAMP.finditer(line):
+        day = _stamp_date(match)
+        if day is not None:
+            return match.group(0).strip(), day
+    return None
+
+
+_HAS_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _is_dateline(line: str) -> bool:
+    """Tell whether a line is only a page stamp with its labels (发布时间：…, 来源：… 时间：…)."""
+    if len(line) > _DATELINE_MAX or not _HAS_YEAR.search(line) or find_stamp(line) is None:
+        return False
+    return not _DATELINE_LABELS.sub("", _STAMP.sub("", line)).strip()
+
+
 _TAIL_MARKER = re.compile(
     r"版权与免责声明|免责声明|推荐阅读|相关阅读|相关新闻|相关文章|文章排行|热门文章|热门推荐|猜你喜欢"
     r"|延伸阅读|精彩推荐|热点推荐|更多阅读|往期回顾|上一篇|下一篇"
@@ -431,11 +565,18 @@ _BODY_START_CHARS = 150
 
 @dataclass
 class NormalizedText:
-    """The article text after normalization, what was cut away, and the bylines found."""
+    """The article text after normalization, what was cut away, and the bylines found.
+
+    ``dateline`` is the page's own date stamp as written (``08.03.2016 09:15``), removed from
+    the text like other chrome, and ``dateline_date`` the day it names; the extractor uses it
+    to date a meeting written ``3月7日``.
+    """
 
     text: str
     removed: list[str] = field(default_factory=list)
     credits: list[Credit] = field(default_factory=list)
+    dateline: str | None = None
+    dateline_date: dt.date | None = None
 
 
 def _parse_credits(line: str) -> list[Credit]:
@@ -458,7 +599,22 @@ def _is_chrome_line(line: str) -> bool:
         _CHROME_SHORT.search(line) or _SITE_FOOTER.search(line) or _MENU.match(line)
     ):
         return True
-    return bool(_DATE_ONLY.match(line))
+    return bool(_DATE_ONLY.match(line)) or _is_dateline(line)
+
+
+def _trailing_stamp(line: str) -> str | None:
+    """Return a stamp written at the end of a headline after a space (``…推进会 2016-03-08``)."""
+    if len(line) > _DATELINE_MAX or not (line[-1:].isdigit() or line.endswith("日")):
+        return None
+    for match in _STAMP.finditer(line):
+        if (
+            match.end() == len(line)
+            and match.start() > 0
+            and line[match.start() - 1] == " "
+            and _stamp_date(match)
+        ):
+            return match.group(0)
+    return None
 
 
 def _is_body_paragraph(line: str) -> bool:
@@ -484,12 +640,18 @@ def strip_chrome(text: str) -> NormalizedText:
     推荐阅读 or 免责声明 once the article has begun, and runs of three or more headline-like lines
     after the article body (lists of unrelated headlines). Byline lines are removed as well,
     their names kept in ``credits``.
+
+    The page's date stamp (``发布时间：2016-03-08 09:15``, ``08.03.2016``, a stamp after the
+    headline) is chrome too; the first one — on a dateline anywhere before a tail, or on any
+    chrome line before the body — is kept in ``dateline``/``dateline_date``.
     """
     lines = [line for line in text.split("\n") if line.strip()]
     keep = [True] * len(lines)
     credits: list[Credit] = []
     body_chars = 0
     tail_from: int | None = None
+    stamp: tuple[str, dt.date] | None = None
+    cut: dict[int, str] = {}
     for index, line in enumerate(lines):
         if tail_from is not None:
             if _is_body_paragraph(line):
@@ -501,8 +663,23 @@ def strip_chrome(text: str) -> NormalizedText:
             credits.extend(_parse_credits(line))
             keep[index] = False
             continue
+        if body_chars < _BODY_START_CHARS and not _SENTENCE_END.search(line):
+            trailing = _trailing_stamp(line)
+            if trailing is not None:
+                # A headline with the page's stamp after it: the stamp goes, the headline stays.
+                lines[index] = line = line[: -len(trailing)].rstrip()
+                cut[index] = trailing
+                stamp = stamp or find_stamp(trailing)
         if _is_chrome_line(line):
             keep[index] = False
+            # The page's stamp: a dateline anywhere, or any chrome line before the body.
+            if (
+                stamp is None
+                and len(line) <= _DATELINE_MAX
+                and (body_chars < _BODY_START_CHARS or _is_dateline(line))
+                and not _TODAY.match(line)
+            ):
+                stamp = find_stamp(line)
             if len(line) <= _SHORT_LINE and not _CHROME_ANYWHERE.search(line):
                 credits.extend(_parse_credits(line))
             if (
@@ -516,8 +693,19 @@ def strip_chrome(text: str) -> NormalizedText:
             body_chars += len(line)
     _drop_headline_runs(lines, keep)
     kept = [line for line, flag in zip(lines, keep, strict=True) if flag]
-    removed = [line for line, flag in zip(lines, keep, strict=True) if not flag]
-    return NormalizedText(text="\n".join(kept), removed=removed, credits=credits)
+    removed: list[str] = []
+    for index, (line, flag) in enumerate(zip(lines, keep, strict=True)):
+        if index in cut:
+            removed.append(cut[index])
+        if not flag:
+            removed.append(line)
+    return NormalizedText(
+        text="\n".join(kept),
+        removed=removed,
+        credits=credits,
+        dateline=stamp[0] if stamp else None,
+        dateline_date=stamp[1] if stamp else None,
+    )
 
 
 def _drop_headline_runs(lines: list[str], keep: list[bool]) -> None:
