@@ -32,7 +32,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("file", help="the report file")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
-    parser.add_argument("--year", type=int, help="year for dates written without one (YYYY)")
+    parser.add_argument(
+        "--year",
+        type=int,
+        help="year for dates written without one, when the page has no date stamp and the text"
+        " names no year (YYYY)",
+    )
     return parser
 
 
