@@ -27,6 +27,7 @@ from hemei.accounts.models import RoleAssignment, User
 from hemei.accounts.policy import allows, allows_at
 from hemei.accounts.workflow import Transition, change_state
 from hemei.core import clock
+from hemei.core.faults import fault_point
 from hemei.divisions.models import Division
 from hemei.notifications.services import notify
 from hemei.tasks.choices import EventKind, State
@@ -291,6 +292,7 @@ def _take_steps(task: Task, steps: list[Step], people: list[User], today: dt.dat
         )
         for step in reminders:
             add_event(task, EventKind.REMINDER, text=text, step=step.key, due_on=str(task.due_on))
+    fault_point("supervision.ladder.steps")  # reminders notified, cards and orders not yet
     late = (today - task.due_on).days
     for step in steps:
         if step.kind in (StepKind.YELLOW_CARD, StepKind.RED_CARD):

@@ -1,0 +1,66 @@
+"""kill -9 of the worker while points take effect (issue 13, item 8).
+
+Three approved entries wait in public notice. The worker publishes them, one transaction per
+notice; it is killed inside the second ledger append, after the ledger rows are written and
+before the balances and the chain head move. The first entry stays published, the second
+is not half-published (no ledger row, still in notice), the chain verifies; the worker
+started again publishes the rest, each entry exactly once, and ``hemei points verify``
+passes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from hemei.core.testing import VILLAGE_A, Cast
+from hemei.tests.faults import Child, on_postgres
+
+from .. import services
+from ..choices import EntryState
+from ..models import Balance, Entry, LedgerEntry
+from .conftest import Village
+from .factories import approved, item
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_worker_killed_inside_a_ledger_append_leaves_nothing_half_written(
+    cast: Cast, village: Village, tmp_path: Path
+) -> None:
+    on_postgres()
+    homes = [village.wang, village.li, village.vera_home]
+    for home in homes:
+        entry = services.record_entry(
+            actor=cast.victor,
+            household=home,
+            item=item(village.rules, "A2"),
+            occurred_on=dt.date(2026, 6, 1),
+            description="参加村民会议",
+        )
+        approved(cast.victor, entry)  # in notice; its publishing job is queued
+    # The notices ended long ago by the real clock the worker reads.
+    assert Entry.objects.filter(state=EntryState.IN_NOTICE).count() == 3
+    child = Child(tmp_path)
+
+    child.run("worker", "--batch", fault="points.ledger.append", skip=1)
+    assert Entry.objects.filter(state=EntryState.EFFECTIVE).count() == 1
+    assert Entry.objects.filter(state=EntryState.IN_NOTICE).count() == 2
+    assert LedgerEntry.objects.filter(village_id=VILLAGE_A).count() == 1
+    assert sum(Balance.objects.values_list("points", flat=True)) == 2
+    assert "OK: " in child.run("points", "verify")
+
+    child.run("worker", "--batch")
+    assert Entry.objects.filter(state=EntryState.EFFECTIVE).count() == 3
+    rows = LedgerEntry.objects.filter(village_id=VILLAGE_A)
+    assert sorted(rows.values_list("sequence", flat=True)) == [1, 2, 3]
+    assert sorted(rows.values_list("entry__household", flat=True)) == sorted(h.pk for h in homes)
+    assert {h.pk: 2 for h in homes} == dict(
+        Balance.objects.filter(household__in=homes).values_list("household", "points")
+    )
+    assert "3 entries" in child.run("points", "verify")
+    # once more: nothing left to do, nothing doubled
+    child.run("worker", "--batch")
+    assert rows.count() == 3
