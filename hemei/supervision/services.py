@@ -292,7 +292,6 @@ def _take_steps(task: Task, steps: list[Step], people: list[User], today: dt.dat
         )
         for step in reminders:
             add_event(task, EventKind.REMINDER, text=text, step=step.key, due_on=str(task.due_on))
-    fault_point("supervision.ladder.steps")  # reminders notified, cards and orders not yet
     late = (today - task.due_on).days
     for step in steps:
         if step.kind in (StepKind.YELLOW_CARD, StepKind.RED_CARD):
@@ -333,6 +332,7 @@ def _take_steps(task: Task, steps: list[Step], people: list[User], today: dt.dat
                 step=step.key,
                 today=today,
             )
+    fault_point("supervision.ladder.steps")  # all notified, the transaction not yet committed
 
 
 # --- supervision orders -------------------------------------------------------------------
