@@ -15,15 +15,20 @@ child process cannot see it.
 from __future__ import annotations
 
 import email
+import http.client
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
+import uuid
 from collections import Counter
 from email.header import decode_header, make_header
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 #: The root of the checkout the tests run from (the child imports the same ``hemei``).
@@ -67,6 +72,7 @@ class Child:
             HEMEI_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
             HEMEI_EMAIL_FILE_PATH=str(self.outbox),
             HEMEI_FAULT_MARKER=str(self.marker),
+            HEMEI_SECRET_KEY=settings.SECRET_KEY,  # the test's sessions hold in the child
             PYTHONPATH=str(ROOT),
         )
         if fault:
@@ -93,6 +99,31 @@ class Child:
             assert not self.marker.exists()
         return output
 
+    def serve(self, *, fault: str | None = None, skip: int = 0) -> Server:
+        """Start ``hemei serve`` on a free port and wait until it answers."""
+        self.marker.unlink(missing_ok=True)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        process = subprocess.Popen(
+            [sys.executable, "-m", "hemei", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=self.env(fault, skip),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        server = Server(process, port)
+        deadline = time.monotonic() + 120  # a bound, not a timing assumption
+        while True:
+            assert process.poll() is None, "the server ended before answering"
+            try:
+                if server.request("GET", "/accounts/login/")[0] == 200:
+                    return server
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the server did not answer within 2 minutes"
+            time.sleep(0.2)
+
     def mails(self) -> Counter[tuple[str, str]]:
         """How many messages went to each (address, subject)."""
         sent: Counter[tuple[str, str]] = Counter()
@@ -106,3 +137,69 @@ class Child:
                 subject = str(make_header(decode_header(message["Subject"])))
                 sent[(message["To"], subject)] += 1
         return sent
+
+
+#: A CSRF secret the tests send as cookie and header (Django compares the two).
+CSRF = "f" * 32
+
+
+class Server:
+    """A running ``hemei serve`` child."""
+
+    def __init__(self, process: subprocess.Popen[bytes], port: int) -> None:
+        self.process, self.port = process, port
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        session: str = "",
+        fields: dict[str, str] | None = None,
+        files: dict[str, tuple[str, bytes]] | None = None,
+    ) -> tuple[int, bytes]:
+        headers = {"Host": "127.0.0.1", "Cookie": f"csrftoken={CSRF}"}
+        if session:
+            headers["Cookie"] += f"; sessionid={session}"
+        body = b""
+        if method == "POST":
+            boundary = uuid.uuid4().hex
+            parts = []
+            for name, value in (fields or {}).items():
+                parts.append(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                    f"{value}\r\n".encode()
+                )
+            for name, (filename, content) in (files or {}).items():
+                parts.append(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}";'
+                    f' filename="{filename}"\r\n'
+                    "Content-Type: application/octet-stream\r\n\r\n".encode()
+                    + content
+                    + b"\r\n"
+                )
+            body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+            headers["X-CSRFToken"] = CSRF
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        try:
+            connection.request(method, path, body=body or None, headers=headers)
+            answer = connection.getresponse()
+            return answer.status, answer.read()
+        finally:
+            connection.close()
+
+    def kill(self) -> int:
+        """kill -9 the server if it still runs (a multi-process server's parent); reap it."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+        return self.process.wait(timeout=60)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
