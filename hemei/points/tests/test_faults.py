@@ -1,11 +1,12 @@
-"""kill -9 of the worker while points take effect (issue 13, item 8).
+"""kill -9 of the worker, or of ``hemei points publish``, while points take effect (issue
+13, item 8).
 
-Three approved entries wait in public notice. The worker publishes them, one transaction per
-notice; it is killed inside the second ledger append, after the ledger rows are written and
-before the balances and the chain head move. The first entry stays published, the second
-is not half-published (no ledger row, still in notice), the chain verifies; the worker
-started again publishes the rest, each entry exactly once, and ``hemei points verify``
-passes.
+Three approved entries wait in public notice. The worker (or the command) publishes them,
+one transaction per notice; it is killed inside the second ledger append, after the ledger
+rows are written and before the balances and the chain head move. The first entry stays
+published, the second is not half-published (no ledger row, still in notice), the chain
+verifies; run again, it publishes the rest, each entry exactly once, and ``hemei points
+verify`` passes.
 """
 
 from __future__ import annotations
@@ -27,8 +28,11 @@ from .factories import approved, item
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_worker_killed_inside_a_ledger_append_leaves_nothing_half_written(
-    cast: Cast, village: Village, tmp_path: Path
+@pytest.mark.parametrize(
+    "command", [("worker", "--batch"), ("points", "publish")], ids=["worker", "command"]
+)
+def test_a_publish_killed_inside_a_ledger_append_leaves_nothing_half_written(
+    cast: Cast, village: Village, tmp_path: Path, command: tuple[str, ...]
 ) -> None:
     on_postgres()
     homes = [village.wang, village.li, village.vera_home]
@@ -45,14 +49,14 @@ def test_a_worker_killed_inside_a_ledger_append_leaves_nothing_half_written(
     assert Entry.objects.filter(state=EntryState.IN_NOTICE).count() == 3
     child = Child(tmp_path)
 
-    child.run("worker", "--batch", fault="points.ledger.append", skip=1)
+    child.run(*command, fault="points.ledger.append", skip=1)
     assert Entry.objects.filter(state=EntryState.EFFECTIVE).count() == 1
     assert Entry.objects.filter(state=EntryState.IN_NOTICE).count() == 2
     assert LedgerEntry.objects.filter(village_id=VILLAGE_A).count() == 1
     assert sum(Balance.objects.values_list("points", flat=True)) == 2
     assert "OK: " in child.run("points", "verify")
 
-    child.run("worker", "--batch")
+    child.run(*command)
     assert Entry.objects.filter(state=EntryState.EFFECTIVE).count() == 3
     rows = LedgerEntry.objects.filter(village_id=VILLAGE_A)
     assert sorted(rows.values_list("sequence", flat=True)) == [1, 2, 3]
@@ -62,5 +66,5 @@ def test_a_worker_killed_inside_a_ledger_append_leaves_nothing_half_written(
     )
     assert "3 entries" in child.run("points", "verify")
     # once more: nothing left to do, nothing doubled
-    child.run("worker", "--batch")
+    child.run(*command)
     assert rows.count() == 3
