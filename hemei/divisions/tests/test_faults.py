@@ -13,11 +13,11 @@ import pytest
 
 from hemei.core.testing import ensure_divisions
 from hemei.divisions.models import Division, DivisionChange, DivisionImport
-from hemei.tests.faults import Child, on_postgres
+from hemei.tests.faults import Child, needs_postgres
 
 from .test_import import VILLAGES, write_table
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, needs_postgres, pytest.mark.django_db(transaction=True)]
 
 
 def snapshot() -> tuple[int, int, int]:
@@ -25,7 +25,6 @@ def snapshot() -> tuple[int, int, int]:
 
 
 def test_an_import_killed_half_way_writes_nothing_and_runs_whole_again(tmp_path: Path) -> None:
-    on_postgres()
     ensure_divisions()  # the 即墨区 subtree: not a first load
     table = str(write_table(tmp_path / "table", VILLAGES))
     before = snapshot()

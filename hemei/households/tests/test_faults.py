@@ -16,11 +16,11 @@ from django.test import Client
 from hemei.accounts.models import AuditEntry
 from hemei.core.testing import VILLAGE_A, Cast
 from hemei.households.models import Household, Resident
-from hemei.tests.faults import Child, on_postgres
+from hemei.tests.faults import Child, needs_postgres
 
 from .test_import_export import good_rows, xlsx
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, needs_postgres, pytest.mark.django_db(transaction=True)]
 
 
 def register() -> bytes:
@@ -40,7 +40,6 @@ def snapshot() -> tuple[int, int, int]:
 def test_a_server_killed_in_the_middle_of_an_import_leaves_nothing_of_it(
     cast: Cast, tmp_path: Path
 ) -> None:
-    on_postgres()
     browser = Client()
     browser.force_login(cast.victor)  # the session row is committed: the child reads it
     session = browser.cookies["sessionid"].value

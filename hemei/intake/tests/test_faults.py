@@ -17,13 +17,13 @@ from hemei.accounts.models import AuditEntry
 from hemei.core.testing import Cast
 from hemei.notifications.models import Notification
 from hemei.tasks.models import Task, TaskEvent
-from hemei.tests.faults import Child, on_postgres
+from hemei.tests.faults import Child, needs_postgres
 
 from .. import services
 from .helpers import units
 from .test_decomposition import clean_table, county
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, needs_postgres, pytest.mark.django_db(transaction=True)]
 
 
 def snapshot() -> tuple[int, int, int, int]:
@@ -38,7 +38,6 @@ def snapshot() -> tuple[int, int, int, int]:
 def test_a_server_killed_in_the_middle_of_a_table_import_leaves_nothing_of_it(
     cast: Cast, tmp_path: Path
 ) -> None:
-    on_postgres()
     units(cast)
     plan, upload = services.stage_table(
         actor=cast.alice, data=clean_table(), filename="分解表.xlsx", division=county(), year=2026

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from hemei.core.testing import VILLAGE_A, Cast
-from hemei.tests.faults import Child, on_postgres
+from hemei.tests.faults import Child, needs_postgres
 
 from .. import services
 from ..choices import EntryState
@@ -25,7 +25,7 @@ from ..models import Balance, Entry, LedgerEntry
 from .conftest import Village
 from .factories import approved, item
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, needs_postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def test_a_publish_killed_inside_a_ledger_append_leaves_nothing_half_written(
     cast: Cast, village: Village, tmp_path: Path, command: tuple[str, ...]
 ) -> None:
-    on_postgres()
     homes = [village.wang, village.li, village.vera_home]
     for home in homes:
         entry = services.record_entry(

@@ -21,12 +21,12 @@ from hemei.core.testing import Cast
 from hemei.rankings.choices import JobState
 from hemei.rankings.jobs import render_circular
 from hemei.rankings.models import ExportJob, RankingRun
-from hemei.tests.faults import Child, on_postgres
+from hemei.tests.faults import Child, needs_postgres
 
 from . import test_export
 from .factories import NOV_23
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, needs_postgres, pytest.mark.django_db(transaction=True)]
 
 october = pytest.fixture(test_export.october.__wrapped__)  # the export tests' ranking
 
@@ -34,7 +34,6 @@ october = pytest.fixture(test_export.october.__wrapped__)  # the export tests' r
 def test_a_circular_whose_worker_was_killed_is_made_once_on_restart(
     october: RankingRun, cast: Cast, client: Client, tmp_path: Path
 ) -> None:
-    on_postgres()
     client.force_login(cast.alice)
     with clock.frozen_at(NOV_23):
         client.post(f"/rankings/runs/{october.pk}/circular/")

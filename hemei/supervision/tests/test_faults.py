@@ -22,13 +22,13 @@ from hemei.core import clock
 from hemei.core.testing import TOWN_A, Cast
 from hemei.notifications.models import Notification
 from hemei.tasks.models import Task
-from hemei.tests.faults import Child, on_postgres
+from hemei.tests.faults import Child, needs_postgres
 
 from .. import jobs
 from ..models import Card, StepTaken, SupervisionOrder
 from .conftest import make_task
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, needs_postgres, pytest.mark.django_db(transaction=True)]
 
 
 def late_tasks(cast: Cast) -> list[Task]:
@@ -62,7 +62,6 @@ def emailed(tasks: list[Task]) -> Counter[tuple[str, str]]:
 def test_a_worker_killed_in_the_middle_of_a_sweep_takes_each_step_and_mails_once(
     cast: Cast, tmp_path: Path
 ) -> None:
-    on_postgres()
     first, second, third = tasks = late_tasks(cast)
     child = Child(tmp_path)
 
