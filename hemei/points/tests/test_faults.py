@@ -7,6 +7,10 @@ rows are written and before the balances and the chain head move. The first entr
 published, the second is not half-published (no ledger row, still in notice), the chain
 verifies; run again, it publishes the rest, each entry exactly once, and ``hemei points
 verify`` passes.
+
+And kill -9 of the server while it posts an entry's public notice (the committee's
+approval): no notice, no queued job, no audit row, the entry still awaits review; the
+restarted server posts it once.
 """
 
 from __future__ import annotations
@@ -15,8 +19,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
+from hemei.accounts.models import AuditEntry
 from hemei.core.testing import VILLAGE_A, Cast
+from hemei.notices.models import Notice
 from hemei.tests.faults import Child, needs_postgres
 
 from .. import services
@@ -67,3 +75,52 @@ def test_a_publish_killed_inside_a_ledger_append_leaves_nothing_half_written(
     # once more: nothing left to do, nothing doubled
     child.run(*command)
     assert rows.count() == 3
+
+
+def test_a_server_killed_while_it_posts_a_points_notice_leaves_no_notice(
+    cast: Cast, village: Village, tmp_path: Path
+) -> None:
+    entry = services.record_entry(
+        actor=cast.victor,
+        household=village.wang,
+        item=item(village.rules, "A2"),
+        occurred_on=dt.date(2026, 6, 1),
+        description="参加村民会议",
+    )
+    services.assess_entry(actor=cast.victor, entry=entry, approve=True)
+    browser = Client()
+    browser.force_login(cast.victor)
+    approve = {
+        "session": browser.cookies["sessionid"].value,
+        "fields": {"action": "approve", "note": ""},
+    }
+    page = f"/points/entries/{entry.pk}/"
+
+    def snapshot() -> tuple[str, int, int, int]:
+        return (
+            Entry.objects.get(pk=entry.pk).state,
+            Notice.objects.count(),
+            DBTaskResult.objects.count(),
+            AuditEntry.objects.count(),
+        )
+
+    before = snapshot()
+    child = Child(tmp_path)
+    server = child.serve(fault="notices.notice.posted")
+    try:
+        with pytest.raises((ConnectionError, OSError)):  # http.client's RemoteDisconnected
+            server.request("POST", page, **approve)
+    finally:
+        server.kill()
+    assert child.marker.read_text().split()[0] == "notices.notice.posted"
+    assert snapshot() == before and before[0] == EntryState.ASSESSED
+
+    server = child.serve()
+    try:
+        assert server.request("POST", page, **approve)[0] == 302
+        posted = snapshot()
+        assert posted[:3] == (EntryState.IN_NOTICE, before[1] + 1, before[2] + 1)
+        assert server.request("POST", page, **approve)[0] == 302  # refused: already posted
+        assert snapshot() == posted
+    finally:
+        server.stop()
