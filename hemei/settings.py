@@ -278,6 +278,9 @@ TASKS = {
 EMAIL_BACKEND = os.environ.get(
     "HEMEI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+#: With HEMEI_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: one file per
+#: connection in this folder (the fault tests count the messages there).
+EMAIL_FILE_PATH = os.environ.get("HEMEI_EMAIL_FILE_PATH") or str(DATA_DIR / "outbox")
 DEFAULT_FROM_EMAIL = os.environ.get("HEMEI_DEFAULT_FROM_EMAIL", "hemei@localhost")
 # With HEMEI_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend:
 EMAIL_HOST = os.environ.get("HEMEI_EMAIL_HOST", "localhost")

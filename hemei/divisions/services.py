@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from hemei.core import clock
+from hemei.core.faults import fault_point
 
 from .choices import CODE_LENGTH, LEVEL_BY_LENGTH, ChangeKind, Level
 from .fastload import try_first_load
@@ -275,6 +276,7 @@ def _write(table: ParsedTable, diff: _Diff, as_of: dt.date, batch: DivisionImpor
                 f"UPDATE {table_name} SET valid_to = %s WHERE code = %s",
                 [(day, code) for code in diff.close],
             )
+    fault_point("divisions.import.rows")  # the divisions written, their changes not yet
     DivisionChange.objects.bulk_create(
         (
             DivisionChange(

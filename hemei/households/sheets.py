@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from hemei.accounts.models import mask_phone
 from hemei.accounts.policy import check_at
 from hemei.core import clock
+from hemei.core.faults import fault_point
 from hemei.core.xlsx import (
     SheetReader,
     TooManyRows,
@@ -322,6 +323,7 @@ def import_register(*, actor: Any, village: Division, data: bytes) -> ImportRepo
             known = _Known(village)
             for number, members in households.items():
                 _write_household(actor, village, number, members, report, known)
+                fault_point("households.import.household")  # some households written
             if report.errors:
                 raise ImportFailed(report)
     except ImportFailed:

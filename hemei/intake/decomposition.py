@@ -27,6 +27,7 @@ from hemei.accounts.choices import AuditAction
 from hemei.accounts.models import User
 from hemei.core import clock
 from hemei.core.choices import Theme
+from hemei.core.faults import fault_point
 from hemei.divisions.models import Division
 from hemei.meetings.models import Meeting
 from hemei.tasks.choices import EventKind, Source
@@ -473,6 +474,7 @@ def import_decomposition(
         )
         made[planned.number] = task
         created.append(task)
+        fault_point("intake.decomposition.task")  # some tasks written, the rest not yet
     return ImportOutcome(created=created, skipped=len(plan.already_there))
 
 

@@ -52,6 +52,7 @@ from hemei.accounts.choices import AuditAction
 from hemei.accounts.policy import allows
 from hemei.core import clock
 from hemei.core.evidence import CheckedFile, check_upload
+from hemei.core.faults import fault_point
 from hemei.core.jobs import enqueue_at
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
@@ -192,6 +193,7 @@ def post_notice(
         },
         division_code=village.code,
     )
+    fault_point("notices.notice.posted")  # the notice written, its subject not yet moved on
     _schedule_end(handlers, notice.ends_at)
     return notice
 

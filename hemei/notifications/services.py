@@ -1,8 +1,10 @@
 """Sending notifications: in-app rows in bulk, e-mail to those who have an address.
 
 E-mail is best effort: a mail server that is down must not undo the work that caused the
-message, so failures are logged and the in-app notification stays. Mail goes out at once
-(inside the caller's transaction), so tests see it in ``mail.outbox`` straight away.
+message, so failures are logged and the in-app notification stays. Mail goes out only once
+the caller's transaction has committed (``transaction.on_commit``): work that rolls back,
+or a process killed half-way, sends nothing, and the retry that does the work sends it once.
+Outside a transaction it goes out at once; tests inside one capture the on-commit callbacks.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.message import EmailMessage
+from django.db import transaction
 
 from hemei.core import clock
 
@@ -68,7 +71,9 @@ def notify(
     if email:
         addressed = [p for p in people.values() if p.email]
         if addressed:
-            _send_mail(addressed, title=title, body=body, url=url, sent=now)
+            transaction.on_commit(
+                lambda: _send_mail(addressed, title=title, body=body, url=url, sent=now)
+            )
     return len(rows)
 
 

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from hemei.core import clock
+from hemei.core.faults import fault_point
 
 from .choices import LedgerKind
 from .models import GENESIS, HASHED_FIELDS, Balance, ChainHead, LedgerEntry, row_hash
@@ -148,6 +149,7 @@ def append(*, village_code: str, rows: Sequence[Row]) -> int:
                 f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
                 values[start : start + 5000],
             )
+    fault_point("points.ledger.append")  # rows written, balances and chain head not yet
     Balance.objects.bulk_update(balances.values(), ["points", "last_sequence"], batch_size=2000)
     head.sequence, head.last_hash = sequence, previous
     head.save(update_fields=["sequence", "last_hash"])

@@ -24,6 +24,7 @@ from django.utils import translation
 from django_tasks import task
 
 from hemei.core import clock
+from hemei.core.faults import fault_point
 
 from .choices import JobFailure, JobState
 from .circular import render_docx, render_workbook
@@ -85,8 +86,13 @@ def render_circular(job_id: int) -> str:
             )
             docx, xlsx = render_docx(data), render_workbook(data)
         stem = f"circular-{job.run.scope_id}-{job.run.period_kind}-{job.run.period_start:%Y%m%d}"
-        job.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
-        job.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
+        for field, name, content in ((job.docx, "docx", docx), (job.xlsx, "xlsx", xlsx)):
+            # An attempt killed after storing its files left them here: replace them, so a
+            # retried job keeps one circular, not a second beside an orphan.
+            target = field.field.generate_filename(job, f"{stem}.{name}")
+            field.storage.delete(target)
+            field.save(f"{stem}.{name}", ContentFile(content), save=False)
+        fault_point("rankings.circular.stored")  # files stored, the job not yet marked done
         job.state, job.finished_at = JobState.DONE, clock.now()
         job.save(update_fields=["docx", "xlsx", "state", "finished_at", "updated_at"])
     except Exception as exc:

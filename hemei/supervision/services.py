@@ -27,6 +27,7 @@ from hemei.accounts.models import RoleAssignment, User
 from hemei.accounts.policy import allows, allows_at
 from hemei.accounts.workflow import Transition, change_state
 from hemei.core import clock
+from hemei.core.faults import fault_point
 from hemei.divisions.models import Division
 from hemei.notifications.services import notify
 from hemei.tasks.choices import EventKind, State
@@ -331,6 +332,7 @@ def _take_steps(task: Task, steps: list[Step], people: list[User], today: dt.dat
                 step=step.key,
                 today=today,
             )
+    fault_point("supervision.ladder.steps")  # all notified, the transaction not yet committed
 
 
 # --- supervision orders -------------------------------------------------------------------

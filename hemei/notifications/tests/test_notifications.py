@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -34,13 +35,13 @@ class BrokenBackend(BaseEmailBackend):
 
 
 def test_notify_makes_one_notification_per_person_and_mails_those_with_an_address(
-    cast: Cast,
+    cast: Cast, django_capture_on_commit_callbacks: Any
 ) -> None:
     cast.tom.email = "tom@example.cn"
     cast.tom.save()
     cast.owen.is_active = False
     cast.owen.save()
-    with clock.frozen_at(MOMENT):
+    with clock.frozen_at(MOMENT), django_capture_on_commit_callbacks(execute=True):
         made = notify(
             recipients=[cast.tom, cast.tom, None, cast.dan, cast.owen],
             kind="reminder",
@@ -64,13 +65,37 @@ def test_notify_makes_one_notification_per_person_and_mails_those_with_an_addres
     assert notify(recipients=[], kind="x", title="t") == 0
 
 
+def test_no_mail_leaves_before_the_commit_and_none_if_it_rolls_back(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    cast.tom.email = "tom@example.cn"
+    cast.tom.save()
+    mail.outbox.clear()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        notify(recipients=[cast.tom], kind="reminder", title="提醒")
+        assert mail.outbox == []  # not inside the transaction
+        raise RuntimeError("the work failed")
+    # the block that registered the mail rolled back: Django dropped the callback
+    assert callbacks == [] and mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[cast.tom], kind="reminder", title="提醒")
+    assert [m.to for m in mail.outbox] == [["tom@example.cn"]]
+
+
 def test_a_mail_failure_is_logged_and_the_notification_stays(
-    cast: Cast, settings, caplog: pytest.LogCaptureFixture
+    cast: Cast, settings, caplog: pytest.LogCaptureFixture, django_capture_on_commit_callbacks: Any
 ) -> None:
     settings.EMAIL_BACKEND = f"{__name__}.BrokenBackend"
     cast.tom.email = "tom@example.cn"
     cast.tom.save()
-    with caplog.at_level(logging.ERROR, logger="hemei.notifications.services"):
+    with (
+        caplog.at_level(logging.ERROR, logger="hemei.notifications.services"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert notify(recipients=[cast.tom], kind="reminder", title="提醒") == 1
     assert Notification.objects.get().emailed_at is None
     assert "could not be sent" in caplog.text

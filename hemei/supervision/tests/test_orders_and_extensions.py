@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -37,9 +38,12 @@ def issue(task: Task, actor, **kw) -> SupervisionOrder:
         )
 
 
-def test_a_manual_order_is_answered_then_closed(cast: Cast, task: Task) -> None:
+def test_a_manual_order_is_answered_then_closed(
+    cast: Cast, task: Task, django_capture_on_commit_callbacks: Any
+) -> None:
     mail.outbox.clear()
-    order = issue(task, cast.alice)
+    with django_capture_on_commit_callbacks(execute=True):  # mail goes after the commit
+        order = issue(task, cast.alice)
     assert order.source == OrderSource.MANUAL and order.issued_by == cast.alice
     assert order.number == "督办〔2026〕1号" and order.state == OrderState.OPEN
     assert Notification.objects.filter(kind="supervision_order", recipient=cast.tom).exists()
