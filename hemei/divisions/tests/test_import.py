@@ -297,3 +297,15 @@ def test_a_subtree_read_of_a_file_with_line_breaks_in_names_reads_it_whole(tmp_p
     rows = read_files([villages], under="990101001").files[0]
     assert (rows.codes, rows.names) == (["990101001001", "990101001002"], ["东村", "西村"])
     assert read_subtree(villages, "990101001") is None  # the csv module read it
+
+
+def test_a_subtree_read_refuses_a_truncated_gzip_and_another_encoding(tmp_path: Path) -> None:
+    data = gzip.compress((HEADERS["provinces"] + '\n99,"测试省"\n').encode())
+    truncated = tmp_path / "provinces.csv.gz"
+    truncated.write_bytes(data[: len(data) // 2])
+    with pytest.raises(DivisionFileError, match="truncated or damaged"):
+        read_files([truncated], under="990101")
+    other = tmp_path / "cities.csv"
+    other.write_bytes((HEADERS["cities"] + '\n9901,"测试市",99\n').encode("gb18030"))
+    with pytest.raises(DivisionFileError, match=r"cities.csv, line 2: the file is not UTF-8"):
+        read_files([other], under="990101")
