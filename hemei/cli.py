@@ -139,7 +139,10 @@ def cmd_demo(options: argparse.Namespace) -> int:
         raise CommandFailed(f"port {options.port} is in use; choose another with --port")
     os.environ.pop("HEMEI_DATABASE_URL", None)  # the demo always runs on its own SQLite
     _setup(str(data_dir))
-    _migrate()
+    from hemei.core.schema_template import migrate_new_database
+
+    # A new demo database starts as a copy of the migrated schema kept from an earlier run.
+    migrate_new_database(data_dir / "cache", _migrate)
     from hemei import demo
 
     created = demo.load_demo()

@@ -82,6 +82,8 @@ def demo_modules() -> list[str]:
 
 
 def _load_people() -> None:
+    from django.contrib.auth.hashers import make_password
+
     from hemei.accounts.models import RoleAssignment, User
     from hemei.units.models import Unit
 
@@ -89,10 +91,13 @@ def _load_people() -> None:
         short: Unit.objects.create(name=name, short_name=short, kind=kind, division_id=DEMO_COUNTY)
         for name, short, kind in UNITS
     }
+    # One PBKDF2 hash for the one published password, not one per account: each costs
+    # about half a second by design, and the demo accounts share the password anyway.
+    password = make_password(PASSWORD)
     for username, full_name, role, division, unit, phone in PEOPLE:
-        user = User.objects.create_user(
+        user = User.objects.create(
             username=username,
-            password=PASSWORD,
+            password=password,
             full_name=full_name,
             phone=phone,
             division_id=division,

@@ -22,9 +22,11 @@ from __future__ import annotations
 import csv
 import gzip
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import Path
+from typing import BinaryIO
 
 from .choices import CODE_LENGTH, Level
 
@@ -228,8 +230,121 @@ def _slow_columns(path: Path, lines: list[str], width: int) -> tuple[list[list[s
     return columns, numbers
 
 
+#: Bytes of decompressed text handled at a time when reading one subtree of a file.
+CHUNK_BYTES = 1 << 20
+
+
+def _blocks(path: Path) -> Iterator[bytes]:
+    """The file's bytes (gunzipped when gzipped) in blocks of whole lines, the last one
+    possibly without its line end; memory stays at about one block whatever the file's size."""
+    try:
+        with path.open("rb") as handle:
+            gzipped = handle.read(2) == b"\x1f\x8b"
+            handle.seek(0)
+            stream: BinaryIO = gzip.GzipFile(fileobj=handle) if gzipped else handle  # type: ignore[assignment]
+            rest = b""
+            while chunk := stream.read(CHUNK_BYTES):
+                data = rest + chunk
+                cut = data.rfind(b"\n") + 1
+                rest = data[cut:]
+                if cut:
+                    yield data[:cut]
+            if rest:
+                yield rest
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise DivisionFileError(f"{path}: the gzip data is truncated or damaged ({exc})") from None
+    except OSError as exc:
+        raise DivisionFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def read_subtree(path: Path, under: str) -> LevelRows | None:
+    """The rows of one file that lie in ``under``'s subtree or are its ancestors, checked.
+
+    Reads the file as a stream and keeps only those rows: a county's import looks at a few
+    hundred rows, not the national table's 665,000 (whose whole-table reading costs
+    hundreds of MB). A block of lines without the code's digits is skipped unparsed; rows
+    outside the subtree are neither kept nor checked. Answers ``None`` when a quoted field
+    near the subtree spans lines; :func:`read_file` then reads the file whole.
+    """
+    blocks = _blocks(path)
+    header_line: str | None = None
+    needle = b""
+    width = code_at = 0
+    line = 0  # file lines consumed so far
+    codes: list[str] = []
+    records: list[list[str]] = []
+    numbers: list[int] = []
+    for block in blocks:
+        if header_line is None:
+            block = block.removeprefix(b"\xef\xbb\xbf")
+            first, _, block = block.partition(b"\n")
+            line = 1
+            header_line = _decode(path, first.rstrip(b"\r"))
+            if not header_line.strip():
+                raise DivisionFileError(
+                    f"{path}, line 1: the file is empty (a header row is expected)"
+                )
+            header = parse_header(path, header_line)
+            level = LEVEL_COLUMNS[frozenset(header)]
+            width, code_at = len(header), header.index("code")
+            needle = under[: CODE_LENGTH[level]].encode()
+        if needle not in block:
+            line += block.count(b"\n")
+            continue
+        for text in block.split(b"\n"):
+            line += 1
+            if needle not in text:
+                continue
+            if text.count(b'"') % 2:
+                return None  # a quoted field with a line break in it: the csv module's job
+            try:
+                decoded = text.rstrip(b"\r").decode("utf-8")
+            except UnicodeDecodeError:
+                raise DivisionFileError(
+                    f"{path}, line {line}: the file is not UTF-8 text"
+                    " (save it as UTF-8, the encoding of the official table)"
+                ) from None
+            try:
+                record = [value.strip() for value in next(csv.reader([decoded]))]
+            except csv.Error as exc:
+                raise DivisionFileError(f"{path}, line {line}: {exc}") from None
+            if len(record) != width:
+                raise DivisionFileError(
+                    f"{path}, line {line}: {len(record)} fields where the header has {width}"
+                )
+            code = record[code_at]
+            if code.startswith(under) or under.startswith(code):
+                codes.append(code)
+                records.append(record)
+                numbers.append(line)
+        line -= 1  # the split's last piece follows the block's last line end
+    if header_line is None:
+        raise DivisionFileError(f"{path}, line 1: the file is empty (a header row is expected)")
+    level = LEVEL_COLUMNS[frozenset(header)]
+    name_at = header.index("name")
+    parent_column = PARENT_COLUMN[level]
+    parent_at = header.index(parent_column) if parent_column else None
+    rows = LevelRows(
+        str(path),
+        level,
+        codes,
+        [record[name_at] for record in records],
+        [None if parent_at is None else record[parent_at] for record in records],
+        numbers,
+    )
+    _check(rows)
+    return rows
+
+
 def read_file(path: Path, *, under: str | None = None) -> LevelRows:
-    """Read and check one division file, or raise :class:`DivisionFileError`."""
+    """Read and check one division file, or raise :class:`DivisionFileError`.
+
+    With ``under``, only that subtree (and its ancestors) is read, kept and checked.
+    """
+    if under:
+        subtree = read_subtree(path, under)
+        if subtree is not None:
+            return subtree
     raw = read_bytes(path).removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n").rstrip(b"\n")
     first_bytes, _, body_bytes = raw.partition(b"\n")
     first_line = _decode(path, first_bytes)

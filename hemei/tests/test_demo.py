@@ -187,3 +187,19 @@ def test_the_demo_village_has_homestead_applications_in_every_state(built: None)
     assert letter.status_code == 200
     ledger = client.get(reverse("homestead:ledger") + "?export=xlsx")
     assert ledger.status_code == 200
+
+
+def test_every_demo_account_signs_in_with_the_published_password(
+    built: None, settings: Any
+) -> None:
+    """The demo is built with the production hasher (this module's fixture runs before the
+    tests' fast one), so the check uses it too."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    for username, *_ in demo.PEOPLE:
+        assert User.objects.get(username=username).check_password(demo.PASSWORD), username
+    browser = Client()
+    answer = browser.post(
+        reverse("accounts:login"), {"username": "villager", "password": demo.PASSWORD}
+    )
+    assert answer.status_code == 302
+    assert browser.session.get("_auth_user_id") == str(User.objects.get(username="villager").pk)

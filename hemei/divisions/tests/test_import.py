@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from django.db import connection
 from django.db.models import Count
 
 from hemei.divisions.choices import ChangeKind, Level
-from hemei.divisions.importer import DivisionFileError, builtin_files
+from hemei.divisions.importer import DivisionFileError, builtin_files, read_files, read_subtree
 from hemei.divisions.models import Division, DivisionImport
 from hemei.divisions.services import import_builtin, import_divisions
 
@@ -248,3 +249,63 @@ def test_it_ships_the_national_table_in_the_package() -> None:
         "streets.csv.gz",
         "villages.csv.gz",
     ]
+
+
+def test_one_county_is_read_without_the_national_table_in_memory() -> None:
+    """The county's rows are streamed out of the packaged table: the whole table read
+    into columns takes hundreds of MB; one county stays within a few MB."""
+    tracemalloc.start()
+    try:
+        table = read_files(builtin_files(), under="370215")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(table) == 217
+    assert {rows.level: len(rows.codes) for rows in table.files} == {
+        1: 1,
+        2: 1,
+        3: 1,
+        4: 17,
+        5: 197,
+    }
+    assert peak < 32 * 2**20, f"{peak / 2**20:.0f} MB"
+
+
+def test_a_subtree_read_keeps_the_file_lines_and_checks_only_the_subtree(tmp_path: Path) -> None:
+    folder = write_table(tmp_path, [*VILLAGES, ("990101002002", "")], gz=True)
+    # 乙镇's nameless village is outside 甲镇 and so neither kept nor checked.
+    table = read_files(sorted(folder.iterdir()), under="990101001")
+    villages = table.at_level(Level.VILLAGE)
+    assert villages is not None
+    assert villages.codes == ["990101001001", "990101001002"]
+    assert villages.lines == [2, 3]
+    with pytest.raises(
+        DivisionFileError, match=r"villages.csv.gz, line 5: the name of 990101002002"
+    ):
+        read_files(sorted(folder.iterdir()), under="990101002")
+
+
+def test_a_subtree_read_of_a_file_with_line_breaks_in_names_reads_it_whole(tmp_path: Path) -> None:
+    villages = tmp_path / "villages.csv"
+    villages.write_text(
+        HEADERS["villages"]
+        + '\r\n990101001001,"东村",990101001,99,9901,990101'
+        + '\r\n990101001002,"西\r\n村",990101001,99,9901,990101'
+        + '\r\n990101002001,"南村",990101002,99,9901,990101\r\n',
+        encoding="utf-8",
+    )
+    rows = read_files([villages], under="990101001").files[0]
+    assert (rows.codes, rows.names) == (["990101001001", "990101001002"], ["东村", "西村"])
+    assert read_subtree(villages, "990101001") is None  # the csv module read it
+
+
+def test_a_subtree_read_refuses_a_truncated_gzip_and_another_encoding(tmp_path: Path) -> None:
+    data = gzip.compress((HEADERS["provinces"] + '\n99,"测试省"\n').encode())
+    truncated = tmp_path / "provinces.csv.gz"
+    truncated.write_bytes(data[: len(data) // 2])
+    with pytest.raises(DivisionFileError, match="truncated or damaged"):
+        read_files([truncated], under="990101")
+    other = tmp_path / "cities.csv"
+    other.write_bytes((HEADERS["cities"] + '\n9901,"测试市",99\n').encode("gb18030"))
+    with pytest.raises(DivisionFileError, match=r"cities.csv, line 2: the file is not UTF-8"):
+        read_files([other], under="990101")
