@@ -10,10 +10,13 @@ balance equals its household's ledger sum.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -21,10 +24,7 @@ from django.utils.translation import gettext as _
 from hemei.core import clock
 
 from .choices import LedgerKind
-from .models import GENESIS, HASHED_FIELDS, Balance, ChainHead, LedgerEntry, row_hash
-
-#: :data:`HASHED_FIELDS` as the keyword names of :func:`row_hash`.
-HASHED_KEYS = tuple(name.removesuffix("_id") for name in HASHED_FIELDS)
+from .models import GENESIS, HASHED_FIELDS, Balance, ChainHead, LedgerEntry, RowEncoder
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,9 @@ def append(*, village_code: str, rows: Sequence[Row]) -> int:
     recorded_at = clock.now()
     ops = connection.ops
     recorded_db = ops.adapt_datetimefield_value(recorded_at)
+    encoder = RowEncoder()
+    canonical, sha256 = encoder.canonical, hashlib.sha256
+    dates: dict[dt.date, Any] = {}
     values = []
     sequence, previous = head.sequence, head.last_hash
     for row in rows:
@@ -106,20 +109,25 @@ def append(*, village_code: str, rows: Sequence[Row]) -> int:
             raise Overdrawn(_("The balance is too low."))
         sequence += 1
         reason = row.reason[:500]
-        digest = row_hash(
-            village=village_code,
-            sequence=sequence,
-            household=row.household_id,
-            kind=row.kind,
-            points=row.points,
-            balance_after=balance.points,
-            occurred_on=row.occurred_on,
-            recorded_at=recorded_at,
-            reason=reason,
-            entry=row.entry_id,
-            redemption=row.redemption_id,
-            previous_hash=previous,
-        )
+        digest = sha256(
+            canonical(
+                village_code,
+                sequence,
+                row.household_id,
+                row.kind,
+                row.points,
+                balance.points,
+                row.occurred_on,
+                recorded_at,
+                reason,
+                row.entry_id,
+                row.redemption_id,
+                previous,
+            )
+        ).hexdigest()
+        occurred_db = dates.get(row.occurred_on)
+        if occurred_db is None:
+            occurred_db = dates[row.occurred_on] = ops.adapt_datefield_value(row.occurred_on)
         values.append(
             (
                 village_code,
@@ -128,7 +136,7 @@ def append(*, village_code: str, rows: Sequence[Row]) -> int:
                 row.kind,
                 row.points,
                 balance.points,
-                ops.adapt_datefield_value(row.occurred_on),
+                occurred_db,
                 recorded_db,
                 reason,
                 row.entry_id,
@@ -139,16 +147,27 @@ def append(*, village_code: str, rows: Sequence[Row]) -> int:
         )
         previous = digest
         balance.last_sequence = sequence
-    table = connection.ops.quote_name(LedgerEntry._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(name) for name in INSERT_COLUMNS)
+    table = ops.quote_name(LedgerEntry._meta.db_table)
+    columns = ", ".join(ops.quote_name(name) for name in INSERT_COLUMNS)
     placeholders = ", ".join(["%s"] * len(INSERT_COLUMNS))
+    # One plain UPDATE per balance, sent with executemany: Django's bulk_update builds a
+    # CASE … WHEN per column, which took most of an append's time.
+    balance_update = "UPDATE {} SET {} = %s, {} = %s WHERE {} = %s".format(
+        *map(ops.quote_name, (Balance._meta.db_table, "points", "last_sequence", "household_id"))
+    )
     with connection.cursor() as cursor:
         for start in range(0, len(values), 5000):
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
                 values[start : start + 5000],
             )
-    Balance.objects.bulk_update(balances.values(), ["points", "last_sequence"], batch_size=2000)
+        cursor.executemany(
+            balance_update,
+            [
+                (balance.points, balance.last_sequence, household_id)
+                for household_id, balance in sorted(balances.items())
+            ],
+        )
     head.sequence, head.last_hash = sequence, previous
     head.save(update_fields=["sequence", "last_hash"])
     return sequence
@@ -180,65 +199,135 @@ class Report:
         return not self.problems
 
 
+#: rows fetched from the database at a time while verifying
+CHUNK = 10_000
+
+
 def verify(village_code: str | None = None) -> Report:
-    """Walk each village's chain; report the first broken row of each, and bad balances."""
+    """Walk each village's chain; report the first broken row of each, and bad balances.
+
+    Each village is read in one snapshot (its head, chain and balances agree even while
+    appends go on), with a plain cursor in chunks (a server-side cursor on PostgreSQL) and
+    hashed with :class:`RowEncoder`, the fast form of :func:`canonical_row`."""
     report = Report(problems=[])
-    heads = ChainHead.objects.all()
+    heads = ChainHead.objects.values_list("village_id", flat=True)
+    # order_by(): the model's ordering would make DISTINCT run over every (village, number)
+    chained = LedgerEntry.objects.order_by().values_list("village_id", flat=True).distinct()
     if village_code:
-        heads = heads.filter(village_id=village_code)
-    villages = {head.village_id: head for head in heads}
-    chained = LedgerEntry.objects.values_list("village_id", flat=True).distinct()
-    if village_code:
-        chained = chained.filter(village_id=village_code)
-    for code in sorted(set(villages) | set(chained)):
+        heads, chained = (
+            heads.filter(village_id=village_code),
+            chained.filter(village_id=village_code),
+        )
+    reader = _ChainReader()
+    for code in sorted(set(heads) | set(chained)):
         report.villages += 1
-        _verify_village(code, villages.get(code), report)
+        with _snapshot():
+            _verify_village(code, reader, report)
     return report
 
 
-def _verify_village(code: str, head: ChainHead | None, report: Report) -> None:
+@contextlib.contextmanager
+def _snapshot() -> Iterator[None]:
+    """One consistent view of the database for the reads inside (unless the caller's
+    transaction already gives one): REPEATABLE READ on PostgreSQL; on SQLite a deferred
+    transaction, a WAL snapshot that does not take the write lock ``atomic()`` takes."""
+    if connection.in_atomic_block or connection.vendor not in ("postgresql", "sqlite"):
+        yield
+        return
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            cursor.execute("COMMIT")
+
+
+class _ChainReader:
+    """Reads a village's chain as plain tuples: :data:`HASHED_FIELDS`, then id and hash."""
+
+    def __init__(self) -> None:
+        ops, meta = connection.ops, LedgerEntry._meta
+        columns = []
+        for name in (*HASHED_FIELDS, "id", "hash"):
+            column = ops.quote_name(meta.get_field(name).column)
+            if connection.vendor == "sqlite" and name in ("occurred_on", "recorded_at"):
+                # as stored: the driver would parse every row's date and time; the encoder
+                # converts each distinct value once
+                column = f"CAST({column} AS TEXT)"
+            columns.append(column)
+        self.sql = (
+            f"SELECT {', '.join(columns)} FROM {ops.quote_name(meta.db_table)}"
+            f" WHERE {ops.quote_name('village_id')} = %s ORDER BY {ops.quote_name('sequence')}"
+        )
+        self.encoder = RowEncoder(_converter("occurred_on"), _converter("recorded_at"))
+
+    def chunks(self, code: str) -> Iterator[list[tuple[Any, ...]]]:
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(self.sql, [code])
+            while chunk := cursor.fetchmany(CHUNK):
+                yield chunk
+
+
+def _converter(name: str) -> Callable[[Any], Any]:
+    """A raw database value of the ledger's field ``name`` as the ORM gives it."""
+    field = LedgerEntry._meta.get_field(name)
+    column = field.get_col(LedgerEntry._meta.db_table)  # type: ignore[attr-defined]
+    steps = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+
+    def convert(value: Any) -> Any:
+        for step in steps:
+            value = step(value, column, connection)
+        return value
+
+    return convert
+
+
+def _verify_village(code: str, reader: _ChainReader, report: Report) -> None:
     assert report.problems is not None
+    head = ChainHead.objects.filter(village_id=code).values_list("sequence", "last_hash").first()
     previous, expected = GENESIS, 1
     sums: dict[int, int] = defaultdict(int)
-    broken = False
-    rows = (
-        LedgerEntry.objects.filter(village_id=code)
-        .order_by("sequence")
-        .values_list("pk", "hash", *HASHED_FIELDS)
-        .iterator(chunk_size=5000)
-    )
-    for pk, digest, *fields in rows:
-        report.entries += 1
-        if broken:
-            continue
-        row = dict(zip(HASHED_KEYS, fields, strict=True))
-        sequence, household = row["sequence"], row["household"]
-        problem = None
-        if sequence != expected:
-            problem = _("number %(expected)s is missing") % {"expected": expected}
-        elif row["previous_hash"] != previous:
-            problem = _("the link to the previous entry is broken")
-        elif row_hash(**row) != digest:
-            problem = _("the entry was altered (its hash does not match)")
-        else:
-            sums[household] += row["points"]
-            if sums[household] != row["balance_after"]:
-                problem = _("the running balance does not match the entries before it")
+    problem = None
+    for chunk in reader.chunks(code):
+        report.entries += len(chunk)
         if problem:
-            report.problems.append(Problem(code, sequence, pk, problem))
-            broken = True
-            continue
-        previous, expected = digest, expected + 1
-    if broken:
+            continue  # counted, not checked: the chain broke before
+        # columns: HASHED_FIELDS (village 0, sequence 1, household 2, points 4,
+        # balance_after 5, previous_hash 11), then id 12 and hash 13
+        for row, digest in zip(chunk, reader.encoder.digests(chunk), strict=True):
+            sequence = row[1]
+            if sequence != expected:
+                problem = _("number %(expected)s is missing") % {"expected": expected}
+            elif row[11] != previous:
+                problem = _("the link to the previous entry is broken")
+            elif digest != row[13] or digest is None:
+                problem = _("the entry was altered (its hash does not match)")
+            else:
+                household = row[2]
+                total = sums[household] = sums[household] + row[4]
+                if total != row[5]:
+                    problem = _("the running balance does not match the entries before it")
+            if problem:
+                report.problems.append(Problem(code, sequence, row[12], problem))
+                break
+            previous, expected = digest, expected + 1
+    if problem:
         return
-    if head is None or head.sequence != expected - 1 or head.last_hash != previous:
+    if head is None or head != (expected - 1, previous):
         report.problems.append(
             Problem(code, None, None, _("the chain head does not match the last entry"))
         )
         return
-    for balance in Balance.objects.filter(village_id=code).only("household_id", "points"):
+    balances = list(Balance.objects.filter(village_id=code).values_list("household_id", "points"))
+    for household_id, points in balances:
         report.balances += 1
-        if balance.points != sums.get(balance.household_id, 0):
+        if points != sums.get(household_id, 0):
             report.problems.append(
                 Problem(
                     code,
@@ -248,15 +337,13 @@ def _verify_village(code: str, head: ChainHead | None, report: Report) -> None:
                         "the balance of household %(household)s is %(balance)s, the ledger says %(sum)s"
                     )
                     % {
-                        "household": balance.household_id,
-                        "balance": balance.points,
-                        "sum": sums.get(balance.household_id, 0),
+                        "household": household_id,
+                        "balance": points,
+                        "sum": sums.get(household_id, 0),
                     },
                 )
             )
-    missing = set(sums) - set(
-        Balance.objects.filter(village_id=code).values_list("household_id", flat=True)
-    )
+    missing = set(sums) - {household_id for household_id, _points in balances}
     for household_id in sorted(missing):
         if sums[household_id]:
             report.problems.append(
