@@ -13,16 +13,22 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-from collections import defaultdict
+import multiprocessing
+import os
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hemei.core import clock
 
+from . import verify_workers
 from .choices import LedgerKind
 from .models import GENESIS, HASHED_FIELDS, Balance, ChainHead, LedgerEntry, RowEncoder
 
@@ -203,14 +209,27 @@ class Report:
 CHUNK = 10_000
 
 
-def verify(village_code: str | None = None) -> Report:
+#: below this many entries one process verifies alone: starting a helper (a new Python
+#: that sets up Django) costs about a second
+PARALLEL_FROM = 250_000
+#: the least entries in one batch of villages handed to a process
+MIN_BATCH = 5_000
+
+
+def verify(village_code: str | None = None, *, workers: int | None = 1) -> Report:
     """Walk each village's chain; report the first broken row of each, and bad balances.
 
     Each village is read in one snapshot (its head, chain and balances agree even while
     appends go on), with a plain cursor in chunks (a server-side cursor on PostgreSQL) and
-    hashed with :class:`RowEncoder`, the fast form of :func:`canonical_row`."""
-    report = Report(problems=[])
-    heads = ChainHead.objects.values_list("village_id", flat=True)
+    hashed with :class:`RowEncoder`, the fast form of :func:`canonical_row`.
+
+    ``workers`` processes share the villages (1, the default: this process alone; ``None``:
+    one per core once the ledger holds :data:`PARALLEL_FROM` entries). Helpers are spawned,
+    never forked (so a script calling this with more than one worker needs the ``if
+    __name__ == "__main__"`` guard, as everywhere on Windows), and only where they open the
+    same database and see the same rows: not inside a transaction, not on an in-memory
+    SQLite database."""
+    heads = ChainHead.objects.values_list("village_id", "sequence")
     # order_by(): the model's ordering would make DISTINCT run over every (village, number)
     chained = LedgerEntry.objects.order_by().values_list("village_id", flat=True).distinct()
     if village_code:
@@ -218,11 +237,85 @@ def verify(village_code: str | None = None) -> Report:
             heads.filter(village_id=village_code),
             chained.filter(village_id=village_code),
         )
+    sizes = dict(heads)
+    codes = sorted(set(sizes) | set(chained))
+    total = sum(sizes.values())
+    if workers is None:
+        workers = (os.cpu_count() or 1) if total >= PARALLEL_FROM else 1
+    if workers > 1 and len(codes) > 1 and _shareable():
+        batch = max(total // (workers * 8), MIN_BATCH)
+        return _verify_in_parallel(_batches(codes, sizes, batch), workers)
+    return verify_villages(codes)
+
+
+def verify_villages(codes: Sequence[str]) -> Report:
+    """:func:`verify` of these villages, in this process."""
+    report = Report(problems=[])
     reader = _ChainReader()
-    for code in sorted(set(heads) | set(chained)):
+    for code in codes:
         report.villages += 1
         with _snapshot():
             _verify_village(code, reader, report)
+    return report
+
+
+def _shareable() -> bool:
+    """Whether another process opening this connection's settings sees the same rows."""
+    if connection.in_atomic_block:
+        return False
+    if connection.vendor == "sqlite":
+        return not connection.is_in_memory_db()
+    return connection.vendor == "postgresql"
+
+
+def _batches(codes: list[str], sizes: dict[str, int], size: int) -> list[list[str]]:
+    """Consecutive villages in groups of about ``size`` entries."""
+    batches: list[list[str]] = [[]]
+    entries = 0
+    for code in codes:
+        if entries >= size:
+            batches.append([])
+            entries = 0
+        batches[-1].append(code)
+        entries += sizes.get(code, 1)
+    return batches
+
+
+def _verify_in_parallel(batches: list[list[str]], workers: int) -> Report:
+    """This process takes batches from the front, ``workers - 1`` spawned helpers from the
+    back once they are up (a helper that is still starting holds no work back)."""
+    results: dict[int, Report] = {}
+    queue = deque(enumerate(batches))
+    helpers = workers - 1
+    with ProcessPoolExecutor(
+        helpers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=verify_workers.start,
+        initargs=(settings.SETTINGS_MODULE, dict(connection.settings_dict), get_language()),
+    ) as pool:
+        ready = [pool.submit(verify_workers.ready) for _ in range(helpers)]
+        pending: dict[Future[Report], int] = {}
+        while queue or pending:
+            up = sum(future.done() for future in ready)
+            while queue and len(pending) < 2 * up:
+                index, codes = queue.pop()
+                pending[pool.submit(verify_workers.verify_villages, codes)] = index
+            if queue:
+                index, codes = queue.popleft()
+                results[index] = verify_villages(codes)
+            elif pending:
+                wait(pending, return_when=FIRST_COMPLETED)
+            for future in [future for future in pending if future.done()]:
+                results[pending.pop(future)] = future.result()
+        for future in ready:
+            future.cancel()
+    report = Report(problems=[])
+    for index in sorted(results):
+        part = results[index]
+        report.villages += part.villages
+        report.entries += part.entries
+        report.balances += part.balances
+        report.problems.extend(part.problems or [])  # type: ignore[union-attr]
     return report
 
 

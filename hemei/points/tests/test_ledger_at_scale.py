@@ -183,3 +183,69 @@ def test_an_overdrawing_append_changes_nothing(cast: Cast, village: Village) -> 
     assert ChainHead.objects.values_list("sequence", "last_hash").get(village_id=VILLAGE_A) == head
     assert LedgerEntry.objects.count() == 30
     assert ledger.verify().ok
+
+
+def two_villages(village: Village) -> int:
+    """3,000 rows in 红花山村 with #1700 altered, 500 good rows in 金口村."""
+    fill(village, 3000)
+    ledger.append(
+        village_code=VILLAGE_B,
+        rows=[
+            ledger.Row(
+                household_id=village.other.pk,
+                kind=LedgerKind.AWARD,
+                points=1,
+                occurred_on=dt.date(2026, 6, 1),
+                reason="奖励",
+            )
+            for _ in range(500)
+        ],
+    )
+    return tamper("points = points + 1", 1700)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verify_with_helpers_reports_what_one_process_reports(
+    cast: Cast, village: Village, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every village in a batch of its own, shared with a helper where the database allows
+    it (PostgreSQL; on an in-memory SQLite database this process verifies alone)."""
+    pk = two_villages(village)
+    monkeypatch.setattr(ledger, "MIN_BATCH", 1)
+    alone = ledger.verify(workers=1)
+    assert alone.problems == [
+        ledger.Problem(VILLAGE_A, 1700, pk, _("the entry was altered (its hash does not match)"))
+    ]
+    assert (alone.villages, alone.entries, alone.balances) == (2, 3500, 1)
+    assert ledger.verify(workers=2) == alone
+    assert ledger.verify(workers=None) == alone  # a small ledger: one process
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_spawned_helper_verifies_the_same_database(cast: Cast, village: Village) -> None:
+    """The helper is a new Python (spawned, as on Windows) given this process's database
+    settings, the test database included, and language."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    from .. import verify_workers
+
+    if connection.vendor != "postgresql":
+        pytest.skip("an in-memory SQLite test database is not seen by another process")
+    two_villages(village)
+    with ProcessPoolExecutor(
+        1,
+        mp_context=get_context("spawn"),
+        initializer=verify_workers.start,
+        initargs=(settings.SETTINGS_MODULE, dict(connection.settings_dict), get_language()),
+    ) as pool:
+        parts = [
+            pool.submit(verify_workers.verify_villages, [code]).result()
+            for code in (VILLAGE_A, VILLAGE_B)
+        ]
+    assert parts == [ledger.verify_villages([VILLAGE_A]), ledger.verify_villages([VILLAGE_B])]
+    assert parts[0].problems and parts[0].problems[0].sequence == 1700
