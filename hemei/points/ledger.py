@@ -18,6 +18,7 @@ import os
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -298,34 +299,50 @@ def _batches(codes: list[str], sizes: dict[str, int], size: int) -> list[list[st
     return batches
 
 
-def _verify_in_parallel(batches: list[list[str]], workers: int) -> Report:
-    """This process takes batches from the front, ``workers - 1`` spawned helpers from the
-    back once they are up (a helper that is still starting holds no work back)."""
-    results: dict[int, Report] = {}
-    queue = deque(enumerate(batches))
-    helpers = workers - 1
-    with ProcessPoolExecutor(
+def helper_pool(helpers: int) -> ProcessPoolExecutor:
+    """Spawned processes set up on this process's settings, database (a test database
+    too) and language, ready for :mod:`.verify_workers`."""
+    settings_module = os.environ.get("DJANGO_SETTINGS_MODULE") or settings.SETTINGS_MODULE
+    return ProcessPoolExecutor(
         helpers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=verify_workers.start,
-        initargs=(settings.SETTINGS_MODULE, dict(connection.settings_dict), get_language()),
-    ) as pool:
+        initargs=(settings_module, dict(connection.settings_dict), get_language()),
+    )
+
+
+def _verify_in_parallel(batches: list[list[str]], workers: int) -> Report:
+    """This process takes batches from the front, ``workers - 1`` spawned helpers from the
+    back once they are up (a helper that is still starting holds no work back). Should the
+    helpers fail to start or die, this process verifies their batches itself."""
+    results: dict[int, Report] = {}
+    queue = deque(enumerate(batches))
+    helpers = workers - 1
+    with helper_pool(helpers) as pool:
         ready = [pool.submit(verify_workers.ready) for _ in range(helpers)]
-        pending: dict[Future[Report], int] = {}
+        pending: dict[Future[Report], tuple[int, list[str]]] = {}
+        broken = False
         while queue or pending:
-            up = sum(future.done() for future in ready)
-            while queue and len(pending) < 2 * up:
+            up = 0 if broken else sum(f.done() and not f.exception() for f in ready)
+            while queue and len(pending) < 2 * up and not broken:
                 index, codes = queue.pop()
-                pending[pool.submit(verify_workers.verify_villages, codes)] = index
+                try:
+                    pending[pool.submit(verify_workers.verify_villages, codes)] = (index, codes)
+                except BrokenProcessPool:
+                    broken = True
+                    queue.append((index, codes))
             if queue:
                 index, codes = queue.popleft()
                 results[index] = verify_villages(codes)
             elif pending:
                 wait(pending, return_when=FIRST_COMPLETED)
             for future in [future for future in pending if future.done()]:
-                results[pending.pop(future)] = future.result()
-        for future in ready:
-            future.cancel()
+                index, codes = pending.pop(future)
+                try:
+                    results[index] = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    queue.append((index, codes))
     report = Report(problems=[])
     for index in sorted(results):
         part = results[index]

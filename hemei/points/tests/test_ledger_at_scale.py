@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from hemei.core.testing import VILLAGE_A, VILLAGE_B, Cast
 
-from .. import ledger
+from .. import ledger, verify_workers
 from ..choices import LedgerKind
 from ..cli import main as points_main
 from ..models import Balance, ChainHead, LedgerEntry
@@ -226,26 +226,25 @@ def test_verify_with_helpers_reports_what_one_process_reports(
 def test_a_spawned_helper_verifies_the_same_database(cast: Cast, village: Village) -> None:
     """The helper is a new Python (spawned, as on Windows) given this process's database
     settings, the test database included, and language."""
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
-    from django.conf import settings
-    from django.utils.translation import get_language
-
-    from .. import verify_workers
-
     if connection.vendor != "postgresql":
         pytest.skip("an in-memory SQLite test database is not seen by another process")
     two_villages(village)
-    with ProcessPoolExecutor(
-        1,
-        mp_context=get_context("spawn"),
-        initializer=verify_workers.start,
-        initargs=(settings.SETTINGS_MODULE, dict(connection.settings_dict), get_language()),
-    ) as pool:
+    with ledger.helper_pool(1) as pool:
         parts = [
             pool.submit(verify_workers.verify_villages, [code]).result()
             for code in (VILLAGE_A, VILLAGE_B)
         ]
     assert parts == [ledger.verify_villages([VILLAGE_A]), ledger.verify_villages([VILLAGE_B])]
     assert parts[0].problems and parts[0].problems[0].sequence == 1700
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verify_goes_on_alone_when_a_helper_cannot_start(
+    cast: Cast, village: Village, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pk = two_villages(village)
+    monkeypatch.setattr(ledger, "MIN_BATCH", 1)
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "hemei.no_such_settings")
+    report = ledger.verify(workers=2)
+    assert [(p.sequence, p.ledger_id) for p in report.problems or []] == [(1700, pk)]
+    assert report.entries == 3500
