@@ -248,3 +248,10 @@ def test_verify_goes_on_alone_when_a_helper_cannot_start(
     report = ledger.verify(workers=2)
     assert [(p.sequence, p.ledger_id) for p in report.problems or []] == [(1700, pk)]
     assert report.entries == 3500
+
+
+def test_verify_refuses_fewer_than_one_worker(capsys: pytest.CaptureFixture[str]) -> None:
+    from hemei import cli as hemei_cli
+
+    assert hemei_cli.main(["points", "verify", "--workers", "0"]) == 2
+    assert "--workers" in capsys.readouterr().err
