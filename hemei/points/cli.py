@@ -17,6 +17,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", help="check the ledger hash chains and the balances")
     verify.add_argument("--village", metavar="CODE", help="only this village (12 digits)")
     verify.add_argument("--data-dir", metavar="DIR", help="where the SQLite database lives")
+    verify.add_argument(
+        "--workers",
+        metavar="N",
+        type=int,
+        help="processes sharing the villages (default: one per core for a large ledger)",
+    )
     publish = sub.add_parser("publish", help="let entries whose public notice ended take effect")
     publish.add_argument("--data-dir", metavar="DIR", help="where the SQLite database lives")
     return parser
@@ -37,7 +43,9 @@ def main(argv: list[str]) -> int:
     code = options.village
     if code is not None and not Division.objects.filter(code=code, level=5).exists():
         raise CommandFailed(f"no village with the code {code!r}")
-    report = verify(code)
+    if options.workers is not None and options.workers < 1:
+        raise CommandFailed("--workers must be at least 1")
+    report = verify(code, workers=options.workers)
     for problem in report.problems or []:
         print(f"BROKEN {problem}")
     if not report.ok:

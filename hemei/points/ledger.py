@@ -10,22 +10,29 @@ balance equals its household's ledger sum.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+import hashlib
+import multiprocessing
+import os
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hemei.core import clock
 from hemei.core.faults import fault_point
 
+from . import verify_workers
 from .choices import LedgerKind
-from .models import GENESIS, HASHED_FIELDS, Balance, ChainHead, LedgerEntry, row_hash
-
-#: :data:`HASHED_FIELDS` as the keyword names of :func:`row_hash`.
-HASHED_KEYS = tuple(name.removesuffix("_id") for name in HASHED_FIELDS)
+from .models import GENESIS, HASHED_FIELDS, Balance, ChainHead, LedgerEntry, RowEncoder
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,9 @@ def append(*, village_code: str, rows: Sequence[Row]) -> int:
     recorded_at = clock.now()
     ops = connection.ops
     recorded_db = ops.adapt_datetimefield_value(recorded_at)
+    encoder = RowEncoder()
+    canonical, sha256 = encoder.canonical, hashlib.sha256
+    dates: dict[dt.date, Any] = {}
     values = []
     sequence, previous = head.sequence, head.last_hash
     for row in rows:
@@ -107,20 +117,25 @@ def append(*, village_code: str, rows: Sequence[Row]) -> int:
             raise Overdrawn(_("The balance is too low."))
         sequence += 1
         reason = row.reason[:500]
-        digest = row_hash(
-            village=village_code,
-            sequence=sequence,
-            household=row.household_id,
-            kind=row.kind,
-            points=row.points,
-            balance_after=balance.points,
-            occurred_on=row.occurred_on,
-            recorded_at=recorded_at,
-            reason=reason,
-            entry=row.entry_id,
-            redemption=row.redemption_id,
-            previous_hash=previous,
-        )
+        digest = sha256(
+            canonical(
+                village_code,
+                sequence,
+                row.household_id,
+                row.kind,
+                row.points,
+                balance.points,
+                row.occurred_on,
+                recorded_at,
+                reason,
+                row.entry_id,
+                row.redemption_id,
+                previous,
+            )
+        ).hexdigest()
+        occurred_db = dates.get(row.occurred_on)
+        if occurred_db is None:
+            occurred_db = dates[row.occurred_on] = ops.adapt_datefield_value(row.occurred_on)
         values.append(
             (
                 village_code,
@@ -129,7 +144,7 @@ def append(*, village_code: str, rows: Sequence[Row]) -> int:
                 row.kind,
                 row.points,
                 balance.points,
-                ops.adapt_datefield_value(row.occurred_on),
+                occurred_db,
                 recorded_db,
                 reason,
                 row.entry_id,
@@ -140,17 +155,28 @@ def append(*, village_code: str, rows: Sequence[Row]) -> int:
         )
         previous = digest
         balance.last_sequence = sequence
-    table = connection.ops.quote_name(LedgerEntry._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(name) for name in INSERT_COLUMNS)
+    table = ops.quote_name(LedgerEntry._meta.db_table)
+    columns = ", ".join(ops.quote_name(name) for name in INSERT_COLUMNS)
     placeholders = ", ".join(["%s"] * len(INSERT_COLUMNS))
+    # One plain UPDATE per balance, sent with executemany: Django's bulk_update builds a
+    # CASE … WHEN per column, which took most of an append's time.
+    balance_update = "UPDATE {} SET {} = %s, {} = %s WHERE {} = %s".format(
+        *map(ops.quote_name, (Balance._meta.db_table, "points", "last_sequence", "household_id"))
+    )
     with connection.cursor() as cursor:
         for start in range(0, len(values), 5000):
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
                 values[start : start + 5000],
             )
-    fault_point("points.ledger.append")  # rows written, balances and chain head not yet
-    Balance.objects.bulk_update(balances.values(), ["points", "last_sequence"], batch_size=2000)
+        fault_point("points.ledger.append")  # rows written, balances and chain head not yet
+        cursor.executemany(
+            balance_update,
+            [
+                (balance.points, balance.last_sequence, household_id)
+                for household_id, balance in sorted(balances.items())
+            ],
+        )
     head.sequence, head.last_hash = sequence, previous
     head.save(update_fields=["sequence", "last_hash"])
     return sequence
@@ -182,65 +208,261 @@ class Report:
         return not self.problems
 
 
-def verify(village_code: str | None = None) -> Report:
-    """Walk each village's chain; report the first broken row of each, and bad balances."""
+#: rows fetched from the database at a time while verifying
+CHUNK = 10_000
+
+
+#: below this many entries one process verifies alone: starting a helper (a new Python
+#: that sets up Django) costs about a second
+PARALLEL_FROM = 250_000
+#: the least entries in one batch of villages handed to a process
+MIN_BATCH = 5_000
+#: villages read in one snapshot: their heads and balances with one query each
+GROUP = 500
+
+
+def verify(village_code: str | None = None, *, workers: int | None = 1) -> Report:
+    """Walk each village's chain; report the first broken row of each, and bad balances.
+
+    Each village is read in one snapshot (its head, chain and balances agree even while
+    appends go on), with a plain cursor in chunks (a server-side cursor on PostgreSQL) and
+    hashed with :class:`RowEncoder`, the fast form of :func:`canonical_row`.
+
+    ``workers`` processes share the villages (1, the default: this process alone; ``None``:
+    one per core once the ledger holds :data:`PARALLEL_FROM` entries). Helpers are spawned,
+    never forked (so a script calling this with more than one worker needs the ``if
+    __name__ == "__main__"`` guard, as everywhere on Windows), and only where they open the
+    same database and see the same rows: not inside a transaction, not on an in-memory
+    SQLite database."""
+    heads = ChainHead.objects.values_list("village_id", "sequence")
+    # order_by(): the model's ordering would make DISTINCT run over every (village, number)
+    chained = LedgerEntry.objects.order_by().values_list("village_id", flat=True).distinct()
+    if village_code:
+        heads, chained = (
+            heads.filter(village_id=village_code),
+            chained.filter(village_id=village_code),
+        )
+    sizes = dict(heads)
+    codes = sorted(set(sizes) | set(chained))
+    total = sum(sizes.values())
+    if workers is None:
+        workers = (os.cpu_count() or 1) if total >= PARALLEL_FROM else 1
+    if workers > 1 and len(codes) > 1 and _shareable():
+        batch = max(total // (workers * 8), MIN_BATCH)
+        return _verify_in_parallel(_batches(codes, sizes, batch), workers)
+    return verify_villages(codes)
+
+
+def verify_villages(codes: Sequence[str]) -> Report:
+    """:func:`verify` of these villages, in this process."""
     report = Report(problems=[])
-    heads = ChainHead.objects.all()
-    if village_code:
-        heads = heads.filter(village_id=village_code)
-    villages = {head.village_id: head for head in heads}
-    chained = LedgerEntry.objects.values_list("village_id", flat=True).distinct()
-    if village_code:
-        chained = chained.filter(village_id=village_code)
-    for code in sorted(set(villages) | set(chained)):
-        report.villages += 1
-        _verify_village(code, villages.get(code), report)
+    reader = _ChainReader()
+    for start in range(0, len(codes), GROUP):
+        group = codes[start : start + GROUP]
+        with _snapshot():
+            heads = {
+                code: (sequence, last_hash)
+                for code, sequence, last_hash in ChainHead.objects.filter(
+                    village_id__in=group
+                ).values_list("village_id", "sequence", "last_hash")
+            }
+            balances: dict[str, list[tuple[int, int]]] = defaultdict(list)
+            for code, household_id, points in (
+                Balance.objects.filter(village_id__in=group)
+                .order_by("village_id", "household_id")
+                .values_list("village_id", "household_id", "points")
+            ):
+                balances[code].append((household_id, points))
+            for code in group:
+                report.villages += 1
+                _verify_village(code, heads.get(code), balances.get(code, []), reader, report)
     return report
 
 
-def _verify_village(code: str, head: ChainHead | None, report: Report) -> None:
+def _shareable() -> bool:
+    """Whether another process opening this connection's settings sees the same rows."""
+    if connection.in_atomic_block:
+        return False
+    if connection.vendor == "sqlite":
+        return not connection.is_in_memory_db()
+    return connection.vendor == "postgresql"
+
+
+def _batches(codes: list[str], sizes: dict[str, int], size: int) -> list[list[str]]:
+    """Consecutive villages in groups of about ``size`` entries."""
+    batches: list[list[str]] = [[]]
+    entries = 0
+    for code in codes:
+        if entries >= size:
+            batches.append([])
+            entries = 0
+        batches[-1].append(code)
+        entries += sizes.get(code, 1)
+    return batches
+
+
+def helper_pool(helpers: int) -> ProcessPoolExecutor:
+    """Spawned processes set up on this process's settings, database (a test database
+    too) and language, ready for :mod:`.verify_workers`."""
+    settings_module = os.environ.get("DJANGO_SETTINGS_MODULE") or settings.SETTINGS_MODULE
+    return ProcessPoolExecutor(
+        helpers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=verify_workers.start,
+        initargs=(settings_module, dict(connection.settings_dict), get_language()),
+    )
+
+
+def _verify_in_parallel(batches: list[list[str]], workers: int) -> Report:
+    """This process takes batches from the front, ``workers - 1`` spawned helpers from the
+    back once they are up (a helper that is still starting holds no work back). Should the
+    helpers fail to start or die, this process verifies their batches itself."""
+    results: dict[int, Report] = {}
+    queue = deque(enumerate(batches))
+    helpers = workers - 1
+    with helper_pool(helpers) as pool:
+        ready = [pool.submit(verify_workers.ready) for _ in range(helpers)]
+        pending: dict[Future[Report], tuple[int, list[str]]] = {}
+        broken = False
+        while queue or pending:
+            up = 0 if broken else sum(f.done() and not f.exception() for f in ready)
+            while queue and len(pending) < 2 * up and not broken:
+                index, codes = queue.pop()
+                try:
+                    pending[pool.submit(verify_workers.verify_villages, codes)] = (index, codes)
+                except BrokenProcessPool:
+                    broken = True
+                    queue.append((index, codes))
+            if queue:
+                index, codes = queue.popleft()
+                results[index] = verify_villages(codes)
+            elif pending:
+                wait(pending, return_when=FIRST_COMPLETED)
+            for future in [future for future in pending if future.done()]:
+                index, codes = pending.pop(future)
+                try:
+                    results[index] = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    queue.append((index, codes))
+    report = Report(problems=[])
+    for index in sorted(results):
+        part = results[index]
+        report.villages += part.villages
+        report.entries += part.entries
+        report.balances += part.balances
+        report.problems.extend(part.problems or [])  # type: ignore[union-attr]
+    return report
+
+
+@contextlib.contextmanager
+def _snapshot() -> Iterator[None]:
+    """One consistent view of the database for the reads inside (unless the caller's
+    transaction already gives one): REPEATABLE READ on PostgreSQL; on SQLite a deferred
+    transaction, a WAL snapshot that does not take the write lock ``atomic()`` takes."""
+    if connection.in_atomic_block or connection.vendor not in ("postgresql", "sqlite"):
+        yield
+        return
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            cursor.execute("COMMIT")
+
+
+class _ChainReader:
+    """Reads a village's chain as plain tuples: :data:`HASHED_FIELDS`, then id and hash."""
+
+    def __init__(self) -> None:
+        ops, meta = connection.ops, LedgerEntry._meta
+        columns = []
+        for name in (*HASHED_FIELDS, "id", "hash"):
+            column = ops.quote_name(meta.get_field(name).column)
+            if connection.vendor == "sqlite" and name in ("occurred_on", "recorded_at"):
+                # as stored: the driver would parse every row's date and time; the encoder
+                # converts each distinct value once
+                column = f"CAST({column} AS TEXT)"
+            columns.append(column)
+        self.sql = (
+            f"SELECT {', '.join(columns)} FROM {ops.quote_name(meta.db_table)}"
+            f" WHERE {ops.quote_name('village_id')} = %s ORDER BY {ops.quote_name('sequence')}"
+        )
+        self.encoder = RowEncoder(_converter("occurred_on"), _converter("recorded_at"))
+
+    def chunks(self, code: str) -> Iterator[list[tuple[Any, ...]]]:
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(self.sql, [code])
+            while chunk := cursor.fetchmany(CHUNK):
+                yield chunk
+
+
+def _converter(name: str) -> Callable[[Any], Any]:
+    """A raw database value of the ledger's field ``name`` as the ORM gives it."""
+    field = LedgerEntry._meta.get_field(name)
+    column = field.get_col(LedgerEntry._meta.db_table)  # type: ignore[attr-defined]
+    steps = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+
+    def convert(value: Any) -> Any:
+        for step in steps:
+            value = step(value, column, connection)
+        return value
+
+    return convert
+
+
+def _verify_village(
+    code: str,
+    head: tuple[int, str] | None,
+    balances: list[tuple[int, int]],
+    reader: _ChainReader,
+    report: Report,
+) -> None:
+    """Check one chain against its head (sequence, last hash) and its balances (household,
+    points in household order)."""
     assert report.problems is not None
     previous, expected = GENESIS, 1
     sums: dict[int, int] = defaultdict(int)
-    broken = False
-    rows = (
-        LedgerEntry.objects.filter(village_id=code)
-        .order_by("sequence")
-        .values_list("pk", "hash", *HASHED_FIELDS)
-        .iterator(chunk_size=5000)
-    )
-    for pk, digest, *fields in rows:
-        report.entries += 1
-        if broken:
-            continue
-        row = dict(zip(HASHED_KEYS, fields, strict=True))
-        sequence, household = row["sequence"], row["household"]
-        problem = None
-        if sequence != expected:
-            problem = _("number %(expected)s is missing") % {"expected": expected}
-        elif row["previous_hash"] != previous:
-            problem = _("the link to the previous entry is broken")
-        elif row_hash(**row) != digest:
-            problem = _("the entry was altered (its hash does not match)")
-        else:
-            sums[household] += row["points"]
-            if sums[household] != row["balance_after"]:
-                problem = _("the running balance does not match the entries before it")
+    problem = None
+    for chunk in reader.chunks(code):
+        report.entries += len(chunk)
         if problem:
-            report.problems.append(Problem(code, sequence, pk, problem))
-            broken = True
-            continue
-        previous, expected = digest, expected + 1
-    if broken:
+            continue  # counted, not checked: the chain broke before
+        # columns: HASHED_FIELDS (village 0, sequence 1, household 2, points 4,
+        # balance_after 5, previous_hash 11), then id 12 and hash 13
+        for row, digest in zip(chunk, reader.encoder.digests(chunk), strict=True):
+            sequence = row[1]
+            if sequence != expected:
+                problem = _("number %(expected)s is missing") % {"expected": expected}
+            elif row[11] != previous:
+                problem = _("the link to the previous entry is broken")
+            elif digest != row[13] or digest is None:
+                problem = _("the entry was altered (its hash does not match)")
+            else:
+                household = row[2]
+                total = sums[household] = sums[household] + row[4]
+                if total != row[5]:
+                    problem = _("the running balance does not match the entries before it")
+            if problem:
+                report.problems.append(Problem(code, sequence, row[12], problem))
+                break
+            previous, expected = digest, expected + 1
+    if problem:
         return
-    if head is None or head.sequence != expected - 1 or head.last_hash != previous:
+    if head is None or head != (expected - 1, previous):
         report.problems.append(
             Problem(code, None, None, _("the chain head does not match the last entry"))
         )
         return
-    for balance in Balance.objects.filter(village_id=code).only("household_id", "points"):
+    for household_id, points in balances:
         report.balances += 1
-        if balance.points != sums.get(balance.household_id, 0):
+        if points != sums.get(household_id, 0):
             report.problems.append(
                 Problem(
                     code,
@@ -250,15 +472,13 @@ def _verify_village(code: str, head: ChainHead | None, report: Report) -> None:
                         "the balance of household %(household)s is %(balance)s, the ledger says %(sum)s"
                     )
                     % {
-                        "household": balance.household_id,
-                        "balance": balance.points,
-                        "sum": sums.get(balance.household_id, 0),
+                        "household": household_id,
+                        "balance": points,
+                        "sum": sums.get(household_id, 0),
                     },
                 )
             )
-    missing = set(sums) - set(
-        Balance.objects.filter(village_id=code).values_list("household_id", flat=True)
-    )
+    missing = set(sums) - {household_id for household_id, _points in balances}
     for household_id in sorted(missing):
         if sums[household_id]:
             report.problems.append(
