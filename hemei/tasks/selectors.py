@@ -127,6 +127,11 @@ def may_manage_somewhere(user: Any) -> bool:
     return may(user, "manage_tasks", Division)
 
 
+def counties_for(user: Any) -> QuerySet[Division]:
+    """The counties the user sees (the county filter of the list, before its towns)."""
+    return places(user, "view").current().filter(level=Level.COUNTY)
+
+
 def towns_for(user: Any) -> QuerySet[Division]:
     """The towns the user sees (the division filter of the list)."""
     return places(user, "view").current().filter(level=Level.TOWN)

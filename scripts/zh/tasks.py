@@ -125,6 +125,8 @@ ZH = {
     "Meeting": "会议",
     "Meeting decision": "决策事项",
     "Town": "镇街",
+    "County": "区县",
+    "choose a county first": "请先选择区县",
     # links
     "Only a leader can have contact points.": "只有领导才能设置联系点。",
     "A task link names a task; a town or village link does not.": "联系任务须指明任务；包镇、联村不填任务。",
