@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +17,24 @@ from django.utils.translation import gettext as _
 from .downloads import download, stamped
 from .xlsx import CONTENT_TYPE as XLSX_TYPE
 from .xlsx import render_xlsx
+
+#: How long the figures of an area wider than a county are kept (seconds): counting a
+#: province's 200,000 tasks by light takes a tenth of a second, on every dashboard opened.
+AREA_FIGURES_SECONDS = 60
+
+
+def cached_rows(rows: QuerySet[Any], seconds: int = AREA_FIGURES_SECONDS) -> list[Any]:
+    """The rows of an aggregate query, kept ``seconds`` in the cache under its own SQL and
+    parameters: the same question (the same visibility conditions included) gets the same
+    answer for that long, and no user ever reads another scope's figures."""
+    sql, params = rows.query.sql_with_params()
+    key = "rows:" + hashlib.sha256(repr((rows.db, sql, params)).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = list(rows)
+        cache.set(key, found, seconds)
+    return found
+
 
 #: How far a capped list counts: past it the list says "more than 10,000 rows" (a province's
 #: task list would otherwise count 200,000 rows on every page it shows).

@@ -372,12 +372,22 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 @allowed(Task)
 def overview(request: HttpRequest) -> HttpResponse:
-    rows = selectors.overview_by_town(request.user)
+    county = str(request.GET.get("county", "")).strip()
+    county = county if county.isdigit() and len(county) == 6 else ""
+    by_county = not county and selectors.sees_several_counties(request.user)
+    if by_county:
+        rows = selectors.overview_by_county(request.user)
+    else:
+        rows = selectors.overview_by_town(request.user, county)
     totals = {
         name: sum(getattr(row, name) for row in rows)
         for name in ("total", "green", "yellow", "red", "done")
     }
-    return render(request, "tasks/overview.html", {"rows": rows, "totals": totals})
+    return render(
+        request,
+        "tasks/overview.html",
+        {"rows": rows, "totals": totals, "by_county": by_county, "county": county},
+    )
 
 
 @allowed(LeaderLink)

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django import forms
+from django.core.cache import cache
 from django.test import Client
 
 from hemei.accounts.models import RoleAssignment, User
@@ -131,3 +132,45 @@ def test_the_quick_select_writes_what_djangos_select_writes(value: object) -> No
     quick = QuickSelect(choices=choices).render("f", value, {"id": "id_f"})
     django = forms.Select(choices=choices).render("f", value, {"id": "id_f"})
     assert quick == "".join(line.strip() for line in django.splitlines())
+
+
+def test_the_overview_of_a_city_counts_by_county_then_by_town(
+    world: World, city_admin: User, client: Client
+) -> None:
+    cache.clear()
+    client.force_login(city_admin)
+    response = client.get("/tasks/overview/")
+    rows = {row.code: row for row in response.context["rows"]}
+    assert response.context["by_county"] and set(rows) == {COUNTY, OTHER_COUNTY}
+    assert (rows[COUNTY].total, rows[OTHER_COUNTY].total) == (3, 1)  # the county task is not
+    body = response.content.decode()
+    assert f'href="?county={OTHER_COUNTY}"' in body and "各区县亮灯情况" in body
+    response = client.get(f"/tasks/overview/?county={COUNTY}")
+    rows = {row.code: row for row in response.context["rows"]}
+    assert not response.context["by_county"] and TOWN_A in rows and OTHER_TOWN not in rows
+    assert (rows[TOWN_A].total, rows[TOWN_B].total) == (2, 1)
+    assert client.get("/tasks/overview/?county=x").status_code == 200  # not understood: all
+
+
+def test_the_figures_of_several_counties_are_kept_a_minute(
+    world: World, city_admin: User, client: Client
+) -> None:
+    cache.clear()
+    client.force_login(city_admin)
+
+    def totals() -> dict[str, int]:
+        return {row.code: row.total for row in client.get("/tasks/overview/").context["rows"]}
+
+    first = totals()
+    services.create_task(
+        actor=city_admin,
+        division=Division.objects.get(code=OTHER_TOWN),
+        title="又一项任务",
+        due_on=dt.date(2026, 10, 31),
+    )
+    assert totals() == first  # counted less than a minute ago
+    # A county's own overview (its towns) is counted on every request.
+    towns = client.get(f"/tasks/overview/?county={OTHER_COUNTY}").context["rows"]
+    assert {row.code: row.total for row in towns} == {OTHER_TOWN: 2}
+    cache.clear()  # a minute later
+    assert totals()[OTHER_COUNTY] == first[OTHER_COUNTY] + 1
