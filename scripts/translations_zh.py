@@ -285,6 +285,7 @@ ZH = {
     "Page %(number)s of %(total)s": "第 %(number)s / %(total)s 页",
     "Next": "下一页",
     "%(total)s row": "共 %(total)s 条",
+    "More than %(total)s rows: narrow them with the filters.": "超过 %(total)s 条，请用筛选条件缩小范围。",
     "government department": "政府部门",
     "party organ": "党委部门",
     "task force": "工作专班",

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import Form
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_noop
 
 
@@ -86,3 +88,35 @@ class MultipleFileField(forms.FileField):
             return []
         files = data if isinstance(data, list | tuple) else [data]
         return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
+
+
+class QuickSelect(forms.Select):
+    """A ``<select>`` written in Python rather than one template per ``<option>``: long
+    menus (a province's counties, a county's towns) in filter forms shown on every request.
+    The same HTML as Django's select for flat choices; grouped choices use Django's."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        if any(isinstance(label, (list, tuple)) for _value, label in self.choices):
+            return super().render(name, value, attrs, renderer)
+        parts = [format_html('<select name="{}"', name)]
+        for key, attr in self.build_attrs(self.attrs, attrs).items():  # as attrs.html writes them
+            if attr is True:
+                parts.append(format_html(" {}", key))
+            elif attr is not False:
+                parts.append(format_html(' {}="{}"', key, attr))
+        parts.append(">")
+        chosen = set(self.format_value(value))
+        selected = False
+        for option, label in self.choices:
+            text = "" if option is None else str(option)
+            mark = not selected and text in chosen
+            selected = selected or mark
+            parts.append(
+                format_html(
+                    '<option value="{}"{}>{}</option>', text, " selected" if mark else "", label
+                )
+            )
+        parts.append("</select>")
+        return mark_safe("".join(parts))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hemei.accounts.policy import places
 from hemei.core.choices import Theme
-from hemei.core.forms import MAX_PK, PkChoiceField, PkMultipleChoiceField
+from hemei.core.forms import MAX_PK, PkChoiceField, PkMultipleChoiceField, QuickSelect
 from hemei.core.search import clean_query
 from hemei.divisions.choices import Level
 from hemei.divisions.forms import DivisionCodeField, DivisionField
@@ -30,20 +30,31 @@ class TaskFilterForm(forms.Form):
     """The task list's filters; a value that does not parse is ignored, not an error."""
 
     q = forms.CharField(label=_("Search"), required=False)
-    theme = forms.ChoiceField(label=_("Theme"), required=False)
-    state = forms.ChoiceField(label=_("State"), required=False)
-    light = forms.ChoiceField(label=_("Light"), required=False)
+    theme = forms.ChoiceField(label=_("Theme"), required=False, widget=QuickSelect)
+    state = forms.ChoiceField(label=_("State"), required=False, widget=QuickSelect)
+    light = forms.ChoiceField(label=_("Light"), required=False, widget=QuickSelect)
     unit = forms.TypedChoiceField(
-        label=_("Unit (lead or co-operating)"), required=False, coerce=int
+        label=_("Unit (lead or co-operating)"), required=False, coerce=int, widget=QuickSelect
     )
-    division = forms.ChoiceField(label=_("Town"), required=False)
-    program = forms.TypedChoiceField(label=_("Program"), required=False, coerce=int)
+    county = forms.ChoiceField(label=_("County"), required=False, widget=QuickSelect)
+    division = forms.ChoiceField(label=_("Town"), required=False, widget=QuickSelect)
+    program = forms.TypedChoiceField(
+        label=_("Program"), required=False, coerce=int, widget=QuickSelect
+    )
     due_from = forms.DateField(label=_("Deadline from"), required=False, widget=DATE)
     due_to = forms.DateField(label=_("Deadline to"), required=False, widget=DATE)
     open = forms.BooleanField(label=_("Only open"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        town = self._code(self.data.get("division"), 12)
+        chosen = self._code(self.data.get("county"), 6)
+        if chosen and town and not town.startswith(chosen):  # the county changed: forget the town
+            self.data = self.data.copy()
+            self.data["division"] = ""
+        elif town and not chosen:  # a town alone (a link): its county is the one chosen
+            self.data = self.data.copy()
+            self.data["county"] = town[:6]
         every = [("", _("all"))]
         self.fields["theme"].choices = every + list(Theme.choices)
         self.fields["state"].choices = every + list(State.choices)
@@ -51,15 +62,38 @@ class TaskFilterForm(forms.Form):
         self.fields["unit"].choices = every + list(
             selectors.units_for(user).values_list("pk", "name")
         )
-        self.fields["division"].choices = every + list(
-            selectors.towns_for(user).values_list("code", "name")
-        )
+        # A province or city user sees over a thousand towns: the town menu lists those of
+        # one county only, chosen first in the county menu (a user inside one county gets
+        # no county menu, and their towns straight away).
+        counties = list(selectors.counties_for(user).values_list("code", "name"))
+        county = self.county_code()
+        if len(counties) > 1:
+            self.fields["county"].choices = every + counties
+        else:
+            del self.fields["county"]
+            county = counties[0][0] if counties else county
+        if county or len(counties) <= 1:
+            towns = selectors.towns_for(user)
+            if county:
+                towns = towns.filter(code__startswith=county)
+            self.fields["division"].choices = every + list(towns.values_list("code", "name"))
+        else:
+            self.fields["division"].choices = [("", _("choose a county first"))]
         self.fields["program"].choices = every + list(Program.objects.values_list("pk", "name"))
+
+    @staticmethod
+    def _code(value: Any, length: int) -> str:
+        code = str(value or "").strip()
+        return code if code.isdigit() and len(code) <= length else ""
+
+    def county_code(self) -> str:
+        """The county chosen in the county menu (or the one of the town chosen alone)."""
+        return self._code(self.data.get("county"), 6)
 
     def _division_code(self) -> str:
         # Any code narrows the list, a village's too; one outside the user's scope finds nothing.
-        code = str(self.data.get("division", "")).strip()
-        return code if code.isdigit() and len(code) <= 12 else ""
+        code = self._code(self.data.get("division"), 12)
+        return code or self._code(self.data.get("county"), 6)
 
     def filters(self) -> selectors.TaskFilters:
         self.is_valid()  # fields that do not parse are left out of cleaned_data

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from hemei.accounts.policy import Who, admin_required, allowed, allows_at, is_admin
 from hemei.accounts.roles import ADMIN_ROLES
 from hemei.core.forms import apply_errors
-from hemei.core.htmx import template_for
+from hemei.core.htmx import is_htmx, template_for
 from hemei.core.lists import paginate, wants_export, xlsx_response
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
@@ -75,8 +75,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
         template_for(request, "tasks/task_list.html", "tasks/partials/task_rows.html"),
         {
             "form": form,
-            "page": paginate(request, tasks),
+            "page": paginate(request, tasks, capped=True),
             "may_create": selectors.may_manage_somewhere(request.user),
+            "town_options": is_htmx(request) and "county" in form.fields,
         },
     )
 
@@ -371,12 +372,22 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 @allowed(Task)
 def overview(request: HttpRequest) -> HttpResponse:
-    rows = selectors.overview_by_town(request.user)
+    county = str(request.GET.get("county", "")).strip()
+    county = county if county.isdigit() and len(county) == 6 else ""
+    by_county = not county and selectors.sees_several_counties(request.user)
+    if by_county:
+        rows = selectors.overview_by_county(request.user)
+    else:
+        rows = selectors.overview_by_town(request.user, county)
     totals = {
         name: sum(getattr(row, name) for row in rows)
         for name in ("total", "green", "yellow", "red", "done")
     }
-    return render(request, "tasks/overview.html", {"rows": rows, "totals": totals})
+    return render(
+        request,
+        "tasks/overview.html",
+        {"rows": rows, "totals": totals, "by_county": by_county, "county": county},
+    )
 
 
 @allowed(LeaderLink)

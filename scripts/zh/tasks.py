@@ -125,6 +125,8 @@ ZH = {
     "Meeting": "会议",
     "Meeting decision": "决策事项",
     "Town": "镇街",
+    "County": "区县",
+    "choose a county first": "请先选择区县",
     # links
     "Only a leader can have contact points.": "只有领导才能设置联系点。",
     "A task link names a task; a town or village link does not.": "联系任务须指明任务；包镇、联村不填任务。",
@@ -181,6 +183,9 @@ ZH = {
     "tasks in the towns": "镇街任务",
     "done": "已完成",
     "Lights by town": "各镇街亮灯情况",
+    "Lights by county": "各区县亮灯情况",
+    "All counties": "全部区县",
+    "The figures of several counties are counted at most a minute ago.": "多个区县的数字为一分钟内的统计。",
     "Average progress": "平均进度",
     "No towns in your area.": "您的辖区内没有镇街。",
     "key": "重点",
