@@ -45,10 +45,53 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-serve", action="store_true", help="load the demo data, then exit")
     _data_dir_option(demo)
 
-    serve = sub.add_parser("serve", help="run the web server (production)")
+    serve = sub.add_parser(
+        "serve",
+        help="run the web server (production): several processes, graceful restart on SIGHUP",
+    )
     serve.add_argument("--host", default=os.environ.get("HEMEI_HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("HEMEI_PORT", DEFAULT_PORT)))
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument(
+        "--port", type=int, default=os.environ.get("HEMEI_PORT") or str(DEFAULT_PORT)
+    )
+    serve.add_argument(
+        "--bind",
+        action="append",
+        metavar="ADDRESS",
+        help="HOST:PORT or unix:PATH to listen on, repeatable (default: --host and --port;"
+        " $HEMEI_BIND, comma-separated)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=os.environ.get("HEMEI_WORKERS") or "0",
+        help="server processes (default: $HEMEI_WORKERS or 2 x cores + 1)",
+    )
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=os.environ.get("HEMEI_THREADS") or "0",
+        help="threads per process (default: $HEMEI_THREADS or 2; 8 where one process serves)",
+    )
+    serve.add_argument(
+        "--access-log",
+        metavar="FILE",
+        default=os.environ.get("HEMEI_ACCESS_LOG", "-"),
+        help="one line per request: '-' for standard output (default), '' for none",
+    )
+    serve.add_argument(
+        "--timeout",
+        type=int,
+        default=os.environ.get("HEMEI_SERVE_TIMEOUT") or "120",
+        metavar="SECONDS",
+        help="a request running longer has its process replaced (default 120)",
+    )
+    serve.add_argument(
+        "--graceful-timeout",
+        type=int,
+        default=os.environ.get("HEMEI_GRACEFUL_TIMEOUT") or "30",
+        metavar="SECONDS",
+        help="how long a restart or stop waits for running requests (default 30)",
+    )
     _data_dir_option(serve)
 
     worker = sub.add_parser(
@@ -66,6 +109,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch", action="store_true", help="run what is queued (and one sweep), then exit"
     )
     _data_dir_option(worker)
+
+    backup = sub.add_parser(
+        "backup", help="back up the database, the uploaded files and the keys into a new folder"
+    )
+    backup.add_argument("folder", metavar="DIR", help="a new or empty folder")
+    _data_dir_option(backup)
+
+    restore = sub.add_parser(
+        "restore", help="restore a backup into an empty data directory or database"
+    )
+    restore.add_argument("folder", metavar="DIR", help="a folder made by hemei backup")
+    restore.add_argument(
+        "--force", action="store_true", help="replace the data that is there (it is lost)"
+    )
+    _data_dir_option(restore)
 
     migrate = sub.add_parser("migrate", help="create or update the database tables")
     _data_dir_option(migrate)
@@ -115,11 +173,9 @@ def _port_free(host: str, port: int) -> bool:
 
 
 def _serve(host: str, port: int, threads: int) -> None:
-    from waitress import serve
+    from hemei.core.server import run_waitress
 
-    from hemei.wsgi import application
-
-    serve(application, host=host, port=port, threads=threads, ident="hemei")
+    run_waitress(host, port, threads)
 
 
 def _start_worker(data_dir: Path) -> subprocess.Popen[bytes]:
@@ -194,12 +250,66 @@ def _stop_worker(worker: subprocess.Popen[bytes]) -> None:
         worker.wait()
 
 
+def _tcp_address(address: str) -> tuple[str, int] | None:
+    """``HOST:PORT`` (``[::1]:8000`` too) as a pair; None for ``unix:PATH``."""
+    if address.startswith("unix:"):
+        return None
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdigit():
+        raise CommandFailed(f"--bind {address!r}: give HOST:PORT or unix:PATH")
+    return host.strip("[]") or "0.0.0.0", int(port)
+
+
 def cmd_serve(options: argparse.Namespace) -> int:
-    if not _port_free(options.host, options.port):
-        raise CommandFailed(f"{options.host}:{options.port} is in use")
-    _setup(options.data_dir)
-    print(f"Hemei is serving at http://{options.host}:{options.port}/", flush=True)
-    _serve(options.host, options.port, options.threads)
+    """Gunicorn (several processes) where the system can fork, else waitress; see
+    :mod:`hemei.core.server`."""
+    from hemei.core import server
+
+    if options.workers < 0 or options.threads < 0:
+        raise CommandFailed("--workers and --threads must not be negative")
+    if options.timeout <= 0 or options.graceful_timeout < 0:
+        raise CommandFailed("--timeout must be positive, --graceful-timeout not negative")
+    bind = options.bind or [
+        b.strip() for b in os.environ.get("HEMEI_BIND", "").split(",") if b.strip()
+    ]
+    if not bind:
+        host = f"[{options.host}]" if ":" in options.host else options.host
+        bind = [f"{host}:{options.port}"]
+    tcp = [address for address in map(_tcp_address, bind) if address]
+    for host, port in tcp:
+        if not _port_free(host, port):
+            raise CommandFailed(f"{host}:{port} is in use")
+    data_dir = Path(options.data_dir or os.environ.get("HEMEI_DATA_DIR") or "hemei-data")
+    data_dir = data_dir.resolve()
+    if not server.can_fork():
+        if len(tcp) != 1 or len(bind) != 1:
+            raise CommandFailed("without fork (Windows) the server listens on one HOST:PORT")
+        _setup(str(data_dir))
+        print(f"Hemei is serving at http://{tcp[0][0]}:{tcp[0][1]}/ (waitress)", flush=True)
+        _serve(tcp[0][0], tcp[0][1], options.threads or 8)
+        return 0
+    server.prepare_environment(data_dir)
+    try:
+        server.collect_static()
+    except RuntimeError as exc:
+        raise CommandFailed(str(exc)) from None
+    workers = options.workers or server.default_workers()
+    threads = options.threads or 2
+    print(
+        f"Hemei is serving at {', '.join(bind)} with {workers} processes x {threads} threads"
+        f" (kill -HUP {os.getpid()}: restart gracefully; kill -TERM: stop)",
+        flush=True,
+    )
+    server.run_gunicorn(
+        server.gunicorn_options(
+            bind=bind,
+            workers=workers,
+            threads=threads,
+            access_log=options.access_log,
+            timeout=options.timeout,
+            graceful_timeout=options.graceful_timeout,
+        )
+    )
     return 0
 
 
@@ -212,6 +322,7 @@ def cmd_worker(options: argparse.Namespace) -> int:
     _setup(options.data_dir)
     import threading
 
+    from django.conf import settings
     from django.core.management import call_command
 
     from hemei.disclosure.jobs import enqueue_generation
@@ -219,6 +330,9 @@ def cmd_worker(options: argparse.Namespace) -> int:
     from hemei.rankings.jobs import recover_stalled_exports
     from hemei.supervision import jobs
 
+    housekeeping = [recover_stalled_exports, enqueue_generation, end_due_notices]
+    if settings.HEMEI_BACKUP_DIR:
+        housekeeping.append(_nightly_backup)
     # Circulars left "running" by a worker that was killed are queued again (once) first.
     recover_stalled_exports()
     stop = threading.Event()
@@ -228,13 +342,15 @@ def cmd_worker(options: argparse.Namespace) -> int:
             enqueue_generation()
             end_due_notices()
             jobs.enqueue_sweep()
+            if settings.HEMEI_BACKUP_DIR:
+                _nightly_backup()
     elif options.sweep_every:
         scheduler = threading.Thread(
             target=jobs.run_scheduler,
             args=(
                 stop,
                 options.sweep_every * 60,
-                [recover_stalled_exports, enqueue_generation, end_due_notices],
+                housekeeping,
             ),
             name="hemei-sweep-scheduler",
             daemon=True,
@@ -258,6 +374,60 @@ def cmd_worker(options: argparse.Namespace) -> int:
         if scheduler is not None:
             scheduler.join(timeout=5)
     return 0
+
+
+def cmd_backup(options: argparse.Namespace) -> int:
+    _setup(options.data_dir)
+    from hemei.core.backup import BackupError, take_backup
+
+    try:
+        result = take_backup(Path(options.folder))
+    except BackupError as exc:
+        raise CommandFailed(str(exc)) from None
+    manifest = result.manifest
+    print(
+        f"Backed up the {manifest['engine']} database, {len(manifest['files'])} files"
+        f" ({result.size:,} bytes) into {result.folder}; keep it away from this machine:"
+        " it holds the key to the encrypted identity numbers."
+    )
+    return 0
+
+
+def cmd_restore(options: argparse.Namespace) -> int:
+    _setup(options.data_dir)
+    from hemei.core.backup import BackupError, restore
+
+    try:
+        result = restore(Path(options.folder), force=options.force)
+    except BackupError as exc:
+        raise CommandFailed(str(exc)) from None
+    manifest = result.manifest
+    print(
+        f"Restored the backup of {manifest['created_at']} ({manifest['engine']},"
+        f" {result.files} uploaded files)"
+        + (
+            f"; applied {result.migrations_applied} newer migrations"
+            * bool(result.migrations_applied)
+        )
+        + "."
+    )
+    return 0
+
+
+def _nightly_backup() -> None:
+    """The worker's nightly backup (HEMEI_BACKUP_DIR), checked at each sweep tick."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from hemei.core import backup, clock
+
+    backup.nightly(
+        Path(settings.HEMEI_BACKUP_DIR),
+        keep=settings.HEMEI_BACKUP_KEEP,
+        hour=settings.HEMEI_BACKUP_HOUR,
+        now=timezone.localtime(clock.now()),
+        log=lambda message: print(message, flush=True),
+    )
 
 
 def cmd_migrate(options: argparse.Namespace) -> int:
@@ -346,6 +516,8 @@ COMMANDS = {
     "demo": cmd_demo,
     "serve": cmd_serve,
     "worker": cmd_worker,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
     "migrate": cmd_migrate,
     "createadmin": cmd_createadmin,
     "divisions": cmd_divisions,

@@ -87,7 +87,18 @@ def _secret_key() -> str:
         return key_file.read_text(encoding="utf-8").strip()
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    key_file.write_text(key, encoding="utf-8")
+    # Written whole under a temporary name, then linked: when the server's processes and the
+    # worker start together on a new data directory, the first link wins and all read it.
+    with tempfile.NamedTemporaryFile(
+        "w", dir=DATA_DIR, prefix=".secret_key.", delete=False, encoding="utf-8"
+    ) as handle:
+        handle.write(key)
+    try:
+        os.link(handle.name, key_file)
+    except FileExistsError:
+        key = key_file.read_text(encoding="utf-8").strip()
+    finally:
+        os.unlink(handle.name)
     return key
 
 
@@ -259,14 +270,30 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-# Only needed for `collectstatic` behind another web server; WhiteNoise serves the files
-# straight from the apps otherwise.
+# Where `collectstatic` puts the files (`hemei serve` collects them into the data directory's
+# `static/` unless this names another folder, e.g. one a front web server reads).
 STATIC_ROOT = os.environ.get("HEMEI_STATIC_ROOT") or None
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
-# WhiteNoise serves the files straight from the apps, so no collectstatic step is needed.
-WHITENOISE_USE_FINDERS = True
+# `hemei serve` collects the static files first (HEMEI_STATIC_COLLECTED): pages then name
+# content-hashed copies, which WhiteNoise serves gzipped and cacheable for a year
+# (immutable). Elsewhere (the demo, tests, development) WhiteNoise serves the files straight
+# from the apps, so no collectstatic step is needed.
+STATIC_COLLECTED = envbool("HEMEI_STATIC_COLLECTED", False)
+if STATIC_COLLECTED and not STATIC_ROOT:
+    raise ImproperlyConfigured("HEMEI_STATIC_COLLECTED needs HEMEI_STATIC_ROOT")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "hemei.core.storage.StaticStorage"
+            if STATIC_COLLECTED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 WHITENOISE_AUTOREFRESH = DEBUG
 
 TASKS = {
@@ -293,10 +320,20 @@ EMAIL_TIMEOUT = 10
 HEMEI_SITE_URL = os.environ.get("HEMEI_SITE_URL", "").rstrip("/")
 
 # Django's cache: the public board's request counter. The default keeps it in the memory of
-# the one server process (`hemei serve` runs one process with threads); a deployment with
-# several processes should point it at a shared cache (the database cache, Redis …) so the
-# limit counts across them.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# one process (the demo's single server process, tests); several server processes need a
+# shared cache so the limit counts across them:
+# `hemei serve` (several processes) sets HEMEI_CACHE_DIR to the data directory's `cache/`, a
+# cache on disk that all its processes share.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ["HEMEI_CACHE_DIR"],
+        }
+        if os.environ.get("HEMEI_CACHE_DIR")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # The village's public board (村务公开栏): requests per minute one address may make to its
 # pages (0: no limit), and how long browsers and proxies may keep a page (seconds).
@@ -330,6 +367,14 @@ LOGGING = {
     # A 403 or 400 is one line on the console, not a traceback.
     "loggers": {"django.request": {"filters": ["client_errors_in_one_line"]}},
 }
+
+# Nightly backups by the worker (`hemei worker`): into HEMEI_BACKUP_DIR/YYYY-MM-DD once the
+# local time is past HEMEI_BACKUP_HOUR, keeping the HEMEI_BACKUP_KEEP newest. Off when unset.
+HEMEI_BACKUP_DIR = os.environ.get("HEMEI_BACKUP_DIR") or None
+HEMEI_BACKUP_KEEP = envint("HEMEI_BACKUP_KEEP", 7)
+HEMEI_BACKUP_HOUR = envint("HEMEI_BACKUP_HOUR", 2)
+if HEMEI_BACKUP_KEEP < 1 or not 0 <= HEMEI_BACKUP_HOUR <= 23:
+    raise ImproperlyConfigured("HEMEI_BACKUP_KEEP must be at least 1, HEMEI_BACKUP_HOUR 0-23")
 
 # Rows per page on every list, and the most rows an Excel export may hold.
 PAGE_SIZE = envint("HEMEI_PAGE_SIZE", 50)

@@ -17,6 +17,8 @@ import functools
 import hashlib
 import hmac
 import os
+import tempfile
+from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
@@ -32,10 +34,7 @@ def _load_key() -> bytes:
         if key_file.exists():
             key = key_file.read_text(encoding="utf-8").strip()
         else:
-            settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-            key = Fernet.generate_key().decode("ascii")
-            key_file.write_text(key, encoding="utf-8")
-            key_file.chmod(0o600)
+            key = _create_key_file(key_file, Fernet.generate_key().decode("ascii"))
     try:
         Fernet(key)
     except ValueError:
@@ -44,6 +43,25 @@ def _load_key() -> bytes:
             "32 url-safe base64-encoded bytes."
         ) from None
     return key.encode("ascii")
+
+
+def _create_key_file(key_file: Path, key: str) -> str:
+    """Write a new key file, unless another process (the server runs several) wrote one
+    first: then its key is the key. The file appears whole (a link to a finished file)."""
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", dir=key_file.parent, prefix=".field_key.", delete=False, encoding="utf-8"
+    ) as handle:
+        handle.write(key)
+    temporary = Path(handle.name)
+    temporary.chmod(0o600)
+    try:
+        os.link(temporary, key_file)
+    except FileExistsError:
+        key = key_file.read_text(encoding="utf-8").strip()
+    finally:
+        temporary.unlink()
+    return key
 
 
 @functools.cache

@@ -103,3 +103,17 @@ def test_the_key_comes_from_the_environment_or_a_file(settings, tmp_path, monkey
     finally:
         monkeypatch.delenv("HEMEI_FIELD_KEY", raising=False)
         crypto._keys.cache_clear()
+
+
+def test_two_processes_making_the_key_file_at_once_share_one_key(tmp_path) -> None:
+    """The server's processes may all start on a new data directory: whichever writes the
+    key file first, every one of them uses that key."""
+    from cryptography.fernet import Fernet
+
+    from hemei.households import crypto
+
+    key_file = tmp_path / "field_key"
+    first, second = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    assert crypto._create_key_file(key_file, first) == first
+    assert crypto._create_key_file(key_file, second) == first
+    assert key_file.read_text() == first and [p.name for p in tmp_path.iterdir()] == ["field_key"]
