@@ -14,7 +14,6 @@ sentence patterns over the text plus small lexicons:
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import itertools
 import re
@@ -180,22 +179,27 @@ def split_sentences(text: str) -> list[Sentence]:
 # 一是/二是 cuts of ``split_sentences`` do not end it, so one sentence that carries several
 # demands is shown whole beside each of them.
 _SOURCE_END = re.compile(r"[。！？!?]+[”’）」』】]*|\n")
+_SOURCE_MARKS = "。！？!?\n"
 
 
-class _SentenceIndex:
-    """The sentence ends of a text, found once, to answer "which sentence holds this span"."""
+def source_sentence(text: str, start: int, end: int) -> str:
+    """Return the whole sentence(s) of ``text`` holding ``text[start:end]``, stripped.
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.ends = [match.end() for match in _SOURCE_END.finditer(text)]
-
-    def around(self, start: int, end: int) -> str:
-        """Return the whole sentence(s) holding ``text[start:end]``, stripped."""
-        first = bisect.bisect_right(self.ends, start)
-        last = bisect.bisect_left(self.ends, end)
-        sentence_start = self.ends[first - 1] if first else 0
-        sentence_end = self.ends[last] if last < len(self.ends) else len(self.text)
-        return self.text[sentence_start:sentence_end].strip()
+    Only the neighbourhood of the span is read (at most ``_MAX_SENTENCE`` characters each way),
+    so asking for the sources of every person and directive stays linear in the text's size.
+    """
+    limit = max(0, start - _MAX_SENTENCE)
+    sentence_start = max(text.rfind(mark, limit, start) for mark in _SOURCE_MARKS) + 1
+    if sentence_start == 0:
+        sentence_start = limit
+    while sentence_start < start and text[sentence_start] in _CLOSERS:
+        sentence_start += 1
+    last = end
+    while last > start and text[last - 1] in _CLOSERS:
+        last -= 1
+    after = _SOURCE_END.search(text, max(start, last - 1), end + _MAX_SENTENCE)
+    sentence_end = after.end() if after else min(len(text), end + _MAX_SENTENCE)
+    return text[sentence_start:sentence_end].strip()
 
 
 _HEADING_ENUM = re.compile(
@@ -260,6 +264,7 @@ _ROLE_VERBS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("reporter", re.compile(r"传达|部署|发言|作报告|作了报告|通报|汇报|解读|作说明|宣读|述职")),
     ("attendee", re.compile(r"出席|参加|参会|列席|到会")),
 )
+_ANY_ROLE_VERB = re.compile("|".join(pattern.pattern for _role, pattern in _ROLE_VERBS))
 _ROLE_RANK = ROLE_RANK
 _SPEECH_CUE = re.compile(r"指出|强调|要求|表示|提出|讲话|讲了意见|认为|希望|说")
 _CLAUSE_END = re.compile(r"[，。；：！？]")
@@ -440,10 +445,12 @@ def _find_mentions(text: str) -> list[Mention]:
     for match in _POSITION_RE.finditer(text):
         if match.end() in closing:
             continue
-        titles = _titles_before(text, match.end())
+        # Most posts are followed by a verb, not a name: look for the name before the titles.
+        names = list(_names_after(text, match.end(), joins=("、",)))
+        titles = _titles_before(text, match.end()) if names else None
         if not titles:
             continue
-        for start, name in _names_after(text, match.end(), joins=("、",)):
+        for start, name in names:
             mentions.setdefault(start, Mention(name, start, start + len(name), titles))
     for match in collective:
         for start, name in _names_closed_by(text, match.start()):
@@ -594,6 +601,8 @@ def _roles_in(clause: str) -> list[str]:
     ``主持会议并讲话`` gives host and speaker; ``出席会议并讲话`` gives speaker only (attending
     is implied by any other role).
     """
+    if _ANY_ROLE_VERB.search(clause) is None:
+        return []
     found: list[tuple[int, str]] = []
     for role, pattern in _ROLE_VERBS:
         match = pattern.search(clause)
@@ -666,7 +675,6 @@ def extract_people(text: str, credits: Iterable[Credit] = ()) -> tuple[list[Pers
             or clause.startswith(("在讲话中", "在会上"))
         ):
             note.cue = mention
-    sentences = _SentenceIndex(text)
     people: list[Person] = []
     for name, note in notes.items():
         roles = list(note.roles)
@@ -682,7 +690,7 @@ def extract_people(text: str, credits: Iterable[Credit] = ()) -> tuple[list[Pers
                 titles=note.titles,
                 role=cast(Role, main),
                 roles=[cast(Role, role) for role in roles],
-                source=sentences.around(evidence.start, evidence.end) if evidence else None,
+                source=source_sentence(text, evidence.start, evidence.end) if evidence else None,
             )
         )
     present = {person.name for person in people}
@@ -702,7 +710,7 @@ def extract_people(text: str, credits: Iterable[Credit] = ()) -> tuple[list[Pers
                         name=name,
                         titles=[match.group(1)],
                         role=role,
-                        source=sentences.around(match.start(), match.end()),
+                        source=source_sentence(text, match.start(), match.end()),
                     )
                 )
     return people, mentions
@@ -915,17 +923,16 @@ def extract_programs(text: str) -> list[Program]:
             continue
         spans.append((match.start(1) + len(match.group(1)) - len(name), match.end(1), name))
     spans.sort()
-    sources = _SentenceIndex(text) if spans else None
     for start, end, name in spans:
         description = _description_for(text, start, end, name)
         program = found.get(name)
         if program is None:
-            source = sources.around(start, end) if sources else None
+            source = source_sentence(text, start, end)
             found[name] = Program(name=name, description=description, source=source)
         elif program.description is None and description:
             # The sentence that says what the program is explains it best.
             program.description = description
-            program.source = sources.around(start, end) if sources else None
+            program.source = source_sentence(text, start, end)
     return list(found.values())
 
 
@@ -1143,11 +1150,16 @@ def _theme_of(sentence: str) -> str | None:
     return min(scores, key=lambda theme: (-scores[theme], _THEME_ORDER[theme]))
 
 
+_CLAUSE_SPLIT = re.compile(r"[，；：]")
+_DEMAND_WORD = re.compile(r"要|必须|务必")
+
+
 def _responsible_of(sentence: str) -> list[str]:
     """Return the units the sentence makes responsible, in order, without repeats."""
     units: list[str] = []
-    for clause in re.split(r"[，；：]", sentence):
-        subject = _UNIT_SUBJECT.match(clause)
+    for clause in _CLAUSE_SPLIT.split(sentence):
+        # A unit made the subject of a demand: "各镇街要…", "县财政局必须…".
+        subject = _UNIT_SUBJECT.match(clause) if _DEMAND_WORD.search(clause) else None
         if subject:
             units.append(re.sub(r"^(?:全[市区县镇]|对|把|让|由)", "", subject.group(1)))
     units.extend(match.group(0) for match in _UNIT_FIXED.finditer(sentence))
@@ -1163,9 +1175,18 @@ def _responsible_of(sentence: str) -> list[str]:
     return unique
 
 
+# Every deadline expression holds one of these characters within its first few: the search
+# starts just before the first of them instead of trying every alternative everywhere.
+_DEADLINE_TRIGGER = re.compile(r"[年月季冬春汛内底]")
+_DEADLINE_REACH = 12
+
+
 def _deadline_of(sentence: str) -> str | None:
     """Return the first deadline expression in the sentence, as written."""
-    match = _DEADLINE.search(sentence)
+    trigger = _DEADLINE_TRIGGER.search(sentence)
+    if trigger is None:
+        return None
+    match = _DEADLINE.search(sentence, max(0, trigger.start() - _DEADLINE_REACH))
     return match.group(0) if match else None
 
 
@@ -1176,7 +1197,6 @@ def extract_directives(
 ) -> list[Directive]:
     """Return the directives of the report with speaker, theme, units and deadline."""
     sentences = sentences if sentences is not None else split_sentences(text)
-    sources = _SentenceIndex(text)
     mention_starts = [mention.start for mention in mentions]
     directives: list[Directive] = []
     speaker: str | None = None
@@ -1185,8 +1205,13 @@ def extract_directives(
     section = "none"
     cursor = 0
     paragraph = -1
+    closed = True
     for sentence in sentences:
         body = sentence.text
+        # Whether this piece is a whole sentence, so that it is its own source.
+        opens = closed or sentence.paragraph != paragraph
+        closed = body.rstrip().rstrip(_CLOSERS)[-1:] in ("。", "！", "？", "!", "?")
+        whole = opens and closed
         if sentence.paragraph != paragraph:
             paragraph = sentence.paragraph
             if _NARRATIVE_START.match(body.lstrip()):
@@ -1206,7 +1231,7 @@ def extract_directives(
                         start,
                         speaker,
                         in_speech,
-                        sources.around(start, start + len(heading)),
+                        source_sentence(text, start, start + len(heading)),
                     )
                 )
             continue
@@ -1245,7 +1270,9 @@ def extract_directives(
             continue
         directive_text = _strip_cue(body.strip(), speaker).rstrip("，；")
         start = sentence.start + max(0, body.find(directive_text))
-        source = sources.around(start, start + len(directive_text))
+        source = (
+            body.strip() if whole else source_sentence(text, start, start + len(directive_text))
+        )
         for item_start, item_end in _demand_items(text, start, start + len(directive_text)):
             item = text[item_start:item_end]
             directives.append(_directive(item, item_start, speaker, in_speech, source))
@@ -1290,6 +1317,9 @@ def _demand_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     the list.
     """
     sentence = text[start:end]
+    first = _NUMBERED_DEMAND.search(sentence)
+    if first is None or _NUMBERED_DEMAND.search(sentence, first.end()) is None:
+        return [(start, end)]
     numbered = [
         match
         for match in _NUMBERED_DEMAND.finditer(sentence)

@@ -111,3 +111,17 @@ def test_a_program_says_the_sentence_it_was_read_from() -> None:
     # The first mention has no description; the sentence that describes it is the source.
     assert programs["五大工程"].description == "产业、人才、文化、生态、组织"
     assert programs["五大工程"].source == second
+
+
+@pytest.mark.parametrize(
+    ("sentence", "deadline"),
+    [
+        ("今年的工作任务重、要求高，各镇要加快推进，到2026年底前全面完成。", "到2026年底"),
+        ("要认真总结去年的经验做法，各村在一年一度的评比中要争先，3个月内完成整改。", "3个月内"),
+        ("今年以来各地进展不一，有关部门要对照清单逐项落实，确保汛期前完成除险加固。", "汛期前"),
+        ("要坚持问题导向，压实工作责任，抓好各项任务落实。", None),
+    ],
+)
+def test_it_finds_a_deadline_anywhere_in_the_sentence(sentence: str, deadline: str | None) -> None:
+    (directive,) = ingest("会议要求，" + sentence).directives
+    assert directive.deadline_text == deadline
