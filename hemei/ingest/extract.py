@@ -340,6 +340,8 @@ _LIST_LEAD = re.compile(
     r"(?:^|[^\u4e00-\u9fff]|有|和|及|与|的|是|同志|包括|其中|由|请|邀请|陪同|会上|会议|以及)$"
 )
 _LIST_AND = re.compile(r"以及|和|及|与")
+# What may stand between a collective title and the names it opens (出席会议的市领导有张三、…).
+_LIST_LINK = re.compile(r"(?:还有|有)?[：:]?")
 _LIST_WINDOW = 80
 
 
@@ -440,7 +442,9 @@ def _find_mentions(text: str) -> list[Mention]:
     for match in collective:
         if match.end() in closing:
             continue
-        for start, name in _names_after(text, match.end(), joins=_COLLECTIVE_JOINS):
+        link = _LIST_LINK.match(text, match.end())
+        names_start = link.end() if link else match.end()
+        for start, name in _names_after(text, names_start, joins=_COLLECTIVE_JOINS):
             mentions.setdefault(start, Mention(name, start, start + len(name), [match.group(0)]))
     for match in _POSITION_RE.finditer(text):
         if match.end() in closing:

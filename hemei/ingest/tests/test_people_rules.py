@@ -85,6 +85,16 @@ def test_it_reads_lists_opened_by_a_collective_title() -> None:
     }
 
 
+def test_it_reads_names_the_collective_title_says_it_has() -> None:
+    text = "出席会议的市领导有张传宝、李国庆。参加会议的县领导还有：魏海涵、邵远航。"
+    assert _people(text) == {
+        "张传宝": (["市领导"], ["attendee"]),
+        "李国庆": (["市领导"], ["attendee"]),
+        "魏海涵": (["县领导"], ["attendee"]),
+        "邵远航": (["县领导"], ["attendee"]),
+    }
+
+
 def test_it_keeps_a_persons_own_post_over_the_collective_title() -> None:
     text = (
         "县委副书记吴国平、陶安然等县级领导班子成员出席会议。县政协主席柏青，吴国平等县领导参加。"
@@ -94,12 +104,18 @@ def test_it_keeps_a_persons_own_post_over_the_collective_title() -> None:
         "陶安然": (["县委副书记"], ["attendee"]),
         "柏青": (["县政协主席"], ["attendee"]),
     }
+    text = "吴国平、陶安然等县领导参加调研。下午，县委副书记吴国平主持召开座谈会。"
+    assert _people(text) == {
+        "吴国平": (["县委副书记"], ["host"]),
+        "陶安然": (["县领导"], ["attendee"]),
+    }
 
 
 def test_it_takes_no_words_in_a_list_for_names() -> None:
     text = (
         "会议要求，安全、稳定等市领导包保任务要落实到位，产业、人才、文化等市领导联系的"
-        "重点工作要按月调度，他强调和平等县领导要带头。"
+        "重点工作要按月调度，他强调和平等县领导要带头。做好防汛抗旱等县领导交办的工作，"
+        "抓好安全生产等县领导包保事项，县领导有关事项要报备。"
     )
     assert _people(text) == {}
 
