@@ -342,6 +342,7 @@ _LIST_LEAD = re.compile(
 _LIST_AND = re.compile(r"以及|和|及|与")
 # What may stand between a collective title and the names it opens (出席会议的市领导有张三、…).
 _LIST_LINK = re.compile(r"(?:还有|有)?[：:]?")
+_TITLE_PRECEDERS = frozenset("的有和及与等由请在是")
 _LIST_WINDOW = 80
 
 
@@ -440,7 +441,7 @@ def _find_mentions(text: str) -> list[Mention]:
     # "…等市领导" closes a list: what follows is its verb, never more names (稳定等市领导包保…).
     closing = {match.end() for match in collective if _closes_list(text, match.start())}
     for match in collective:
-        if match.end() in closing:
+        if match.end() in closing or not _starts_title(text, match.start()):
             continue
         link = _LIST_LINK.match(text, match.end())
         names_start = link.end() if link else match.end()
@@ -526,6 +527,11 @@ def _names_closed_by(text: str, title_start: int) -> list[tuple[int, str]]:
         break
     found.reverse()
     return found
+
+
+def _starts_title(text: str, index: int) -> bool:
+    """Tell whether a collective title may start at ``index`` ("社区领导" holds no "区领导")."""
+    return index == 0 or not _is_cjk(text[index - 1]) or text[index - 1] in _TITLE_PRECEDERS
 
 
 def _closes_list(text: str, title_start: int) -> re.Match[str] | None:

@@ -120,6 +120,14 @@ def test_it_takes_no_words_in_a_list_for_names() -> None:
     assert _people(text) == {}
 
 
+def test_it_reads_no_collective_title_inside_a_word() -> None:
+    text = "社区领导万小军、黎明出席活动。"
+    assert _people(text) == {
+        "万小军": (["社区领导"], ["attendee"]),
+        "黎明": (["社区领导"], ["attendee"]),
+    }
+
+
 def test_the_collective_titles_are_one_table() -> None:
     for title in ("市四大班子领导", "县级领导", "县领导", "镇领导班子成员", "有关部门负责同志"):
         assert title in COLLECTIVE_TITLES
