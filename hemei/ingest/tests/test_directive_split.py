@@ -17,7 +17,7 @@ DEV_PEOPLE = sorted(path.stem for path in DEV_DIR.glob("dev-people-*.json"))
 def _dev(name: str) -> tuple[dict[str, Any], Any]:
     """Return the gold annotation and the ingest result of one development report."""
     gold = json.loads((DEV_DIR / f"{name}.json").read_text(encoding="utf-8"))
-    result = ingest((DEV_DIR / gold["source"]).read_bytes(), year=gold.get("year"))
+    result = ingest((FIXTURES_DIR / gold["source"]).read_bytes(), year=gold.get("year"))
     return gold, result
 
 
