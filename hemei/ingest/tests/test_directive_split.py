@@ -72,6 +72,10 @@ def test_it_keeps_a_demand_before_the_numbered_ones_and_drops_an_announcement() 
         "张三强调，要抓好三件事，一要精准识别监测对象，二要落实各项帮扶措施，三要强化资金保障。"
     ).directives
     assert [d.text[:2] for d in announced] == ["一要", "二要", "三要"]
+    alone = ingest(
+        "张三强调，要突出抓好三个方面工作。一要精准识别监测对象。二要落实各项帮扶措施。"
+    ).directives
+    assert [d.text[:2] for d in alone] == ["一要", "二要"]
     colon = ingest(
         "张三强调，要抓好两件大事：一是巩固拓展脱贫成果，各镇要完成排查；二是推进乡村建设。"
     ).directives
