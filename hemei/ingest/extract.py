@@ -330,9 +330,32 @@ COLLECTIVE_TITLES: frozenset[str] = frozenset(
         "各村党支部书记",
     ]
 )
-_COLLECTIVE_RE = re.compile(
-    "|".join(sorted(map(re.escape, COLLECTIVE_TITLES), key=len, reverse=True))
-)
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """Return a regex matching the longest of ``words`` at a position, as a prefix tree.
+
+    A flat alternation of ~200 titles tries each one at every 市/县/区 of the text; the tree
+    reads each character once.
+    """
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict[str, Any]) -> str:
+        parts = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        if not parts:
+            return ""
+        group = "(?:" + "|".join(parts) + ")"
+        return group + "?" if "" in node else group
+
+    return branch(tree)
+
+
+_COLLECTIVE_RE = re.compile(_trie_pattern(COLLECTIVE_TITLES))
 # What may stand between the last name of a list and the collective title that closes it.
 _LIST_CLOSER = re.compile(r"(?:同志)?等(?:同志)?$")
 # What may stand just before the first name of a list (出席会议的有张三、…).

@@ -14,7 +14,7 @@ import pytest
 from hemei.ingest import ingest
 from hemei.ingest.cli import summary
 from hemei.ingest.evaluate import FIXTURES_DIR
-from hemei.ingest.extract import COLLECTIVE_TITLES
+from hemei.ingest.extract import _COLLECTIVE_RE, COLLECTIVE_TITLES
 
 DEV_DIR = FIXTURES_DIR / "dev"
 DEV_PEOPLE = sorted(path.stem for path in DEV_DIR.glob("dev-people-*.json"))
@@ -134,6 +134,15 @@ def test_the_collective_titles_are_one_table() -> None:
     assert "各镇街党（工）委书记" in COLLECTIVE_TITLES
     text = "张晓燕、李国庆等各镇街党（工）委书记参加会议。"
     assert _people(text)["李国庆"] == (["各镇街党（工）委书记"], ["attendee"])
+
+
+def test_the_collective_title_pattern_finds_the_longest_title() -> None:
+    found = [
+        m.group(0)
+        for m in _COLLECTIVE_RE.finditer("县领导、县级领导、市四大班子领导、镇领导班子成员")
+    ]
+    assert found == ["县领导", "县级领导", "市四大班子领导", "镇领导班子成员"]
+    assert all(_COLLECTIVE_RE.fullmatch(title) for title in COLLECTIVE_TITLES)
 
 
 def test_it_gives_a_host_who_also_speaks_both_roles() -> None:
