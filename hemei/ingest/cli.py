@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 from hemei.ingest import ingest
@@ -70,13 +71,18 @@ def summary(result: IngestResult) -> str:
     ]
     for person in result.people:
         titles = "、".join(person.titles)
-        label = ROLE_LABELS.get(person.role, person.role)
-        lines.append(f"  - {person.name}  {titles}  [{person.role} {label}]".rstrip())
+        # The main role first, then the others in the order the text gives them.
+        roles = [person.role] + [role for role in person.roles if role != person.role]
+        labels = " + ".join(f"{role} {ROLE_LABELS.get(role, role)}" for role in roles)
+        lines.append(f"  - {person.name}  {titles}  [{labels}]".rstrip())
     lines.append(f"工作品牌 Programs ({len(result.programs)}):")
     for program in result.programs:
         suffix = f"：{program.description}" if program.description else ""
         lines.append(f"  - {program.name}{suffix}")
     lines.append(f"工作要求 Directives ({len(result.directives)}):")
+    shared_sources = Counter(
+        directive.source for directive in result.directives if directive.source
+    )
     for number, directive in enumerate(result.directives, start=1):
         lines.append(f"  {number}. {directive.text}")
         details = [
@@ -86,6 +92,9 @@ def summary(result: IngestResult) -> str:
             f"deadline: {directive.deadline_text or '—'}",
         ]
         lines.append("     " + " | ".join(details))
+        if shared_sources[directive.source] > 1:
+            # One of several demands in one sentence: show the sentence they were split from.
+            lines.append(f"     sentence: {directive.source}")
     if result.removed:
         lines.append(f"已删除页面杂项 Removed page chrome: {len(result.removed)} line(s)")
     return "\n".join(lines)

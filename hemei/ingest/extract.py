@@ -175,6 +175,33 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+# A source sentence ends at 。！？ (with any closing quotes) or at the end of a line; ； and the
+# 一是/二是 cuts of ``split_sentences`` do not end it, so one sentence that carries several
+# demands is shown whole beside each of them.
+_SOURCE_END = re.compile(r"[。！？!?]+[”’）」』】]*|\n")
+_SOURCE_MARKS = "。！？!?\n"
+
+
+def source_sentence(text: str, start: int, end: int) -> str:
+    """Return the whole sentence(s) of ``text`` holding ``text[start:end]``, stripped.
+
+    Only the neighbourhood of the span is read (at most ``_MAX_SENTENCE`` characters each way),
+    so asking for the sources of every person and directive stays linear in the text's size.
+    """
+    limit = max(0, start - _MAX_SENTENCE)
+    sentence_start = max(text.rfind(mark, limit, start) for mark in _SOURCE_MARKS) + 1
+    if sentence_start == 0:
+        sentence_start = limit
+    while sentence_start < start and text[sentence_start] in _CLOSERS:
+        sentence_start += 1
+    last = end
+    while last > start and text[last - 1] in _CLOSERS:
+        last -= 1
+    after = _SOURCE_END.search(text, max(start, last - 1), end + _MAX_SENTENCE)
+    sentence_end = after.end() if after else min(len(text), end + _MAX_SENTENCE)
+    return text[sentence_start:sentence_end].strip()
+
+
 _HEADING_ENUM = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[部分章节]?)"
 )
@@ -214,7 +241,7 @@ _NAME_STOP_AFTER = _words(
     "出席 主持 讲话 在 传达 指出 强调 要求 等 同志 参加 表示 介绍 作 就 代表 说 宣读 通报 汇报 "
     "部署 讲 对 和 与 及 分别 一行 带队 率 陪同 参会 为 也 到 深入 调研 会见 致辞 发言 总结 "
     "解读 宣布 主讲 点评 提出 认为 希望 还 进一步 最后 首先 同时 并 以 通过 围绕 结合 担任 兼 "
-    "任 记者 编辑 报道 摄 文 图 "
+    "任 记者 编辑 报道 摄 文 图 列席 到会 "
 )
 _NAME_STOP_RE = re.compile(
     "|".join(sorted(map(re.escape, _NAME_STOP_AFTER), key=len, reverse=True))
@@ -231,11 +258,13 @@ _PLACE_PREFIX = re.compile(
     r"农业|乡村|财政|自然|住建|生态|水利|委员会|直))"
 )
 _ROLE_VERBS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("speaker", re.compile(r"讲话|致辞|作重要讲话|发表讲话|作总结讲话")),
+    # "传达…讲话精神" passes a speech on; it is not one.
+    ("speaker", re.compile(r"讲话(?!精神)|致辞")),
     ("host", re.compile(r"主持")),
     ("reporter", re.compile(r"传达|部署|发言|作报告|作了报告|通报|汇报|解读|作说明|宣读|述职")),
     ("attendee", re.compile(r"出席|参加|参会|列席|到会")),
 )
+_ANY_ROLE_VERB = re.compile("|".join(pattern.pattern for _role, pattern in _ROLE_VERBS))
 _ROLE_RANK = ROLE_RANK
 _SPEECH_CUE = re.compile(r"指出|强调|要求|表示|提出|讲话|讲了意见|认为|希望|说")
 _CLAUSE_END = re.compile(r"[，。；：！？]")
@@ -246,6 +275,98 @@ _CUE_AT_CLAUSE_START = re.compile(
 _INLINE_CREDIT = re.compile(
     r"[（(【\[](?:本报|本台)?(记者|通讯员)[ ]*([\u4e00-\u9fff]{2,4}(?:[ 、][\u4e00-\u9fff]{2,4})*)"
 )
+
+#: Titles that name a group rather than one post (市四大班子领导, 有关部门负责同志). A list of
+#: names closed by one (``张三、李四等县领导出席``) or opened by one (``县领导张三、李四参加``)
+#: is a list of attendees, each given the group's title.
+_COLLECTIVE_LEVELS = (
+    "省",
+    "市",
+    "州",
+    "区",
+    "县",
+    "镇",
+    "乡",
+    "街道",
+    "镇街",
+    "市直",
+    "县直",
+    "区直",
+)
+_COLLECTIVE_BODIES = (
+    "四大班子领导",
+    "四套班子领导",
+    "四大班子负责同志",
+    "级领导",
+    "级领导干部",
+    "级领导班子成员",
+    "领导",
+    "领导班子成员",
+    "党政领导班子成员",
+    "班子成员",
+    "有关部门负责同志",
+    "有关部门负责人",
+    "有关部门主要负责同志",
+    "有关单位负责同志",
+)
+COLLECTIVE_TITLES: frozenset[str] = frozenset(
+    [level + body for level in _COLLECTIVE_LEVELS for body in _COLLECTIVE_BODIES]
+    + [
+        "四大班子领导",
+        "在家县级领导",
+        "在家市级领导",
+        "在家区级领导",
+        "有关部门负责同志",
+        "有关部门主要负责同志",
+        "有关部门负责人",
+        "有关单位负责同志",
+        "各镇街党（工）委书记",
+        "各镇（街道）党（工）委书记",
+        "各乡镇党委书记",
+        "各镇党委书记",
+        "各镇街主要负责同志",
+        "各乡镇主要负责同志",
+        "各村党组织书记",
+        "各村党支部书记",
+    ]
+)
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """Return a regex matching the longest of ``words`` at a position, as a prefix tree.
+
+    A flat alternation of ~200 titles tries each one at every 市/县/区 of the text; the tree
+    reads each character once.
+    """
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict[str, Any]) -> str:
+        parts = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        if not parts:
+            return ""
+        group = "(?:" + "|".join(parts) + ")"
+        return group + "?" if "" in node else group
+
+    return branch(tree)
+
+
+_COLLECTIVE_RE = re.compile(_trie_pattern(COLLECTIVE_TITLES))
+# What may stand between the last name of a list and the collective title that closes it.
+_LIST_CLOSER = re.compile(r"(?:同志)?等(?:同志)?$")
+# What may stand just before the first name of a list (出席会议的有张三、…).
+_LIST_LEAD = re.compile(
+    r"(?:^|[^\u4e00-\u9fff]|有|和|及|与|的|是|同志|包括|其中|由|请|邀请|陪同|会上|会议|以及)$"
+)
+_LIST_AND = re.compile(r"以及|和|及|与")
+# What may stand between a collective title and the names it opens (出席会议的市领导有张三、…).
+_LIST_LINK = re.compile(r"(?:还有|有)?[：:]?")
+_TITLE_PRECEDERS = frozenset("的有和及与等由请在是")
+_LIST_WINDOW = 80
 
 
 @dataclass
@@ -331,23 +452,37 @@ def _titles_before(text: str, end: int) -> list[str]:
 
 
 def _find_mentions(text: str) -> list[Mention]:
-    """Find ``<titles><name>(、<name>)*`` mentions and cue mentions (``张三指出``)."""
+    """Find the people named in ``text``, each occurrence once, in text order.
+
+    In order of precedence: lists opened by a collective title (``县领导张三、李四``), names after
+    their titles (``区委副书记、区长吕涛``), lists closed by a collective title
+    (``张三、李四等市四大班子领导``), names before a speech cue (``张三指出``), and every later
+    occurrence of a name already found.
+    """
     mentions: dict[int, Mention] = {}
+    collective = list(_COLLECTIVE_RE.finditer(text))
+    # "…等市领导" closes a list: what follows is its verb, never more names (稳定等市领导包保…).
+    closing = {match.end() for match in collective if _closes_list(text, match.start())}
+    for match in collective:
+        if match.end() in closing or not _starts_title(text, match.start()):
+            continue
+        link = _LIST_LINK.match(text, match.end())
+        names_start = link.end() if link else match.end()
+        for start, name in _names_after(text, names_start, joins=_COLLECTIVE_JOINS):
+            mentions.setdefault(start, Mention(name, start, start + len(name), [match.group(0)]))
     for match in _POSITION_RE.finditer(text):
-        titles = _titles_before(text, match.end())
+        if match.end() in closing:
+            continue
+        # Most posts are followed by a verb, not a name: look for the name before the titles.
+        names = list(_names_after(text, match.end(), joins=("、",)))
+        titles = _titles_before(text, match.end()) if names else None
         if not titles:
             continue
-        index = match.end()
-        while index < len(text):
-            name = _name_at(text, index)
-            if name is None:
-                break
-            mentions.setdefault(index, Mention(name, index, index + len(name), titles))
-            index += len(name)
-            if index < len(text) and text[index] == "、" and _name_at(text, index + 1):
-                index += 1
-                continue
-            break
+        for start, name in names:
+            mentions.setdefault(start, Mention(name, start, start + len(name), titles))
+    for match in collective:
+        for start, name in _names_closed_by(text, match.start()):
+            mentions.setdefault(start, Mention(name, start, start + len(name), [match.group(0)]))
     known = {mention.name for mention in mentions.values()}
     for match in _CUE_AT_CLAUSE_START.finditer(text):
         start = match.start(1)
@@ -361,6 +496,121 @@ def _find_mentions(text: str) -> list[Mention]:
             if match.start() not in mentions and _is_boundary(text, match.end()):
                 mentions[match.start()] = Mention(match.group(0), match.start(), match.end())
     return [mentions[key] for key in sorted(mentions)]
+
+
+# A collective title is plural, so its list may end "…和王五"; a single post's may not
+# ("县长李四和王五": 王五 is not a 县长).
+_COLLECTIVE_JOINS = ("、", "以及", "和", "及", "与")
+
+
+def _names_after(text: str, index: int, *, joins: tuple[str, ...]) -> Iterator[tuple[int, str]]:
+    """Yield (start, name) of the names written from ``index`` on, joined by ``joins``."""
+    while index < len(text):
+        name = _name_at(text, index)
+        if name is None:
+            return
+        yield index, name
+        index += len(name)
+        if text.startswith("同志", index):
+            index += 2
+        join = next((word for word in joins if text.startswith(word, index)), None)
+        if join is None or _name_at(text, index + len(join)) is None:
+            return
+        index += len(join)
+
+
+def _names_closed_by(text: str, title_start: int) -> list[tuple[int, str]]:
+    """Return (start, name) of a 、-list ending ``等`` just before a collective title.
+
+    ``…，张三、李四、王五等市四大班子领导出席会议`` gives the three names. Every item but the
+    first must be a whole name; the first may follow a lead-in (出席会议的有张三) or a title.
+    """
+    window_start = max(0, title_start - _LIST_WINDOW)
+    closer = _closes_list(text, title_start)
+    if closer is None:
+        return []
+    list_end = closer.start()
+    list_start = list_end
+    while list_start > window_start and (
+        _is_cjk(text[list_start - 1]) or text[list_start - 1] == "、"
+    ):
+        list_start -= 1
+    found: list[tuple[int, str]] = []
+    piece_end = list_end
+    for piece in reversed(text[list_start:list_end].split("、")):
+        piece_start = piece_end - len(piece)
+        whole = _whole_names(piece)
+        if whole is not None:
+            found.extend((piece_start + offset, name) for offset, name in reversed(whole))
+            piece_end = piece_start - 1
+            continue
+        last = _name_ending(piece.removesuffix("同志"))
+        if last is not None:
+            found.append((piece_start + piece.removesuffix("同志").rfind(last), last))
+        break
+    found.reverse()
+    return found
+
+
+def _starts_title(text: str, index: int) -> bool:
+    """Tell whether a collective title may start at ``index`` ("社区领导" holds no "区领导")."""
+    return index == 0 or not _is_cjk(text[index - 1]) or text[index - 1] in _TITLE_PRECEDERS
+
+
+def _closes_list(text: str, title_start: int) -> re.Match[str] | None:
+    """Return the ``等`` (``同志等``) written just before a collective title, if any."""
+    return _LIST_CLOSER.search(text, max(0, title_start - len("同志等同志")), title_start)
+
+
+def _whole_names(piece: str) -> list[tuple[int, str]] | None:
+    """Return (offset, name) of a list item that is one name (``张三``, ``张三同志``) or two
+    joined by 和/及/与 (``李四和王五``); ``None`` when it is anything else."""
+    core = piece.removesuffix("同志")
+    if _is_whole_name(core):
+        return [(0, core)]
+    join = _LIST_AND.search(core)
+    if join is None:
+        return None
+    first, second = core[: join.start()].removesuffix("同志"), core[join.end() :]
+    if _is_whole_name(first) and _is_whole_name(second):
+        return [(0, first), (join.end(), second)]
+    return None
+
+
+def _is_whole_name(candidate: str) -> bool:
+    """Tell whether ``candidate`` is exactly a plausible person name (surname + 1-2 chars)."""
+    if candidate[:2] in _SURNAMES_DOUBLE:
+        given = candidate[2:]
+    elif candidate[:1] in _SURNAMES_SINGLE:
+        given = candidate[1:]
+    else:
+        return False
+    return (
+        1 <= len(given) <= 2
+        and all(_is_cjk(char) and char not in _NOT_IN_NAME for char in given)
+        and _plausible_name(candidate)
+    )
+
+
+def _name_ending(piece: str) -> str | None:
+    """Return the name that ends the first item of a list (``出席会议的有张三`` → ``张三``).
+
+    A name whose prefix ends with a lead-in or a title wins; otherwise the longest name that does
+    not start with a character that is also a function word (和, 向, 于 …).
+    """
+    candidates = [
+        piece[-length:]
+        for length in (4, 3, 2)
+        if length <= len(piece) and _is_whole_name(piece[-length:])
+    ]
+    for candidate in candidates:
+        prefix = piece[: len(piece) - len(candidate)]
+        if _LIST_LEAD.search(prefix) or prefix.endswith(_POSITIONS):
+            return candidate
+    for candidate in candidates:
+        if candidate[0] not in _AMBIGUOUS_SURNAMES:
+            return candidate
+    return candidates[-1] if candidates else None
 
 
 def _jieba_says_person(word: str) -> bool:
@@ -378,38 +628,104 @@ def _role_in(clause: str) -> str | None:
     return best
 
 
+def _roles_in(clause: str) -> list[str]:
+    """Return every meeting role a clause gives the name before it, in the clause's order.
+
+    ``主持会议并讲话`` gives host and speaker; ``出席会议并讲话`` gives speaker only (attending
+    is implied by any other role).
+    """
+    if _ANY_ROLE_VERB.search(clause) is None:
+        return []
+    found: list[tuple[int, str]] = []
+    for role, pattern in _ROLE_VERBS:
+        match = pattern.search(clause)
+        if match is not None:
+            found.append((match.start(), role))
+    roles = [role for _position, role in sorted(found)]
+    if len(roles) > 1 and "attendee" in roles:
+        roles.remove("attendee")
+    return roles
+
+
+def _clause_after(text: str, mentions: list[Mention], position: int) -> str:
+    """Return the clause after a mention, up to punctuation or the next mention (60 chars)."""
+    mention = mentions[position]
+    clause_end = _CLAUSE_END.search(text, mention.end, mention.end + 60)
+    stop = clause_end.start() if clause_end else min(len(text), mention.end + 60)
+    if position + 1 < len(mentions) and mentions[position + 1].start < stop:
+        stop = mentions[position + 1].start
+    return text[mention.end : stop][:60]
+
+
+def _is_collective(titles: list[str]) -> bool:
+    """Tell whether a mention's titles are only a collective title (县领导)."""
+    return bool(titles) and all(title in COLLECTIVE_TITLES for title in titles)
+
+
+@dataclass
+class _PersonNotes:
+    """What the mentions of one name say, gathered in text order."""
+
+    titles: list[str] = field(default_factory=list)
+    roles: dict[str, Mention] = field(default_factory=dict)
+    first: Mention | None = None
+    cue: Mention | None = None
+
+
 def extract_people(text: str, credits: Iterable[Credit] = ()) -> tuple[list[Person], list[Mention]]:
-    """Return the people named in ``text`` (plus bylines) with titles and roles, and mentions."""
+    """Return the people named in ``text`` (plus bylines) with titles and roles, and mentions.
+
+    A person gets every role a verb after their name gives them (``主持会议并讲话``: host and
+    speaker); a name in a list without a verb of its own shares the list's. A speech cue
+    (``张三指出``) makes a speaker only of someone with no other role: a host's remarks are
+    part of hosting. ``source`` is the sentence of the main role, else of the first mention.
+    """
     mentions = _find_mentions(text)
-    roles: dict[str, str] = {}
-    titles: dict[str, list[str]] = {}
-    order: list[str] = []
-    speaking: set[str] = set()
-    for position, mention in enumerate(mentions):
-        if mention.name not in titles:
-            titles[mention.name] = []
-            order.append(mention.name)
-        if mention.titles and not titles[mention.name]:
-            titles[mention.name] = list(mention.titles)
-        clause_end = _CLAUSE_END.search(text, mention.end, mention.end + 60)
-        stop = clause_end.start() if clause_end else min(len(text), mention.end + 60)
-        nxt = mentions[position + 1] if position + 1 < len(mentions) else None
-        if nxt is not None and nxt.start < stop:
-            stop = nxt.start
-        clause = text[mention.end : stop][:60]
-        role = _role_in(clause)
-        if role is None and nxt is not None and _joins_list(text, mention, nxt):
-            role = _inherited_role(text, mentions, position + 1)
-        if _SPEECH_CUE.match(clause.lstrip("同志在讲话中会上还进一步最后")) or clause.startswith(
-            ("在讲话中", "在会上")
+    own_roles = [_roles_in(_clause_after(text, mentions, index)) for index in range(len(mentions))]
+    # A list member without a verb takes the roles of the next member that has one; walking
+    # back from the end keeps this linear in the number of mentions.
+    list_roles: list[list[str]] = [[] for _ in mentions]
+    for index in range(len(mentions) - 1, -1, -1):
+        list_roles[index] = own_roles[index]
+        if (
+            not own_roles[index]
+            and index + 1 < len(mentions)
+            and _joins_list(text, mentions[index], mentions[index + 1])
         ):
-            speaking.add(mention.name)
-        if role and _ROLE_RANK[role] > _ROLE_RANK.get(roles.get(mention.name, ""), -1):
-            roles[mention.name] = role
+            list_roles[index] = list_roles[index + 1]
+    notes: dict[str, _PersonNotes] = {}
+    for index, mention in enumerate(mentions):
+        note = notes.setdefault(mention.name, _PersonNotes(first=mention))
+        if mention.titles and (
+            not note.titles or (_is_collective(note.titles) and not _is_collective(mention.titles))
+        ):
+            note.titles = list(mention.titles)
+        for role in list_roles[index]:
+            note.roles.setdefault(role, mention)
+        clause = text[mention.end : mention.end + 60]
+        if note.cue is None and (
+            _SPEECH_CUE.match(clause.lstrip("同志在讲话中会上还进一步最后"))
+            or clause.startswith(("在讲话中", "在会上"))
+        ):
+            note.cue = mention
     people: list[Person] = []
-    for name in order:
-        role = roles.get(name) or ("speaker" if name in speaking else "attendee")
-        people.append(Person(name=name, titles=titles[name], role=cast(Role, role)))
+    for name, note in notes.items():
+        roles = list(note.roles)
+        if len(roles) > 1 and "attendee" in roles:
+            roles.remove("attendee")
+        if roles in ([], ["attendee"]) and note.cue is not None:
+            roles, note.roles["speaker"] = ["speaker"], note.cue
+        main = max(roles, key=lambda role: _ROLE_RANK[role]) if roles else "attendee"
+        evidence = note.roles.get(main, note.first)
+        people.append(
+            Person(
+                name=name,
+                titles=note.titles,
+                role=cast(Role, main),
+                roles=[cast(Role, role) for role in roles],
+                source=source_sentence(text, evidence.start, evidence.end) if evidence else None,
+            )
+        )
     present = {person.name for person in people}
     for credit in credits:
         if credit.name not in present:
@@ -418,29 +734,19 @@ def extract_people(text: str, credits: Iterable[Credit] = ()) -> tuple[list[Pers
                 Person(name=credit.name, titles=[credit.title], role=cast(Role, credit.role))
             )
     for match in _INLINE_CREDIT.finditer(text):
-        role = "journalist"
+        role: Role = "journalist"
         for name in re.split(r"[ 、]", match.group(2)):
             if name and name not in present and _name_at(name + "，", 0) == name:
                 present.add(name)
-                people.append(Person(name=name, titles=[match.group(1)], role=role))
+                people.append(
+                    Person(
+                        name=name,
+                        titles=[match.group(1)],
+                        role=role,
+                        source=source_sentence(text, match.start(), match.end()),
+                    )
+                )
     return people, mentions
-
-
-def _inherited_role(text: str, mentions: list[Mention], position: int) -> str | None:
-    """Return the role of the first following mention in a list that has a verb of its own."""
-    while position < len(mentions):
-        mention = mentions[position]
-        clause_end = _CLAUSE_END.search(text, mention.end, mention.end + 60)
-        stop = clause_end.start() if clause_end else min(len(text), mention.end + 60)
-        nxt = mentions[position + 1] if position + 1 < len(mentions) else None
-        if nxt is not None and nxt.start < stop:
-            stop = nxt.start
-        clause = text[mention.end : stop][:60]
-        role = _role_in(clause)
-        if role is not None or nxt is None or not _joins_list(text, mention, nxt):
-            return role
-        position += 1
-    return None
 
 
 def _joins_list(text: str, mention: Mention, nxt: Mention) -> bool:
@@ -781,7 +1087,8 @@ _FAKE_NUMERALS = ("一项", "一个", "一批", "一些", "一支", "一线", "�
 
 
 def extract_programs(text: str) -> list[Program]:
-    """Return the named programs and slogans with the description the text gives, if any."""
+    """Return the named programs and slogans with the description the text gives, if any, and
+    the sentence the description (else the first mention) was read from."""
     found: dict[str, Program] = {}
     spans: list[tuple[int, int, str]] = []
     for match in _QUOTED.finditer(text):
@@ -808,9 +1115,12 @@ def extract_programs(text: str) -> list[Program]:
         description = _description_for(text, start, end, name)
         program = found.get(name)
         if program is None:
-            found[name] = Program(name=name, description=description)
+            source = source_sentence(text, start, end)
+            found[name] = Program(name=name, description=description, source=source)
         elif program.description is None and description:
+            # The sentence that says what the program is explains it best.
             program.description = description
+            program.source = source_sentence(text, start, end)
     return list(found.values())
 
 
@@ -895,6 +1205,10 @@ _MIN_DIRECTIVE = 8
 # "要把握好以下几点。" announces the demands that follow; it is not one itself.
 _LEAD_IN = re.compile(
     r"(?:(?:以下|如下)[^，。]{0,6}|[一二三四五六七八九十两几]点(?:意见|要求)?)[。：:]?$"
+    r"|[一二三四五六七八九十两几](?:件|项|个方面|方面|条)[^，。：:]{0,6}[：:]$"
+    # "要突出抓好三个方面工作。": a short clause that only counts what follows.
+    r"|(?:^|[，：])[^，。：:]{0,10}[两三四五六七八九十几](?:个方面|方面|件|项)(?:重点)?"
+    r"(?:工作|任务|事|大事|事情)[。：:]?$"
 )
 
 THEMES: dict[str, tuple[str, ...]] = {
@@ -1027,15 +1341,23 @@ def _theme_of(sentence: str) -> str | None:
     return min(scores, key=lambda theme: (-scores[theme], _THEME_ORDER[theme]))
 
 
+_CLAUSE_SPLIT = re.compile(r"[，；：]")
+_DEMAND_WORD = re.compile(r"要|必须|务必")
+
+
 def _responsible_of(sentence: str) -> list[str]:
     """Return the units the sentence makes responsible, in order, without repeats."""
     units: list[str] = []
-    for clause in re.split(r"[，；：]", sentence):
-        subject = _UNIT_SUBJECT.match(clause)
+    for clause in _CLAUSE_SPLIT.split(sentence):
+        # A unit made the subject of a demand: "各镇街要…", "县财政局必须…".
+        subject = _UNIT_SUBJECT.match(clause) if _DEMAND_WORD.search(clause) else None
         if subject:
             units.append(re.sub(r"^(?:全[市区县镇]|对|把|让|由)", "", subject.group(1)))
     units.extend(match.group(0) for match in _UNIT_FIXED.finditer(sentence))
-    units.extend(match.group(0) for match in _UNIT_NAME.finditer(sentence))
+    # "省委的部署" is not a unit: a unit's name has no 的.
+    units.extend(
+        match.group(0) for match in _UNIT_NAME.finditer(sentence) if "的" not in match.group(0)
+    )
     unique: list[str] = []
     for unit in units:
         if unit and unit not in unique and not any(unit in other for other in unique):
@@ -1044,9 +1366,18 @@ def _responsible_of(sentence: str) -> list[str]:
     return unique
 
 
+# Every deadline expression holds one of these characters within its first few: the search
+# starts just before the first of them instead of trying every alternative everywhere.
+_DEADLINE_TRIGGER = re.compile(r"[年月季冬春汛内底]")
+_DEADLINE_REACH = 12
+
+
 def _deadline_of(sentence: str) -> str | None:
     """Return the first deadline expression in the sentence, as written."""
-    match = _DEADLINE.search(sentence)
+    trigger = _DEADLINE_TRIGGER.search(sentence)
+    if trigger is None:
+        return None
+    match = _DEADLINE.search(sentence, max(0, trigger.start() - _DEADLINE_REACH))
     return match.group(0) if match else None
 
 
@@ -1065,8 +1396,13 @@ def extract_directives(
     section = "none"
     cursor = 0
     paragraph = -1
+    closed = True
     for sentence in sentences:
         body = sentence.text
+        # Whether this piece is a whole sentence, so that it is its own source.
+        opens = closed or sentence.paragraph != paragraph
+        closed = body.rstrip().rstrip(_CLOSERS)[-1:] in ("。", "！", "？", "!", "?")
+        whole = opens and closed
         if sentence.paragraph != paragraph:
             paragraph = sentence.paragraph
             if _NARRATIVE_START.match(body.lstrip()):
@@ -1078,7 +1414,17 @@ def extract_directives(
             elif _DESCRIPTIVE_HEADING.search(body):
                 section = "descriptive"
             elif (in_speech or section == "plan") and _is_demand_heading(body):
-                directives.append(_directive(body.strip(), sentence.start, speaker, in_speech))
+                heading = body.strip()
+                start = sentence.start + body.find(heading)
+                directives.append(
+                    _directive(
+                        heading,
+                        start,
+                        speaker,
+                        in_speech,
+                        source_sentence(text, start, start + len(heading)),
+                    )
+                )
             continue
         while cursor < len(mentions) and mentions[cursor].start < sentence.start:
             cursor += 1
@@ -1122,14 +1468,19 @@ def extract_directives(
         if not demand:
             continue
         directive_text = _strip_cue(body.strip(), speaker).rstrip("，；")
-        offset = body.find(directive_text)
-        directives.append(
-            _directive(directive_text, sentence.start + max(0, offset), speaker, in_speech)
+        start = sentence.start + max(0, body.find(directive_text))
+        source = (
+            body.strip() if whole else source_sentence(text, start, start + len(directive_text))
         )
+        for item_start, item_end in _demand_items(text, start, start + len(directive_text)):
+            item = text[item_start:item_end]
+            directives.append(_directive(item, item_start, speaker, in_speech, source))
     return directives
 
 
-def _directive(text: str, start: int, speaker: str | None, in_speech: bool) -> Directive:
+def _directive(
+    text: str, start: int, speaker: str | None, in_speech: bool, source: str | None = None
+) -> Directive:
     """Build a directive for ``text`` starting at ``start`` in the normalized text."""
     plain = _QUOTE_CONTENT.sub("“”", text)[:_MAX_SENTENCE]
     return Directive(
@@ -1140,7 +1491,66 @@ def _directive(text: str, start: int, speaker: str | None, in_speech: bool) -> D
         deadline_text=_deadline_of(plain),
         start=start,
         end=start + len(text),
+        source=source,
     )
+
+
+# "一要…，二要…，三要…" (or 一是/二是 that the sentence split left together) inside one
+# sentence: numbered demands, counted from the sentence's start or after a comma or colon.
+_NUMBERED_DEMAND = re.compile(
+    r"(?:^|(?<=[，,：:、]))([一二三四五六七八九十])(?:要(?![求素点件])|是)"
+)
+_MIN_DEMAND_ITEM = 6
+# A preamble that announces the numbered demands ("要抓好三件事：") is not one itself.
+_ITEMS_ANNOUNCED = re.compile(
+    r"(?:以下|如下|[两二三四五六七八九十几]+(?:点|件|项|个|方面|条))[^，。]{0,8}[，：:]?$"
+)
+
+
+def _demand_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Return the spans of the separate demands in ``text[start:end]``.
+
+    A sentence splits only where it numbers its demands in order (一要…，二要…) and each
+    numbered part is a demand of some length; "要…，要…" stays one directive. A preamble
+    before 一要 stays a directive of its own when it is a demand and does not merely announce
+    the list.
+    """
+    sentence = text[start:end]
+    first = _NUMBERED_DEMAND.search(sentence)
+    if first is None or _NUMBERED_DEMAND.search(sentence, first.end()) is None:
+        return [(start, end)]
+    numbered = [
+        match
+        for match in _NUMBERED_DEMAND.finditer(sentence)
+        if chinese_number(match.group(1)) is not None
+    ]
+    run: list[re.Match[str]] = []
+    for match in numbered:
+        number = chinese_number(match.group(1))
+        if run and number == cast(int, chinese_number(run[-1].group(1))) + 1:
+            run.append(match)
+        elif not run or len(run) < 2:
+            run = [match]
+    if len(run) < 2:
+        return [(start, end)]
+    cuts = [match.start() for match in run] + [len(sentence)]
+    items: list[tuple[int, int]] = []
+    for cut_start, cut_end in itertools.pairwise(cuts):
+        item = sentence[cut_start:cut_end].rstrip("，,；;、")
+        if len(item) < _MIN_DEMAND_ITEM:
+            return [(start, end)]
+        items.append((start + cut_start, start + cut_start + len(item)))
+    preamble = sentence[: cuts[0]].strip().rstrip("，,：:")
+    if (
+        len(preamble) >= _MIN_DIRECTIVE
+        and not _ITEMS_ANNOUNCED.search(sentence[: cuts[0]].strip())
+        and not _LEAD_IN.search(preamble)
+        and (_MODAL_YAO.search(preamble) or _STRONG.search(preamble))
+    ):
+        items.insert(
+            0, (start + sentence.find(preamble), start + sentence.find(preamble) + len(preamble))
+        )
+    return items
 
 
 def _is_demand_heading(heading: str) -> bool:
