@@ -204,10 +204,31 @@ def directive_source(directive: Mapping[str, Any]) -> list[Piece]:
     """The sentence a directive was cut from, the directive marked in it.
 
     Empty when the draft has no source or the directive is the whole sentence (nothing more
-    to see).
+    to see), its speaker's cue before it included ("他要求，…": the reader drops the cue).
     """
     source = (directive.get("source") or "").strip()
     text = (directive.get("text") or "").strip().rstrip(_END)
-    if not source or source.rstrip(_END) == text:
+    if not source or not text:
+        return []
+    whole = source.rstrip(_END)
+    if whole.endswith(text) and _is_cue(whole[: len(whole) - len(text)]):
         return []
     return marked(source, [text])
+
+
+#: The longest speaker's cue a directive's sentence may start with and still be "the same".
+_CUE_LENGTH = 40
+_CUE_WORDS = ("指出", "强调", "要求", "表示", "提出", "认为", "希望", "号召")
+
+
+def _is_cue(prefix: str) -> bool:
+    """Whether ``prefix`` is nothing, or a lead such as "他要求，", "会议强调：" or
+    "刘晓东就贯彻落实会议精神提出要求，"."""
+    prefix = prefix.strip()
+    if not prefix:
+        return True
+    return (
+        len(prefix) <= _CUE_LENGTH
+        and prefix[-1] in "，：,:"
+        and any(word in prefix for word in _CUE_WORDS)
+    )

@@ -129,3 +129,9 @@ def test_a_program_says_the_sentence_it_was_read_from() -> None:
 def test_it_finds_a_deadline_anywhere_in_the_sentence(sentence: str, deadline: str | None) -> None:
     (directive,) = ingest("会议要求，" + sentence).directives
     assert directive.deadline_text == deadline
+
+
+def test_a_cue_that_asks_for_demands_is_dropped_whole() -> None:
+    text = "刘晓东就贯彻落实会议精神提出要求，各村要对照任务清单，逐项抓好落实。"
+    result = ingest("11月18日，田横镇召开乡村振兴工作会议。镇长刘晓东主持会议。" + text, year=2026)
+    assert [d.text for d in result.directives] == ["各村要对照任务清单，逐项抓好落实。"]

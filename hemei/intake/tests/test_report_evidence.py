@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from hemei.core.testing import Cast
 from hemei.meetings.models import Meeting
 
-from ..evidence import Piece, marked, year_origin
+from ..evidence import Piece, directive_source, marked, year_origin
 from ..models import IngestDraft
 from ..reports import draft_people
 from .test_report import paste, review_data
@@ -187,7 +187,6 @@ def test_a_split_directive_shows_the_sentence_it_was_cut_from(cast: Cast, client
     draft.save(update_fields=["result"])
     response = client.get(location)
     body = response.content.decode()
-    assert body.count('<details class="source">') == 2
     assert "一是要<mark>扎实推进农村人居环境整治</mark>，区农业农村局" in body
     assert "，<mark>区农业农村局、镇农业服务中心要加快推进户厕改造</mark>，今年底前" in body
     sources = [row[1].source for row in response.context["rows"]]
@@ -263,3 +262,19 @@ def test_a_value_is_marked_wherever_it_occurs_in_its_sentence(
     sentence: str, values: list[str | None], pieces: list[tuple[str, bool]]
 ) -> None:
     assert marked(sentence, values) == [Piece(text, mark) for text, mark in pieces]
+
+
+@pytest.mark.parametrize(
+    ("source", "shown"),
+    [
+        ("各村要对照任务清单，逐项抓好落实。", False),
+        ("他要求，各村要对照任务清单，逐项抓好落实。", False),
+        ("刘晓东就贯彻落实会议精神提出要求，各村要对照任务清单，逐项抓好落实。", False),
+        ("一要守住底线，各村要对照任务清单，逐项抓好落实。", True),
+    ],
+)
+def test_a_directives_own_sentence_with_its_speakers_cue_is_not_repeated(
+    source: str, shown: bool
+) -> None:
+    directive = {"text": "各村要对照任务清单，逐项抓好落实。", "source": source}
+    assert bool(directive_source(directive)) is shown
