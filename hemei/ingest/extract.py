@@ -1383,6 +1383,13 @@ def _deadline_of(sentence: str) -> str | None:
     return match.group(0) if match else None
 
 
+#: A task with the unit that leads it in brackets, as a task table's row reads
+#: ("1. 完成…验收（牵头单位：县农业农村局，完成时限：11月底前）。"): assigned work is a demand.
+_ASSIGNED_ROW = re.compile(
+    r"（(?:[^（）]*[，；])?(?:牵头单位|责任单位|牵头部门|责任部门|责任主体)：[^（）]{2,}）[。；]?\s*$"
+)
+
+
 def extract_directives(
     text: str,
     mentions: list[Mention],
@@ -1464,7 +1471,9 @@ def extract_directives(
             continue
         if not has_cue and _MEETING_DESCRIPTION.search(plain):
             continue
-        strong = bool(_MODAL_YAO.search(plain) or _STRONG.search(plain))
+        strong = bool(
+            _MODAL_YAO.search(plain) or _STRONG.search(plain) or _ASSIGNED_ROW.search(plain)
+        )
         weak = bool(_WEAK.search(plain))
         demand = strong or (weak and (in_speech or section == "plan"))
         if not demand:
@@ -1474,10 +1483,39 @@ def extract_directives(
         source = (
             body.strip() if whole else source_sentence(text, start, start + len(directive_text))
         )
+        assigned = _assigned_units(plain)
         for item_start, item_end in _demand_items(text, start, start + len(directive_text)):
             item = text[item_start:item_end]
-            directives.append(_directive(item, item_start, speaker, in_speech, source))
+            directive = _directive(item, item_start, speaker, in_speech, source)
+            if assigned:
+                # A row says who does it in its own columns; units named in the task itself
+                # ("组织各村开展…") are whom it reaches, not who answers for it.
+                directive.responsible = assigned
+            directives.append(directive)
     return directives
+
+
+_UNIT_COLUMN = re.compile(
+    r"(牵头单位|责任单位|牵头部门|责任部门|责任主体|配合单位|配合部门)：([^，；（）]+)"
+)
+
+
+def _assigned_units(sentence: str) -> list[str]:
+    """The units a task row's bracket names, lead columns first (else an empty list)."""
+    bracket = _ASSIGNED_ROW.search(sentence)
+    if bracket is None:
+        return []
+    found = _UNIT_COLUMN.findall(bracket.group(0))
+    ordered = [value for label, value in found if "配合" not in label] + [
+        value for label, value in found if "配合" in label
+    ]
+    units: list[str] = []
+    for value in ordered:
+        for unit in re.split(r"[、/]", value):  # not 和: 县住房和城乡建设局
+            unit = unit.strip()
+            if unit and unit not in units:
+                units.append(unit)
+    return units
 
 
 def _directive(

@@ -131,7 +131,8 @@ def table_lines(rows: list[list[str]]) -> list[str]:
     Where the first row is a header (every cell short and not a number), each later row is
     written as its sequence number, its task column (headed 任务, 事项, 内容 … or else the
     longest) and the other columns as
-    ``label：value`` in brackets: "1. 完成…（牵头单位：县农业农村局；完成时限：11月底前）。".
+    ``label：value`` in brackets: "1. 完成…（牵头单位：县农业农村局，完成时限：11月底前）。"
+    (commas, not semicolons: the row stays one sentence).
     A table without a header has its cells joined with "；". A row of one cell stays as it is.
     """
     rows = [row for row in rows if any(cell for cell in row)]
@@ -154,7 +155,7 @@ def table_lines(rows: list[list[str]]) -> list[str]:
     main = max(named or candidates, key=lambda i: lengths[i])
     lines = []
     for row in body:
-        details = "；".join(
+        details = "，".join(
             f"{header[i]}：{row[i]}"
             for i in range(len(header))
             if i not in (sequence, main) and row[i]

@@ -50,7 +50,7 @@ def test_a_task_table_reads_as_numbered_demands_with_their_columns() -> None:
         ["合计：2项"],
     ]
     assert table_lines(rows) == [
-        "1. 完成高标准农田建设并通过验收（牵头单位：县农业农村局；完成时限：11月底前）。",
+        "1. 完成高标准农田建设并通过验收（牵头单位：县农业农村局，完成时限：11月底前）。",
         "2. 新建村级集体经济示范项目（牵头单位：县委组织部）。",
         "合计：2项",
     ]
