@@ -42,14 +42,15 @@ DEV_FLOORS = {
     "meeting_fields": 0.95,
 }
 DEV_NOISE_CEILING = 0.05
-#: Measured on the held-out set on 2026-12-06 (people F1 0.780, directive recall 0.935,
-#: precision 0.913, meeting fields 0.733, noise left 0.195), less a small margin. They guard
+#: Measured on the held-out set on 2026-12-06 after the reader's new rules were merged
+#: (people F1 0.935, directive recall 1.000, precision 0.921, meeting fields 0.800, noise left
+#: 0.195; before them 0.780, 0.935, 0.913, 0.733, 0.195), less a small margin. They guard
 #: against regressions only: never tune a rule to move them.
 HELDOUT_FLOORS = {
-    "people_f1": 0.75,
-    "directive_recall": 0.9,
-    "directive_precision": 0.85,
-    "meeting_fields": 0.7,
+    "people_f1": 0.9,
+    "directive_recall": 0.95,
+    "directive_precision": 0.88,
+    "meeting_fields": 0.75,
 }
 HELDOUT_NOISE_CEILING = 0.22
 HELDOUT_MINIMUM = 8
