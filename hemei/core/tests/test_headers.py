@@ -42,6 +42,8 @@ def test_no_template_holds_an_inline_script_style_or_event_handler() -> None:
     found = [
         f"{path.relative_to(HEMEI)}: {match.group(0)}"
         for path in HEMEI.rglob("*.html")
+        # Web pages kept as test input for the meeting-report reader are not templates.
+        if "fixtures" not in path.relative_to(HEMEI).parts
         for match in re.finditer(
             r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>|<style\b|\son[a-z]+=\"",
             path.read_text("utf-8"),
