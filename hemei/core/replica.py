@@ -90,32 +90,35 @@ class _Health:
 health = _Health()
 
 
+def _ask() -> tuple[bool, float]:
+    """Whether the replica is in recovery and its lag (raises DatabaseError if it is down)."""
+    with connections[REPLICA].cursor() as cursor:
+        cursor.execute(_LAG_SQL)
+        in_recovery, lag = cursor.fetchone()
+    return bool(in_recovery), float(lag)
+
+
 def _probe() -> tuple[bool, str]:
     """Ask the replica whether it is a replica and how far behind it is."""
     max_lag = float(getattr(settings, "HEMEI_REPLICA_MAX_LAG_SECONDS", 5))
-    connection = connections[REPLICA]
     try:
-        with connection.cursor() as cursor:
-            cursor.execute(_LAG_SQL)
-            in_recovery, lag = cursor.fetchone()
+        in_recovery, lag = _ask()
     except DatabaseError as error:
         # Close it, so the next check opens a fresh connection once the replica is back.
         with contextlib.suppress(DatabaseError):
-            connection.close()
+            connections[REPLICA].close()
         return False, f"does not answer ({error.__class__.__name__})"
     if not in_recovery:
         return False, "is not in recovery (promoted?)"
-    if float(lag) > max_lag:
-        return False, f"is {float(lag):.1f} s behind"
+    if lag > max_lag:
+        return False, f"is {lag:.1f} s behind"
     return True, ""
 
 
 def lag_seconds() -> float | None:
     """The replica's lag as :data:`_LAG_SQL` measures it, or None when it does not answer."""
     try:
-        with connections[REPLICA].cursor() as cursor:
-            cursor.execute(_LAG_SQL)
-            return float(cursor.fetchone()[1])
+        return _ask()[1]
     except DatabaseError:
         return None
 
