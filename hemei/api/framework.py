@@ -544,8 +544,11 @@ class Api:
         version: str,
         prefix: str,
         description: str | Promise = "",
+        ninja: Any = None,
     ) -> None:
         self.title = title
+        #: the django-ninja API the moved modules are on (its operations join the document)
+        self.ninja = ninja
         self.version = version
         self.prefix = prefix
         self.description = description

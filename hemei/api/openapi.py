@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
 from . import schema as s
@@ -146,6 +147,92 @@ def document(api: Api, language: str = "en") -> dict[str, Any]:
 
 
 def _document(api: Api) -> dict[str, Any]:
+    doc = _declared(api)
+    if api.ninja is not None:
+        _join_ninja(doc, api.ninja, api.prefix)
+    doc["tags"] = [
+        {"name": tag}
+        for tag in sorted({op["tags"][0] for item in doc["paths"].values() for op in item.values()})
+    ]
+    return doc
+
+
+def _join_ninja(doc: dict[str, Any], ninja: Any, prefix: str) -> None:
+    """Add the operations of the django-ninja API, with what every operation here says:
+    its errors, its security and an id named after its URL."""
+    theirs = _plain(ninja.get_openapi_schema(path_prefix=prefix))
+    schemas = doc["components"]["schemas"]
+    offered = theirs.get("components", {}).get("schemas", {})
+    wanted = _refs(theirs["paths"])
+    while wanted:  # the schemas the operations use (ninja also lists its query models)
+        name = wanted.pop()
+        if name in schemas:
+            if schemas[name] is not offered[name]:
+                raise ValueError(f"two schemas are named {name}")
+            continue
+        schemas[name] = offered[name]
+        wanted |= _refs(offered[name])
+    names = {}
+    for path_view in _path_views(ninja):
+        for operation in path_view.operations:
+            names[id(operation.view_func)] = (path_view.url_name, operation)
+    for url, item in theirs["paths"].items():
+        for method, op in item.items():
+            url_name, operation = _by_operation_id(ninja, op["operationId"], names)
+            is_public = getattr(operation.view_func, "hemei_public", False)
+            sources = {model.__ninja_param_source__ for model in operation.models}
+            codes = []
+            if sources - {"path"}:
+                codes.append(400)
+            if not is_public:
+                codes += [401, 403]
+            if "path" in sources:
+                codes.append(404)
+            if sources & {"body", "form", "file"}:
+                codes += [413, 415]
+            for code in codes:
+                op["responses"][str(code)] = {"$ref": f"#/components/responses/{ERRORS[code][0]}"}
+            op["operationId"] = f"{url_name}_{method}"
+            op["security"] = [] if is_public else [{"token": []}, {"session": []}]
+            op.setdefault("parameters", [])
+            op["description"] = str(op.get("description") or "")
+        doc["paths"][url] = item
+
+
+def _refs(node: Any) -> set[str]:
+    """The names of the component schemas ``node`` refers to."""
+    if isinstance(node, dict):
+        own = {node["$ref"].rsplit("/", 1)[-1]} if "$ref" in node else set()
+        return own.union(*(_refs(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(item) for item in node))
+    return set()
+
+
+def _plain(value: Any) -> Any:
+    """The document with its lazy texts written out in the active language (pydantic keeps
+    a field's ``gettext_lazy`` description as it is given)."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Promise):
+        return str(value)
+    return value
+
+
+def _path_views(ninja: Any) -> list[Any]:
+    return [view for bound in ninja._get_bound_routers() for view in bound.path_operations.values()]
+
+
+def _by_operation_id(ninja: Any, operation_id: str, names: dict[int, Any]) -> tuple[str, Any]:
+    for url_name, operation in names.values():
+        if ninja.get_openapi_operation_id(operation) == operation_id:
+            return url_name, operation
+    raise LookupError(operation_id)
+
+
+def _declared(api: Api) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     named: dict[str, s.Obj] = {}
     for route in api.routes:

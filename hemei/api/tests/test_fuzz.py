@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from hemei.api import schema as s
 from hemei.api.v1 import (
@@ -45,10 +46,11 @@ values = st.recursive(
 )
 
 
-def bodies(obj: s.Obj) -> st.SearchStrategy[dict[str, Any]]:
+def bodies(obj: s.Obj | type[BaseModel]) -> st.SearchStrategy[dict[str, Any]]:
     """Objects using the declared field names (so checks go deeper) with any values."""
-    names = st.sampled_from([*obj.properties, "unknown"])
-    return st.dictionaries(names, values, max_size=len(obj.properties) + 1)
+    declared = list(obj.properties if isinstance(obj, s.Obj) else obj.model_fields)
+    names = st.sampled_from([*declared, "unknown"])
+    return st.dictionaries(names, values, max_size=len(declared) + 1)
 
 
 DECLARED = [
@@ -66,7 +68,6 @@ DECLARED = [
     supervision.EXTENSION_CREATE,
     supervision.EXTENSION_DECIDE,
     supervision.LADDER_SAVE,
-    notifications.MARK_READ,
     links.LINK_CREATE,
     cases.CASE_START,
     cases.CASE_PASS,
@@ -138,7 +139,7 @@ def test_write_endpoints_never_answer_500(
             supervision.EXTENSION_CREATE,
             {"requested_due": "2026-12-31", "reason": "延期"},
         ),
-        ("POST", "/api/v1/notifications/read/", notifications.MARK_READ, {"all": True}),
+        ("POST", "/api/v1/notifications/read/", notifications.MarkRead, {"all": True}),
     ]
     method, url, obj, valid = data.draw(st.sampled_from(targets))
     body = {**valid, **data.draw(bodies(obj))}

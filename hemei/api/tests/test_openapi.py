@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from hemei.core.testing import Cast
 
-from .jsonschema import KNOWN, resolve
+from .jsonschema import resolve, well_formed
 
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
@@ -50,26 +50,6 @@ def schemas_in(node: Any, at: str = "") -> list[tuple[str, dict[str, Any]]]:
         for index, item in enumerate(node):
             found += schemas_in(item, f"{at}/{index}")
     return found
-
-
-def walk_schema(schema: dict[str, Any], at: str) -> list[str]:
-    problems = [f"{at}: unknown keyword {k}" for k in set(schema) - KNOWN]
-    kinds = schema.get("type", [])
-    for kind in kinds if isinstance(kinds, list) else [kinds]:
-        if kind not in {"object", "array", "string", "integer", "number", "boolean", "null"}:
-            problems.append(f"{at}: bad type {kind}")
-    for name, sub in schema.get("properties", {}).items():
-        problems += walk_schema(sub, f"{at}.{name}")
-    for name in schema.get("required", []):
-        if name not in schema.get("properties", {}):
-            problems.append(f"{at}: required {name} is not a property")
-    if isinstance(schema.get("items"), dict):
-        problems += walk_schema(schema["items"], f"{at}[]")
-    if isinstance(schema.get("additionalProperties"), dict):
-        problems += walk_schema(schema["additionalProperties"], f"{at}{{}}")
-    for index, part in enumerate(schema.get("anyOf", [])):
-        problems += walk_schema(part, f"{at}|{index}")
-    return problems
 
 
 def test_it_is_an_openapi_3_1_document(openapi: dict[str, Any]):
@@ -111,9 +91,9 @@ def test_every_reference_resolves(openapi: dict[str, Any]):
 def test_every_schema_is_well_formed(openapi: dict[str, Any]):
     problems = []
     for at, schema in schemas_in(openapi):
-        problems += walk_schema(schema, at)
+        problems += well_formed(schema, at)
     for name, schema in openapi["components"]["schemas"].items():
-        problems += walk_schema(schema, name)
+        problems += well_formed(schema, name)
     assert not problems, problems[:10]
 
 

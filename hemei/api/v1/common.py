@@ -17,25 +17,26 @@ from hemei.divisions.models import Division
 from hemei.units.models import Unit
 
 from .. import schema as s
+from ..engine import HemeiNinja
 from ..framework import Api
 
-api = Api(
-    title=gettext_lazy("Hemei API"),
-    version="1.0.0",
-    prefix="/api/v1/",
-    description=gettext_lazy(
-        "The JSON API of Hemei: meetings and their decisions, tasks, progress reports, "
-        "rankings, supervision (orders, cards, extensions, the ladder), notifications, "
-        "leaders' contact points, and village procedures: catalogues (清单), cases (办件), "
-        "decision records (四议两公开), public notices (公示) and village-affairs disclosure "
-        "(村务公开). Lists marked so answer ``format=xlsx`` with the whole "
-        "filtered list as an Excel workbook. Every answer is limited to the caller's area (division "
-        "subtree): an object outside it is answered 404, exactly like a missing one. Authenticate with a "
-        "personal token (`Authorization: Bearer hm_…`, created on the API tokens page) or, "
-        "from the browser, with the session and its CSRF token on writes. Errors are JSON: "
-        '`{"error": {"code": …, "message": …, "fields": {path: [messages]}}}`.'
-    ),
+TITLE = gettext_lazy("Hemei API")
+DESCRIPTION = gettext_lazy(
+    "The JSON API of Hemei: meetings and their decisions, tasks, progress reports, "
+    "rankings, supervision (orders, cards, extensions, the ladder), notifications, "
+    "leaders' contact points, and village procedures: catalogues (清单), cases (办件), "
+    "decision records (四议两公开), public notices (公示) and village-affairs disclosure "
+    "(村务公开). Lists marked so answer ``format=xlsx`` with the whole "
+    "filtered list as an Excel workbook. Every answer is limited to the caller's area (division "
+    "subtree): an object outside it is answered 404, exactly like a missing one. Authenticate with a "
+    "personal token (`Authorization: Bearer hm_…`, created on the API tokens page) or, "
+    "from the browser, with the session and its CSRF token on writes. Errors are JSON: "
+    '`{"error": {"code": …, "message": …, "fields": {path: [messages]}}}`.'
 )
+#: The API on django-ninja; the modules not yet moved onto it stay on ``api`` below, and
+#: the two share the URLs under /api/v1/ and one OpenAPI document.
+v1 = HemeiNinja(title=TITLE, version="1.0.0", description=DESCRIPTION)
+api = Api(title=TITLE, version="1.0.0", prefix="/api/v1/", description=DESCRIPTION, ninja=v1)
 
 # Output shapes ---------------------------------------------------------------------------
 

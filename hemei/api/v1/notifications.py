@@ -7,131 +7,110 @@ notifications too, as on the notification pages); marking goes through
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from ninja import Query, Router, Schema
+from pydantic import Field
 
-from hemei.notifications import services
-from hemei.notifications.models import Notification
+from hemei.notifications import models, services
 
-from .. import schema as s
-from ..framework import Call
-from .common import api, moment
+from ..engine import Flag, Id, Input, Paging, page_of, paginate
+from .common import v1
 
 TAG = "notifications"
-api.gate(TAG, Notification)
+v1.gate(TAG, models.Notification)
 MAX_IDS = 1000
 
-NOTIFICATION = s.response(
-    "Notification",
-    {
-        "id": s.Int(minimum=1),
-        "kind": s.Str(
-            description=gettext_lazy("What it is about: reminder, yellow_card, supervision_order…")
-        ),
-        "title": s.Str(),
-        "body": s.Str(),
-        "url": s.Str(description=gettext_lazy("The page it points to (may be empty).")),
-        "task_id": s.Int(minimum=1, nullable=True),
-        "created_at": s.DateTime(),
-        "read_at": s.DateTime(nullable=True),
-    },
-)
-UNREAD = s.response("UnreadCount", {"unread": s.Int(minimum=0)})
-MARKED = s.response(
-    "MarkedRead",
-    {
-        "marked": s.Int(
-            minimum=0, description=gettext_lazy("Notifications marked read by this call.")
-        ),
-        "unread": s.Int(minimum=0, description=gettext_lazy("Unread notifications left.")),
-    },
-)
-MARK_READ = s.Obj(
-    "MarkRead",
-    {
-        "ids": s.List(
-            s.Int(minimum=1),
-            max_items=MAX_IDS,
-            description=gettext_lazy("Your notifications to mark read."),
-        ),
-        "all": s.Bool(description=gettext_lazy("true: mark every notification of yours read.")),
-    },
-)
-FILTERS = (
-    s.Param("unread", s.Bool(), gettext_lazy("Only unread notifications (true) or read ones.")),
-)
+router = Router(tags=[TAG])
 
 
-def notification_item(row: Notification) -> dict[str, Any]:
-    return {
-        "id": row.pk,
-        "kind": row.kind,
-        "title": row.title,
-        "body": row.body,
-        "url": row.url,
-        "task_id": row.task_id,
-        "created_at": moment(row.created_at),
-        "read_at": moment(row.read_at),
-    }
+class Notification(Schema):
+    id: int = Field(ge=1)
+    kind: str = Field(
+        description=gettext_lazy("What it is about: reminder, yellow_card, supervision_order…")
+    )
+    title: str
+    body: str
+    url: str = Field(description=gettext_lazy("The page it points to (may be empty)."))
+    task_id: int | None = Field(ge=1)
+    created_at: dt.datetime
+    read_at: dt.datetime | None
 
 
-notification_list = api.route("notifications/", "notification_list")
-notification_unread = api.route("notifications/unread-count/", "notification_unread")
-notification_read = api.route("notifications/read/", "notification_read")
+class UnreadCount(Schema):
+    unread: int = Field(ge=0)
 
 
-@notification_list.operation(
-    "GET",
+class MarkedRead(Schema):
+    marked: int = Field(ge=0, description=gettext_lazy("Notifications marked read by this call."))
+    unread: int = Field(ge=0, description=gettext_lazy("Unread notifications left."))
+
+
+class MarkRead(Input):
+    ids: list[Id] | None = Field(
+        None, max_length=MAX_IDS, description=gettext_lazy("Your notifications to mark read.")
+    )
+    all: Flag = Field(
+        False, description=gettext_lazy("true: mark every notification of yours read.")
+    )
+
+
+class Filters(Schema):
+    unread: bool | None = Field(
+        None, description=gettext_lazy("Only unread notifications (true) or read ones.")
+    )
+
+
+@router.get(
+    "notifications/",
+    url_name="notification_list",
+    response=page_of(Notification),
     summary=gettext_lazy("List your notifications"),
     description=gettext_lazy("Your own notifications: unread first, then newest first."),
-    tag=TAG,
-    query=FILTERS,
-    response=NOTIFICATION,
-    paged=True,
 )
-def list_notifications(call: Call) -> Any:
-    rows = Notification.objects.for_user(call.user)
-    if "unread" in call.query:
-        rows = rows.filter(read_at__isnull=call.query["unread"])
+def list_notifications(
+    request: HttpRequest, filters: Query[Filters], paging: Query[Paging]
+) -> dict[str, object]:
+    rows = models.Notification.objects.for_user(request.user)
+    if filters.unread is not None:
+        rows = rows.filter(read_at__isnull=filters.unread)
     rows = rows.order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id")
-    return call.page(rows, notification_item)
+    return paginate(request, paging, rows, lambda row: row)
 
 
-@notification_unread.operation(
-    "GET",
+@router.get(
+    "notifications/unread-count/",
+    url_name="notification_unread",
+    response=UnreadCount,
     summary=gettext_lazy("Count your unread notifications"),
     description=gettext_lazy("The number the top bar shows."),
-    tag=TAG,
-    response=UNREAD,
 )
-def count_unread(call: Call) -> Any:
-    return {"unread": services.unread_count(call.user)}
+def count_unread(request: HttpRequest) -> dict[str, int]:
+    return {"unread": services.unread_count(request.user)}
 
 
-@notification_read.operation(
-    "POST",
+@router.post(
+    "notifications/read/",
+    url_name="notification_read",
+    response=MarkedRead,
     summary=gettext_lazy("Mark notifications read"),
     description=gettext_lazy(
         'Send ``ids`` (some of yours) or ``"all": true`` (every one); one of the two. An id '
         "that is not one of your notifications is refused and nothing is marked."
     ),
-    tag=TAG,
-    body=MARK_READ,
-    response=MARKED,
 )
-def mark_read(call: Call) -> Any:
-    ids = call.body.get("ids")
-    every = call.body.get("all", False)
-    if (ids is None) == (not every):
+def mark_read(request: HttpRequest, payload: MarkRead) -> dict[str, int]:
+    if (payload.ids is None) == (not payload.all):
         raise ValidationError({"body": _('Send either ids or "all": true.')})
-    if ids is not None:
-        wanted = set(ids)
+    if payload.ids is not None:
+        wanted = set(payload.ids)
         own = set(
-            Notification.objects.for_user(call.user)
+            models.Notification.objects.for_user(request.user)
             .filter(pk__in=wanted)
             .values_list("pk", flat=True)
         )
@@ -140,7 +119,7 @@ def mark_read(call: Call) -> Any:
             raise ValidationError(
                 {"ids": _("Nothing with the id %(id)s is open to you.") % {"id": missing[0]}}
             )
-        marked = services.mark_read(user=call.user, pks=wanted)
+        marked = services.mark_read(user=request.user, pks=wanted)
     else:
-        marked = services.mark_read(user=call.user)
-    return {"marked": marked, "unread": services.unread_count(call.user)}
+        marked = services.mark_read(user=request.user)
+    return {"marked": marked, "unread": services.unread_count(request.user)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import engine
 from . import (  # noqa: F401  (importing registers the routes)
     cases,
     catalogue,
@@ -19,7 +20,9 @@ from . import (  # noqa: F401  (importing registers the routes)
     supervision,
     tasks,
 )
-from .common import api
+from .common import api, v1
+
+v1.add_router("", notifications.router)
 
 app_name = "v1"
-urlpatterns = api.urls()
+urlpatterns = [*engine.urls(v1), *api.urls()]

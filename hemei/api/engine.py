@@ -1,0 +1,442 @@
+"""The API on django-ninja: routing, input checking and the OpenAPI text are ninja's and
+pydantic's; this module adds what Hemei asks of every operation.
+
+An endpoint module declares pydantic schemas and ninja operations on a router of its own::
+
+    router = Router(tags=["notifications"])
+    v1.gate("notifications", Notification)
+
+    @router.get("notifications/", response=page_of(NotificationOut), url_name="notification_list",
+                summary=gettext_lazy("List your notifications"), description=...)
+    def list_notifications(request, filters: Query[Filters], paging: Query[Paging]):
+        return paginate(request, paging, Notification.objects.for_user(request.user), item)
+
+Before ninja reads any input, :meth:`HemeiNinja.guard` authenticates the caller (a personal
+token in ``Authorization: Bearer …``, or the browser session with its CSRF token on writes),
+refuses accounts without a role (403) and roles the tag's gate does not open (403), and
+refuses bodies that are too large (413) or not JSON (415). A write runs in one transaction
+that is rolled back when it answers an error. Every error is the same JSON as before the
+move: ``{"error": {"code", "message", "fields"}}``, its messages in the interface language
+(pydantic's English messages are replaced by ours, per error type). :func:`urls` wraps the
+views so that HEAD answers like GET, an undeclared method is a JSON 405 and an id no row can
+have is a 404.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    ValidationError,
+)
+from django.core.signals import got_request_exception
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern, URLResolver, path
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import BaseRenderer
+from ninja.responses import NinjaJSONEncoder
+from pydantic import ConfigDict, Field, StrictBool, StrictInt, create_model
+
+from hemei.accounts.policy import holds_any, holds_role, may
+from hemei.core.forms import MAX_PK
+
+from .framework import (
+    DEFAULT_PAGE_SIZE,
+    MAX_JSON_BYTES,
+    MAX_PAGE_SIZE,
+    MAX_UPLOAD_BYTES,
+    ApiError,
+    authenticate,
+    check_length,
+    from_validation_error,
+    invalid,
+    not_found,
+    too_large,
+)
+
+logger = logging.getLogger("django.request")
+
+
+#: A row's id in a body: a JSON integer (never the text "1"), from 1 to the largest id.
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_PK)]
+#: true or false in a body (never "yes").
+Flag = StrictBool
+
+
+class Input(Schema):
+    """A request body: unknown fields are refused (a misspelt field must not be silently
+    ignored) and text is stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Paging(Schema):
+    page: int = Field(1, ge=1, description=gettext_lazy("Page number, from 1."))
+    page_size: int = Field(
+        DEFAULT_PAGE_SIZE,
+        ge=1,
+        description=format_lazy(
+            gettext_lazy("Rows per page (default {default}; larger than {largest} is capped)."),
+            default=DEFAULT_PAGE_SIZE,
+            largest=MAX_PAGE_SIZE,
+        ),
+    )
+
+
+@cache
+def page_of(item: type[Schema]) -> type[Schema]:
+    """The page object of ``item`` rows (one per item type, named ``<Item>Page``)."""
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        f"{item.__name__}Page",
+        __base__=Schema,
+        count=(int, Field(ge=0, description=gettext_lazy("Rows matching the filters."))),
+        page=(int, Field(ge=1)),
+        page_size=(int, Field(ge=1, le=MAX_PAGE_SIZE)),
+        pages=(int, Field(ge=1)),
+        next=(str | None, Field(description=gettext_lazy("URL of the next page."))),
+        previous=(str | None, Field(description=gettext_lazy("URL of the previous page."))),
+        results=(list[item], Field(max_length=MAX_PAGE_SIZE)),  # type: ignore[valid-type]
+    )
+
+
+def paginate(
+    request: HttpRequest,
+    paging: Paging,
+    queryset: Any,
+    serialize: Callable[[Any], Any],
+    prepare: Callable[[list[Any]], None] | None = None,
+) -> dict[str, Any]:
+    """One page of ``queryset``: a count query and one query (plus its prefetches);
+    ``prepare`` may read what the page's rows need in a fixed number of queries."""
+    size = min(paging.page_size, MAX_PAGE_SIZE)
+    count = queryset.count()
+    pages = max(1, -(-count // size))
+    start = (paging.page - 1) * size
+    rows = list(queryset[start : start + size]) if start < count else []
+    if prepare is not None:
+        prepare(rows)
+
+    def link(to: int) -> str | None:
+        if to < 1 or to > pages:
+            return None
+        params = request.GET.copy()
+        params["page"] = str(to)
+        params["page_size"] = str(size)
+        return f"{request.path}?{urlencode(sorted(params.items()))}"
+
+    return {
+        "count": count,
+        "page": paging.page,
+        "page_size": size,
+        "pages": pages,
+        "next": link(paging.page + 1),
+        "previous": link(paging.page - 1) if paging.page - 1 <= pages else link(pages),
+        "results": [serialize(row) for row in rows],
+    }
+
+
+def public(view: Callable[..., Any]) -> Callable[..., Any]:
+    """An operation anyone may call, signed in or not (the API's own description)."""
+    view.hemei_public = True  # type: ignore[attr-defined]
+    return view
+
+
+class JsonRenderer(BaseRenderer):
+    """JSON with Chinese as Chinese, never cached by a shared cache."""
+
+    media_type = "application/json"
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        return json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False)
+
+
+# Messages per pydantic error type ----------------------------------------------------------
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind == "extra_forbidden":
+        return _("Unknown field.")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Expected a whole number.")
+    if kind in ("float_parsing", "float_type", "decimal_parsing", "decimal_type", "finite_number"):
+        return _("Expected a number.")
+    if kind in ("bool_parsing", "bool_type"):
+        return _("Expected true or false.")
+    if kind in ("string_type", "string_unicode"):
+        return _("Expected a string.")
+    if kind in ("list_type", "tuple_type", "set_type"):
+        return _("Expected a list.")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return _("Expected a JSON object.")
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("Use a number of at least %(min)s.") % {"min": ctx.get("ge", ctx.get("gt"))}
+    if kind in ("less_than_equal", "less_than"):
+        return _("Use a number of at most %(max)s.") % {"max": ctx.get("le", ctx.get("lt"))}
+    if kind == "string_too_long":
+        return _("Use at most %(count)d characters.") % {"count": ctx["max_length"]}
+    if kind == "string_too_short":
+        if ctx.get("min_length") == 1:
+            return _("This field may not be blank.")
+        return _("Use at least %(count)d characters.") % {"count": ctx["min_length"]}
+    if kind == "too_long":
+        return _("At most %(count)d items.") % {"count": ctx["max_length"]}
+    if kind in ("literal_error", "enum"):
+        return _("Choose one of: %(values)s.") % {"values": ctx.get("expected", "")}
+    if kind.startswith("date") and "time" not in kind:
+        return _("Enter a date as YYYY-MM-DD.")
+    if kind.startswith("datetime"):
+        return _("Enter a date and time in ISO 8601.")
+    if kind == "decimal_max_places":
+        return _("Use at most %(places)d decimal places.") % {"places": ctx["decimal_places"]}
+    if kind == "value_error" and ctx.get("error"):
+        return str(ctx["error"])
+    return _("The value is not in the expected form.")
+
+
+def _field_path(location: Sequence[Any]) -> str:
+    """``("body", "payload", "ids", 0)`` → ``ids.0``; ``("query", "unread")`` → ``unread``."""
+    source, *rest = location
+    if source in ("body", "form", "file") and rest:
+        rest = rest[1:] if len(rest) > 1 or source == "body" else rest
+    return ".".join(str(part) for part in rest) or "body"
+
+
+def from_ninja_errors(errors: list[dict[str, Any]]) -> ApiError:
+    if any(e["type"] == "missing" and len(e["loc"]) == 2 and e["loc"][0] == "body" for e in errors):
+        return ApiError(400, "bad_json", _("The body is empty; send a JSON object."))
+    fields: dict[str, list[str]] = {}
+    for error in errors:
+        fields.setdefault(_field_path(error["loc"]), []).append(_message(error))
+    return invalid(fields)
+
+
+# The API -------------------------------------------------------------------------------------
+
+
+class HemeiNinja(NinjaAPI):
+    """The ninja API of one version, with Hemei's checks, errors and OpenAPI additions."""
+
+    def __init__(self, *, title: str | Promise, version: str, description: str | Promise) -> None:
+        super().__init__(
+            title=title,  # type: ignore[arg-type]
+            version=version,
+            description=description,  # type: ignore[arg-type]
+            docs_url=None,
+            openapi_url=None,
+            renderer=JsonRenderer(),
+            urls_namespace="v1",
+        )
+        #: per tag, the model whose ``view`` the policy must open before any operation runs
+        self.gates: dict[str, type[Any]] = {}
+        #: per tag, the roles one of which the caller must hold besides (default: any role)
+        self.gate_roles: dict[str, frozenset[str]] = {}
+        self.add_decorator(self.guard, mode="view")
+        for kind, handler in _HANDLERS.items():
+            self.add_exception_handler(kind, handler)  # type: ignore[arg-type]
+
+    def gate(self, tag: str, model: type[Any], roles: frozenset[str] | None = None) -> None:
+        """Operations of ``tag`` answer 403 unless the policy opens ``model`` to the caller
+        and, with ``roles``, the caller holds one of them."""
+        self.gates[tag] = model
+        if roles is not None:
+            self.gate_roles[tag] = roles
+
+    def guard(self, run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        """Wraps one operation: who may call it, what body it takes, its transaction."""
+        operation = run.__self__  # type: ignore[attr-defined]
+        is_public = getattr(operation.view_func, "hemei_public", False)
+        tag = (operation.tags or [""])[0]
+        sources = {model.__ninja_param_source__ for model in operation.models}
+        takes_json = "body" in sources
+        takes_form = bool(sources & {"form", "file"})
+        if not is_public and tag not in self.gates:
+            raise ImproperlyConfigured(f"{operation.path}: the tag {tag!r} has no gate")
+
+        def checked(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
+            try:
+                if not is_public:
+                    self._admit(request, tag)
+                if request.method not in ("GET", "HEAD"):
+                    _check_body(request, takes_json, takes_form)
+            except ApiError as exc:
+                return exc.response()
+            if request.method in ("GET", "HEAD"):
+                return run(request, **kwargs)
+            with transaction.atomic():
+                response = run(request, **kwargs)
+                if response.status_code >= 400:
+                    transaction.set_rollback(True)
+            return response
+
+        return checked
+
+    def _admit(self, request: HttpRequest, tag: str) -> None:
+        user = authenticate(request)
+        if not holds_role(user):
+            raise ApiError(
+                403, "no_role", _("Your account holds no role yet; ask your administrator.")
+            )
+        roles = self.gate_roles.get(tag)
+        opened = may(user, "view", self.gates[tag])
+        if not opened or (roles is not None and not holds_any(user, roles)):
+            raise ApiError(403, "forbidden", _("Your role does not open this part of the API."))
+
+    def create_response(self, request: HttpRequest, data: Any, **kwargs: Any) -> Any:
+        response = super().create_response(request, data, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def _check_body(request: HttpRequest, takes_json: bool, takes_form: bool) -> None:
+    content_type = request.content_type or ""
+    if takes_form and content_type == "multipart/form-data":
+        check_length(request, MAX_UPLOAD_BYTES)
+        return
+    length = check_length(request, MAX_JSON_BYTES)
+    if length == 0 or not (takes_json or takes_form):
+        return
+    if content_type != "application/json":
+        accepted = "application/json" + (", multipart/form-data" if takes_form else "")
+        raise ApiError(
+            415, "unsupported_media_type", _("Send the body as %(types)s.") % {"types": accepted}
+        )
+    try:
+        json.loads(request.body.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise ApiError(400, "bad_json", _("The body is not valid JSON (UTF-8 encoded).")) from None
+
+
+# Errors as JSON -------------------------------------------------------------------------------
+
+
+def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponseBase:
+    return exc.response()
+
+
+def _ninja_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponseBase:
+    return from_ninja_errors(exc.errors).response()
+
+
+def _django_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponseBase:
+    return from_validation_error(exc).response()
+
+
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponseBase:
+    return ApiError(403, "forbidden", str(exc) or _("You may not do this.")).response()
+
+
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponseBase:
+    return not_found().response()
+
+
+def _too_large(request: HttpRequest, exc: Exception) -> HttpResponseBase:
+    return too_large().response()
+
+
+def _unreadable(request: HttpRequest, exc: Exception) -> HttpResponseBase:
+    return ApiError(400, "bad_request", _("The request cannot be read.")).response()
+
+
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponseBase:
+    if exc.status_code == 400:  # ninja could not parse the body
+        return ApiError(
+            400, "bad_json", _("The body is not valid JSON (UTF-8 encoded).")
+        ).response()
+    return ApiError(exc.status_code, "error", str(exc)).response()
+
+
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponseBase:
+    # A fault of ours: logged and signalled as Django does for a 500 (so the admins hear of
+    # it), answered in JSON like every other error of the API.
+    logger.error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=exc,
+        extra={"status_code": 500, "request": request},
+    )
+    got_request_exception.send(sender=None, request=request)
+    return ApiError(
+        500,
+        "server_error",
+        _("Something went wrong on the server; it has been logged. Try again later."),
+    ).response()
+
+
+_HANDLERS: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponseBase]] = {
+    ApiError: _api_error,
+    NinjaValidationError: _ninja_invalid,
+    ValidationError: _django_invalid,
+    PermissionDenied: _forbidden,
+    Http404: _not_found,
+    ObjectDoesNotExist: _not_found,
+    RequestDataTooBig: _too_large,
+    MultiPartParserError: _unreadable,
+    SuspiciousOperation: _unreadable,
+    UnicodeDecodeError: _unreadable,
+    HttpError: _http_error,
+    Exception: _server_error,
+}
+
+# URLs ------------------------------------------------------------------------------------------
+
+
+def urls(api: HemeiNinja) -> list[URLPattern]:
+    """The API's URL patterns, each view wrapped for HEAD, 405 and impossible ids."""
+    patterns: list[URLPattern | URLResolver] = api.urls[0]
+    wrapped = []
+    for pattern in patterns:
+        assert isinstance(pattern, URLPattern), pattern
+        if pattern.name == "api-root":  # ninja's page of nothing: the JSON 404 answers there
+            continue
+        wrapped.append(path(str(pattern.pattern), _wrap(pattern.callback), name=pattern.name))
+    return wrapped
+
+
+def _wrap(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    def answer(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
+        # an id above MAX_PK cannot exist (and some databases refuse to compare with it)
+        if any(isinstance(v, int) and v > MAX_PK for v in kwargs.values()):
+            return not_found().response()
+        head = request.method == "HEAD"
+        if head:  # a GET whose body the server leaves out
+            request.method = "GET"
+        response = view(request, **kwargs)
+        if head:
+            request.method = "HEAD"
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            allowed = ", ".join(sorted(m.strip() for m in response["Allow"].split(",")))
+            return ApiError(
+                405,
+                "method_not_allowed",
+                _("%(method)s is not allowed here; use %(allowed)s.")
+                % {"method": request.method, "allowed": allowed},
+                headers={"Allow": allowed},
+            ).response()
+        return response
+
+    answer.csrf_exempt = True  # type: ignore[attr-defined]
+    return answer
