@@ -28,9 +28,10 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import (
     ImproperlyConfigured,
     ObjectDoesNotExist,
@@ -53,10 +54,21 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
-from pydantic import ConfigDict, Field, StrictBool, StrictInt, create_model
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationInfo,
+    create_model,
+)
 
 from hemei.accounts.policy import holds_any, holds_role, may
+from hemei.core.downloads import download, stamped
 from hemei.core.forms import MAX_PK
+from hemei.core.xlsx import CONTENT_TYPE as XLSX_TYPE
+from hemei.core.xlsx import render_xlsx
 
 from .framework import (
     DEFAULT_PAGE_SIZE,
@@ -64,6 +76,7 @@ from .framework import (
     MAX_PAGE_SIZE,
     MAX_UPLOAD_BYTES,
     ApiError,
+    Column,
     authenticate,
     check_length,
     from_validation_error,
@@ -79,6 +92,27 @@ logger = logging.getLogger("django.request")
 Id = Annotated[StrictInt, Field(ge=1, le=MAX_PK)]
 #: true or false in a body (never "yes").
 Flag = StrictBool
+
+
+def visible(
+    key: Any, queryset: Callable[[Any], Any], *, lookup: str = "pk", description: Any = ""
+) -> Any:
+    """A field holding an id (or code) of a row the caller may see, read as the row.
+
+    ``queryset`` gets the caller and answers the rows the reference may point to; a missing
+    row and a row outside that set read the same (400, naming the field)::
+
+        unit: visible(Id, reachable_units, description=gettext_lazy("A unit's id."))
+    """
+
+    def find(value: Any, info: ValidationInfo) -> Any:
+        user = info.context["request"].user
+        found = queryset(user).filter(**{lookup: value}).first()
+        if found is None:
+            raise ValueError(_("Nothing with the id %(id)s is open to you.") % {"id": value})
+        return found
+
+    return Annotated[key, AfterValidator(find), Field(description=description)]
 
 
 class Input(Schema):
@@ -151,6 +185,39 @@ def paginate(
         "previous": link(paging.page - 1) if paging.page - 1 <= pages else link(pages),
         "results": [serialize(row) for row in rows],
     }
+
+
+class Export(Schema):
+    format: Literal["json", "xlsx"] | None = Field(
+        None,
+        description=gettext_lazy(
+            "xlsx: the whole filtered list (every page, the list page's columns) as an Excel "
+            "workbook instead of one page of JSON."
+        ),
+    )
+
+
+def export(rows: Any, *, filename: str, title: str, columns: Sequence[Column]) -> HttpResponseBase:
+    """The filtered ``rows`` (a queryset or a list) as an .xlsx download with the list
+    page's columns; a 400 above ``EXPORT_MAX_ROWS`` rows (narrow the filters first)."""
+    limit = settings.EXPORT_MAX_ROWS
+    count = len(rows) if isinstance(rows, list) else rows.count()
+    if count > limit:
+        raise ApiError(
+            400,
+            "too_many_rows",
+            _("The list has more than %(limit)s rows; narrow it with the filters first.")
+            % {"limit": limit},
+        )
+    items = rows if isinstance(rows, list) else rows.iterator(chunk_size=2000)
+    data = render_xlsx(
+        title=title,
+        headers=[header for header, _value in columns],
+        rows=([value(item) for _header, value in columns] for item in items),
+    )
+    reply = download(data, filename=stamped(f"{filename}.xlsx"), content_type=XLSX_TYPE)
+    reply["Cache-Control"] = "private, no-store"
+    return reply
 
 
 def public(view: Callable[..., Any]) -> Callable[..., Any]:

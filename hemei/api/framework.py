@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
     ObjectDoesNotExist,
@@ -56,10 +55,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from hemei.accounts.policy import holds_any, holds_role, may
-from hemei.core.downloads import download, stamped
 from hemei.core.forms import MAX_PK
-from hemei.core.xlsx import CONTENT_TYPE as XLSX_TYPE
-from hemei.core.xlsx import render_xlsx
 
 from . import schema as s
 from .services import authenticate_key
@@ -215,26 +211,10 @@ class Call:
     def export(
         self, rows: Any, *, filename: str, title: str, columns: Sequence[Column]
     ) -> HttpResponseBase:
-        """The filtered ``rows`` (a queryset or a list) as an .xlsx download with the list
-        page's columns; a 400 above ``EXPORT_MAX_ROWS`` rows (narrow the filters first)."""
-        limit = settings.EXPORT_MAX_ROWS
-        count = len(rows) if isinstance(rows, list) else rows.count()
-        if count > limit:
-            raise ApiError(
-                400,
-                "too_many_rows",
-                _("The list has more than %(limit)s rows; narrow it with the filters first.")
-                % {"limit": limit},
-            )
-        items = rows if isinstance(rows, list) else rows.iterator(chunk_size=2000)
-        data = render_xlsx(
-            title=title,
-            headers=[header for header, _value in columns],
-            rows=([value(item) for _header, value in columns] for item in items),
-        )
-        reply = download(data, filename=stamped(f"{filename}.xlsx"), content_type=XLSX_TYPE)
-        reply["Cache-Control"] = "private, no-store"
-        return reply
+        """The filtered ``rows`` as an .xlsx download (:func:`hemei.api.engine.export`)."""
+        from .engine import export
+
+        return export(rows, filename=filename, title=title, columns=columns)
 
 
 _PAGES: dict[str, s.Obj] = {}

@@ -12,8 +12,10 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
+from hemei.core.xlsx import CONTENT_TYPE as XLSX_TYPE
+
 from . import schema as s
-from .framework import XLSX_TYPE, Api, Operation, Route
+from .framework import Api, Operation, Route
 
 ERROR = s.response(
     "Error",
