@@ -446,6 +446,57 @@ def test_it_serves_with_waitress_on_windows(on_windows, monkeypatch, tmp_path):
     assert served == [("127.0.0.1", port)]
 
 
+#: ``hemei serve`` in a process whose ``os`` has no ``fork``, as on Windows.
+SERVE_WITHOUT_FORK = """
+import os, sys
+del os.fork
+from hemei.cli import main
+sys.exit(main(["serve", "--port", sys.argv[1], "--data-dir", sys.argv[2]]))
+"""
+
+
+def test_it_serves_pages_from_a_process_that_cannot_fork(tmp_path):
+    """Not only the choice: the real server starts and answers where fork is missing."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    port = _free_port()
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    environment.pop("HEMEI_DATABASE_URL", None)
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    child = subprocess.Popen(
+        [sys.executable, "-c", SERVE_WITHOUT_FORK, str(port), str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        encoding="utf-8",
+        cwd=ROOT,
+        env=environment,
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == (
+            f"Hemei is serving at http://127.0.0.1:{port}/ (waitress)"
+        )
+        deadline = time.monotonic() + 120
+        while True:  # the socket is bound just after that line
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/accounts/login/", timeout=10
+                ) as page:
+                    assert page.status == 200
+                    break
+            except urllib.error.URLError as exc:
+                if not isinstance(exc.reason, ConnectionRefusedError):
+                    raise
+                assert child.poll() is None and time.monotonic() < deadline
+                time.sleep(0.1)
+    finally:
+        child.kill()
+        child.wait()
+        child.stdout.close()
+
+
 def test_the_demo_starts_its_worker_without_fork(on_windows, monkeypatch, tmp_path):
     """The worker is a new interpreter (``python -m hemei worker``), which Windows can start,
     not a forked copy of this process."""
