@@ -581,6 +581,25 @@ def test_the_demo_stops_on_the_signals_windows_has(on_windows, monkeypatch):
     assert signal.SIGINT in installed and signal.SIGTERM in installed
 
 
+def test_points_verify_starts_no_more_helpers_than_windows_allows(on_windows, monkeypatch):
+    """A process pool on Windows refuses more than 61 processes; a big machine gets 61."""
+    from hemei.points import ledger
+
+    asked = []
+
+    class Asked(Exception):
+        pass
+
+    def helper_pool(helpers):
+        asked.append(helpers)
+        raise Asked
+
+    monkeypatch.setattr(ledger, "helper_pool", helper_pool)
+    with pytest.raises(Asked):
+        ledger._verify_in_parallel([["370282001001"]], workers=128)
+    assert asked == [ledger.WINDOWS_MAX_HELPERS] == [61]
+
+
 def _free_port() -> int:
     import socket
 
