@@ -3,9 +3,10 @@
 There is no Windows runner, so what would break there is looked for here, on any system:
 file names Windows refuses, text files opened without an encoding (Windows' default is the
 locale's code page, GBK on a Chinese system, not UTF-8), calls and modules that exist only on
-POSIX systems outside a platform guard, and the choice of server and worker with the
-platform patched to Windows. Each check reports file:line, so a violation added later fails
-here with its place.
+POSIX systems outside a platform guard; then the server and the worker the first README
+command starts, with the platform patched to Windows, and a real ``hemei serve`` in a process
+without ``fork``. Each source check reports file:line, so a violation added later fails here
+with its place.
 """
 
 from __future__ import annotations
@@ -103,8 +104,12 @@ WINDOWS_SIGNAL = {
     "strsignal",
     "valid_signals",
 }
-#: Names whose mention in a test makes the code under it a platform guard.
-GUARD_NAMES = {"hasattr", "getattr", "platform", "name", "can_fork", "POSIX", "WINDOWS"}
+#: What makes a test a platform guard: ``hasattr``/``getattr`` (does this platform have
+#: it?), ``sys.platform``, ``os.name``, ``platform.system()``, ``can_fork()``, or a name
+#: saying so (``ON_WINDOWS``, ``posix_only``).
+GUARD_CALLS = {"hasattr", "getattr", "can_fork"}
+GUARD_ATTRIBUTES = {("sys", "platform"), ("os", "name"), ("platform", "system")}
+GUARD_WORDS = re.compile(r"posix|windows|win32", re.IGNORECASE)
 #: Folders whose code may use POSIX-only calls unguarded: the benchmarks report the load
 #: average and the peak memory, figures taken on Linux (their text files need an encoding
 #: all the same).
@@ -173,7 +178,19 @@ def _names(node: ast.AST) -> set[str]:
 
 
 def _is_guard(test: ast.AST) -> bool:
-    return bool(_names(test) & GUARD_NAMES)
+    for node in ast.walk(test):
+        if isinstance(node, ast.Call) and _call_name(node)[1] in GUARD_CALLS:
+            return True
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and (node.value.id, node.attr) in GUARD_ATTRIBUTES
+        ):
+            return True
+        name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", None)
+        if isinstance(name, str) and GUARD_WORDS.search(name):
+            return True
+    return False
 
 
 def _guarding_decorator(decorator: ast.AST) -> bool:
@@ -401,6 +418,8 @@ def test_the_source_opens_text_with_an_encoding_and_guards_posix_only_calls():
         ("if hasattr(signal, 'SIGHUP'):\n    signal.signal(signal.SIGHUP, f)", []),
         ("x = os.getloadavg() if hasattr(os, 'getloadavg') else None", []),
         ("if sys.platform != 'win32':\n    import resource", []),
+        ("if name == 'x':\n    os.fork()", ["2: os.fork (POSIX only)"]),
+        ("if ON_POSIX:\n    os.fork()", []),
         (
             "multiprocessing.get_context('fork')",
             ["1: multiprocessing start method 'fork' (no fork on Windows)"],
