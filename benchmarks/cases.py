@@ -99,7 +99,7 @@ def run() -> dict[str, object]:
         if os.environ.get("HEMEI_BENCH_DATABASE_URL"):
             env["HEMEI_DATABASE_URL"] = os.environ["HEMEI_BENCH_DATABASE_URL"]
         done = subprocess.run(
-            [sys.executable, "-c", CHILD], capture_output=True, text=True, cwd=ROOT, env=env
+            [sys.executable, "-c", CHILD], capture_output=True, encoding="utf-8", cwd=ROOT, env=env
         )
     if done.returncode != 0:
         raise SystemExit(f"the cases benchmark failed:\n{done.stderr[-4000:]}")

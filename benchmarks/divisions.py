@@ -56,7 +56,12 @@ def _hemei_import(work: Path) -> dict[str, float]:
     }
     env.pop("HEMEI_DATABASE_URL", None)
     output = subprocess.run(
-        [sys.executable, "-c", CHILD], check=True, capture_output=True, text=True, cwd=ROOT, env=env
+        [sys.executable, "-c", CHILD],
+        check=True,
+        capture_output=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        env=env,
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
 

@@ -34,7 +34,7 @@ def run(explain_dir: str = "") -> dict[str, object]:
             cwd=province.ROOT,
             env=env,
             capture_output=True,
-            text=True,
+            encoding="utf-8",
         )
     if done.returncode != 0:
         raise SystemExit(f"the pages benchmark failed:\n{done.stderr[-4000:]}")

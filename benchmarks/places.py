@@ -71,7 +71,7 @@ def run() -> dict[str, object]:
     if os.environ.get("HEMEI_BENCH_DATABASE_URL"):
         env["HEMEI_DATABASE_URL"] = os.environ["HEMEI_BENCH_DATABASE_URL"]
     done = subprocess.run(
-        [sys.executable, "-c", CHILD], capture_output=True, text=True, cwd=ROOT, env=env
+        [sys.executable, "-c", CHILD], capture_output=True, encoding="utf-8", cwd=ROOT, env=env
     )
     if done.returncode != 0:
         raise SystemExit(f"the places benchmark failed:\n{done.stderr[-4000:]}")
@@ -106,9 +106,9 @@ def child() -> None:
         _analyze()
         village = time_overlaps(VILLAGE_A, PROBES)
         village["parcels_in_database"] = _count(None)
-        saved.write_text(json.dumps(village))
+        saved.write_text(json.dumps(village), encoding="utf-8")
     elif saved.exists():
-        village = {**json.loads(saved.read_text()), "reused": True}
+        village = {**json.loads(saved.read_text(encoding="utf-8")), "reused": True}
     else:
         village = {"note": "the village was built by an earlier run without figures"}
     figures["overlaps_village"] = village

@@ -73,7 +73,7 @@ def ensure(url: str | None = None) -> None:
             cwd=ROOT,
             env=child_env(temp, url),
             capture_output=True,
-            text=True,
+            encoding="utf-8",
         )
     if done.returncode != 0:
         raise SystemExit(f"building the province failed:\n{done.stderr[-4000:]}")

@@ -54,7 +54,7 @@ def run() -> dict[str, object]:
             cwd=ROOT,
             env=env,
             capture_output=True,
-            text=True,
+            encoding="utf-8",
         )
         if done.returncode != 0:
             raise SystemExit(f"the ranking benchmark failed:\n{done.stderr[-4000:]}")

@@ -80,9 +80,11 @@ def first_page_seconds(data_dir: Path) -> float:
             url = None
             while time.perf_counter() - started < TIMEOUT:
                 if process.poll() is not None:
-                    raise RuntimeError(f"the demo exited: {log.read_text()[-2000:]}")
+                    raise RuntimeError(
+                        f"the demo exited: {log.read_text(encoding='utf-8')[-2000:]}"
+                    )
                 if url is None:
-                    found = re.search(r"running at (http://\S+)", log.read_text())
+                    found = re.search(r"running at (http://\S+)", log.read_text(encoding="utf-8"))
                     url = found.group(1) if found else None
                 if url is not None:
                     try:
@@ -92,7 +94,9 @@ def first_page_seconds(data_dir: Path) -> float:
                     except (urllib.error.URLError, ConnectionError, TimeoutError):
                         pass
                 time.sleep(0.02)
-            raise RuntimeError(f"no page within {TIMEOUT} s: {log.read_text()[-2000:]}")
+            raise RuntimeError(
+                f"no page within {TIMEOUT} s: {log.read_text(encoding='utf-8')[-2000:]}"
+            )
         finally:
             process.send_signal(signal.SIGTERM)
             try:
@@ -108,7 +112,7 @@ def county_import(work: Path) -> dict[str, float]:
         [sys.executable, "-c", COUNTY_CHILD],
         check=True,
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         cwd=ROOT,
         env=env,
     ).stdout

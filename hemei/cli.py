@@ -163,8 +163,14 @@ def _migrate(verbosity: int = 0) -> None:
 
 
 def _port_free(host: str, port: int) -> bool:
+    """Whether nothing listens on the port. On Windows SO_REUSEADDR would let the probe bind
+    beside a listening server (it means "share the port" there), so the probe asks for the
+    port alone instead."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+        else:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:
@@ -228,12 +234,13 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _stop_on_signals() -> None:
-    """SIGTERM (``kill``, a service manager) and SIGHUP (the terminal closed) stop the demo
-    the way Ctrl+C (SIGINT) does: the server returns and the worker is stopped with it,
-    instead of the process dying on the spot and leaving its worker running."""
+    """SIGTERM (``kill``, a service manager) and SIGHUP (the terminal closed; on Windows
+    SIGBREAK: Ctrl+Break or the console window closed) stop the demo the way Ctrl+C (SIGINT)
+    does: the server returns and the worker is stopped with it, instead of the process dying
+    on the spot and leaving its worker running."""
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):  # not every platform has SIGHUP
+    for name in ("SIGTERM", "SIGHUP", "SIGBREAK"):
+        if hasattr(signal, name):  # SIGHUP on POSIX, SIGBREAK on Windows
             signal.signal(getattr(signal, name), _interrupt)
 
 
@@ -527,7 +534,19 @@ COMMANDS = {
 }
 
 
+def _utf8_output() -> None:
+    """On Windows, output going to a file or a pipe is written in UTF-8. Python writes it in
+    the system's code page there (cp1252 on an English Windows cannot hold the demo's Chinese
+    role names, so ``hemei demo > demo.log`` would fail); a console shows any text as is."""
+    if sys.platform != "win32":
+        return
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and not stream.isatty() and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_output()
     options = build_parser().parse_args(argv)
     from django.core.exceptions import ImproperlyConfigured
     from django.db import OperationalError

@@ -14,6 +14,9 @@ from hemei.core.tests.browser import browser, page  # noqa: F401  (shared fixtur
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# The Python processes the tests start write their output in UTF-8, which the tests read it
+# as; on Windows it would otherwise be the system's code page.
+os.environ.setdefault("PYTHONIOENCODING", "utf-8")
 
 
 @pytest.fixture(scope="session")

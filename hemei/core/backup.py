@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import locale
 import os
 import re
 import shutil
@@ -119,6 +120,11 @@ def _pg_args() -> list[str]:
     return [*args, "-d", str(db["NAME"])]
 
 
+#: The PostgreSQL tools write in the system's code page (UTF-8 on Linux, GBK on a Chinese
+#: Windows); their output is read in it, and a message in another must not end the backup.
+_TOOL_ENCODING = locale.getpreferredencoding(False)
+
+
 def _pg_tool(name: str) -> tuple[str, int]:
     """The tool's path and major version; it must be at least the server's."""
     path = shutil.which(name)
@@ -127,7 +133,9 @@ def _pg_tool(name: str) -> tuple[str, int]:
             f"{name} is not installed on this machine: install the PostgreSQL client"
             " (Debian: apt-get install postgresql-client) of the server's version or newer"
         )
-    out = subprocess.run([path, "--version"], capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [path, "--version"], capture_output=True, encoding=_TOOL_ENCODING, errors="replace"
+    ).stdout
     found = re.search(r"(\d+)(?:\.\d+)?", out)
     major = int(found.group(1)) if found else 0
     connection.ensure_connection()
@@ -141,7 +149,9 @@ def _pg_tool(name: str) -> tuple[str, int]:
 
 
 def _pg_run(args: list[str], what: str) -> None:
-    result = subprocess.run(args, capture_output=True, text=True, env=_pg_env())
+    result = subprocess.run(
+        args, capture_output=True, encoding=_TOOL_ENCODING, errors="replace", env=_pg_env()
+    )
     if result.returncode != 0:
         message = (result.stderr or result.stdout).strip().splitlines()
         raise BackupError(f"{what} failed: " + (message[-1] if message else "?"))

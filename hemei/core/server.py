@@ -65,8 +65,9 @@ def collect_static() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "django", "collectstatic", "--noinput", "--verbosity", "0"],
         capture_output=True,
-        text=True,
-        env=os.environ.copy(),
+        encoding="utf-8",
+        errors="replace",
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
     if result.returncode != 0:
         lines = (result.stderr or result.stdout).strip().splitlines()

@@ -89,7 +89,9 @@ def run_worker() -> None:
 
     from django.core.management import call_command
 
-    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+    signals = [signal.SIGINT, signal.SIGTERM]
+    if hasattr(signal, "SIGQUIT"):  # not on Windows
+        signals.append(signal.SIGQUIT)
     saved = {sig: signal.getsignal(sig) for sig in signals}
     try:
         call_command(

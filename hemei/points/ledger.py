@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import multiprocessing
 import os
+import sys
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -301,6 +302,10 @@ def _batches(codes: list[str], sizes: dict[str, int], size: int) -> list[list[st
     return batches
 
 
+#: Windows waits on at most 63 handles at once, so a process pool there has at most 61.
+WINDOWS_MAX_HELPERS = 61
+
+
 def helper_pool(helpers: int) -> ProcessPoolExecutor:
     """Spawned processes set up on this process's settings, database (a test database
     too) and language, ready for :mod:`.verify_workers`."""
@@ -320,6 +325,8 @@ def _verify_in_parallel(batches: list[list[str]], workers: int) -> Report:
     results: dict[int, Report] = {}
     queue = deque(enumerate(batches))
     helpers = workers - 1
+    if sys.platform == "win32":
+        helpers = min(helpers, WINDOWS_MAX_HELPERS)
     with helper_pool(helpers) as pool:
         ready = [pool.submit(verify_workers.ready) for _ in range(helpers)]
         pending: dict[Future[Report], tuple[int, list[str]]] = {}

@@ -35,6 +35,11 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 
 
+#: How a child killed at a fault point exits: by SIGKILL, or on Windows (no signals) by
+#: ``os._exit(137)`` (see :mod:`hemei.core.faults`).
+KILLED = -signal.SIGKILL if hasattr(signal, "SIGKILL") else 137
+
+
 #: Mark the fault tests' modules with this: skipped before any fixture runs where the tests
 #: run on SQLite (CI's PostgreSQL pass runs them).
 needs_postgres = pytest.mark.skipif(
@@ -90,13 +95,13 @@ class Child:
             cwd=ROOT,
             env=self.env(fault, skip),
             capture_output=True,
-            text=True,
+            encoding="utf-8",
             timeout=300,
         )
         output = done.stdout + done.stderr
         if fault:
-            assert done.returncode == -signal.SIGKILL, (done.returncode, output)
-            assert self.marker.read_text().split()[0] == fault, output
+            assert done.returncode == KILLED, (done.returncode, output)
+            assert self.marker.read_text(encoding="utf-8").split()[0] == fault, output
         else:
             assert done.returncode == 0, output
             assert not self.marker.exists()
@@ -133,7 +138,7 @@ class Child:
         if not self.outbox.exists():
             return sent
         for path in sorted(self.outbox.iterdir()):
-            for part in path.read_text().split("\n" + "-" * 79 + "\n"):
+            for part in path.read_text(encoding="utf-8").split("\n" + "-" * 79 + "\n"):
                 if not part.strip():
                     continue
                 message = email.message_from_string(part.lstrip("\n"))
@@ -195,7 +200,7 @@ class Server:
     def kill(self) -> int:
         """kill -9 the server if it still runs (a multi-process server's parent); reap it."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
+            self.process.kill()
         return self.process.wait(timeout=60)
 
     def stop(self) -> None:

@@ -28,7 +28,7 @@ def hemei(
     return subprocess.run(
         [sys.executable, "-m", "hemei", *args, "--data-dir", str(data_dir)],
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         cwd=ROOT,
         env=environment,
         timeout=300,
@@ -86,7 +86,7 @@ def _free_port() -> int:
 def _stat(pid: int) -> tuple[str, int] | None:
     """(state, parent pid) of a process from /proc, or None when it is gone."""
     try:
-        text = Path(f"/proc/{pid}/stat").read_text()
+        text = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
     except (FileNotFoundError, ProcessLookupError):
         return None
     fields = text[text.rindex(")") + 2 :].split()
@@ -124,14 +124,14 @@ def _poll(check: Callable[[], Any], deadline: float, what: str) -> Any:
     pytest.fail(f"gave up waiting for {what}")
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+@pytest.mark.skipif(sys.platform != "linux", reason="reads processes from /proc")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_stopping_the_demo_stops_its_worker(tmp_path: Path, signum: int) -> None:
     port = _free_port()
     environment = {**os.environ}
     environment.pop("HEMEI_DATABASE_URL", None)
     environment.pop("DJANGO_SETTINGS_MODULE", None)
-    log = (tmp_path / "demo.log").open("w")
+    log = (tmp_path / "demo.log").open("w", encoding="utf-8")
     demo = subprocess.Popen(
         [*DEMO, "--port", str(port), "--data-dir", str(tmp_path / "data")],
         stdout=log,
@@ -143,7 +143,7 @@ def test_stopping_the_demo_stops_its_worker(tmp_path: Path, signum: int) -> None
     try:
 
         def serving() -> bool:
-            assert demo.poll() is None, (tmp_path / "demo.log").read_text()
+            assert demo.poll() is None, (tmp_path / "demo.log").read_text(encoding="utf-8")
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5):
                     return True
@@ -155,7 +155,7 @@ def test_stopping_the_demo_stops_its_worker(tmp_path: Path, signum: int) -> None
         assert _running(worker)
 
         demo.send_signal(signum)
-        assert demo.wait(timeout=60) == 0, (tmp_path / "demo.log").read_text()
+        assert demo.wait(timeout=60) == 0, (tmp_path / "demo.log").read_text(encoding="utf-8")
         _poll(lambda: not _running(worker), time.monotonic() + 60, "the worker to stop")
     finally:
         if demo.poll() is None:

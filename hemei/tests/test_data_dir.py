@@ -48,7 +48,7 @@ def test_a_test_run_leaves_the_working_directory_alone(tmp_path: Path) -> None:
         cwd=workdir,
         env=env,
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -48,7 +48,7 @@ def hemei(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
     return subprocess.run(
         [*HEMEI, *args],
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         cwd=ROOT,
         env=env or environment(),
         timeout=900,
@@ -82,7 +82,7 @@ def _get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
 
 def _alive(pid: int) -> bool:
     try:
-        state = Path(f"/proc/{pid}/stat").read_text()
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
     except (FileNotFoundError, ProcessLookupError):
         return False
     return state[state.rindex(")") + 2] not in "ZX"
@@ -93,7 +93,10 @@ def _alive(pid: int) -> bool:
 
 
 def _booted(log: Path) -> list[int]:
-    return [int(pid) for pid in re.findall(r"Booting worker with pid: (\d+)", log.read_text())]
+    return [
+        int(pid)
+        for pid in re.findall(r"Booting worker with pid: (\d+)", log.read_text(encoding="utf-8"))
+    ]
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="gunicorn needs fork (waitress elsewhere)")
@@ -107,7 +110,7 @@ def test_serve_runs_several_processes_restarts_on_sighup_and_drains_on_sigterm(
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     out, err = tmp_path / "access.log", tmp_path / "server.log"
-    with out.open("w") as stdout, err.open("w") as stderr:
+    with out.open("w", encoding="utf-8") as stdout, err.open("w", encoding="utf-8") as stderr:
         server = subprocess.Popen(
             [
                 *HEMEI,
@@ -130,7 +133,9 @@ def test_serve_runs_several_processes_restarts_on_sighup_and_drains_on_sigterm(
 
         def login_page() -> tuple[int, dict[str, str], bytes] | None:
             if server.poll() is not None:
-                pytest.fail(f"the server exited {server.returncode}: {err.read_text()}")
+                pytest.fail(
+                    f"the server exited {server.returncode}: {err.read_text(encoding='utf-8')}"
+                )
             try:
                 answer = _get(f"{base}/accounts/login/")
             except OSError:
@@ -175,13 +180,13 @@ def test_serve_runs_several_processes_restarts_on_sighup_and_drains_on_sigterm(
         # SIGTERM: stop taking connections, finish what runs, exit 0.
         server.send_signal(signal.SIGTERM)
         _poll(lambda: server.poll() is not None, STOP_BOUND, "the server to stop")
-        assert server.returncode == 0, err.read_text()
+        assert server.returncode == 0, err.read_text(encoding="utf-8")
         assert not any(_alive(pid) for pid in second)
     finally:
         if server.poll() is None:
             server.kill()
             server.wait()
-    access = out.read_text()
+    access = out.read_text(encoding="utf-8")
     assert re.search(r'"GET /accounts/login/ HTTP/1.1" 200 \d+ \d+ms', access), access
 
 
@@ -240,7 +245,7 @@ def _browse(data_dir: Path, *usernames: str, **env: str) -> dict[str, int]:
     result = subprocess.run(
         [sys.executable, "-c", BROWSE, *usernames],
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         cwd=ROOT,
         env=environment(HEMEI_DATA_DIR=str(data_dir), HEMEI_ALLOWED_HOSTS="testserver", **env),
         timeout=900,
@@ -267,7 +272,7 @@ def demo_backup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
 
 def test_a_backup_lists_every_file_with_its_checksum(demo_backup: tuple[Path, Path]) -> None:
     source, folder = demo_backup
-    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["format"] == 1 and manifest["engine"] == "sqlite"
     assert manifest["database"] == "database.sqlite3" and manifest["field_key"] is True
     assert "0001_initial" in manifest["migrations"]["points"]
@@ -278,7 +283,9 @@ def test_a_backup_lists_every_file_with_its_checksum(demo_backup: tuple[Path, Pa
     assert all(listed[name]["sha256"] == digest for name, digest in on_disk.items())
     media = {f"media/{name}": digest for name, digest in _digests(source / "media").items()}
     assert media and {name: on_disk[name] for name in media} == media
-    assert (folder / "field_key").read_text().strip() == (source / "field_key").read_text().strip()
+    assert (folder / "field_key").read_text(encoding="utf-8").strip() == (
+        source / "field_key"
+    ).read_text(encoding="utf-8").strip()
     assert (folder / "field_key").stat().st_mode & 0o077 == 0
     refused = hemei("backup", str(folder), "--data-dir", str(source))
     assert refused.returncode == 2 and "is not empty" in refused.stderr
@@ -294,7 +301,9 @@ def test_a_restored_backup_serves_every_page_and_its_ledgers_verify(
     assert "Restored the backup of" in restored.stdout
     # The keys and every uploaded file came back byte for byte.
     assert _digests(target / "media") == _digests(source / "media")
-    assert (target / "field_key").read_text().strip() == (source / "field_key").read_text()
+    assert (target / "field_key").read_text(encoding="utf-8").strip() == (
+        source / "field_key"
+    ).read_text(encoding="utf-8")
 
     verified = hemei("points", "verify", env=environment(HEMEI_DATA_DIR=str(target)))
     assert verified.returncode == 0, verified.stdout + verified.stderr
@@ -365,22 +374,22 @@ def test_a_tampered_backup_is_refused_before_anything_is_restored(
     assert "database.sqlite3 does not match its checksum" in refused.stderr
 
     edited = _copy(folder, tmp_path / "edited-manifest")
-    manifest = json.loads((edited / "manifest.json").read_text())
+    manifest = json.loads((edited / "manifest.json").read_text(encoding="utf-8"))
     photo = next(entry for entry in manifest["files"] if entry["path"].startswith("media/"))
     photo["sha256"] = "0" * 64
-    (edited / "manifest.json").write_text(json.dumps(manifest))
+    (edited / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     refused = hemei("restore", str(edited), "--data-dir", str(target))
     assert refused.returncode == 2 and f"{photo['path']} does not match" in refused.stderr
 
     escaping = _copy(folder, tmp_path / "escaping-manifest")
-    manifest = json.loads((escaping / "manifest.json").read_text())
+    manifest = json.loads((escaping / "manifest.json").read_text(encoding="utf-8"))
     manifest["files"][-1]["path"] = "../../etc/passwd"
-    (escaping / "manifest.json").write_text(json.dumps(manifest))
+    (escaping / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     refused = hemei("restore", str(escaping), "--data-dir", str(target))
     assert refused.returncode == 2 and "outside the backup" in refused.stderr
 
     broken = _copy(folder, tmp_path / "broken-manifest")
-    (broken / "manifest.json").write_text('{"format": 1, "files": [')
+    (broken / "manifest.json").write_text('{"format": 1, "files": [', encoding="utf-8")
     refused = hemei("restore", str(broken), "--data-dir", str(target))
     assert refused.returncode == 2 and "cannot be read" in refused.stderr
 
@@ -476,13 +485,13 @@ def test_a_postgresql_backup_restores_into_an_empty_database(
     on_first = environment(HEMEI_DATABASE_URL=first, HEMEI_DATA_DIR=str(source))
     on_second = environment(HEMEI_DATABASE_URL=second, HEMEI_DATA_DIR=str(target))
     loaded = subprocess.run(
-        [sys.executable, "-c", LOAD_DEMO], capture_output=True, text=True, cwd=ROOT,
+        [sys.executable, "-c", LOAD_DEMO], capture_output=True, encoding="utf-8", cwd=ROOT,
         env=on_first, timeout=900,
     )  # fmt: skip
     assert loaded.returncode == 0, loaded.stderr
     taken = hemei("backup", str(folder), env=on_first)
     assert taken.returncode == 0, taken.stderr
-    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["engine"] == "postgresql" and (folder / "database.dump").exists()
     assert (folder / "database.dump").read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
 

@@ -26,7 +26,7 @@ def run(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
         cwd=ROOT,
         env={**clean, "PYTHONPATH": str(ROOT), "HEMEI_FAULT_MARKER": str(tmp_path / "m"), **env},
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         timeout=60,
     )
 
@@ -42,9 +42,9 @@ def test_unset_it_does_nothing(tmp_path: Path) -> None:
 def test_at_its_point_the_process_kills_itself_with_sigkill(tmp_path: Path) -> None:
     done = run(tmp_path, HEMEI_FAULT_POINT="a")
     assert done.returncode == -signal.SIGKILL and done.stdout == ""
-    name, pid = (tmp_path / "m").read_text().split()
+    name, pid = (tmp_path / "m").read_text(encoding="utf-8").split()
     assert name == "a" and pid.isdigit()
     (tmp_path / "m").unlink()
     later = run(tmp_path, HEMEI_FAULT_POINT="a", HEMEI_FAULT_SKIP="1")
     assert later.returncode == -signal.SIGKILL and later.stdout == "after 1\n"
-    assert (tmp_path / "m").read_text().startswith("a ")
+    assert (tmp_path / "m").read_text(encoding="utf-8").startswith("a ")

@@ -57,7 +57,7 @@ class Clusters:
         command = [str(self.bin_dir / program), *args]
         if self.as_postgres:
             command = ["runuser", "-u", "postgres", "--", *command]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(command, capture_output=True, encoding="utf-8", timeout=120)
         assert done.returncode == 0, f"{program}: {done.stdout[-2000:]} {done.stderr[-2000:]}"
 
     def start(self, name: str, port: int) -> None:
@@ -150,7 +150,7 @@ def scenario(clusters: Clusters, step: str, tmp_path: Path, **env: str) -> dict[
         cwd=REPO,
         env=environment,
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]

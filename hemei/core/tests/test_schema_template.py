@@ -28,7 +28,7 @@ def test_the_key_follows_the_migration_files(
     settings.MIGRATION_MODULES = {"board": "board_migrations_copy"}
     assert migration_key() == original
     first = sorted(copy.glob("0*.py"))[0]
-    first.write_text(first.read_text() + "\n# changed\n")
+    first.write_text(first.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert migration_key() != original
 
 

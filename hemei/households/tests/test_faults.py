@@ -57,7 +57,7 @@ def test_a_server_killed_in_the_middle_of_an_import_leaves_nothing_of_it(
             server.request("POST", "/households/import/", **upload)
     finally:
         server.kill()
-    assert child.marker.read_text().split()[0] == "households.import.household"
+    assert child.marker.read_text(encoding="utf-8").split()[0] == "households.import.household"
     assert snapshot() == before  # not two households of three: none
 
     server = child.serve()

@@ -87,7 +87,7 @@ def test_the_key_comes_from_the_environment_or_a_file(settings, tmp_path, monkey
         token = crypto.encrypt(ID)
         key_file = tmp_path / "field_key"
         assert key_file.exists() and oct(key_file.stat().st_mode & 0o777) == "0o600"
-        assert Fernet(key_file.read_text()).decrypt(token.encode()).decode() == ID
+        assert Fernet(key_file.read_text(encoding="utf-8")).decrypt(token.encode()).decode() == ID
         crypto._keys.cache_clear()
         assert crypto.decrypt(token) == ID  # the file is reused, not regenerated
         digest = crypto.blind_index(ID)
@@ -116,4 +116,6 @@ def test_two_processes_making_the_key_file_at_once_share_one_key(tmp_path) -> No
     first, second = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     assert crypto._create_key_file(key_file, first) == first
     assert crypto._create_key_file(key_file, second) == first
-    assert key_file.read_text() == first and [p.name for p in tmp_path.iterdir()] == ["field_key"]
+    assert key_file.read_text(encoding="utf-8") == first and [
+        p.name for p in tmp_path.iterdir()
+    ] == ["field_key"]

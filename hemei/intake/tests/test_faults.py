@@ -56,7 +56,7 @@ def test_a_server_killed_in_the_middle_of_a_table_import_leaves_nothing_of_it(
             server.request("POST", confirm, session=session)
     finally:
         server.kill()
-    assert child.marker.read_text().split()[0] == "intake.decomposition.task"
+    assert child.marker.read_text(encoding="utf-8").split()[0] == "intake.decomposition.task"
     assert snapshot() == before
     upload.refresh_from_db()
     assert upload.imported_at is None

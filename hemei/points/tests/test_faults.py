@@ -112,7 +112,7 @@ def test_a_server_killed_while_it_posts_a_points_notice_leaves_no_notice(
             server.request("POST", page, **approve)
     finally:
         server.kill()
-    assert child.marker.read_text().split()[0] == "notices.notice.posted"
+    assert child.marker.read_text(encoding="utf-8").split()[0] == "notices.notice.posted"
     assert snapshot() == before and before[0] == EntryState.ASSESSED
 
     server = child.serve()

@@ -21,7 +21,7 @@ def hemei(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "hemei", *args],
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         cwd=ROOT,
         env=environment,
         timeout=300,

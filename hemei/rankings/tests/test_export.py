@@ -232,7 +232,7 @@ def test_a_job_that_cannot_store_its_files_is_marked_failed(
     october: RankingRun, cast: Cast, client: Client, settings: Any, tmp_path: Path
 ) -> None:
     blocker = tmp_path / "not-a-folder"
-    blocker.write_text("a file where the media folder should be")
+    blocker.write_text("a file where the media folder should be", encoding="utf-8")
     settings.MEDIA_ROOT = blocker / "media"
     client.force_login(cast.alice)
     with clock.frozen_at(NOV_23):

@@ -157,7 +157,7 @@ def test_its_figures_never_wrap_and_the_table_scrolls_on_a_phone(
     first_row = table.split("<tbody>")[1].split("</tr>")[0]
     assert first_row.count('class="num"') + first_row.count('class="rank-cell num"') == 9
     assert 'class="table-wrap"><table class="ranking">' in page  # no phone card layout
-    css = (settings.BASE_DIR / "static/hemei/site.css").read_text()
+    css = (settings.BASE_DIR / "static/hemei/site.css").read_text(encoding="utf-8")
     rule = css.split("th.num, td.num {")[1].split("}")[0]
     assert "white-space: nowrap" in rule and "tabular-nums" in rule
     assert ".table-wrap { overflow-x: auto; }" in css

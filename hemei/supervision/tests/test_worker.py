@@ -40,7 +40,10 @@ def restored_signals(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     from django_tasks_db.management.commands import db_worker
 
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    signals = [signal.SIGINT, signal.SIGTERM]
+    if hasattr(signal, "SIGQUIT"):  # not on Windows
+        signals.append(signal.SIGQUIT)
+    saved = {sig: signal.getsignal(sig) for sig in signals}
     yield
     for sig, handler in saved.items():
         signal.signal(sig, handler)
