@@ -10,10 +10,10 @@ report form; reviewers approve from their queue; villagers read their household'
 the village notice and ranking; scripts read tasks and reports through the API with a
 personal token. The server is stopped at the end, also on failure.
 
-Prints p50/p95/p99 per page against its written p95 budget, throughput, errors by status and
-the machine's load average at start and end (on a shared machine the figures move with it).
-Exits non-zero if the server answered any 5xx. ``--small`` (``HEMEI_BENCH_SMALL=1``): a
-short run with one user of each kind.
+Prints p50/p95/p99 per page (timed after the ramp, once every server process has warmed up)
+against its written p95 budget, throughput, errors by status and the machine's load average
+at start and end (on a shared machine the figures move with it). Exits non-zero if the server
+answered any 5xx. ``--small`` (``HEMEI_BENCH_SMALL=1``): a short run, one user of each kind.
 
 The accounts the mix needs (a town official, villagers with households) are added to the
 province if missing; each run makes a new API token and revokes the previous runs'.
@@ -40,7 +40,7 @@ from benchmarks import pages, province
 SMALL = os.environ.get("HEMEI_BENCH_SMALL") == "1"
 USERS = int(os.environ.get("HEMEI_BENCH_USERS") or (6 if SMALL else 20))
 SECONDS = int(os.environ.get("HEMEI_BENCH_SECONDS") or (20 if SMALL else 60))
-#: Users start at this many a second (the ramp is not measured apart, it is short).
+#: Users start at this many a second; pages are timed after this ramp (logins whenever).
 SPAWN_RATE = 2.0
 #: A bound on the requests of one run, whatever the users and seconds.
 MAX_REQUESTS = int(os.environ.get("HEMEI_BENCH_MAX_REQUESTS") or 20000)
@@ -88,16 +88,15 @@ def summarise(
     statuses: Mapping[str, Mapping[str, int]],
     failures: Mapping[str, Mapping[str, int]],
     seconds: float,
-    ramp_samples: Mapping[str, Iterable[float]] | None = None,
+    steady_requests: int,
 ) -> dict[str, object]:
-    """The figures of a run from its raw samples: ms per request by page name after the
-    ramp (pages asked only during the ramp, the logins, are timed there), the status codes
-    answered by page in the whole run (``"0"``: no answer) and the failures by page and
-    reason. Throughput is of the ``seconds`` after the ramp."""
-    timed = {**(ramp_samples or {}), **samples}
+    """The figures of a run: ``samples`` are the ms of the timed requests by page name (after
+    the ramp, the logins whenever they came), ``statuses`` the status codes answered by page
+    in the whole run (``"0"``: no answer), ``failures`` the failures by page and reason;
+    ``steady_requests`` were answered in the ``seconds`` after the ramp (the throughput)."""
     by_page: dict[str, dict[str, object]] = {}
-    for name in sorted(timed):
-        ordered = sorted(timed[name])
+    for name in sorted(samples):
+        ordered = sorted(samples[name])
         if not ordered:
             continue
         p95, budget = percentile(ordered, 95), budget_ms(name)
@@ -113,11 +112,10 @@ def summarise(
     for by_status in statuses.values():
         for status, count in by_status.items():
             counts[status] = counts.get(status, 0) + count
-    steady = sum(len(list(times)) for times in samples.values())
     return {
         "requests": sum(counts.values()),
-        "requests_after_ramp": steady,
-        "throughput_rps": round(steady / seconds, 2) if seconds > 0 else 0.0,
+        "requests_after_ramp": steady_requests,
+        "throughput_rps": round(steady_requests / seconds, 2) if seconds > 0 else 0.0,
         "statuses": dict(sorted(counts.items())),
         "server_errors": sum(n for status, n in counts.items() if status.startswith("5")),
         "errors": {
@@ -174,7 +172,7 @@ def run() -> dict[str, object]:
             raw["statuses"],
             raw["failures"],
             raw["steady_seconds"],
-            raw["ramp_samples"],
+            raw["steady_requests"],
         ),
     }
     figures["server_log_errors"] = errors[-10:]  # the last few, to start looking from
