@@ -61,10 +61,11 @@ def holder_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEMEI_FAULT")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update(PYTHONPATH=str(ROOT), HEMEI_DATA_DIR=str(settings.DATA_DIR))
-    if connection.vendor == "postgresql":
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite" and connection.creation.is_in_memory_db(name):
+        env.pop("HEMEI_DATABASE_URL", None)  # the data directory's file: the same leases
+    else:
         env["HEMEI_DATABASE_URL"] = database_url()
-    else:  # the data directory's file: its leases are where this process looks
-        env.pop("HEMEI_DATABASE_URL", None)
     return env
 
 
