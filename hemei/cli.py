@@ -322,8 +322,9 @@ def cmd_serve(options: argparse.Namespace) -> int:
 
 def cmd_worker(options: argparse.Namespace) -> int:
     """The database worker, plus a scheduler thread that enqueues the ladder sweep at start
-    and then every ``--sweep-every`` minutes. Ctrl+C or SIGTERM stops both: the worker
-    finishes the job it is running (a second signal cuts it short), the scheduler stops."""
+    and then every ``--sweep-every`` minutes, and puts back in the queue the jobs of workers
+    that were lost (at start too). Ctrl+C or SIGTERM stops both: the worker finishes the
+    job it is running (a second signal cuts it short), the scheduler stops."""
     if options.interval < 0 or options.sweep_every < 0:
         raise CommandFailed("--interval and --sweep-every must not be negative")
     _setup(options.data_dir)
@@ -332,15 +333,28 @@ def cmd_worker(options: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    from hemei.core.workers import Lease, new_worker_id, recover_lost_tasks
     from hemei.disclosure.jobs import enqueue_generation
     from hemei.notices.jobs import enqueue_sweep as end_due_notices
     from hemei.rankings.jobs import recover_stalled_exports
     from hemei.supervision import jobs
 
-    housekeeping = [recover_stalled_exports, enqueue_generation, end_due_notices]
+    # The lease says this worker lives (hemei/core/workers.py); it is taken before the
+    # first claim, so a task that names this worker never looks lost while it runs.
+    lease = Lease(new_worker_id())
+    lease.take()
+    housekeeping = [
+        lease.renew,
+        recover_lost_tasks,
+        recover_stalled_exports,
+        enqueue_generation,
+        end_due_notices,
+    ]
     if settings.HEMEI_BACKUP_DIR:
         housekeeping.append(_nightly_backup)
-    # Circulars left "running" by a worker that was killed are queued again (once) first.
+    # Tasks, and circulars, left "running" by a worker that was killed are queued again
+    # (once) first.
+    recover_lost_tasks()
     recover_stalled_exports()
     stop = threading.Event()
     scheduler = None
@@ -371,6 +385,7 @@ def cmd_worker(options: argparse.Namespace) -> int:
                 startup_delay=False,
                 reload=False,
                 batch=options.batch,
+                worker_id=lease.worker_id,
                 verbosity=1,
             )
     except SystemExit as exc:  # the worker exits this way on a signal
@@ -380,6 +395,7 @@ def cmd_worker(options: argparse.Namespace) -> int:
         stop.set()
         if scheduler is not None:
             scheduler.join(timeout=5)
+        lease.end()
     return 0
 
 

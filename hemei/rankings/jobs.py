@@ -3,7 +3,8 @@
 A worker killed while it renders (``kill -9``, a host gone) leaves its job "running" for
 ever, and the status page would poll it for ever. :func:`recover_stalled_exports` notices
 such jobs: one whose worker process is gone from this host, or that has run longer than
-``EXPORT_TIMEOUT_MINUTES``. It queues the job once more; a job lost a second time is marked
+``EXPORT_TIMEOUT_MINUTES``. It queues the job once more (its own task, if the worker's
+recovery of lost tasks already put that back in the queue); a job lost a second time is marked
 failed, and the page says so and stops polling. The worker calls it when it starts and with
 every sweep; the status page calls it for the job it shows.
 """
@@ -106,6 +107,16 @@ def render_circular(job_id: int) -> str:
     return job.state
 
 
+def _task_waiting(job: ExportJob) -> bool:
+    """Whether the job's own task is queued again already: the worker's recovery of tasks
+    whose worker is lost (``hemei.core.workers``) puts it back, and it runs first."""
+    from django_tasks_db.models import DBTaskResult
+
+    if not job.task_result_id:
+        return False
+    return DBTaskResult.objects.ready().filter(pk=job.task_result_id).exists()
+
+
 @transaction.atomic
 def recover_stalled_exports(
     *, jobs: Iterable[int] | None = None, now: dt.datetime | None = None
@@ -130,7 +141,8 @@ def recover_stalled_exports(
         if job.attempts < MAX_ATTEMPTS:
             job.state, job.worker = JobState.QUEUED, ""
             job.save(update_fields=["state", "worker", "error", "updated_at"])
-            enqueue(job)
+            if not _task_waiting(job):
+                enqueue(job)
             counts["retried"] += 1
         else:
             job.state, job.failure, job.finished_at = (

@@ -9,7 +9,8 @@ count what was done and what was mailed (Django's file e-mail backend, one file 
 connection, in ``HEMEI_EMAIL_FILE_PATH``).
 
 They run on PostgreSQL (CI's second pass): on SQLite the test database is in memory and a
-child process cannot see it.
+child process cannot see it. Those marked :data:`needs_shared_database` run on SQLite too
+when the test database is a file (``HEMEI_TEST_SQLITE_NAME=/tmp/hemei-test.sqlite3``).
 """
 
 from __future__ import annotations
@@ -48,14 +49,53 @@ needs_postgres = pytest.mark.skipif(
 )
 
 
+def _shared_database() -> bool:
+    """Whether a child process can open this test process's database."""
+    if connection.vendor == "postgresql":
+        return True
+    name = str(connection.settings_dict["TEST"].get("NAME") or "")
+    return connection.vendor == "sqlite" and bool(name) and ":memory:" not in name
+
+
+#: For a test that runs on PostgreSQL and on a SQLite test database kept in a file.
+needs_shared_database = pytest.mark.skipif(
+    not _shared_database(),
+    reason="kills a child process on the shared test database: PostgreSQL, or SQLite with"
+    " HEMEI_TEST_SQLITE_NAME",
+)
+
+
 def database_url() -> str:
     """The URL of the test database this test process uses."""
     db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{Path(db['NAME']).resolve()}"
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     return (
         f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
         f"/{db['NAME']}"
     )
+
+
+def wait_for_other_sessions_to_end() -> None:
+    """After a kill -9: PostgreSQL ends the dead process's sessions, and drops their locks
+    (a worker's lease among them), once it reads their closed sockets, a moment after the
+    process is gone. Wait for that, so that what runs next finds them ended. (SQLite's file
+    locks are gone when the process is.)"""
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + 60  # a bound, not a timing assumption
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # else one view per transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+        assert time.monotonic() < deadline, "the killed process's sessions did not end"
+        time.sleep(0.05)
 
 
 class Child:
@@ -102,6 +142,7 @@ class Child:
         if fault:
             assert done.returncode == KILLED, (done.returncode, output)
             assert self.marker.read_text(encoding="utf-8").split()[0] == fault, output
+            wait_for_other_sessions_to_end()
         else:
             assert done.returncode == 0, output
             assert not self.marker.exists()

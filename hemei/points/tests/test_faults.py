@@ -11,6 +11,9 @@ verify`` passes.
 And kill -9 of the server while it posts an entry's public notice (the committee's
 approval): no notice, no queued job, no audit row, the entry still awaits review; the
 restarted server posts it once.
+
+And a process killed after the approval's commit, before its on-commit enqueue: the notice
+is posted, its publishing job lost. The worker's sweep of due notices publishes the entry.
 """
 
 from __future__ import annotations
@@ -25,15 +28,16 @@ from django_tasks_db.models import DBTaskResult
 from hemei.accounts.models import AuditEntry
 from hemei.core.testing import VILLAGE_A, Cast
 from hemei.notices.models import Notice
-from hemei.tests.faults import Child, needs_postgres
+from hemei.tests.faults import Child, needs_shared_database
 
 from .. import services
 from ..choices import EntryState
+from ..jobs import publish_due_entries_task
 from ..models import Balance, Entry, LedgerEntry
 from .conftest import Village
 from .factories import approved, item
 
-pytestmark = [pytest.mark.postgres, needs_postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, needs_shared_database, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize(
@@ -124,3 +128,26 @@ def test_a_server_killed_while_it_posts_a_points_notice_leaves_no_notice(
         assert snapshot() == posted
     finally:
         server.stop()
+
+
+def test_an_entry_whose_publishing_job_was_lost_is_published_by_the_workers_sweep(
+    cast: Cast, village: Village, tmp_path: Path
+) -> None:
+    entry = services.record_entry(
+        actor=cast.victor,
+        household=village.wang,
+        item=item(village.rules, "A2"),
+        occurred_on=dt.date(2026, 6, 1),
+        description="参加村民会议",
+    )
+    approved(cast.victor, entry)  # committed, the notice ended long ago by the real clock
+    # killed between the commit and the enqueue: the job never reached the queue
+    DBTaskResult.objects.filter(task_path=publish_due_entries_task.module_path).delete()
+    assert not DBTaskResult.objects.exists()
+
+    Child(tmp_path).run("worker", "--batch")
+    entry.refresh_from_db()
+    assert entry.state == EntryState.EFFECTIVE
+    assert LedgerEntry.objects.filter(entry=entry).count() == 1
+    assert Balance.objects.get(household=village.wang).points == 2
+    assert not DBTaskResult.objects.filter(task_path=publish_due_entries_task.module_path).exists()

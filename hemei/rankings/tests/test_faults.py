@@ -21,12 +21,12 @@ from hemei.core.testing import Cast
 from hemei.rankings.choices import JobState
 from hemei.rankings.jobs import render_circular
 from hemei.rankings.models import ExportJob, RankingRun
-from hemei.tests.faults import Child, needs_postgres
+from hemei.tests.faults import Child, needs_shared_database
 
 from . import test_export
 from .factories import NOV_23
 
-pytestmark = [pytest.mark.postgres, needs_postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, needs_shared_database, pytest.mark.django_db(transaction=True)]
 
 october = pytest.fixture(test_export.october.__wrapped__)  # the export tests' ranking
 

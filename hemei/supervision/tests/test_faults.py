@@ -4,8 +4,10 @@ Three late tasks each have the ladder's late steps due (a yellow and a red card,
 order). The worker's sweep takes each task's steps in one transaction; it is killed inside
 the second task's, after its cards and order were recorded and notified, before the commit.
 The first task's steps and messages stay; the second task has no step, no notification
-and, because e-mail leaves only after the commit, no e-mail. The restarted worker's sweep
-takes the rest: every step once, every notification once, every e-mail once.
+and, because e-mail leaves only after the commit, no e-mail. The killed sweep's row stays
+"running". The restarted worker finds its worker dead (hemei/core/workers.py) and queues
+that very sweep again, once: it takes the rest, every step once, every notification once,
+every e-mail once, and ends "successful"; no other sweep runs.
 """
 
 from __future__ import annotations
@@ -22,13 +24,13 @@ from hemei.core import clock
 from hemei.core.testing import TOWN_A, Cast
 from hemei.notifications.models import Notification
 from hemei.tasks.models import Task
-from hemei.tests.faults import Child, needs_postgres
+from hemei.tests.faults import Child, needs_shared_database
 
 from .. import jobs
 from ..models import Card, StepTaken, SupervisionOrder
 from .conftest import make_task
 
-pytestmark = [pytest.mark.postgres, needs_postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, needs_shared_database, pytest.mark.django_db(transaction=True)]
 
 
 def late_tasks(cast: Cast) -> list[Task]:
@@ -73,6 +75,8 @@ def test_a_worker_killed_in_the_middle_of_a_sweep_takes_each_step_and_mails_once
         assert not Notification.objects.filter(task=task).exists()
         assert not any(title.endswith(task.title) for _to, title in child.mails())
     assert child.mails() == emailed([first])  # the first task's mail went, once
+    killed = DBTaskResult.objects.get(task_path=jobs.daily_sweep.module_path)
+    assert killed.status == "RUNNING" and len(killed.worker_ids) == 1
 
     child.run("worker", "--batch")
     for task in tasks:
@@ -85,5 +89,11 @@ def test_a_worker_killed_in_the_middle_of_a_sweep_takes_each_step_and_mails_once
     assert per_message and set(per_message.values()) == {1}
     mails = child.mails()
     assert mails == emailed(tasks) and set(mails.values()) == {1}
-    done = DBTaskResult.objects.filter(task_path=jobs.daily_sweep.module_path, status="SUCCESSFUL")
-    assert done.count() == 1
+    sweeps = DBTaskResult.objects.filter(task_path=jobs.daily_sweep.module_path)
+    assert list(sweeps.values_list("id", "status")) == [(killed.id, "SUCCESSFUL")]
+    assert len(sweeps.get().worker_ids) == 2  # the killed worker, then the restarted one
+    assert not DBTaskResult.objects.running().exists()
+
+    child.run("worker", "--batch")  # once more: nothing left to recover, nothing doubled
+    assert sweeps.filter(status="SUCCESSFUL").count() == 2
+    assert child.mails() == mails
