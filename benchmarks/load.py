@@ -139,7 +139,9 @@ def run() -> dict[str, object]:
         plan = _child("from benchmarks.load import prepare; prepare()", env)
         port = _free_port()
         log = Path(data, "server.log")
-        with log.open("w") as output:  # a file, not a pipe nobody reads while it runs
+        with log.open(
+            "w", encoding="utf-8"
+        ) as output:  # a file, not a pipe nobody reads while it runs
             server = subprocess.Popen(
                 [sys.executable, "-m", "hemei", "serve", "--port", str(port), "--access-log", ""],
                 cwd=province.ROOT,
@@ -158,7 +160,7 @@ def run() -> dict[str, object]:
             )
         finally:
             _stop(server)
-        errors = [line for line in log.read_text().splitlines() if _is_error(line)]
+        errors = [line for line in log.read_text(encoding="utf-8").splitlines() if _is_error(line)]
     figures = {
         "users": USERS,
         "seconds": SECONDS,
@@ -192,6 +194,7 @@ def _child(code: str, env: Mapping[str, str], timeout: float = 600) -> dict:
         env=dict(env),
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=timeout,
     )
     if done.returncode != 0:
@@ -209,7 +212,8 @@ def _wait_until_answering(server: subprocess.Popen[bytes], base: str, log: Path)
     deadline = time.monotonic() + 180  # collecting the static files comes first
     while True:
         if server.poll() is not None:
-            raise SystemExit(f"hemei serve exited {server.returncode}:\n{log.read_text()[-4000:]}")
+            tail = log.read_text(encoding="utf-8")[-4000:]
+            raise SystemExit(f"hemei serve exited {server.returncode}:\n{tail}")
         try:
             with urllib.request.urlopen(f"{base}/accounts/login/", timeout=10) as answer:
                 if answer.status == 200:

@@ -80,6 +80,7 @@ def test_a_lease_is_held_while_its_worker_lives_and_free_once_it_is_killed() -> 
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
+        encoding="utf-8",
     )
     try:
         assert child.stdout is not None and child.stdout.readline() == "held\n"
