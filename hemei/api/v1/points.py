@@ -41,8 +41,10 @@ from .common import require_role, v1
 from .households import VillageRef, village_ref
 
 TAG = "points"
-# the ledger's policy opens the tag: officials of village affairs, and villagers (their own)
-v1.gate(TAG, models.LedgerEntry)
+# the entries' policy opens the tag: officials of village affairs, and villagers (their own
+# household's, and their village's in public notice; one linked to no household yet is told
+# 404 by the villager's endpoint, as by the page)
+v1.gate(TAG, models.Entry)
 
 router = Router(tags=[TAG])
 
