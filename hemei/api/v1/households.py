@@ -122,7 +122,9 @@ class Filters(Schema):
     )
     active: Literal["yes", "no", "all"] = Field(
         "yes",
-        description=gettext_lazy("yes: households now registered (default); no: ended ones."),
+        description=gettext_lazy(
+            "yes: households now registered (default); no: ended ones; all: both."
+        ),
     )
 
 
