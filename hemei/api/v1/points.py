@@ -150,7 +150,7 @@ class RecordEntry(Input):
 
 def _village(user: Any, code: str, action: str = "read_village") -> Division:
     """A village whose points the user reads as an official, as the pages find it: 403 for
-    a role that opens no village's points, 404 for a village outside the user's area."""
+    a role that opens ``action`` nowhere, 404 for a village outside the user's area."""
     require_role(user, action, Division)
     found = places(user, "read_village").filter(level=Level.VILLAGE, code=code).first()
     if found is None:
@@ -160,7 +160,8 @@ def _village(user: Any, code: str, action: str = "read_village") -> Division:
 
 def _household(user: Any, pk: int) -> Household:
     """A household whose points the user may read: an official's of their area, a
-    villager's own (any other: 404, as a missing one)."""
+    villager's own (any other: 404, as a missing one). The register's ``view`` opens the
+    same households as the points' policies (``Balance``, ``LedgerEntry``)."""
     return get_or_404(  # type: ignore[no-any-return]
         user,
         "view",
@@ -213,12 +214,9 @@ def _ledger_rows(queryset: QuerySet[models.LedgerEntry]) -> QuerySet[models.Ledg
 
 def _balance(household: Household, year: int) -> dict[str, Any]:
     summary = selectors.household_summary(household, year)
-    pending = (
-        summary["pending"]
-        .select_related(  # type: ignore[attr-defined]
-            "household", "household__head"
-        )
-        .defer("household__head__id_number", "household__head__phone")
+    pending: QuerySet[models.Entry] = summary["pending"]  # type: ignore[assignment]
+    pending = pending.select_related("household", "household__head").defer(
+        "household__head__id_number", "household__head__phone"
     )
     return {
         "household": household_ref(household),
@@ -330,7 +328,6 @@ def list_entries(
 )
 def record_entry(request: HttpRequest, code: str, payload: RecordEntry) -> Status[dict[str, Any]]:
     user = request.user
-    require_role(user, "run_points", Division)
     village = _village(user, code, "run_points")
     if not allows_at(user, "run_points", village.code):
         raise PermissionDenied(_("You do not run the points of this village."))
