@@ -1110,6 +1110,31 @@ API = [
         data={"answer": "已退让到位"},
     ),
     api("homestead_visit_log", VILLAGE_READ),
+    # the household register as on its pages: browsed by village affairs, masked
+    api("household_list", VILLAGE_READ),
+    api("household_detail", VILLAGE_READ, pk="home"),
+    # points as on their pages: a village's ledger and entries read by village affairs and
+    # recorded by those who run its points; a household's read by village affairs and by
+    # the household itself (vera's), the villager's own by the villager
+    api("points_ledger", VILLAGE_READ, code=VILLAGE_A),
+    api("points_entries", VILLAGE_READ, code=VILLAGE_A),
+    api(
+        "points_entries",
+        POINTS_RUN,
+        method="POST",
+        status=201,
+        code=VILLAGE_A,
+        owen=403,
+        data={
+            "household": "neighbour",
+            "item": "item",
+            "occurred_on": "2026-06-14",
+            "description": f"参加村民会议 {MARK}",
+        },
+    ),
+    api("points_household", f"{VILLAGE_READ} vera", pk="home"),
+    api("points_household_ledger", f"{VILLAGE_READ} vera", pk="home"),
+    api("points_mine", "vera"),
 ]
 
 ROWS = PAGES + API

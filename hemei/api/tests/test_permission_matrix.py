@@ -16,8 +16,11 @@ from hemei.api import services
 from hemei.core import clock
 from hemei.core.testing import COUNTY, TOWN_A, VILLAGE_A, Cast
 from hemei.divisions.models import Division
+from hemei.households.models import Household
 from hemei.meetings.models import Decision, Meeting
 from hemei.notifications.models import Notification
+from hemei.points.models import Entry as PointsEntry
+from hemei.points.models import LedgerEntry as PointsLedgerEntry
 from hemei.progress.evidence import check_file
 from hemei.progress.models import Evidence, ProgressReport
 from hemei.rankings.models import ExportJob, RankingRun
@@ -326,6 +329,61 @@ ENDPOINTS += [
         villager=403,
     ),
 ]
+
+# the household register and governance points of 红花山村 (village A): village affairs read
+# them (department staff and villagers are refused), the village's officials record points,
+# a villager reads their own household's points
+ENDPOINTS += [
+    Endpoint("household list", "GET", lambda w: "/api/v1/households/", villager=403),
+    Endpoint(
+        "household detail",
+        "GET",
+        lambda w: f"/api/v1/households/{w.home_a.pk}/",
+        outside=lambda w: f"/api/v1/households/{w.home_a.pk}/",
+        villager=403,
+    ),
+    Endpoint(
+        "points ledger",
+        "GET",
+        lambda w: f"/api/v1/points/villages/{VILLAGE_A}/ledger/",
+        outside=lambda w: f"/api/v1/points/villages/{VILLAGE_A}/ledger/",
+        villager=403,
+    ),
+    Endpoint(
+        "points entries",
+        "GET",
+        lambda w: f"/api/v1/points/villages/{VILLAGE_A}/entries/",
+        outside=lambda w: f"/api/v1/points/villages/{VILLAGE_A}/entries/",
+        villager=403,
+    ),
+    Endpoint(
+        "points record",
+        "POST",
+        lambda w: f"/api/v1/points/villages/{VILLAGE_A}/entries/",
+        lambda c, w: {
+            "household": w.home_a.pk,
+            "item": w.rules_a.items.get(code="A2").pk,
+            "occurred_on": "2026-03-02",
+            "description": "参加村民会议",
+        },
+        actor="victor",
+        ok=(201,),
+        villager=403,
+    ),
+    Endpoint(
+        "points household",
+        "GET",
+        lambda w: f"/api/v1/points/households/{w.home_a.pk}/",
+        outside=lambda w: f"/api/v1/points/households/{w.home_a.pk}/",
+    ),
+    Endpoint(
+        "points household ledger",
+        "GET",
+        lambda w: f"/api/v1/points/households/{w.home_a.pk}/ledger/",
+        outside=lambda w: f"/api/v1/points/households/{w.home_a.pk}/ledger/",
+    ),
+    Endpoint("points mine", "GET", lambda w: "/api/v1/points/mine/", actor="vera"),
+]
 IDS = [e.name for e in ENDPOINTS]
 
 
@@ -372,7 +430,29 @@ def town_a_meeting(world: World, cast: Cast, settings: Any, tmp_path: Any) -> Wo
             run=world.villages_a, actor=cast.tom
         )
     _supervision_in_town_a(world, cast)
+    _register_and_points_in_village_a(world, cast)
     return world
+
+
+def _register_and_points_in_village_a(world: World, cast: Cast) -> None:
+    """In 红花山村: vera's household of three, the village's adopted points rules, and an
+    entry for the household awaiting assessment."""
+    from hemei.households import services as households
+    from hemei.households.tests.factories import make_household
+    from hemei.points import services as points
+    from hemei.points.tests.factories import adopted_rules
+
+    w: Any = world
+    w.home_a = make_household(cast.victor, Division.objects.get(code=VILLAGE_A))
+    households.link_account(actor=cast.victor, resident=w.home_a.head, user=cast.vera)
+    w.rules_a = adopted_rules(cast.victor, VILLAGE_A)
+    points.record_entry(
+        actor=cast.victor,
+        household=w.home_a,
+        item=w.rules_a.items.get(code="A2"),
+        occurred_on=dt.date(2026, 3, 1),
+        description="参加村民会议",
+    )
 
 
 def _supervision_in_town_a(world: World, cast: Cast) -> None:
@@ -436,6 +516,9 @@ def snapshot() -> tuple[Any, ...]:
         LadderStep.objects.count(),
         list(Notification.objects.order_by("pk").values_list("read_at", flat=True)),
         LeaderLink.objects.count(),
+        list(Household.objects.order_by("pk").values_list("number", "is_active")),
+        list(PointsEntry.objects.order_by("pk").values_list("state", "points")),
+        PointsLedgerEntry.objects.count(),
     )
 
 

@@ -10,11 +10,13 @@ from . import (  # noqa: F401  (importing registers the routes)
     disclosure,
     docs,
     homestead,
+    households,
     links,
     meetings,
     notices,
     notifications,
     places,
+    points,
     progress,
     rankings,
     supervision,
@@ -23,6 +25,8 @@ from . import (  # noqa: F401  (importing registers the routes)
 from .common import api, v1
 
 v1.add_router("", notifications.router)
+v1.add_router("", households.router)
+v1.add_router("", points.router)
 
 app_name = "v1"
 urlpatterns = [*engine.urls(v1), *api.urls()]
