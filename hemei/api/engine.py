@@ -45,6 +45,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, URLResolver, path
+from django.utils.datastructures import MultiValueDict
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -52,6 +53,7 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
 from pydantic import (
@@ -226,6 +228,24 @@ def public(view: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
+class QueryParser(Parser):
+    """Reads a query string as the forms do: an empty value counts as absent
+    (``?village=&q=田`` filters by ``q`` alone)."""
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, str], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for key in data:
+            if key in list_fields:
+                items = [item for item in data.getlist(key) if item != ""]
+                if items:
+                    values[key] = items
+            elif data[key] != "":
+                values[key] = data[key]
+        return values
+
+
 class JsonRenderer(BaseRenderer):
     """JSON with Chinese as Chinese, never cached by a shared cache."""
 
@@ -313,6 +333,7 @@ class HemeiNinja(NinjaAPI):
             docs_url=None,
             openapi_url=None,
             renderer=JsonRenderer(),
+            parser=QueryParser(),
             urls_namespace="v1",
         )
         #: per tag, the model whose ``view`` the policy must open before any operation runs

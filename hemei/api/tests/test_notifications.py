@@ -125,3 +125,10 @@ def test_the_refusal_is_in_chinese(cast: Cast, as_user):
     villager = as_user(cast.vera).get("/api/v1/supervision/orders/")
     assert villager.status == 403
     assert villager.error["message"] == "您的角色不能使用这部分接口。"
+
+
+def test_an_empty_filter_counts_as_absent(cast: Cast, as_user):
+    inbox(cast)
+    tom = as_user(cast.tom)
+    answer = tom.get(LIST, {"unread": ""})
+    assert answer.status == 200 and answer.json["count"] == 3
