@@ -62,7 +62,6 @@ DECLARED = [
     meetings.MEETING_CREATE,
     progress.REPORT_CREATE,
     progress.REPORT_UPDATE,
-    rankings.COMPUTE,
     supervision.ORDER_CREATE,
     supervision.ORDER_REPLY,
     supervision.ORDER_CLOSE,
@@ -104,7 +103,7 @@ def test_the_schema_layer_only_ever_raises_invalid(cast: Cast, data: st.DataObje
 
 
 #: The request bodies already on django-ninja (pydantic models, read by the engine).
-MODELS = [links.LeaderLinkCreate, notifications.MarkRead]
+MODELS = [links.LeaderLinkCreate, rankings.RankingCompute, notifications.MarkRead]
 
 
 @pytest.mark.django_db
@@ -182,8 +181,8 @@ def test_administrators_writes_never_answer_500(
     cast: Cast, world: World, as_user: Any, data: st.DataObject
 ) -> None:
     # The writes only a supervisor or an administrator reaches: issue an order, replace
-    # the ladder (the steps drawn from valid ones too, so the service's checks run), link
-    # a leader.
+    # the ladder (the steps drawn from valid ones too, so the service's checks run),
+    # compute a ranking, link a leader.
     step = st.fixed_dictionaries(
         {
             "kind": st.sampled_from(["reminder", "yellow_card", "red_card", "supervision_order"]),
@@ -203,6 +202,12 @@ def test_administrators_writes_never_answer_500(
             "/api/v1/supervision/ladders/370215/",
             supervision.LADDER_SAVE,
             {"steps": data.draw(st.lists(step, max_size=5))},
+        ),
+        (
+            "POST",
+            "/api/v1/rankings/",
+            rankings.RankingCompute,
+            {"scope": "370215", "period_kind": "month", "period_start": "2026-06-01"},
         ),
         (
             "POST",
