@@ -86,12 +86,14 @@ from .framework import (
     not_found,
     too_large,
 )
+from .schema import MAX_SAFE_INTEGER
 
 logger = logging.getLogger("django.request")
 
 
-#: A row's id in a body: a JSON integer (never the text "1"), from 1 to the largest id.
-Id = Annotated[StrictInt, Field(ge=1, le=MAX_PK)]
+#: A row's id in a body: a JSON integer (never the text "1"), from 1 to the largest integer
+#: every JSON client reads exactly.
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_SAFE_INTEGER)]
 #: true or false in a body (never "yes").
 Flag = StrictBool
 

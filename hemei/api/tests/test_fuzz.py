@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from hemei.api import schema as s
+from hemei.api.engine import from_ninja_errors
 from hemei.api.v1 import (
     cases,
     decisions,
@@ -60,7 +62,6 @@ DECLARED = [
     meetings.MEETING_CREATE,
     progress.REPORT_CREATE,
     progress.REPORT_UPDATE,
-    rankings.COMPUTE,
     supervision.ORDER_CREATE,
     supervision.ORDER_REPLY,
     supervision.ORDER_CLOSE,
@@ -68,7 +69,6 @@ DECLARED = [
     supervision.EXTENSION_CREATE,
     supervision.EXTENSION_DECIDE,
     supervision.LADDER_SAVE,
-    links.LINK_CREATE,
     cases.CASE_START,
     cases.CASE_PASS,
     cases.CASE_RETURN,
@@ -100,6 +100,28 @@ def test_the_schema_layer_only_ever_raises_invalid(cast: Cast, data: st.DataObje
         obj.parse(body, "", s.Context(user=cast.alice))
     except s.Invalid as exc:
         assert exc.fields and all(isinstance(m, str) for ms in exc.fields.values() for m in ms)
+
+
+#: The request bodies already on django-ninja (pydantic models, read by the engine).
+MODELS = [links.LeaderLinkCreate, rankings.RankingCompute, notifications.MarkRead]
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_the_pydantic_bodies_only_ever_raise_validation_errors(
+    cast: Cast, data: st.DataObject
+) -> None:
+    model = data.draw(st.sampled_from(MODELS))
+    body = data.draw(st.one_of(bodies(model), values))
+    try:
+        model.model_validate(body, context={"request": SimpleNamespace(user=cast.alice)})
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("body", "payload", *e["loc"])} for e in exc.errors()]
+        fields = from_ninja_errors(errors).fields
+        assert fields and all(isinstance(m, str) and m for ms in fields.values() for m in ms)
 
 
 @pytest.mark.django_db
@@ -159,8 +181,8 @@ def test_administrators_writes_never_answer_500(
     cast: Cast, world: World, as_user: Any, data: st.DataObject
 ) -> None:
     # The writes only a supervisor or an administrator reaches: issue an order, replace
-    # the ladder (the steps drawn from valid ones too, so the service's checks run), link
-    # a leader.
+    # the ladder (the steps drawn from valid ones too, so the service's checks run),
+    # compute a ranking, link a leader.
     step = st.fixed_dictionaries(
         {
             "kind": st.sampled_from(["reminder", "yellow_card", "red_card", "supervision_order"]),
@@ -183,8 +205,14 @@ def test_administrators_writes_never_answer_500(
         ),
         (
             "POST",
+            "/api/v1/rankings/",
+            rankings.RankingCompute,
+            {"scope": "370215", "period_kind": "month", "period_start": "2026-06-01"},
+        ),
+        (
+            "POST",
             "/api/v1/leader-links/",
-            links.LINK_CREATE,
+            links.LeaderLinkCreate,
             {"leader": cast.lily.pk, "kind": "village", "division": "370215100214"},
         ),
     ]

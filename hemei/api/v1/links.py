@@ -7,38 +7,55 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from ninja import Query, Router, Schema
+from pydantic import Field
 
 from hemei.accounts.policy import is_admin
 from hemei.divisions.choices import Level
 from hemei.divisions.models import subtree_q
-from hemei.tasks import links, selectors
+from hemei.tasks import links, models, selectors
 from hemei.tasks.choices import LinkKind
-from hemei.tasks.models import LeaderLink, Task
 
-from .. import schema as s
-from ..framework import Call, not_found
-from .common import DIVISION, DIVISION_CODE, PERSON, api, division_code, division_ref, person_ref
-
-TAG = "leaders"
-api.gate(TAG, LeaderLink)
-
-TASK_REF = s.response("TaskRef", {"id": s.Int(minimum=1), "title": s.Str()})
-LINK = s.response(
-    "LeaderLink",
-    {
-        "id": s.Int(minimum=1),
-        "leader": PERSON,
-        "kind": s.Choice(LinkKind.choices),
-        "division": DIVISION,
-        "task": s.Nullable(TASK_REF, description=gettext_lazy("The key task, for a task link.")),
-    },
+from ..engine import Id, Input, Paging, page_of, paginate, visible
+from ..framework import not_found
+from .common import (
+    DivisionBrief,
+    DivisionCode,
+    Filters,
+    PersonBrief,
+    QueryId,
+    choice,
+    division_ref,
+    division_ref_to,
+    person_ref,
+    v1,
 )
 
+TAG = "leaders"
+v1.gate(TAG, models.LeaderLink)
 
-def link_item(link: LeaderLink) -> dict[str, Any]:
+router = Router(tags=[TAG])
+
+Kind = choice(LinkKind.choices)
+
+
+class TaskRef(Schema):
+    id: int = Field(ge=1)
+    title: str
+
+
+class LeaderLink(Schema):
+    id: int = Field(ge=1)
+    leader: PersonBrief
+    kind: Kind
+    division: DivisionBrief
+    task: TaskRef | None = Field(description=gettext_lazy("The key task, for a task link."))
+
+
+def link_item(link: models.LeaderLink) -> dict[str, Any]:
     return {
         "id": link.pk,
         "leader": person_ref(link.leader),
@@ -53,84 +70,73 @@ def _leaders(user: Any) -> Any:
 
 
 def _tasks(user: Any) -> Any:
-    return Task.objects.visible_to(user)
+    return models.Task.objects.visible_to(user)
 
 
-LINK_CREATE = s.Obj(
-    "LeaderLinkCreate",
-    {
-        "leader": s.Ref(s.Int(minimum=1), _leaders, description=gettext_lazy("A leader's id.")),
-        "kind": s.Choice(LinkKind.choices),
-        "division": division_code(
-            nullable=True, description=gettext_lazy("The town or village (not for a task link).")
-        ),
-        "task": s.Ref(
-            s.Int(minimum=1),
-            _tasks,
-            nullable=True,
-            description=gettext_lazy("The key task (task links)."),
-        ),
-    },
-    required=["leader", "kind"],
-)
-FILTERS = (
-    s.Param("leader", s.Int(minimum=1), gettext_lazy("A leader's id.")),
-    s.Param("kind", s.Choice(LinkKind.choices)),
-    s.Param("division", DIVISION_CODE, gettext_lazy("Links at this division or below it.")),
-    s.Param("task", s.Int(minimum=1), gettext_lazy("Links to this task.")),
-)
+Leader = visible(Id, _leaders, description=gettext_lazy("A leader's id."))
+Place = division_ref_to()
+KeyTask = visible(Id, _tasks)
+
+
+class LeaderLinkCreate(Input):
+    leader: Leader
+    kind: Kind
+    division: Place | None = Field(
+        None, description=gettext_lazy("The town or village (not for a task link).")
+    )
+    task: KeyTask | None = Field(None, description=gettext_lazy("The key task (task links)."))
+
+
+class LinkFilters(Filters):
+    leader: QueryId | None = Field(None, description=gettext_lazy("A leader's id."))
+    kind: Kind | None = None
+    division: DivisionCode | None = Field(
+        None, description=gettext_lazy("Links at this division or below it.")
+    )
+    task: QueryId | None = Field(None, description=gettext_lazy("Links to this task."))
 
 
 def visible_links(user: Any) -> Any:
-    return LeaderLink.objects.visible_to(user).select_related("leader", "division", "task")
+    return models.LeaderLink.objects.visible_to(user).select_related("leader", "division", "task")
 
 
-link_list = api.route("leader-links/", "leader_link_list")
-link_item_route = api.route("leader-links/<int:pk>/", "leader_link_detail")
-
-
-@link_list.operation(
-    "GET",
+@router.get(
+    "leader-links/",
+    url_name="leader_link_list",
+    response=page_of(LeaderLink),
     summary=gettext_lazy("List leaders' contact points"),
     description=gettext_lazy("Contact points at divisions in your area, by leader."),
-    tag=TAG,
-    query=FILTERS,
-    response=LINK,
-    paged=True,
 )
-def list_links(call: Call) -> Any:
-    rows = visible_links(call.user)
-    query = call.query
-    if "leader" in query:
-        rows = rows.filter(leader_id=query["leader"])
-    if "kind" in query:
-        rows = rows.filter(kind=query["kind"])
-    if "division" in query:
-        rows = rows.filter(subtree_q([query["division"]], "division"))
-    if "task" in query:
-        rows = rows.filter(task_id=query["task"])
-    return call.page(
-        rows.order_by("leader__full_name", "leader_id", "kind", "division_id", "id"), link_item
-    )
+def list_links(
+    request: HttpRequest, filters: Query[LinkFilters], paging: Query[Paging]
+) -> dict[str, Any]:
+    rows = visible_links(request.user)
+    if filters.leader is not None:
+        rows = rows.filter(leader_id=filters.leader)
+    if filters.kind is not None:
+        rows = rows.filter(kind=filters.kind)
+    if filters.division is not None:
+        rows = rows.filter(subtree_q([filters.division], "division"))
+    if filters.task is not None:
+        rows = rows.filter(task_id=filters.task)
+    rows = rows.order_by("leader__full_name", "leader_id", "kind", "division_id", "id")
+    return paginate(request, paging, rows, link_item)
 
 
-@link_list.operation(
-    "POST",
+@router.post(
+    "leader-links/",
+    url_name="leader_link_list",
+    response={201: LeaderLink},
     summary=gettext_lazy("Add a contact point"),
     description=gettext_lazy(
         "Link a leader to a town (包镇), a village (联村) or a key task (包项目; give ``task``, its "
         "division is taken). Administrators of the division only."
     ),
-    tag=TAG,
-    body=LINK_CREATE,
-    response=LINK,
-    status=201,
 )
-def create_link(call: Call) -> Any:
-    if not is_admin(call.user):
+def create_link(request: HttpRequest, payload: LeaderLinkCreate) -> dict[str, Any]:
+    if not is_admin(request.user):
         raise PermissionDenied(_("Only administrators may change contact points."))
-    data = call.body
-    kind, task, division = data["kind"], data.get("task"), data.get("division")
+    kind, task, division = payload.kind, payload.task, payload.division
     if kind == LinkKind.TASK:
         if task is None:
             raise ValidationError({"task": _("Give the task of a task link.")})
@@ -146,41 +152,41 @@ def create_link(call: Call) -> Any:
                 {"division": _("Choose a %(level)s.") % {"level": Level(expected).label}}
             )
     made = links.create_leader_link(
-        actor=call.user, leader=data["leader"], kind=kind, division=division, task=task
+        actor=request.user, leader=payload.leader, kind=kind, division=division, task=task
     )
-    return link_item(visible_links(call.user).get(pk=made.pk))
+    return link_item(visible_links(request.user).get(pk=made.pk))
 
 
-@link_item_route.operation(
-    "GET",
+@router.get(
+    "leader-links/{int:pk}/",
+    url_name="leader_link_detail",
+    response=LeaderLink,
     summary=gettext_lazy("Show a contact point"),
     description=gettext_lazy("One contact point."),
-    tag=TAG,
-    response=LINK,
 )
-def show_link(call: Call, pk: int) -> Any:
-    link = visible_links(call.user).filter(pk=pk).first()
+def show_link(request: HttpRequest, pk: int) -> dict[str, Any]:
+    link = visible_links(request.user).filter(pk=pk).first()
     if link is None:
         raise not_found()
     return link_item(link)
 
 
-@link_item_route.operation(
-    "DELETE",
+@router.delete(
+    "leader-links/{int:pk}/",
+    url_name="leader_link_detail",
+    response={204: None},
     summary=gettext_lazy("Remove a contact point"),
     description=gettext_lazy(
         "Remove it (administrators of its division only). Answers 204 with no body."
     ),
-    tag=TAG,
-    status=204,
 )
-def delete_link(call: Call, pk: int) -> Any:
-    if not is_admin(call.user):
+def delete_link(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_admin(request.user):
         raise PermissionDenied(_("Only administrators may change contact points."))
-    link = visible_links(call.user).filter(pk=pk).first()
+    link = visible_links(request.user).filter(pk=pk).first()
     if link is None:
         raise not_found()
-    links.delete_leader_link(actor=call.user, link=link)
+    links.delete_leader_link(actor=request.user, link=link)
     response = HttpResponse(status=204)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -7,8 +7,6 @@ notifications too, as on the notification pages); marking goes through
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import HttpRequest
@@ -20,7 +18,7 @@ from pydantic import Field
 from hemei.notifications import models, services
 
 from ..engine import Flag, Id, Input, Paging, page_of, paginate
-from .common import v1
+from .common import Moment, v1
 
 TAG = "notifications"
 v1.gate(TAG, models.Notification)
@@ -38,8 +36,8 @@ class Notification(Schema):
     body: str
     url: str = Field(description=gettext_lazy("The page it points to (may be empty)."))
     task_id: int | None = Field(ge=1)
-    created_at: dt.datetime
-    read_at: dt.datetime | None
+    created_at: Moment
+    read_at: Moment | None
 
 
 class UnreadCount(Schema):

@@ -5,99 +5,117 @@ show those to the officials who keep the register). Changes are made on the page
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
+from ninja import Query, Router, Schema
+from pydantic import Field
 
 from hemei.accounts.roles import API_ROLES
-from hemei.places import selectors
+from hemei.places import models, selectors
 from hemei.places.choices import EventKind, LeaseKind, ParcelKind, UseState
-from hemei.places.models import Parcel
 
-from .. import schema as s
-from ..framework import Call, not_found
-from .common import DIVISION, DIVISION_CODE, api, date, division_ref, moment, number
+from ..engine import Paging, page_of, paginate
+from ..framework import not_found
+from .common import (
+    DivisionBrief,
+    DivisionCode,
+    Filters,
+    Moment,
+    choice,
+    date,
+    division_ref,
+    moment,
+    number,
+    text,
+    v1,
+)
 
 TAG = "parcels"
-api.gate(TAG, Parcel, roles=API_ROLES)
+v1.gate(TAG, models.Parcel, roles=API_ROLES)
 
-PARCEL_FIELDS: dict[str, s.Field] = {
-    "id": s.Int(minimum=1),
-    "code": s.Str(description=gettext_lazy("The parcel number (宗地编号) in its village.")),
-    "village": DIVISION,
-    "kind": s.Choice(ParcelKind.choices),
-    "household": s.Str(
-        nullable=True, description=gettext_lazy("The household's number (户号), if any.")
-    ),
-    "address": s.Str(),
-    "area_m2": s.Number(
-        nullable=True,
+router = Router(tags=[TAG])
+
+Kind = choice(ParcelKind.choices)
+Use = choice(UseState.choices)
+Happening = choice(EventKind.choices)
+Reuse = choice(LeaseKind.choices, nullable=True)
+Outlined = choice([("yes", gettext_lazy("outlined")), ("no", gettext_lazy("not outlined yet"))])
+
+
+class Parcel(Schema):
+    id: int = Field(ge=1)
+    code: str = Field(description=gettext_lazy("The parcel number (宗地编号) in its village."))
+    village: DivisionBrief
+    kind: Kind
+    household: str | None = Field(
+        description=gettext_lazy("The household's number (户号), if any.")
+    )
+    address: str
+    area_m2: float | None = Field(
         description=gettext_lazy(
             "Measured in the CGCS2000 Gauss–Krüger zone; empty before it is outlined."
-        ),
-    ),
-    "recorded_area_m2": s.Number(nullable=True, description=gettext_lazy("As registered.")),
-    "floor_area_m2": s.Number(nullable=True),
-    "floors": s.Int(minimum=1, nullable=True),
-    "certificate": s.Str(description=gettext_lazy("The title certificate number.")),
-    "acquired_on": s.Date(nullable=True),
-    "use_state": s.Choice(UseState.choices),
-    "geometry": s.Free(
-        nullable=True,
+        )
+    )
+    recorded_area_m2: float | None = Field(description=gettext_lazy("As registered."))
+    floor_area_m2: float | None
+    floors: int | None = Field(ge=1)
+    certificate: str = Field(description=gettext_lazy("The title certificate number."))
+    acquired_on: dt.date | None
+    use_state: Use
+    geometry: dict[str, Any] | None = Field(
         description=gettext_lazy(
             "GeoJSON Polygon or MultiPolygon in CGCS2000 longitude and latitude; empty "
             "before it is outlined."
-        ),
-    ),
-    "updated_at": s.DateTime(),
-}
-PARCEL = s.response("Parcel", PARCEL_FIELDS)
-PARCEL_EVENT = s.response(
-    "ParcelEvent",
-    {
-        "on": s.Date(),
-        "kind": s.Choice(EventKind.choices),
-        "label": s.Str(description=gettext_lazy("The kind, in the interface language.")),
-        "compensation": s.Number(nullable=True, description=gettext_lazy("Yuan, for an exit.")),
-        "lease_kind": s.Choice(LeaseKind.choices, nullable=True),
-        "lessee_outsider": s.Bool(
-            description=gettext_lazy("Leased to a town resident or a business.")
-        ),
-        "starts_on": s.Date(nullable=True),
-        "ends_on": s.Date(nullable=True),
-        "at": s.DateTime(),
-    },
-)
-PARCEL_DETAIL = s.response(
-    "ParcelDetail",
-    {**PARCEL_FIELDS, "events": s.List(PARCEL_EVENT, max_items=100_000)},
-)
+        )
+    )
+    updated_at: Moment
 
-FILTERS = (
-    s.Param("village", DIVISION_CODE, gettext_lazy("Parcels of this division or below it.")),
-    s.Param(
-        "q",
-        s.Str(max_length=100),
-        gettext_lazy("Words in the parcel number, the household number or the address."),
-    ),
-    s.Param("use", s.Choice(UseState.choices)),
-    s.Param("kind", s.Choice(ParcelKind.choices)),
-    s.Param(
-        "geometry",
-        s.Choice([("yes", gettext_lazy("outlined")), ("no", gettext_lazy("not outlined yet"))]),
-    ),
-)
+
+class ParcelEvent(Schema):
+    on: dt.date
+    kind: Happening
+    label: str = Field(description=gettext_lazy("The kind, in the interface language."))
+    compensation: float | None = Field(description=gettext_lazy("Yuan, for an exit."))
+    lease_kind: Reuse
+    lessee_outsider: bool = Field(
+        description=gettext_lazy("Leased to a town resident or a business.")
+    )
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    at: Moment
+
+
+class ParcelDetail(Parcel):
+    events: list[ParcelEvent] = Field(max_length=100_000)
+
+
+class ParcelFilters(Filters):
+    village: DivisionCode | None = Field(
+        None, description=gettext_lazy("Parcels of this division or below it.")
+    )
+    q: text(max_length=100) | None = Field(  # type: ignore[valid-type]
+        None,
+        description=gettext_lazy(
+            "Words in the parcel number, the household number or the address."
+        ),
+    )
+    use: Use | None = None
+    kind: Kind | None = None
+    geometry: Outlined | None = None
 
 
 def _rows(user: Any) -> Any:
     return (
-        Parcel.objects.restrict(user, "view")
+        models.Parcel.objects.restrict(user, "view")
         .select_related("village", "household")
         .order_by("village_id", "kind", "code", "id")
     )
 
 
-def parcel_summary(parcel: Parcel) -> dict[str, Any]:
+def parcel_summary(parcel: models.Parcel) -> dict[str, Any]:
     return {
         "id": parcel.pk,
         "code": parcel.code,
@@ -117,7 +135,7 @@ def parcel_summary(parcel: Parcel) -> dict[str, Any]:
     }
 
 
-def parcel_detail(parcel: Parcel) -> dict[str, Any]:
+def parcel_detail(parcel: models.Parcel) -> dict[str, Any]:
     return {
         **parcel_summary(parcel),
         "events": [
@@ -137,45 +155,40 @@ def parcel_detail(parcel: Parcel) -> dict[str, Any]:
     }
 
 
-parcel_list = api.route("parcels/", "parcel_list")
-parcel_item = api.route("parcels/<int:pk>/", "parcel_detail")
-
-
-@parcel_list.operation(
-    "GET",
+@router.get(
+    "parcels/",
+    url_name="parcel_list",
+    response=page_of(Parcel),
     summary=gettext_lazy("List parcels"),
     description=gettext_lazy(
         "The parcels of your area with their geometry, with the filters of the register page."
     ),
-    tag=TAG,
-    query=FILTERS,
-    response=PARCEL,
-    paged=True,
 )
-def list_parcels(call: Call) -> Any:
-    query = call.query
+def list_parcels(
+    request: HttpRequest, filters: Query[ParcelFilters], paging: Query[Paging]
+) -> dict[str, Any]:
     rows = selectors.filter_parcels(
-        _rows(call.user),
-        village=query.get("village", ""),
-        q=query.get("q", ""),
-        use=query.get("use", ""),
-        kind=query.get("kind", ""),
-        geometry=query.get("geometry", ""),
+        _rows(request.user),
+        village=filters.village or "",
+        q=filters.q or "",
+        use=filters.use or "",
+        kind=filters.kind or "",
+        geometry=filters.geometry or "",
     )
-    return call.page(rows, parcel_summary)
+    return paginate(request, paging, rows, parcel_summary)
 
 
-@parcel_item.operation(
-    "GET",
+@router.get(
+    "parcels/{int:pk}/",
+    url_name="parcel_detail",
+    response=ParcelDetail,
     summary=gettext_lazy("Show a parcel"),
     description=gettext_lazy(
         "The parcel with its geometry and its record (idle, exit, leases: dates and kinds)."
     ),
-    tag=TAG,
-    response=PARCEL_DETAIL,
 )
-def show_parcel(call: Call, pk: int) -> Any:
-    parcel = _rows(call.user).filter(pk=pk).first()
+def show_parcel(request: HttpRequest, pk: int) -> dict[str, Any]:
+    parcel = _rows(request.user).filter(pk=pk).first()
     if parcel is None:
         raise not_found()
     return parcel_detail(parcel)

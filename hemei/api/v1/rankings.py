@@ -4,106 +4,113 @@ period, ask for the circular, follow and download the export. Writes go through
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
 from django.db.models import Count
+from django.http import HttpRequest, HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from ninja import Query, Router, Schema
+from pydantic import Field
 
 from hemei.accounts.policy import places
 from hemei.core.downloads import download
 from hemei.divisions.choices import Level
-from hemei.rankings import services
+from hemei.rankings import models, services
 from hemei.rankings.choices import JobState, PeriodKind
 from hemei.rankings.jobs import recover_stalled_exports
-from hemei.rankings.models import ExportJob, RankingRow, RankingRun
 
-from .. import schema as s
-from ..framework import Call, not_found
+from ..engine import Input, Paging, page_of, paginate
+from ..framework import not_found
 from .common import (
-    DIVISION,
-    DIVISION_CODE,
-    EMPTY,
-    PERSON,
-    api,
+    Day,
+    DivisionBrief,
+    DivisionCode,
+    Filters,
+    Moment,
+    NoBody,
+    PersonBrief,
+    choice,
     date,
     division_ref,
+    division_ref_to,
     moment,
     number,
     person_ref,
+    v1,
 )
 
 TAG = "rankings"
-api.gate(TAG, RankingRun)
+v1.gate(TAG, models.RankingRun)
 
-RUN_FIELDS: dict[str, s.Field] = {
-    "id": s.Int(minimum=1),
-    "scope": s.Nullable(
-        DIVISION, description=gettext_lazy("The county (towns ranked) or town (villages).")
-    ),
-    "ranks": s.Choice(
-        [
-            ("towns", gettext_lazy("the towns of a county")),
-            ("villages", gettext_lazy("the villages of a town")),
-        ]
-    ),
-    "period_kind": s.Choice(PeriodKind.choices),
-    "period_start": s.Date(),
-    "period_end": s.Date(),
-    "period_label": s.Str(),
-    "as_of": s.Date(
+router = Router(tags=[TAG])
+NO_BODY = NoBody()
+
+Kind = choice(PeriodKind.choices)
+State = choice(JobState.choices)
+Ranks = choice(
+    [
+        ("towns", gettext_lazy("the towns of a county")),
+        ("villages", gettext_lazy("the villages of a town")),
+    ]
+)
+
+
+class RankingRun(Schema):
+    id: int = Field(ge=1)
+    scope: DivisionBrief | None = Field(
+        description=gettext_lazy("The county (towns ranked) or town (villages).")
+    )
+    ranks: Ranks
+    period_kind: Kind
+    period_start: dt.date
+    period_end: dt.date
+    period_label: str
+    as_of: dt.date = Field(
         description=gettext_lazy("Observed until (the day after the period, or today).")
-    ),
-    "computed_at": s.DateTime(),
-    "computed_by": s.Nullable(PERSON),
-    "weights": s.Map(s.Int(minimum=0), description=gettext_lazy("The weights the scores used.")),
-    "document_number": s.Str(
-        nullable=True, description=gettext_lazy("The circular's number, once issued.")
-    ),
-    "row_count": s.Int(minimum=0),
-}
-RUN = s.response("RankingRun", RUN_FIELDS)
-ROW = s.response(
-    "RankingRow",
-    {
-        "division": DIVISION,
-        "rank": s.Int(
-            minimum=1, nullable=True, description=gettext_lazy("Empty when no task fell due.")
-        ),
-        "score": s.Number(nullable=True),
-        "on_time_rate": s.Number(nullable=True, minimum=0, maximum=100),
-        "due_count": s.Int(minimum=0),
-        "on_time_count": s.Int(minimum=0),
-        "overdue_count": s.Int(minimum=0),
-        "late_count": s.Int(minimum=0),
-        "average_delay": s.Number(description=gettext_lazy("Days.")),
-        "orders_count": s.Int(minimum=0, description=gettext_lazy("Supervision orders received.")),
-        "previous_rank": s.Int(minimum=1, nullable=True),
-        "rank_change": s.Int(
-            nullable=True, minimum=-100_000, description=gettext_lazy("Places gained.")
-        ),
-    },
-)
-RUN_DETAIL = s.response("RankingRunDetail", {**RUN_FIELDS, "rows": s.List(ROW, max_items=100_000)})
-EXPORT = s.response(
-    "CircularExport",
-    {
-        "id": s.Int(minimum=1),
-        "run_id": s.Int(minimum=1),
-        "state": s.Choice(JobState.choices),
-        "document_number": s.Str(),
-        "error": s.Str(),
-        "created_at": s.DateTime(),
-        "finished_at": s.DateTime(nullable=True),
-        "docx": s.Str(
-            nullable=True, description=gettext_lazy("Download URL of the circular, when done.")
-        ),
-        "xlsx": s.Str(
-            nullable=True, description=gettext_lazy("Download URL of the workbook, when done.")
-        ),
-    },
-)
+    )
+    computed_at: Moment
+    computed_by: PersonBrief | None
+    weights: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        description=gettext_lazy("The weights the scores used.")
+    )
+    document_number: str | None = Field(
+        description=gettext_lazy("The circular's number, once issued.")
+    )
+    row_count: int = Field(ge=0)
+
+
+class RankingRow(Schema):
+    division: DivisionBrief
+    rank: int | None = Field(ge=1, description=gettext_lazy("Empty when no task fell due."))
+    score: float | None
+    on_time_rate: float | None = Field(ge=0, le=100)
+    due_count: int = Field(ge=0)
+    on_time_count: int = Field(ge=0)
+    overdue_count: int = Field(ge=0)
+    late_count: int = Field(ge=0)
+    average_delay: float = Field(description=gettext_lazy("Days."))
+    orders_count: int = Field(ge=0, description=gettext_lazy("Supervision orders received."))
+    previous_rank: int | None = Field(ge=1)
+    rank_change: int | None = Field(ge=-100_000, description=gettext_lazy("Places gained."))
+
+
+class RankingRunDetail(RankingRun):
+    rows: list[RankingRow] = Field(max_length=100_000)
+
+
+class CircularExport(Schema):
+    id: int = Field(ge=1)
+    run_id: int = Field(ge=1)
+    state: State
+    document_number: str
+    error: str
+    created_at: Moment
+    finished_at: Moment | None
+    docx: str | None = Field(description=gettext_lazy("Download URL of the circular, when done."))
+    xlsx: str | None = Field(description=gettext_lazy("Download URL of the workbook, when done."))
 
 
 def rankable_scopes(user: Any) -> Any:
@@ -113,28 +120,32 @@ def rankable_scopes(user: Any) -> Any:
     )
 
 
-COMPUTE = s.Obj(
-    "RankingCompute",
-    {
-        "scope": s.Ref(
-            DIVISION_CODE,
-            rankable_scopes,
-            description=gettext_lazy("A county (rank its towns) or a town (rank its villages)."),
-        ),
-        "period_kind": s.Choice(PeriodKind.choices),
-        "period_start": s.Date(description=gettext_lazy("Any day of the period.")),
-    },
-    required=["scope", "period_kind", "period_start"],
-)
-FILTERS = (
-    s.Param("scope", DIVISION_CODE, gettext_lazy("Rankings within this county or town.")),
-    s.Param("period_kind", s.Choice(PeriodKind.choices)),
-    s.Param("from", s.Date(), gettext_lazy("Periods starting on or after this date.")),
-    s.Param("to", s.Date(), gettext_lazy("Periods starting on or before this date.")),
+Scope = division_ref_to(
+    rankable_scopes,
+    description=gettext_lazy("A county (rank its towns) or a town (rank its villages)."),
 )
 
 
-def run_summary(run: RankingRun) -> dict[str, Any]:
+class RankingCompute(Input):
+    scope: Scope
+    period_kind: Kind
+    period_start: Day = Field(description=gettext_lazy("Any day of the period."))
+
+
+class RankingFilters(Filters):
+    scope: DivisionCode | None = Field(
+        None, description=gettext_lazy("Rankings within this county or town.")
+    )
+    period_kind: Kind | None = None
+    starts_from: Day | None = Field(
+        None, alias="from", description=gettext_lazy("Periods starting on or after this date.")
+    )
+    to: Day | None = Field(
+        None, description=gettext_lazy("Periods starting on or before this date.")
+    )
+
+
+def run_summary(run: models.RankingRun) -> dict[str, Any]:
     number_text = None
     if run.circular_number is not None:
         number_text = services.document_number(run, getattr(run, "_api_config", None))
@@ -155,7 +166,7 @@ def run_summary(run: RankingRun) -> dict[str, Any]:
     }
 
 
-def row_item(row: RankingRow) -> dict[str, Any]:
+def row_item(row: models.RankingRow) -> dict[str, Any]:
     return {
         "division": division_ref(row.division),
         "rank": row.rank,
@@ -172,7 +183,7 @@ def row_item(row: RankingRow) -> dict[str, Any]:
     }
 
 
-def export_item(job: ExportJob) -> dict[str, Any]:
+def export_item(job: models.ExportJob) -> dict[str, Any]:
     done = job.state == JobState.DONE
 
     def link(fmt: str, stored: Any) -> str | None:
@@ -195,158 +206,151 @@ def export_item(job: ExportJob) -> dict[str, Any]:
 
 def runs_of(user: Any) -> Any:
     return (
-        RankingRun.objects.visible_to(user)
+        models.RankingRun.objects.visible_to(user)
         .select_related("scope", "computed_by")
         .annotate(row_count=Count("rows"))
         .order_by("-period_start", "scope_id", "period_kind", "id")
     )
 
 
-def load_run(user: Any, pk: int) -> RankingRun:
+def load_run(user: Any, pk: int) -> models.RankingRun:
     run = runs_of(user).filter(pk=pk).first()
     if run is None:
         raise not_found()
     return run
 
 
-def load_export(user: Any, pk: int) -> ExportJob:
-    job = ExportJob.objects.visible_to(user).filter(pk=pk).first()
+def load_export(user: Any, pk: int) -> models.ExportJob:
+    job = models.ExportJob.objects.visible_to(user).filter(pk=pk).first()
     if job is None:
         raise not_found()
     return job
 
 
-def with_configs(runs: list[RankingRun]) -> None:
+def with_configs(runs: list[models.RankingRun]) -> None:
     """Read the counties' configurations (the circular number's prefix) once per page."""
-    from hemei.rankings.models import RankingConfig
-
     counties = {run.county_id for run in runs if run.circular_number is not None}
-    found = {c.county_id: c for c in RankingConfig.objects.filter(county_id__in=counties)}
+    configs = models.RankingConfig.objects.filter(county_id__in=counties)
+    found = {config.county_id: config for config in configs}
     for run in runs:
-        run._api_config = found.get(run.county_id) or RankingConfig(  # type: ignore[attr-defined]
+        run._api_config = found.get(run.county_id) or models.RankingConfig(  # type: ignore[attr-defined]
             county_id=run.county_id
         )
 
 
-run_list = api.route("rankings/", "ranking_list")
-run_item = api.route("rankings/<int:pk>/", "ranking_detail")
-run_circular = api.route("rankings/<int:pk>/circular/", "ranking_circular")
-export_item_route = api.route("exports/<int:pk>/", "export_detail")
-export_file = api.route("exports/<int:pk>/<str:fmt>/", "export_download")
+def run_detail(run: models.RankingRun) -> dict[str, Any]:
+    rows = run.rows.select_related("division")
+    return {**run_summary(run), "rows": [row_item(row) for row in rows]}
 
 
-@run_list.operation(
-    "GET",
+@router.get(
+    "rankings/",
+    url_name="ranking_list",
+    response=page_of(RankingRun),
     summary=gettext_lazy("List rankings"),
     description=gettext_lazy(
         "Stored rankings you may see (your county's towns; your town's villages), newest "
         "period first."
     ),
-    tag=TAG,
-    query=FILTERS,
-    response=RUN,
-    paged=True,
 )
-def list_runs(call: Call) -> Any:
-    query = call.query
-    runs = runs_of(call.user)
-    if "scope" in query:
-        runs = runs.filter(scope_id=query["scope"])
-    if "period_kind" in query:
-        runs = runs.filter(period_kind=query["period_kind"])
-    if "from" in query:
-        runs = runs.filter(period_start__gte=query["from"])
-    if "to" in query:
-        runs = runs.filter(period_start__lte=query["to"])
-    return call.page(runs, run_summary, prepare=with_configs)
+def list_runs(
+    request: HttpRequest, filters: Query[RankingFilters], paging: Query[Paging]
+) -> dict[str, Any]:
+    runs = runs_of(request.user)
+    if filters.scope is not None:
+        runs = runs.filter(scope_id=filters.scope)
+    if filters.period_kind is not None:
+        runs = runs.filter(period_kind=filters.period_kind)
+    if filters.starts_from is not None:
+        runs = runs.filter(period_start__gte=filters.starts_from)
+    if filters.to is not None:
+        runs = runs.filter(period_start__lte=filters.to)
+    return paginate(request, paging, runs, run_summary, prepare=with_configs)
 
 
-@run_list.operation(
-    "POST",
+@router.post(
+    "rankings/",
+    url_name="ranking_list",
+    response={201: RankingRunDetail},
     summary=gettext_lazy("Compute a ranking"),
     description=gettext_lazy(
         "Rank the towns of a county (or the villages of a town) for the period containing "
         "``period_start``; computing a period again replaces its rows. County administrators, "
         "and town officials for their own villages."
     ),
-    tag=TAG,
-    body=COMPUTE,
-    response=RUN_DETAIL,
-    status=201,
 )
-def compute_run(call: Call) -> Any:
-    body = call.body
+def compute_run(request: HttpRequest, payload: RankingCompute) -> dict[str, Any]:
     run = services.compute_ranking(
-        county_or_town=body["scope"],
-        period_kind=body["period_kind"],
-        period_start=body["period_start"],
-        actor=call.user,
+        county_or_town=payload.scope,
+        period_kind=payload.period_kind,
+        period_start=payload.period_start,
+        actor=request.user,
     )
-    return run_detail(load_run(call.user, run.pk))
+    return run_detail(load_run(request.user, run.pk))
 
 
-def run_detail(run: RankingRun) -> dict[str, Any]:
-    rows = run.rows.select_related("division")
-    return {**run_summary(run), "rows": [row_item(row) for row in rows]}
-
-
-@run_item.operation(
-    "GET",
+@router.get(
+    "rankings/{int:pk}/",
+    url_name="ranking_detail",
+    response=RankingRunDetail,
     summary=gettext_lazy("Show a ranking"),
     description=gettext_lazy(
         "The ranking with every town (or village): rank, score, the figures it came from, and "
         "the change since the period before."
     ),
-    tag=TAG,
-    response=RUN_DETAIL,
 )
-def show_run(call: Call, pk: int) -> Any:
-    return run_detail(load_run(call.user, pk))
+def show_run(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return run_detail(load_run(request.user, pk))
 
 
-@run_circular.operation(
-    "POST",
+@router.post(
+    "rankings/{int:pk}/circular/",
+    url_name="ranking_circular",
+    response={202: CircularExport},
     summary=gettext_lazy("Ask for the circular"),
     description=gettext_lazy(
         "Queue the circular (.docx) and workbook (.xlsx) of the ranking; the worker renders "
         "them. Follow the export until its state is done, then download."
     ),
-    tag=TAG,
-    body=EMPTY,
-    response=EXPORT,
-    status=202,
 )
-def request_circular(call: Call, pk: int) -> Any:
-    run = load_run(call.user, pk)
-    job = services.request_circular(run=run, actor=call.user)
+def request_circular(request: HttpRequest, pk: int, payload: NoBody = NO_BODY) -> dict[str, Any]:
+    run = load_run(request.user, pk)
+    job = services.request_circular(run=run, actor=request.user)
     return export_item(job)
 
 
-@export_item_route.operation(
-    "GET",
+@router.get(
+    "exports/{int:pk}/",
+    url_name="export_detail",
+    response=CircularExport,
     summary=gettext_lazy("Follow a circular export"),
     description=gettext_lazy("The export's state and, when done, its download links."),
-    tag=TAG,
-    response=EXPORT,
 )
-def show_export(call: Call, pk: int) -> Any:
-    job = load_export(call.user, pk)
+def show_export(request: HttpRequest, pk: int) -> dict[str, Any]:
+    job = load_export(request.user, pk)
     if job.state == JobState.RUNNING:  # a worker lost while rendering: queue again, or fail
         recover_stalled_exports(jobs=[job.pk])
-    return export_item(load_export(call.user, pk))
+    return export_item(load_export(request.user, pk))
 
 
-@export_file.operation(
-    "GET",
+@router.get(
+    "exports/{int:pk}/{str:fmt}/",
+    url_name="export_download",
     summary=gettext_lazy("Download a circular or workbook"),
     description=gettext_lazy(
         "``fmt`` is docx (the circular) or xlsx (the workbook); 404 until the export is done."
     ),
-    tag=TAG,
-    media_type="application/octet-stream",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "OK",
+                "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+            }
+        }
+    },
 )
-def download_export(call: Call, pk: int, fmt: str) -> Any:
-    job = load_export(call.user, pk)
+def download_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    job = load_export(request.user, pk)
     stored = {"docx": job.docx, "xlsx": job.xlsx}.get(fmt)
     if job.state != JobState.DONE or not stored:
         raise not_found()

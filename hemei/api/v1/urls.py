@@ -27,6 +27,9 @@ from .common import api, v1
 v1.add_router("", notifications.router)
 v1.add_router("", households.router)
 v1.add_router("", points.router)
+v1.add_router("", links.router)
+v1.add_router("", places.router)
+v1.add_router("", rankings.router)
 
 app_name = "v1"
 urlpatterns = [*engine.urls(v1), *api.urls()]
