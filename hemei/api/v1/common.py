@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal, Optional
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from ninja import Schema
+from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 
 from hemei.accounts.models import User
 from hemei.accounts.policy import may, places
@@ -17,7 +22,7 @@ from hemei.divisions.models import Division
 from hemei.units.models import Unit
 
 from .. import schema as s
-from ..engine import HemeiNinja
+from ..engine import HemeiNinja, Id, visible
 from ..framework import Api
 
 TITLE = gettext_lazy("Hemei API")
@@ -122,3 +127,110 @@ def unit_id(**kwargs: Any) -> s.Ref:
 def division_code(**kwargs: Any) -> s.Ref:
     kwargs.setdefault("description", gettext_lazy("A division code inside your area."))
     return s.Ref(DIVISION_CODE, visible_divisions, **kwargs)
+
+
+# The same on django-ninja (pydantic) -------------------------------------------------------
+
+
+class DivisionRef(Schema):
+    code: str = Field(description=gettext_lazy("Official division code."))
+    name: str
+
+
+class PersonRef(Schema):
+    id: int = Field(ge=1)
+    name: str = Field(description=gettext_lazy("Full name (phones are never sent)."))
+
+
+class UnitRef(Schema):
+    id: int = Field(ge=1)
+    name: str
+
+
+def _storable(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")  # lone surrogates: JSON allows them, databases do not
+        except UnicodeEncodeError:
+            raise ValueError(_("The text holds characters that cannot be stored.")) from None
+        if "\x00" in value:
+            raise ValueError(_("The text holds characters that cannot be stored."))
+    return value
+
+
+def _date_text(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError(_("Enter a date as YYYY-MM-DD."))
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(_("%(value)s is not a date.") % {"value": value}) from None
+
+
+#: Text a database can store (no NUL, no lone surrogate); limits go in ``Field``.
+Text = Annotated[str, BeforeValidator(_storable)]
+#: A calendar date written YYYY-MM-DD, and nothing else (pydantic alone would read a
+#: number as a Unix time).
+Date = Annotated[dt.date, BeforeValidator(_date_text)]
+DivisionCode = Annotated[str, Field(min_length=2, max_length=12, pattern="^[0-9]+$")]
+
+
+def choice(
+    choices: Iterable[tuple[Any, Any]], description: Any = "", nullable: bool = False
+) -> Any:
+    """One of a Django ``choices`` list: its values listed in the schema with their labels
+    (in the language the document is written in), anything else refused naming them."""
+    pairs = list(choices)
+    values = tuple(value for value, _label in pairs)
+
+    def check(value: Any) -> Any:
+        if value is None and nullable:
+            return value
+        if isinstance(value, bool) or value not in values:
+            raise ValueError(
+                _("Choose one of: %(values)s.") % {"values": ", ".join(map(str, values))}
+            )
+        return value
+
+    def describe() -> str:
+        labels = _("; ").join(f"{value} = {label}" for value, label in pairs)
+        if description:
+            return _("%(description)s (%(choices)s)") % {
+                "description": description,
+                "choices": labels,
+            }
+        return _("(%(choices)s)") % {"choices": labels}
+
+    kind: Any = Literal[values]  # type: ignore[valid-type]
+    if nullable:
+        kind = Optional[kind]  # noqa: UP045  (a type built at run time)
+    return Annotated[kind, BeforeValidator(check), Field(description=lazy(describe, str)())]
+
+
+#: A person the caller may name, by id (read as the user).
+PersonId = visible(Id, reachable_people, description=gettext_lazy("A person's id."))
+#: A unit the caller may name, by id (read as the unit).
+UnitId = visible(Id, reachable_units, description=gettext_lazy("A unit's id."))
+
+
+def division(description: Any = None) -> Any:
+    """A division inside the caller's area, by code (read as the division)."""
+    return visible(
+        DivisionCode,
+        visible_divisions,
+        lookup="code",
+        description=description or gettext_lazy("A division code inside your area."),
+    )
+
+
+class Filters(Schema):
+    """Query filters: an empty value counts as absent (``?state=``), text is stripped."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_empty(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if value != ""}
+        return data
