@@ -23,6 +23,7 @@ from . import (  # noqa: F401  (importing registers the routes)
 from .common import api, v1
 
 v1.add_router("", notifications.router)
+v1.add_router("", meetings.router)
 
 app_name = "v1"
 urlpatterns = [*engine.urls(v1), *api.urls()]
