@@ -56,9 +56,9 @@ def bodies(obj: s.Obj | type[BaseModel]) -> st.SearchStrategy[dict[str, Any]]:
 
 
 DECLARED = [
-    tasks.TASK_CREATE,
-    tasks.TASK_UPDATE,
-    tasks.FAN_OUT,
+    tasks.TaskCreate,
+    tasks.TaskUpdate,
+    tasks.FanOut,
     meetings.MeetingCreate,
     progress.REPORT_CREATE,
     progress.REPORT_UPDATE,
@@ -129,11 +129,11 @@ def test_write_endpoints_never_answer_500(
         (
             "POST",
             "/api/v1/tasks/",
-            tasks.TASK_CREATE,
+            tasks.TaskCreate,
             {"division": "370215100", "title": "任务", "due_on": "2026-12-31"},
         ),
-        ("PATCH", f"/api/v1/tasks/{world.part_a.pk}/", tasks.TASK_UPDATE, {}),
-        ("POST", f"/api/v1/tasks/{world.part_a.pk}/fan-out/", tasks.FAN_OUT, {"level": 5}),
+        ("PATCH", f"/api/v1/tasks/{world.part_a.pk}/", tasks.TaskUpdate, {}),
+        ("POST", f"/api/v1/tasks/{world.part_a.pk}/fan-out/", tasks.FanOut, {"level": 5}),
         (
             "POST",
             "/api/v1/meetings/",

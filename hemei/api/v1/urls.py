@@ -24,6 +24,7 @@ from .common import api, v1
 
 v1.add_router("", notifications.router)
 v1.add_router("", meetings.router)
+v1.add_router("", tasks.router)
 
 app_name = "v1"
 urlpatterns = [*engine.urls(v1), *api.urls()]
