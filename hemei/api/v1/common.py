@@ -14,7 +14,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator
 
 from hemei.accounts.models import User
 from hemei.accounts.policy import may, places
@@ -147,7 +147,13 @@ class UnitRef(Schema):
     name: str
 
 
+def _not_null(value: Any) -> None:
+    if value is None:  # a nullable field takes null before it comes here
+        raise ValueError(_("This field may not be null."))
+
+
 def _storable(value: Any) -> Any:
+    _not_null(value)
     if isinstance(value, str):
         try:
             value.encode("utf-8")  # lone surrogates: JSON allows them, databases do not
@@ -159,6 +165,7 @@ def _storable(value: Any) -> Any:
 
 
 def _date_text(value: Any) -> Any:
+    _not_null(value)
     if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         raise ValueError(_("Enter a date as YYYY-MM-DD."))
     try:
@@ -186,6 +193,7 @@ def choice(
     def check(value: Any) -> Any:
         if value is None and nullable:
             return value
+        _not_null(value)
         if isinstance(value, bool) or value not in values:
             raise ValueError(
                 _("Choose one of: %(values)s.") % {"values": ", ".join(map(str, values))}
@@ -228,9 +236,7 @@ class Filters(Schema):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    @model_validator(mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _drop_empty(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {key: value for key, value in data.items() if value != ""}
-        return data
+    def _empty_is_absent(cls, value: Any) -> Any:
+        return None if value == "" else value

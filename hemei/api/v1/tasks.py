@@ -275,9 +275,9 @@ class TaskUpdate(Input):
     title: Text = Field(None, min_length=1, max_length=300)
     description: Text = Field(None, max_length=20_000)
     theme: ThemeValue = None
-    lead_leader: PersonId | None = None
-    lead_unit: UnitId | None = None
-    responsible: PersonId | None = None
+    lead_leader: PersonId | None = Field(None, description=gettext_lazy("A person's id."))
+    lead_unit: UnitId | None = Field(None, description=gettext_lazy("A unit's id."))
+    responsible: PersonId | None = Field(None, description=gettext_lazy("A person's id."))
     co_units: list[UnitId] = Field(None, max_length=100)
     programs: list[ProgramId] = Field(None, max_length=50)
     start_on: Date | None = None
@@ -285,13 +285,13 @@ class TaskUpdate(Input):
     priority: PriorityValue = None
     is_key: Flag = None
     weight: Weight = None
-    meeting: MeetingId | None = None
-    decision: DecisionId | None = None
+    meeting: MeetingId | None = Field(None, description=gettext_lazy("A meeting's id."))
+    decision: DecisionId | None = Field(None, description=gettext_lazy("A decision's id."))
 
 
 class TaskCreate(TaskUpdate):
     division: division(gettext_lazy("Where the work is done."))  # type: ignore[valid-type]
-    parent: ParentId | None = None
+    parent: ParentId | None = Field(None, description=gettext_lazy("Parent task's id."))
     title: Text = Field(min_length=1, max_length=300)
     due_on: Date
     milestones: list[MilestoneInput] = Field(None, max_length=50)
