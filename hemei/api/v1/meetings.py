@@ -38,7 +38,9 @@ v1.gate(TAG, models.Meeting)
 router = Router(tags=[TAG])
 
 Level = choice(models.MeetingLevel.choices)
+LevelFilter = choice(models.MeetingLevel.choices, nullable=True)
 ThemeValue = choice(Theme.choices)
+Organizer = division(gettext_lazy("The organizing division (its level = level)."))
 Name = Annotated[Text, Field(max_length=100)]
 
 # Shapes -----------------------------------------------------------------------------------
@@ -108,7 +110,7 @@ class MeetingCreate(Input):
     name: Text = Field(min_length=1, max_length=200)
     held_on: Date
     level: Level
-    division: division(gettext_lazy("The organizing division (its level = level)."))  # type: ignore[valid-type]
+    division: Organizer
     place: Text = Field("", max_length=200)
     host: Text = Field("", max_length=200)
     speakers: list[Name] = Field([], max_length=200)
@@ -121,7 +123,7 @@ class MeetingFilters(Filters):
     q: Text | None = Field(
         None, max_length=100, description=gettext_lazy("Words in the name or place.")
     )
-    level: choice(models.MeetingLevel.choices, nullable=True) = None  # type: ignore[valid-type]
+    level: LevelFilter = None
     division: DivisionCode | None = Field(
         None, description=gettext_lazy("Meetings held by this division or below it.")
     )

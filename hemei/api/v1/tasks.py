@@ -49,9 +49,20 @@ v1.gate(TAG, models.Task)
 
 router = Router(tags=[TAG])
 
+# The choices as pydantic types (values listed with their labels in the document).
 ThemeValue = choice(Theme.choices)
 StateValue = choice(State.choices)
 LightValue = choice(Light.choices)
+PriorityValue = choice(Priority.choices)
+SourceValue = choice(Source.choices)
+EventKindValue = choice(EventKind.choices)
+ThemeFilter = choice(Theme.choices, nullable=True)
+StateFilter = choice(State.choices, nullable=True)
+LightFilter = choice(Light.choices, nullable=True)
+FanOutLevel = choice(
+    [(Level.TOWN.value, Level.TOWN.label), (Level.VILLAGE.value, Level.VILLAGE.label)],
+    gettext_lazy("Towns (4) or villages (5); default: one level below the task."),
+)
 Percent = Annotated[float, Field(ge=0, le=100)]
 #: a weight as the forms take it: not negative, two decimal places
 Weight = Annotated[Decimal, Field(ge=0, le=99999, decimal_places=2)]
@@ -76,7 +87,7 @@ class Task(Schema):
     start_on: dt.date | None
     due_on: dt.date = Field(description=gettext_lazy("Deadline (完成时限)."))
     completed_on: dt.date | None
-    priority: choice(Priority.choices)  # type: ignore[valid-type]
+    priority: PriorityValue
     is_key: bool
     lead_leader: PersonRef | None
     lead_unit: UnitRef | None
@@ -106,7 +117,7 @@ class Subtask(Schema):
 
 class TimelineEvent(Schema):
     at: dt.datetime
-    kind: choice(EventKind.choices)  # type: ignore[valid-type]
+    kind: EventKindValue
     label: str = Field(description=gettext_lazy("The kind, in the interface language."))
     actor: PersonRef | None
     text: str
@@ -127,7 +138,7 @@ class DecisionRef(Schema):
 class TaskDetail(Task):
     description: str
     weight: float = Field(ge=0, description=gettext_lazy("Share in the parent's progress."))
-    source: choice(Source.choices)  # type: ignore[valid-type]
+    source: SourceValue
     meeting: MeetingRef | None
     decision: DecisionRef | None
     milestones: list[Milestone]
@@ -261,7 +272,7 @@ ProgramId = visible(Id, _programs, description=gettext_lazy("A program's id."))
 MeetingId = visible(Id, _meetings, description=gettext_lazy("A meeting's id."))
 DecisionId = visible(Id, _decisions, description=gettext_lazy("A decision's id."))
 ParentId = visible(Id, visible_tasks, description=gettext_lazy("Parent task's id."))
-PriorityValue = choice(Priority.choices)
+WorkPlace = division(gettext_lazy("Where the work is done."))
 
 
 class MilestoneInput(Input):
@@ -290,7 +301,7 @@ class TaskUpdate(Input):
 
 
 class TaskCreate(TaskUpdate):
-    division: division(gettext_lazy("Where the work is done."))  # type: ignore[valid-type]
+    division: WorkPlace
     parent: ParentId | None = Field(None, description=gettext_lazy("Parent task's id."))
     title: Text = Field(min_length=1, max_length=300)
     due_on: Date
@@ -298,10 +309,7 @@ class TaskCreate(TaskUpdate):
 
 
 class FanOut(Input):
-    level: choice(  # type: ignore[valid-type]
-        [(Level.TOWN.value, Level.TOWN.label), (Level.VILLAGE.value, Level.VILLAGE.label)],
-        gettext_lazy("Towns (4) or villages (5); default: one level below the task."),
-    ) = None
+    level: FanOutLevel = None
     codes: list[DivisionCode] = Field(
         None, max_length=2000, description=gettext_lazy("Only these divisions (default: all).")
     )
@@ -311,9 +319,9 @@ class TaskListFilters(Filters):
     q: Text | None = Field(
         None, max_length=100, description=gettext_lazy("Words in the title or description.")
     )
-    theme: choice(Theme.choices, nullable=True) = None  # type: ignore[valid-type]
-    state: choice(State.choices, nullable=True) = None  # type: ignore[valid-type]
-    light: choice(Light.choices, nullable=True) = None  # type: ignore[valid-type]
+    theme: ThemeFilter = None
+    state: StateFilter = None
+    light: LightFilter = None
     unit: int | None = Field(
         None,
         ge=1,
