@@ -393,6 +393,11 @@ class HemeiNinja(NinjaAPI):
         if not opened or (roles is not None and not holds_any(user, roles)):
             raise ApiError(403, "forbidden", _("Your role does not open this part of the API."))
 
+    def get_content_type(self) -> str:
+        # JSON is UTF-8 by definition (RFC 8259): no charset parameter, as the errors and
+        # the answers of the first framework
+        return JsonRenderer.media_type
+
     def create_response(self, request: HttpRequest, data: Any, **kwargs: Any) -> Any:
         response = super().create_response(request, data, **kwargs)
         response["Cache-Control"] = "private, no-store"

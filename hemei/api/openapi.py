@@ -169,7 +169,7 @@ def _join_ninja(doc: dict[str, Any], ninja: Any, prefix: str) -> None:
     while wanted:  # the schemas the operations use (ninja also lists its query models)
         name = wanted.pop()
         if name in schemas:
-            if schemas[name] is not offered[name]:
+            if schemas[name] is not offered[name] and not _same_shape(schemas[name], offered[name]):
                 raise ValueError(f"two schemas are named {name}")
             continue
         schemas[name] = offered[name]
@@ -199,6 +199,16 @@ def _join_ninja(doc: dict[str, Any], ninja: Any, prefix: str) -> None:
             op.setdefault("parameters", [])
             op["description"] = str(op.get("description") or "")
         doc["paths"][url] = item
+
+
+def _same_shape(declared: dict[str, Any], theirs: dict[str, Any]) -> bool:
+    """Whether a shape both frameworks declare (``DivisionRef`` while the modules move one
+    by one) has the same fields, all required, on both sides: the declared one is kept."""
+    return (
+        set(declared.get("properties", {})) == set(theirs.get("properties", {}))
+        and set(declared.get("required", [])) == set(theirs.get("required", []))
+        and not any("$ref" in str(field) for field in declared.get("properties", {}).values())
+    )
 
 
 def _refs(node: Any) -> set[str]:

@@ -61,6 +61,11 @@ def test_it_filters_like_the_task_list_page(cast: Cast, world: World, as_user):
     assert as_user(cast.tom).get(LIST, {"mine": "true"}).json["count"] == 0
 
 
+def test_an_empty_filter_filters_nothing(cast: Cast, world: World, as_user):
+    empty = {"q": " ", "state": "", "division": "", "unit": "", "due_from": "", "is_key": ""}
+    assert as_user(cast.alice).get(LIST, empty).json["count"] == 3
+
+
 def test_it_pages_and_caps_the_page_size(cast: Cast, world: World, as_user):
     alice = as_user(cast.alice)
     first = alice.get(LIST, {"page_size": 2})

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Optional
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -140,22 +140,21 @@ def division_code(**kwargs: Any) -> s.Ref:
 
 # For the modules on django-ninja -----------------------------------------------------------
 # The same shapes, checks and messages as the declarations above, as pydantic types. The
-# shared objects cannot take the old names (DivisionRef, PersonRef, UnitRef, NoInput) while
-# modules still on ``api`` put those in the same OpenAPI document: rename them when the
-# last one has moved.
+# reference shapes keep the old names: the OpenAPI document takes a name from both sides
+# while the fields are the same.
 
 
-class DivisionBrief(Schema):
+class DivisionRef(Schema):
     code: str = Field(description=gettext_lazy("Official division code."))
     name: str
 
 
-class PersonBrief(Schema):
+class PersonRef(Schema):
     id: int = Field(ge=1)
     name: str = Field(description=gettext_lazy("Full name (phones are never sent)."))
 
 
-class UnitBrief(Schema):
+class UnitRef(Schema):
     id: int = Field(ge=1)
     name: str
 
@@ -179,11 +178,17 @@ class Filters(Schema):
         return handler(data)
 
 
+def _not_null(value: Any) -> None:
+    if value is None:  # a nullable field takes null before it comes here
+        raise ValueError(_("This field may not be null."))
+
+
 def _storable(value: Any) -> Any:
+    _not_null(value)
     if isinstance(value, str):
         try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:  # lone surrogates, which JSON allows and databases refuse
+            value.encode("utf-8")  # lone surrogates: JSON allows them, databases do not
+        except UnicodeEncodeError:
             raise ValueError(_("The text holds characters that cannot be stored.")) from None
         if "\x00" in value:
             raise ValueError(_("The text holds characters that cannot be stored."))
@@ -202,6 +207,8 @@ def text(**limits: Any) -> Any:
     return Annotated[StrictStr, Field(**limits), BeforeValidator(_storable)]
 
 
+#: Text a database can store (no NUL, no lone surrogate); limits go in ``Field``.
+Text = Annotated[str, BeforeValidator(_storable)]
 #: A row's id in a query string: digits only (not "1.0"), in the old parameters' range.
 QueryId = Annotated[int, BeforeValidator(_whole), Field(ge=1, le=s.MAX_SAFE_INTEGER)]
 #: An official division code (not yet looked up).
@@ -211,6 +218,7 @@ DivisionCode = text(min_length=2, max_length=12, pattern="^[0-9]+$")
 def _read_day(value: Any) -> Any:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
+    _not_null(value)
     if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         raise ValueError(_("Enter a date as YYYY-MM-DD."))
     try:
@@ -219,8 +227,9 @@ def _read_day(value: Any) -> Any:
         raise ValueError(_("%(value)s is not a date.") % {"value": value}) from None
 
 
-#: A calendar date in a body or a query string: ``YYYY-MM-DD`` exactly.
-Day = Annotated[dt.date, BeforeValidator(_read_day)]
+#: A calendar date in a body or a query string: ``YYYY-MM-DD`` exactly (pydantic alone
+#: would read a number as a Unix time).
+Date = Annotated[dt.date, BeforeValidator(_read_day)]
 #: A moment in an answer, written as before (``isoformat()``: the offset, every microsecond).
 Moment = Annotated[
     dt.datetime,
@@ -229,41 +238,41 @@ Moment = Annotated[
 ]
 
 
-def _labelled(description: Any, choices: list[tuple[Any, Any]]) -> str:
-    labels = _("; ").join(f"{value} = {label}" for value, label in choices)
-    if description:
-        return _("%(description)s (%(choices)s)") % {"description": description, "choices": labels}
-    return _("(%(choices)s)") % {"choices": labels}
-
-
 def choice(
     choices: Iterable[tuple[Any, Any]], description: Any = "", *, nullable: bool = False
 ) -> Any:
-    """One of a fixed set of text values (a ``TextChoices``' ``choices``), refused with the
-    values listed; its description lists each value's label in the reader's language.
-    ``nullable``: ``null`` too, the description staying on the field."""
+    """One of a Django ``choices`` list: its values listed in the schema with their labels
+    (in the language the document is written in), anything else refused naming them."""
     pairs = list(choices)
-    values = [value for value, _label in pairs]
+    values = tuple(value for value, _label in pairs)
 
     def check(value: Any) -> Any:
         if value is None and nullable:
             return value
+        _not_null(value)
         if isinstance(value, bool) or value not in values:
             raise ValueError(
                 _("Choose one of: %(values)s.") % {"values": ", ".join(map(str, values))}
             )
         return value
 
-    kind: Any = Literal[tuple(values)]  # type: ignore[valid-type]
-    return Annotated[
-        kind | None if nullable else kind,
-        BeforeValidator(check),
-        Field(description=lazy(_labelled, str)(description, pairs)),
-    ]
+    def describe() -> str:
+        labels = _("; ").join(f"{value} = {label}" for value, label in pairs)
+        if description:
+            return _("%(description)s (%(choices)s)") % {
+                "description": description,
+                "choices": labels,
+            }
+        return _("(%(choices)s)") % {"choices": labels}
+
+    kind: Any = Literal[values]  # type: ignore[valid-type]
+    if nullable:
+        kind = Optional[kind]  # noqa: UP045  (a type built at run time)
+    return Annotated[kind, BeforeValidator(check), Field(description=lazy(describe, str)())]
 
 
 def person_ref_to(queryset: Callable[[Any], Any] = reachable_people, **kwargs: Any) -> Any:
-    """A person's id, read as a person the caller may name."""
+    """A person's id, read as a person the caller may name (or one of ``queryset``)."""
     kwargs.setdefault("description", gettext_lazy("A person's id."))
     return visible(Id, queryset, **kwargs)
 
@@ -278,3 +287,16 @@ def division_ref_to(queryset: Callable[[Any], Any] = visible_divisions, **kwargs
     """A division code, read as a division inside the caller's area (or ``queryset``)."""
     kwargs.setdefault("description", gettext_lazy("A division code inside your area."))
     return visible(DivisionCode, queryset, **kwargs)
+
+
+def division(description: Any = None) -> Any:
+    """A division inside the caller's area, by code (read as the division)."""
+    if description:
+        return division_ref_to(lookup="code", description=description)
+    return division_ref_to(lookup="code")
+
+
+#: A person the caller may name, by id (read as the user).
+PersonId = person_ref_to()
+#: A unit the caller may name, by id (read as the unit).
+UnitId = unit_ref_to()

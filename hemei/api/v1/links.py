@@ -22,10 +22,10 @@ from hemei.tasks.choices import LinkKind
 from ..engine import Id, Input, Paging, page_of, paginate, visible
 from ..framework import not_found
 from .common import (
-    DivisionBrief,
     DivisionCode,
+    DivisionRef,
     Filters,
-    PersonBrief,
+    PersonRef,
     QueryId,
     choice,
     division_ref,
@@ -49,9 +49,9 @@ class TaskRef(Schema):
 
 class LeaderLink(Schema):
     id: int = Field(ge=1)
-    leader: PersonBrief
+    leader: PersonRef
     kind: Kind
-    division: DivisionBrief
+    division: DivisionRef
     task: TaskRef | None = Field(description=gettext_lazy("The key task, for a task link."))
 
 

@@ -2,129 +2,148 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
 from django.db.models import Count
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
+from ninja import Query, Router, Schema
+from ninja.responses import Status
+from pydantic import Field
 
 from hemei.core.choices import Theme
 from hemei.divisions.models import subtree_q
-from hemei.meetings import services
-from hemei.meetings.models import Meeting, MeetingLevel
+from hemei.meetings import models, services
+from hemei.tasks.models import Task
 
-from .. import schema as s
-from ..framework import Call, not_found
-from .common import DIVISION, DIVISION_CODE, api, date, division_code, division_ref, moment
+from ..engine import Input, Paging, page_of, paginate
+from ..framework import not_found
+from .common import (
+    Date,
+    DivisionCode,
+    DivisionRef,
+    Filters,
+    Moment,
+    Text,
+    choice,
+    division,
+    division_ref,
+    v1,
+)
 
 TAG = "meetings"
-api.gate(TAG, Meeting)
+v1.gate(TAG, models.Meeting)
 
-MEETING_FIELDS: dict[str, s.Field] = {
-    "id": s.Int(minimum=1),
-    "name": s.Str(),
-    "held_on": s.Date(),
-    "level": s.Choice(MeetingLevel.choices),
-    "division": DIVISION,
-    "place": s.Str(),
-    "host": s.Str(),
-    "decision_count": s.Int(minimum=0),
-}
-MEETING = s.response("Meeting", MEETING_FIELDS)
-DECISION = s.response(
-    "Decision",
-    {
-        "id": s.Int(minimum=1),
-        "number": s.Int(minimum=0),
-        "text": s.Str(),
-        "speaker": s.Str(),
-        "theme": s.Str(description=gettext_lazy("A theme value, or empty.")),
-        "responsible": s.Str(
-            description=gettext_lazy("Responsible units as written in the meeting.")
-        ),
-        "deadline_text": s.Str(description=gettext_lazy("The deadline as written.")),
-        "task_count": s.Int(
-            minimum=0, description=gettext_lazy("Tasks made from it (in your area).")
-        ),
-    },
-)
-ATTACHMENT = s.response(
-    "MeetingAttachment",
-    {
-        "id": s.Int(minimum=1),
-        "name": s.Str(),
-        "size": s.Int(minimum=0),
-        "url": s.Str(description=gettext_lazy("Download (signed-in browser session).")),
-    },
-)
-MEETING_DETAIL = s.response(
-    "MeetingDetail",
-    {
-        **MEETING_FIELDS,
-        "speakers": s.List(s.Str()),
-        "attendees": s.List(s.Str(), max_items=100_000),
-        "full_text": s.Str(),
-        "decisions": s.List(DECISION, max_items=100_000),
-        "attachments": s.List(ATTACHMENT),
-        "created_at": s.DateTime(),
-    },
-)
+router = Router(tags=[TAG])
 
-DECISION_IN = s.Obj(
-    "DecisionInput",
-    {
-        "text": s.Str(min_length=1, max_length=5000),
-        "speaker": s.Str(max_length=100),
-        "theme": s.Choice(Theme.choices),
-        "responsible": s.Str(max_length=300),
-        "deadline_text": s.Str(max_length=100),
-    },
-    required=["text"],
-)
-MEETING_CREATE = s.Obj(
-    "MeetingCreate",
-    {
-        "name": s.Str(min_length=1, max_length=200),
-        "held_on": s.Date(),
-        "level": s.Choice(MeetingLevel.choices),
-        "division": division_code(
-            description=gettext_lazy("The organizing division (its level = level).")
-        ),
-        "place": s.Str(max_length=200),
-        "host": s.Str(max_length=200),
-        "speakers": s.List(s.Str(max_length=100), max_items=200),
-        "attendees": s.List(s.Str(max_length=100), max_items=2000),
-        "full_text": s.Str(max_length=500_000),
-        "decisions": s.List(DECISION_IN, max_items=500),
-    },
-    required=["name", "held_on", "level", "division"],
-)
-MEETING_UPDATE = s.Obj(
-    "MeetingUpdate",
-    {
-        name: field
-        for name, field in MEETING_CREATE.properties.items()
-        if name not in ("division", "decisions")
-    },
-)
-FILTERS = (
-    s.Param("q", s.Str(max_length=100), gettext_lazy("Words in the name or place.")),
-    s.Param("level", s.Choice(MeetingLevel.choices)),
-    s.Param("division", DIVISION_CODE, gettext_lazy("Meetings held by this division or below it.")),
-    s.Param("held_from", s.Date(), gettext_lazy("Held on or after this date.")),
-    s.Param("held_to", s.Date(), gettext_lazy("Held on or before this date.")),
-)
+Level = choice(models.MeetingLevel.choices)
+LevelFilter = choice(models.MeetingLevel.choices, nullable=True)
+ThemeValue = choice(Theme.choices)
+Organizer = division(gettext_lazy("The organizing division (its level = level)."))
+Name = Annotated[Text, Field(max_length=100)]
+
+# Shapes -----------------------------------------------------------------------------------
+
+
+class Meeting(Schema):
+    id: int = Field(ge=1)
+    name: str
+    held_on: dt.date
+    level: Level
+    division: DivisionRef
+    place: str
+    host: str
+    decision_count: int = Field(ge=0)
+
+
+class Decision(Schema):
+    id: int = Field(ge=1)
+    number: int = Field(ge=0)
+    text: str
+    speaker: str
+    theme: str = Field(description=gettext_lazy("A theme value, or empty."))
+    responsible: str = Field(
+        description=gettext_lazy("Responsible units as written in the meeting.")
+    )
+    deadline_text: str = Field(description=gettext_lazy("The deadline as written."))
+    task_count: int = Field(ge=0, description=gettext_lazy("Tasks made from it (in your area)."))
+
+
+class MeetingAttachment(Schema):
+    id: int = Field(ge=1)
+    name: str
+    size: int = Field(ge=0)
+    url: str = Field(description=gettext_lazy("Download (signed-in browser session)."))
+
+
+class MeetingDetail(Meeting):
+    speakers: list[str]
+    attendees: list[str] = Field(max_length=100_000)
+    full_text: str
+    decisions: list[Decision] = Field(max_length=100_000)
+    attachments: list[MeetingAttachment]
+    created_at: Moment
+
+
+class DecisionInput(Input):
+    text: Text = Field(min_length=1, max_length=5000)
+    speaker: Text = Field("", max_length=100)
+    theme: ThemeValue = ""
+    responsible: Text = Field("", max_length=300)
+    deadline_text: Text = Field("", max_length=100)
+
+
+# The fields sent are changed (none may be null); the others keep their values.
+class MeetingUpdate(Input):
+    name: Text = Field(None, min_length=1, max_length=200)
+    held_on: Date = None
+    level: Level = None
+    place: Text = Field(None, max_length=200)
+    host: Text = Field(None, max_length=200)
+    speakers: list[Name] = Field(None, max_length=200)
+    attendees: list[Name] = Field(None, max_length=2000)
+    full_text: Text = Field(None, max_length=500_000)
+
+
+class MeetingCreate(Input):
+    name: Text = Field(min_length=1, max_length=200)
+    held_on: Date
+    level: Level
+    division: Organizer
+    place: Text = Field("", max_length=200)
+    host: Text = Field("", max_length=200)
+    speakers: list[Name] = Field([], max_length=200)
+    attendees: list[Name] = Field([], max_length=2000)
+    full_text: Text = Field("", max_length=500_000)
+    decisions: list[DecisionInput] = Field([], max_length=500)
+
+
+class MeetingFilters(Filters):
+    q: Text | None = Field(
+        None, max_length=100, description=gettext_lazy("Words in the name or place.")
+    )
+    level: LevelFilter = None
+    division: DivisionCode | None = Field(
+        None, description=gettext_lazy("Meetings held by this division or below it.")
+    )
+    held_from: Date | None = Field(None, description=gettext_lazy("Held on or after this date."))
+    held_to: Date | None = Field(None, description=gettext_lazy("Held on or before this date."))
+
+
+# Reading ----------------------------------------------------------------------------------
 
 
 def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def meeting_summary(meeting: Meeting) -> dict[str, Any]:
+def meeting_summary(meeting: models.Meeting) -> dict[str, Any]:
     return {
         "id": meeting.pk,
         "name": meeting.name,
-        "held_on": date(meeting.held_on),
+        "held_on": meeting.held_on,
         "level": meeting.level,
         "division": division_ref(meeting.division),
         "place": meeting.place,
@@ -133,9 +152,7 @@ def meeting_summary(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def meeting_detail(meeting: Meeting, user: Any) -> dict[str, Any]:
-    from hemei.tasks.models import Task
-
+def meeting_detail(meeting: models.Meeting, user: Any) -> dict[str, Any]:
     decisions = list(meeting.decisions.all())
     counts = dict(
         Task.objects.visible_to(user)
@@ -170,29 +187,29 @@ def meeting_detail(meeting: Meeting, user: Any) -> dict[str, Any]:
             }
             for a in meeting.attachments.all()
         ],
-        "created_at": moment(meeting.created_at),
+        "created_at": meeting.created_at,
     }
 
 
 def visible_meetings(user: Any) -> Any:
     return (
-        Meeting.objects.visible_to(user)
+        models.Meeting.objects.visible_to(user)
         .select_related("division")
         .annotate(decision_count=Count("decisions"))
         .order_by("-held_on", "-id")  # an aggregate drops Meta.ordering
     )
 
 
-def load_meeting(user: Any, pk: int) -> Meeting:
+def load_meeting(user: Any, pk: int) -> models.Meeting:
     meeting = visible_meetings(user).filter(pk=pk).first()
     if meeting is None:
         raise not_found()
     return meeting
 
 
-meeting_list = api.route("meetings/", "meeting_list")
-meeting_item = api.route("meetings/<int:pk>/", "meeting_detail")
-meeting_decisions = api.route("meetings/<int:pk>/decisions/", "meeting_decisions")
+def sent(payload: Input) -> dict[str, Any]:
+    """The fields the caller sent (the others keep their values, or the service's defaults)."""
+    return {name: getattr(payload, name) for name in payload.model_fields_set}
 
 
 def as_lines(data: dict[str, Any]) -> dict[str, Any]:
@@ -203,87 +220,90 @@ def as_lines(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@meeting_list.operation(
-    "GET",
+# Endpoints ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "meetings/",
+    url_name="meeting_list",
+    response=page_of(Meeting),
     summary=gettext_lazy("List meetings"),
     description=gettext_lazy(
         "Meetings of your area and those held above it (they deploy its work), newest first."
     ),
-    tag=TAG,
-    query=FILTERS,
-    response=MEETING,
-    paged=True,
 )
-def list_meetings(call: Call) -> Any:
-    query = call.query
-    meetings = visible_meetings(call.user).search(query.get("q", ""))
-    if "level" in query:
-        meetings = meetings.filter(level=query["level"])
-    if "division" in query:
-        meetings = meetings.filter(subtree_q([query["division"]], "division"))
-    if "held_from" in query:
-        meetings = meetings.filter(held_on__gte=query["held_from"])
-    if "held_to" in query:
-        meetings = meetings.filter(held_on__lte=query["held_to"])
-    return call.page(meetings, meeting_summary)
+def list_meetings(
+    request: HttpRequest, filters: Query[MeetingFilters], paging: Query[Paging]
+) -> dict[str, Any]:
+    meetings = visible_meetings(request.user).search(filters.q or "")
+    if filters.level is not None:
+        meetings = meetings.filter(level=filters.level)
+    if filters.division is not None:
+        meetings = meetings.filter(subtree_q([filters.division], "division"))
+    if filters.held_from is not None:
+        meetings = meetings.filter(held_on__gte=filters.held_from)
+    if filters.held_to is not None:
+        meetings = meetings.filter(held_on__lte=filters.held_to)
+    return paginate(request, paging, meetings, meeting_summary)
 
 
-@meeting_list.operation(
-    "POST",
+@router.post(
+    "meetings/",
+    url_name="meeting_list",
+    response={201: MeetingDetail},
     summary=gettext_lazy("Record a meeting"),
     description=gettext_lazy(
         "A meeting with its decisions (numbered in the order sent), at a division you manage."
     ),
-    tag=TAG,
-    body=MEETING_CREATE,
-    response=MEETING_DETAIL,
-    status=201,
 )
-def create_meeting(call: Call) -> Any:
-    data = dict(call.body)
+def create_meeting(request: HttpRequest, payload: MeetingCreate) -> Status[dict[str, Any]]:
+    data = sent(payload)
     decisions = [
-        services.DecisionRow(number=number, **row)
+        services.DecisionRow(number=number, **sent(row))
         for number, row in enumerate(data.pop("decisions", []), start=1)
     ]
-    meeting = services.create_meeting(actor=call.user, decisions=decisions, **as_lines(data))
-    return meeting_detail(load_meeting(call.user, meeting.pk), call.user)
+    meeting = services.create_meeting(actor=request.user, decisions=decisions, **as_lines(data))
+    return Status(201, meeting_detail(load_meeting(request.user, meeting.pk), request.user))
 
 
-@meeting_item.operation(
-    "GET",
+@router.get(
+    "meetings/{int:pk}/",
+    url_name="meeting_detail",
+    response=MeetingDetail,
     summary=gettext_lazy("Show a meeting"),
     description=gettext_lazy("The meeting with its decisions and how many tasks each became."),
-    tag=TAG,
-    response=MEETING_DETAIL,
 )
-def show_meeting(call: Call, pk: int) -> Any:
-    return meeting_detail(load_meeting(call.user, pk), call.user)
+def show_meeting(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return meeting_detail(load_meeting(request.user, pk), request.user)
 
 
-@meeting_item.operation(
-    "PATCH",
+#: an empty body (or none at all) changes nothing
+NO_CHANGES = MeetingUpdate()
+
+
+@router.patch(
+    "meetings/{int:pk}/",
+    url_name="meeting_detail",
+    response=MeetingDetail,
     summary=gettext_lazy("Change a meeting"),
     description=gettext_lazy("Change the fields sent (managers of the meeting's division)."),
-    tag=TAG,
-    body=MEETING_UPDATE,
-    response=MEETING_DETAIL,
 )
-def update_meeting(call: Call, pk: int) -> Any:
-    meeting = load_meeting(call.user, pk)
-    services.update_meeting(actor=call.user, meeting=meeting, **as_lines(dict(call.body)))
-    return meeting_detail(load_meeting(call.user, pk), call.user)
+def update_meeting(
+    request: HttpRequest, pk: int, payload: MeetingUpdate = NO_CHANGES
+) -> dict[str, Any]:
+    meeting = load_meeting(request.user, pk)
+    services.update_meeting(actor=request.user, meeting=meeting, **as_lines(sent(payload)))
+    return meeting_detail(load_meeting(request.user, pk), request.user)
 
 
-@meeting_decisions.operation(
-    "POST",
+@router.post(
+    "meetings/{int:pk}/decisions/",
+    url_name="meeting_decisions",
+    response={201: MeetingDetail},
     summary=gettext_lazy("Add a decision"),
     description=gettext_lazy("Append a decision to the meeting (numbered after the last one)."),
-    tag=TAG,
-    body=DECISION_IN,
-    response=MEETING_DETAIL,
-    status=201,
 )
-def add_decision(call: Call, pk: int) -> Any:
-    meeting = load_meeting(call.user, pk)
-    services.add_decision(actor=call.user, meeting=meeting, **call.body)
-    return meeting_detail(load_meeting(call.user, pk), call.user)
+def add_decision(request: HttpRequest, pk: int, payload: DecisionInput) -> Status[dict[str, Any]]:
+    meeting = load_meeting(request.user, pk)
+    services.add_decision(actor=request.user, meeting=meeting, **sent(payload))
+    return Status(201, meeting_detail(load_meeting(request.user, pk), request.user))

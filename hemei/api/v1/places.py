@@ -20,8 +20,8 @@ from hemei.places.choices import EventKind, LeaseKind, ParcelKind, UseState
 from ..engine import Paging, page_of, paginate
 from ..framework import not_found
 from .common import (
-    DivisionBrief,
     DivisionCode,
+    DivisionRef,
     Filters,
     Moment,
     choice,
@@ -48,7 +48,7 @@ Outlined = choice([("yes", gettext_lazy("outlined")), ("no", gettext_lazy("not o
 class Parcel(Schema):
     id: int = Field(ge=1)
     code: str = Field(description=gettext_lazy("The parcel number (宗地编号) in its village."))
-    village: DivisionBrief
+    village: DivisionRef
     kind: Kind
     household: str | None = Field(
         description=gettext_lazy("The household's number (户号), if any.")

@@ -37,7 +37,7 @@ from hemei.points.views import ENTRY_COLUMNS, LEDGER_COLUMNS
 
 from .. import engine
 from ..engine import Export, Id, Input, Paging, page_of, paginate
-from .common import require_role, v1
+from .common import Moment, require_role, v1
 from .households import VillageRef, village_ref
 
 TAG = "points"
@@ -74,7 +74,7 @@ class PointsLedgerRow(Schema):
     points: int = Field(description=gettext_lazy("Whole points: positive added, negative taken."))
     balance_after: int
     occurred_on: dt.date
-    recorded_at: dt.datetime
+    recorded_at: Moment
     reason: str
     entry_id: int | None = Field(ge=1, description=gettext_lazy("The entry it books, if any."))
     hash: str = Field(description=gettext_lazy("SHA-256 of the row, chained to the one before."))
@@ -90,8 +90,8 @@ class PointsEntry(Schema):
     state: Literal[tuple(EntryState.values)]  # type: ignore[valid-type]
     source: Literal[tuple(EntrySource.values)]  # type: ignore[valid-type]
     corrects: int | None = Field(ge=1, description=gettext_lazy("The entry it reverses, if any."))
-    created_at: dt.datetime
-    effective_at: dt.datetime | None
+    created_at: Moment
+    effective_at: Moment | None
 
 
 class PointsBalance(Schema):

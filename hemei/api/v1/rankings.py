@@ -25,13 +25,13 @@ from hemei.rankings.jobs import recover_stalled_exports
 from ..engine import Input, Paging, page_of, paginate
 from ..framework import not_found
 from .common import (
-    Day,
-    DivisionBrief,
+    Date,
     DivisionCode,
+    DivisionRef,
     Filters,
     Moment,
     NoBody,
-    PersonBrief,
+    PersonRef,
     choice,
     date,
     division_ref,
@@ -60,7 +60,7 @@ Ranks = choice(
 
 class RankingRun(Schema):
     id: int = Field(ge=1)
-    scope: DivisionBrief | None = Field(
+    scope: DivisionRef | None = Field(
         description=gettext_lazy("The county (towns ranked) or town (villages).")
     )
     ranks: Ranks
@@ -72,7 +72,7 @@ class RankingRun(Schema):
         description=gettext_lazy("Observed until (the day after the period, or today).")
     )
     computed_at: Moment
-    computed_by: PersonBrief | None
+    computed_by: PersonRef | None
     weights: dict[str, Annotated[int, Field(ge=0)]] = Field(
         description=gettext_lazy("The weights the scores used.")
     )
@@ -83,7 +83,7 @@ class RankingRun(Schema):
 
 
 class RankingRow(Schema):
-    division: DivisionBrief
+    division: DivisionRef
     rank: int | None = Field(ge=1, description=gettext_lazy("Empty when no task fell due."))
     score: float | None
     on_time_rate: float | None = Field(ge=0, le=100)
@@ -129,7 +129,7 @@ Scope = division_ref_to(
 class RankingCompute(Input):
     scope: Scope
     period_kind: Kind
-    period_start: Day = Field(description=gettext_lazy("Any day of the period."))
+    period_start: Date = Field(description=gettext_lazy("Any day of the period."))
 
 
 class RankingFilters(Filters):
@@ -137,10 +137,10 @@ class RankingFilters(Filters):
         None, description=gettext_lazy("Rankings within this county or town.")
     )
     period_kind: Kind | None = None
-    starts_from: Day | None = Field(
+    starts_from: Date | None = Field(
         None, alias="from", description=gettext_lazy("Periods starting on or after this date.")
     )
-    to: Day | None = Field(
+    to: Date | None = Field(
         None, description=gettext_lazy("Periods starting on or before this date.")
     )
 

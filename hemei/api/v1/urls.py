@@ -30,6 +30,8 @@ v1.add_router("", points.router)
 v1.add_router("", links.router)
 v1.add_router("", places.router)
 v1.add_router("", rankings.router)
+v1.add_router("", meetings.router)
+v1.add_router("", tasks.router)
 
 app_name = "v1"
 urlpatterns = [*engine.urls(v1), *api.urls()]
