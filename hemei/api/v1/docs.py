@@ -5,46 +5,49 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy
+from ninja import Router
 
-from ..framework import Call
+from ..engine import public
 from ..openapi import document
 from .common import api
 
 TAG = "documentation"
-
-openapi_json = api.route("openapi.json", "openapi")
-docs_page = api.route("docs/", "docs")
+router = Router(tags=[TAG])
 
 
-@openapi_json.operation(
-    "GET",
+@router.get(
+    "openapi.json",
+    url_name="openapi",
     summary=gettext_lazy("The OpenAPI 3.1 document"),
     description=gettext_lazy(
         "This API's description, written from the same declarations that check the input."
     ),
-    tag=TAG,
-    public=True,
 )
-def show_openapi(call: Call) -> Any:
+@public
+def show_openapi(request: HttpRequest) -> Any:
     return document(api)
 
 
-@docs_page.operation(
-    "GET",
+@router.get(
+    "docs/",
+    url_name="docs",
     summary=gettext_lazy("The API documentation page"),
     description=gettext_lazy(
         "The OpenAPI document as a page for people, in the interface language."
     ),
-    tag=TAG,
-    public=True,
-    media_type="text/html",
+    openapi_extra={
+        "responses": {
+            200: {"description": "OK", "content": {"text/html": {"schema": {"type": "string"}}}}
+        }
+    },
 )
-def show_docs(call: Call) -> Any:
+@public
+def show_docs(request: HttpRequest) -> Any:
     doc = document(api, language=get_language())
     info = {
         "title": doc["info"]["title"],
@@ -52,7 +55,7 @@ def show_docs(call: Call) -> Any:
         "description": rich_text(doc["info"]["description"]),
     }
     html = render_to_string(
-        "api/docs.html", {"doc": doc, "info": info, **docs_context(doc)}, call.request
+        "api/docs.html", {"doc": doc, "info": info, **docs_context(doc)}, request
     )
     return HttpResponse(html)
 

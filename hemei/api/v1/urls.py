@@ -24,6 +24,7 @@ from . import (  # noqa: F401  (importing registers the routes)
 )
 from .common import api, v1
 
+v1.add_router("", docs.router)
 v1.add_router("", notifications.router)
 v1.add_router("", households.router)
 v1.add_router("", points.router)
