@@ -188,12 +188,17 @@ def _join_ninja(doc: dict[str, Any], ninja: Any, prefix: str) -> None:
                 codes.append(400)
             if not is_public:
                 codes += [401, 403]
-            if "path" in sources:
-                codes.append(404)
+            if "path" in sources or not is_public:
+                codes.append(404)  # a row not found, or not the caller's (the same answer)
             if sources & {"body", "form", "file"}:
                 codes += [413, 415]
             for code in codes:
                 op["responses"][str(code)] = {"$ref": f"#/components/responses/{ERRORS[code][0]}"}
+            if any(p["name"] == "format" for p in op.get("parameters", [])):
+                success = op["responses"]["200"]
+                success.setdefault("content", {})[XLSX_TYPE] = {
+                    "schema": {"type": "string", "contentMediaType": XLSX_TYPE}
+                }
             op["operationId"] = f"{url_name}_{method}"
             op["security"] = [] if is_public else [{"token": []}, {"session": []}]
             op.setdefault("parameters", [])
