@@ -30,6 +30,7 @@ from hemei.accounts.policy import places
 from hemei.cases.choices import CaseState
 from hemei.catalogue.choices import Level as StepLevel
 from hemei.core import clock
+from hemei.core.xlsx import CONTENT_TYPE as XLSX_TYPE
 from hemei.divisions.choices import Level as DivisionLevel
 from hemei.divisions.models import Division
 from hemei.homestead import models, paperwork, selectors, services
@@ -764,6 +765,16 @@ def sent(payload: Input) -> dict[str, Any]:
     return payload.model_dump(include=payload.model_fields_set - {"village"})
 
 
+#: A list's 200 is JSON, or with ``format=xlsx`` a workbook: said in the document as the
+#: first framework said it (the engine documents only the JSON).
+EXPORTS = {
+    "responses": {
+        200: {
+            "content": {XLSX_TYPE: {"schema": {"type": "string", "contentMediaType": XLSX_TYPE}}}
+        }
+    }
+}
+
 # Endpoints ---------------------------------------------------------------------------------
 
 
@@ -771,6 +782,7 @@ def sent(payload: Input) -> dict[str, Any]:
     "homestead/",
     url_name="homestead_list",
     response=page_of(HomesteadApplication),
+    openapi_extra=EXPORTS,
     summary=gettext_lazy("List homestead applications"),
     description=gettext_lazy(
         "The town's approval ledger (审批管理台账): the applications of your area, newest "
@@ -990,6 +1002,7 @@ def correct_deviation(
     "homestead/visits/",
     url_name="homestead_visit_log",
     response=page_of(HomesteadLoggedVisit),
+    openapi_extra=EXPORTS,
     summary=gettext_lazy("List site visits"),
     description=gettext_lazy(
         "The town's inspection log: every site visit of your area, newest first, with its "
