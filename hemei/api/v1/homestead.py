@@ -77,7 +77,9 @@ router = Router(tags=[TAG])
 
 
 def _not_null(value: Any) -> Any:
-    if value is None:  # only the fields the old schema let be null say so in their type
+    """null where the type has no ``| None`` is refused with the first framework's words
+    ("may not be null"), not as a wrong type; an absent field keeps its default."""
+    if value is None:
         raise ValueError(_("This field may not be null."))
     return value
 
@@ -89,7 +91,6 @@ def _whole(value: Any) -> Any:
     return value
 
 
-#: given, never null (a field with a default of None takes null only when it says so)
 NotNull = BeforeValidator(_not_null)
 Whole = BeforeValidator(_whole)
 Bool = Annotated[StrictBool, NotNull]
@@ -769,9 +770,7 @@ def sent(payload: Input) -> dict[str, Any]:
 #: first framework said it (the engine documents only the JSON).
 EXPORTS = {
     "responses": {
-        200: {
-            "content": {XLSX_TYPE: {"schema": {"type": "string", "contentMediaType": XLSX_TYPE}}}
-        }
+        200: {"content": {XLSX_TYPE: {"schema": {"type": "string", "contentMediaType": XLSX_TYPE}}}}
     }
 }
 
