@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Annotated, Any, Literal
@@ -292,7 +293,8 @@ def _message(error: dict[str, Any]) -> str:
     if kind == "too_long":
         return _("At most %(count)d items.") % {"count": ctx["max_length"]}
     if kind in ("literal_error", "enum"):
-        return _("Choose one of: %(values)s.") % {"values": ctx.get("expected", "")}
+        values = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return _("Choose one of: %(values)s.") % {"values": ", ".join(values)}
     if kind.startswith("date") and "time" not in kind:
         return _("Enter a date as YYYY-MM-DD.")
     if kind.startswith("datetime"):

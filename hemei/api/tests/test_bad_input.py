@@ -152,3 +152,19 @@ def test_head_answers_like_get_without_a_body(cast: Cast, world: World, as_user)
     response = client.client.head("/api/v1/tasks/", headers=client.headers)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "field", "message"),
+    [
+        (LIST, {"q": "田" * 101}, "q", "最多 100 个字符"),
+        ("/api/v1/households/", {"format": "pdf"}, "format", "json, xlsx"),
+    ],
+    ids=["search too long", "unknown export format"],
+)
+def test_query_messages_name_the_limit_and_the_choices(
+    cast: Cast, as_user, url: str, params: dict[str, str], field: str, message: str
+):
+    answer = as_user(cast.alice).get(url, params)
+    assert answer.status == 400, answer
+    assert message in " ".join(answer.error["fields"][field]), answer

@@ -209,6 +209,8 @@ def text(**limits: Any) -> Any:
 
 #: Text a database can store (no NUL, no lone surrogate); limits go in ``Field``.
 Text = Annotated[str, BeforeValidator(_storable)]
+#: What was typed in a list's search box (``?q=``).
+SearchText = text(max_length=100)
 #: A row's id in a query string: digits only (not "1.0"), in the old parameters' range.
 QueryId = Annotated[int, BeforeValidator(_whole), Field(ge=1, le=s.MAX_SAFE_INTEGER)]
 #: An official division code (not yet looked up).

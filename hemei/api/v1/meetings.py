@@ -26,6 +26,7 @@ from .common import (
     DivisionRef,
     Filters,
     Moment,
+    SearchText,
     Text,
     choice,
     division,
@@ -121,9 +122,7 @@ class MeetingCreate(Input):
 
 
 class MeetingFilters(Filters):
-    q: Text | None = Field(
-        None, max_length=100, description=gettext_lazy("Words in the name or place.")
-    )
+    q: SearchText | None = Field(None, description=gettext_lazy("Words in the name or place."))
     level: LevelFilter = None
     division: DivisionCode | None = Field(
         None, description=gettext_lazy("Meetings held by this division or below it.")

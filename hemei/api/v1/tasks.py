@@ -32,6 +32,7 @@ from .common import (
     Moment,
     PersonId,
     PersonRef,
+    SearchText,
     Text,
     UnitId,
     UnitRef,
@@ -317,8 +318,8 @@ class FanOut(Input):
 
 
 class TaskListFilters(Filters):
-    q: Text | None = Field(
-        None, max_length=100, description=gettext_lazy("Words in the title or description.")
+    q: SearchText | None = Field(
+        None, description=gettext_lazy("Words in the title or description.")
     )
     theme: ThemeFilter = None
     state: StateFilter = None
