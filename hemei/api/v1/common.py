@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from ninja import Schema
+from pydantic import AfterValidator, BeforeValidator, Field, StrictStr
 
 from hemei.accounts.models import User
 from hemei.accounts.policy import may, places
+from hemei.core.xlsx import CONTENT_TYPE as XLSX_TYPE
 from hemei.divisions.models import Division
 from hemei.units.models import Unit
 
@@ -122,3 +126,51 @@ def unit_id(**kwargs: Any) -> s.Ref:
 def division_code(**kwargs: Any) -> s.Ref:
     kwargs.setdefault("description", gettext_lazy("A division code inside your area."))
     return s.Ref(DIVISION_CODE, visible_divisions, **kwargs)
+
+
+# The same for the modules on django-ninja (pydantic) -----------------------------------------
+# Not named DivisionRef/PersonRef while modules on ``api`` still put those in the document.
+
+
+class DivisionBrief(Schema):
+    code: str = Field(description=gettext_lazy("Official division code."))
+    name: str
+
+
+class PersonBrief(Schema):
+    id: int = Field(ge=1)
+    name: str = Field(description=gettext_lazy("Full name (phones are never sent)."))
+
+
+def _storable(value: str) -> str:
+    try:
+        value.encode("utf-8")  # lone surrogates: JSON allows them, databases do not
+    except UnicodeEncodeError:
+        raise ValueError(_("The text holds characters that cannot be stored.")) from None
+    if "\x00" in value:
+        raise ValueError(_("The text holds characters that cannot be stored."))
+    return value
+
+
+def _date_text(value: Any) -> dt.date:
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError(_("Enter a date as YYYY-MM-DD."))
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(_("%(value)s is not a date.") % {"value": value}) from None
+
+
+#: Text a database can store (no NUL, no lone surrogate), as ``s.Str`` checked it.
+Text = Annotated[StrictStr, AfterValidator(_storable)]
+#: A day written YYYY-MM-DD and nothing else (no timestamps, no date-times), as ``s.Date``.
+DateText = Annotated[dt.date, BeforeValidator(_date_text)]
+#: A division code as a query filter or body field (``DIVISION_CODE``).
+DivisionCodeText = Annotated[Text, Field(min_length=2, max_length=12, pattern="^[0-9]+$")]
+
+#: ``openapi_extra=`` of a list that answers ``format=xlsx``: its 200 may be a workbook.
+EXPORTS: dict[str, Any] = {
+    "responses": {
+        200: {"content": {XLSX_TYPE: {"schema": {"type": "string", "contentMediaType": XLSX_TYPE}}}}
+    }
+}
