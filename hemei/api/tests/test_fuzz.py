@@ -79,8 +79,6 @@ DECLARED = [
     decisions.RECORD_CREATE,
     decisions.MEETING_RECORD,
     decisions.PUBLISH,
-    disclosure.PUBLISH,
-    disclosure.EVENT,
 ]
 
 
@@ -340,12 +338,12 @@ def test_notice_and_disclosure_writes_never_answer_500(
             ),
             (
                 f"/api/v1/disclosures/{owed.pk}/publish/",
-                disclosure.PUBLISH,
+                disclosure.DisclosurePublish,
                 {"published_on": "2026-06-15", "text": "已完工"},
             ),
             (
                 "/api/v1/disclosure-events/",
-                disclosure.EVENT,
+                disclosure.DisclosureEvent,
                 {
                     "village": VILLAGE_A,
                     "item_key": "project.major",
