@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Schema
@@ -165,8 +167,23 @@ def _date_text(value: Any) -> dt.date:
 Text = Annotated[StrictStr, AfterValidator(_storable)]
 #: A day written YYYY-MM-DD and nothing else (no timestamps, no date-times), as ``s.Date``.
 DateText = Annotated[dt.date, BeforeValidator(_date_text)]
-#: A division code as a query filter or body field (``DIVISION_CODE``).
-DivisionCodeText = Annotated[Text, Field(min_length=2, max_length=12, pattern="^[0-9]+$")]
+#: A division code as a query filter or body field (``DIVISION_CODE``; digits only, so
+#: nothing a database cannot store).
+DivisionCodeText = Annotated[StrictStr, Field(min_length=2, max_length=12, pattern="^[0-9]+$")]
+
+
+def _labelled(description: Any, choices: list[tuple[Any, Any]]) -> str:
+    labels = _("; ").join(f"{value} = {label}" for value, label in choices)
+    if description:
+        return _("%(description)s (%(choices)s)") % {"description": description, "choices": labels}
+    return _("(%(choices)s)") % {"choices": labels}
+
+
+def labelled(choices: Iterable[tuple[Any, Any]], description: Any = "") -> Any:
+    """A choice field's description listing each value's label in the reader's language,
+    as ``s.Choice`` documented it: ``Field(description=labelled(Unit.choices))``."""
+    return lazy(_labelled, str)(description, list(choices))
+
 
 #: ``openapi_extra=`` of a list that answers ``format=xlsx``: its 200 may be a workbook.
 EXPORTS: dict[str, Any] = {

@@ -8,7 +8,7 @@ a disclosure and closes or opens its duty on the supervision ladder."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,6 +39,7 @@ from .common import (
     PersonBrief,
     Text,
     division_ref,
+    labelled,
     person_ref,
     require_role,
     v1,
@@ -52,9 +53,13 @@ router = Router(tags=[TAG])
 
 # Shapes -----------------------------------------------------------------------------------
 
-#: The lights (their meaning is in the descriptions of the list's ``light`` filter).
-LIGHTS = ("green", "yellow", "red")
-Light = Literal[LIGHTS]  # type: ignore[valid-type]
+LIGHTS = [
+    ("green", gettext_lazy("green: published on time")),
+    ("yellow", gettext_lazy("yellow: due")),
+    ("red", gettext_lazy("red: late, or published late")),
+]
+STATES = [*DisclosureState.choices, ("published_late", gettext_lazy("published late"))]
+Light = Literal[tuple(value for value, _label in LIGHTS)]  # type: ignore[valid-type]
 StateValue = Literal[tuple(DisclosureState.values)]  # type: ignore[valid-type]
 Year = Field(ge=2000, le=2100)
 
@@ -77,12 +82,18 @@ class DisclosureItem(Schema):
     level2: str
     content: str = Field(description=gettext_lazy("Content and elements."))
     basis: str
-    timing: Literal[tuple(Timing.values)]  # type: ignore[valid-type]
+    timing: Literal[tuple(Timing.values)] = Field(  # type: ignore[valid-type]
+        description=labelled(Timing.choices)
+    )
     timing_text: str = Field(description=gettext_lazy("The timing rule, as the catalogue says."))
     publisher: str
     channel: str
-    level: Literal[tuple(PublishLevel.values)]  # type: ignore[valid-type]
-    audience: Literal[tuple(Audience.values)]  # type: ignore[valid-type]
+    level: Literal[tuple(PublishLevel.values)] = Field(  # type: ignore[valid-type]
+        description=labelled(PublishLevel.choices)
+    )
+    audience: Literal[tuple(Audience.values)] = Field(  # type: ignore[valid-type]
+        description=labelled(Audience.choices)
+    )
     mask_fields: list[str] = Field(
         max_length=100, description=gettext_lazy("Fields shown only masked.")
     )
@@ -105,8 +116,8 @@ class Disclosure(Schema):
     period_end: dt.date
     happened_on: dt.date | None = Field(description=gettext_lazy("The event's day (event items)."))
     due_on: dt.date
-    state: StateValue
-    light: Light
+    state: StateValue = Field(description=labelled(DisclosureState.choices))
+    light: Light = Field(description=labelled(LIGHTS))
     published_on: dt.date | None
     published_late: bool
     published_by: PersonBrief | None
@@ -141,6 +152,13 @@ class DisclosureCounts(Schema):
     published_late: int = Field(ge=0)
 
 
+#: A cell of the town's table: the worst light, or empty when nothing was due.
+Cell = Annotated[
+    Literal[("", *(value for value, _label in LIGHTS))],  # type: ignore[valid-type]
+    Field(description=labelled([("", "—"), *LIGHTS])),
+]
+
+
 class DisclosureTownVillage(Schema):
     village: DivisionBrief
     since: dt.date | None = Field(
@@ -148,7 +166,7 @@ class DisclosureTownVillage(Schema):
     )
     counts: DisclosureCounts
     late_titles: list[str] = Field(max_length=10_000)
-    cells: list[Literal[("", *LIGHTS)]] = Field(  # type: ignore[valid-type]
+    cells: list[Cell] = Field(
         max_length=10_000,
         description=gettext_lazy("The worst light of the year per item, in the items' order."),
     )
@@ -291,7 +309,9 @@ class ItemFilters(Schema):
             "its whole catalogue)."
         ),
     )
-    timing: Literal[tuple(Timing.values)] | None = None  # type: ignore[valid-type]
+    timing: Literal[tuple(Timing.values)] | None = Field(  # type: ignore[valid-type]
+        None, description=labelled(Timing.choices)
+    )
     all: bool | None = Field(
         None,
         description=gettext_lazy(
@@ -311,8 +331,12 @@ class Filters(Schema):
     village: DivisionCodeText | None = Field(
         None, description=gettext_lazy("Disclosures of this division or below it.")
     )
-    state: Literal[(*DisclosureState.values, "published_late")] | None = None  # type: ignore[valid-type]
-    light: Light | None = Field(None, description=gettext_lazy("The light today."))
+    state: Literal[tuple(value for value, _label in STATES)] | None = Field(  # type: ignore[valid-type]
+        None, description=labelled(STATES)
+    )
+    light: Light | None = Field(
+        None, description=labelled(LIGHTS, gettext_lazy("The light today."))
+    )
     item: int | None = Field(
         None, ge=1, le=MAX_PK, description=gettext_lazy("A catalogue item's id.")
     )

@@ -34,6 +34,7 @@ from .common import (
     PersonBrief,
     Text,
     division_ref,
+    labelled,
     person_ref,
     require_role,
     v1,
@@ -47,6 +48,7 @@ router = Router(tags=[TAG])
 
 # Shapes -----------------------------------------------------------------------------------
 
+STATES = [("running", gettext_lazy("running now")), *NoticeState.choices]
 NoticeStateValue = Literal[tuple(NoticeState.values)]  # type: ignore[valid-type]
 TimeUnitValue = Literal[tuple(TimeUnit.values)]  # type: ignore[valid-type]
 
@@ -71,8 +73,8 @@ class Notice(Schema):
     starts_at: dt.datetime
     ends_at: dt.datetime
     days: int = Field(ge=1)
-    unit: TimeUnitValue
-    state: NoticeStateValue
+    unit: TimeUnitValue = Field(description=labelled(TimeUnit.choices))
+    state: NoticeStateValue = Field(description=labelled(NoticeState.choices))
     status: str = Field(description=gettext_lazy("The state in words, as the list page shows it."))
     running: bool = Field(description=gettext_lazy("Posted and its period not yet passed."))
     closed_at: dt.datetime | None
@@ -85,7 +87,9 @@ class NoticeObjection(Schema):
     reason: str
     raised_by: PersonBrief | None
     raised_at: dt.datetime
-    state: Literal[tuple(ObjectionState.values)]  # type: ignore[valid-type]
+    state: Literal[tuple(ObjectionState.values)] = Field(  # type: ignore[valid-type]
+        description=labelled(ObjectionState.choices)
+    )
     answer: str
     answered_by: PersonBrief | None
     answered_at: dt.datetime | None
@@ -213,7 +217,8 @@ class NoticeCreate(Input):
     )
     days: StrictInt = Field(ge=1, le=MAX_DAYS, description=gettext_lazy("How long it runs."))
     unit: TimeUnitValue = Field(
-        TimeUnit.CALENDAR_DAY.value, description=gettext_lazy("Default: calendar days.")
+        TimeUnit.CALENDAR_DAY.value,
+        description=labelled(TimeUnit.choices, gettext_lazy("Default: calendar days.")),
     )
 
 
@@ -244,7 +249,9 @@ class Filters(Schema):
     q: Text | None = Field(
         None, max_length=100, description=gettext_lazy("Words in the title, text or group.")
     )
-    state: Literal[("running", *NoticeState.values)] | None = None  # type: ignore[valid-type]
+    state: Literal[("running", *NoticeState.values)] | None = Field(  # type: ignore[valid-type]
+        None, description=labelled(STATES)
+    )
     kind: Text | None = Field(
         None,
         max_length=40,
