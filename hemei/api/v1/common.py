@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -14,7 +14,14 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, Field, StrictStr
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    StrictStr,
+    WithJsonSchema,
+)
 
 from hemei.accounts.models import User
 from hemei.accounts.policy import may, places
@@ -167,6 +174,31 @@ def _date_text(value: Any) -> dt.date:
 Text = Annotated[StrictStr, AfterValidator(_storable)]
 #: A day written YYYY-MM-DD and nothing else (no timestamps, no date-times), as ``s.Date``.
 DateText = Annotated[dt.date, BeforeValidator(_date_text)]
+#: A moment in an answer, written as before the move (``datetime.isoformat()``: the offset
+#: as ``+00:00`` and every microsecond, where ninja's encoder would write ``Z`` and cut to
+#: milliseconds).
+Moment = Annotated[
+    dt.datetime,
+    PlainSerializer(lambda value: value.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+
+
+def one_of(values: Iterable[Any]) -> Any:
+    """One of ``values`` in a query or a body, refused with the values listed as ``s.Choice``
+    listed them (pydantic's message would quote each one)."""
+    allowed = list(values)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) or value not in allowed:
+            raise ValueError(
+                _("Choose one of: %(values)s.") % {"values": ", ".join(map(str, allowed))}
+            )
+        return value
+
+    return Annotated[Literal[tuple(allowed)], BeforeValidator(check)]  # type: ignore[valid-type]
+
+
 #: A division code as a query filter or body field (``DIVISION_CODE``; digits only, so
 #: nothing a database cannot store).
 DivisionCodeText = Annotated[StrictStr, Field(min_length=2, max_length=12, pattern="^[0-9]+$")]

@@ -36,10 +36,12 @@ from .common import (
     DateText,
     DivisionBrief,
     DivisionCodeText,
+    Moment,
     PersonBrief,
     Text,
     division_ref,
     labelled,
+    one_of,
     person_ref,
     require_role,
     v1,
@@ -137,7 +139,7 @@ class DisclosureAttachment(Schema):
 class DisclosureDetail(Disclosure):
     item_timing: str = Field(description=gettext_lazy("The item's timing rule."))
     text: str = Field(description=gettext_lazy("What was published."))
-    published_at: dt.datetime | None
+    published_at: Moment | None
     attachments: list[DisclosureAttachment] = Field(
         max_length=100,
         description=gettext_lazy("Their names; the files are read on the disclosure page."),
@@ -309,7 +311,7 @@ class ItemFilters(Schema):
             "its whole catalogue)."
         ),
     )
-    timing: Literal[tuple(Timing.values)] | None = Field(  # type: ignore[valid-type]
+    timing: one_of(Timing.values) | None = Field(  # type: ignore[valid-type]
         None, description=labelled(Timing.choices)
     )
     all: bool | None = Field(
@@ -331,10 +333,10 @@ class Filters(Schema):
     village: DivisionCodeText | None = Field(
         None, description=gettext_lazy("Disclosures of this division or below it.")
     )
-    state: Literal[tuple(value for value, _label in STATES)] | None = Field(  # type: ignore[valid-type]
+    state: one_of(value for value, _label in STATES) | None = Field(  # type: ignore[valid-type]
         None, description=labelled(STATES)
     )
-    light: Light | None = Field(
+    light: one_of(value for value, _label in LIGHTS) | None = Field(  # type: ignore[valid-type]
         None, description=labelled(LIGHTS, gettext_lazy("The light today."))
     )
     item: int | None = Field(

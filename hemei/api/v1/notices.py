@@ -7,7 +7,6 @@ a procedure's notices (a case's step, the points) are posted by the procedure it
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
@@ -31,10 +30,12 @@ from .common import (
     EXPORTS,
     DivisionBrief,
     DivisionCodeText,
+    Moment,
     PersonBrief,
     Text,
     division_ref,
     labelled,
+    one_of,
     person_ref,
     require_role,
     v1,
@@ -70,14 +71,14 @@ class Notice(Schema):
     subject: str | None = Field(
         description=gettext_lazy("The record it is about (e.g. cases.case:12); empty: none.")
     )
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    starts_at: Moment
+    ends_at: Moment
     days: int = Field(ge=1)
     unit: TimeUnitValue = Field(description=labelled(TimeUnit.choices))
     state: NoticeStateValue = Field(description=labelled(NoticeState.choices))
     status: str = Field(description=gettext_lazy("The state in words, as the list page shows it."))
     running: bool = Field(description=gettext_lazy("Posted and its period not yet passed."))
-    closed_at: dt.datetime | None
+    closed_at: Moment | None
     outcome: str
     open_objections: int = Field(ge=0)
 
@@ -86,13 +87,13 @@ class NoticeObjection(Schema):
     id: int = Field(ge=1)
     reason: str
     raised_by: PersonBrief | None
-    raised_at: dt.datetime
+    raised_at: Moment
     state: Literal[tuple(ObjectionState.values)] = Field(  # type: ignore[valid-type]
         description=labelled(ObjectionState.choices)
     )
     answer: str
     answered_by: PersonBrief | None
-    answered_at: dt.datetime | None
+    answered_at: Moment | None
 
 
 class NoticeAttachment(Schema):
@@ -104,7 +105,7 @@ class NoticeAttachment(Schema):
 
 class NoticeDetail(Notice):
     posted_by: PersonBrief | None
-    created_at: dt.datetime
+    created_at: Moment
     objections: list[NoticeObjection] = Field(
         max_length=100_000, description=gettext_lazy("Those you may see.")
     )
@@ -216,7 +217,7 @@ class NoticeCreate(Input):
         description=gettext_lazy("Plain text; never ID, phone, bank or health details."),
     )
     days: StrictInt = Field(ge=1, le=MAX_DAYS, description=gettext_lazy("How long it runs."))
-    unit: TimeUnitValue = Field(
+    unit: one_of(TimeUnit.values) = Field(  # type: ignore[valid-type]
         TimeUnit.CALENDAR_DAY.value,
         description=labelled(TimeUnit.choices, gettext_lazy("Default: calendar days.")),
     )
@@ -249,7 +250,7 @@ class Filters(Schema):
     q: Text | None = Field(
         None, max_length=100, description=gettext_lazy("Words in the title, text or group.")
     )
-    state: Literal[("running", *NoticeState.values)] | None = Field(  # type: ignore[valid-type]
+    state: one_of(value for value, _label in STATES) | None = Field(  # type: ignore[valid-type]
         None, description=labelled(STATES)
     )
     kind: Text | None = Field(
