@@ -80,12 +80,6 @@ DECLARED = [
     decisions.RECORD_CREATE,
     decisions.MEETING_RECORD,
     decisions.PUBLISH,
-    notices.NOTICE_CREATE,
-    notices.OBJECTION_CREATE,
-    notices.OBJECTION_ANSWER,
-    notices.NOTICE_WITHDRAW,
-    disclosure.PUBLISH,
-    disclosure.EVENT,
 ]
 
 
@@ -364,32 +358,32 @@ def test_notice_and_disclosure_writes_never_answer_500(
         targets = [
             (
                 "/api/v1/notices/",
-                notices.NOTICE_CREATE,
+                notices.NoticeCreate,
                 {"village": VILLAGE_A, "title": "停水通知", "days": 3},
             ),
             (
                 f"/api/v1/notices/{notice.pk}/objections/",
-                notices.OBJECTION_CREATE,
+                notices.NoticeObjectionCreate,
                 {"reason": "有误"},
             ),
             (
                 f"/api/v1/notice-objections/{objection.pk}/answer/",
-                notices.OBJECTION_ANSWER,
+                notices.NoticeObjectionAnswer,
                 {"upheld": False, "answer": "无误"},
             ),
             (
                 f"/api/v1/notices/{notice.pk}/withdraw/",
-                notices.NOTICE_WITHDRAW,
+                notices.NoticeWithdraw,
                 {"reason": "重发"},
             ),
             (
                 f"/api/v1/disclosures/{owed.pk}/publish/",
-                disclosure.PUBLISH,
+                disclosure.DisclosurePublish,
                 {"published_on": "2026-06-15", "text": "已完工"},
             ),
             (
                 "/api/v1/disclosure-events/",
-                disclosure.EVENT,
+                disclosure.DisclosureEvent,
                 {
                     "village": VILLAGE_A,
                     "item_key": "project.major",

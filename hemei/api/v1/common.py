@@ -27,6 +27,7 @@ from pydantic import (
 
 from hemei.accounts.models import User
 from hemei.accounts.policy import may, places
+from hemei.core.xlsx import CONTENT_TYPE as XLSX_TYPE
 from hemei.divisions.models import Division
 from hemei.units.models import Unit
 
@@ -302,3 +303,44 @@ def division(description: Any = None) -> Any:
 PersonId = person_ref_to()
 #: A unit the caller may name, by id (read as the unit).
 UnitId = unit_ref_to()
+
+
+def one_of(values: Iterable[Any]) -> Any:
+    """One of ``values`` in a query or a body, refused with the values listed as ``s.Choice``
+    listed them (pydantic's message would quote each one)."""
+    allowed = list(values)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) or value not in allowed:
+            raise ValueError(
+                _("Choose one of: %(values)s.") % {"values": ", ".join(map(str, allowed))}
+            )
+        return value
+
+    return Annotated[Literal[tuple(allowed)], BeforeValidator(check)]  # type: ignore[valid-type]
+
+
+#: A division code as a query filter or body field, not looked up.
+DivisionCodeText = Annotated[StrictStr, Field(min_length=2, max_length=12, pattern="^[0-9]+$")]
+
+
+def _labelled(description: Any, choices: list[tuple[Any, Any]]) -> str:
+    labels = _("; ").join(f"{value} = {label}" for value, label in choices)
+    if description:
+        return _("%(description)s (%(choices)s)") % {"description": description, "choices": labels}
+    return _("(%(choices)s)") % {"choices": labels}
+
+
+def labelled(choices: Iterable[tuple[Any, Any]], description: Any = "") -> Any:
+    """A choice field's description listing each value's label in the reader's language,
+    as ``s.Choice`` documented it: ``Field(description=labelled(Unit.choices))``."""
+    return lazy(_labelled, str)(description, list(choices))
+
+
+#: ``openapi_extra=`` of an operation whose 200 may be a workbook (the OpenAPI document
+#: also adds it to every list with a ``format`` parameter).
+EXPORTS: dict[str, Any] = {
+    "responses": {
+        200: {"content": {XLSX_TYPE: {"schema": {"type": "string", "contentMediaType": XLSX_TYPE}}}}
+    }
+}

@@ -7,118 +7,125 @@ a procedure's notices (a case's step, the points) are posted by the procedure it
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from ninja import Query, Router, Schema
+from ninja.responses import Status
+from pydantic import ConfigDict, Field, StrictInt
 
 from hemei.accounts.policy import allows, restrict
 from hemei.accounts.roles import API_ROLES
-from hemei.notices import registry, selectors, services
+from hemei.notices import models, registry, selectors, services
 from hemei.notices.choices import NoticeState, ObjectionState
-from hemei.notices.models import MAX_DAYS, Notice, NoticeObjection
+from hemei.notices.models import MAX_DAYS
 from hemei.procedures.choices import TimeUnit
 
-from .. import schema as s
-from ..framework import Call, not_found
+from .. import engine
+from ..engine import Export, Flag, Input, Paging, page_of, paginate
 from .common import (
-    DIVISION,
-    DIVISION_CODE,
-    PERSON,
-    api,
+    EXPORTS,
+    DivisionCodeText,
+    DivisionRef,
+    Moment,
+    PersonRef,
+    Text,
     division_ref,
-    moment,
+    labelled,
+    one_of,
     person_ref,
     require_role,
+    v1,
     visible_divisions,
 )
 
 TAG = "notices"
-api.gate(TAG, Notice, roles=API_ROLES)
+v1.gate(TAG, models.Notice, roles=API_ROLES)
+
+router = Router(tags=[TAG])
 
 # Shapes -----------------------------------------------------------------------------------
 
 STATES = [("running", gettext_lazy("running now")), *NoticeState.choices]
-NOTICE_FIELDS: dict[str, s.Field] = {
-    "id": s.Int(minimum=1),
-    "village": DIVISION,
-    "group": s.Str(description=gettext_lazy("The villagers' group, when only one is concerned.")),
-    "kind": s.Str(
+NoticeStateValue = Literal[tuple(NoticeState.values)]  # type: ignore[valid-type]
+TimeUnitValue = Literal[tuple(TimeUnit.values)]  # type: ignore[valid-type]
+
+
+class Notice(Schema):
+    id: int = Field(ge=1)
+    village: DivisionRef
+    group: str = Field(
+        description=gettext_lazy("The villagers' group, when only one is concerned.")
+    )
+    kind: str = Field(
         description=gettext_lazy(
             "What posted it: general (the village's own announcement) or the procedure."
         )
-    ),
-    "kind_label": s.Str(),
-    "title": s.Str(),
-    "body": s.Str(),
-    "subject": s.Str(
-        nullable=True,
-        description=gettext_lazy("The record it is about (e.g. cases.case:12); empty: none."),
-    ),
-    "starts_at": s.DateTime(),
-    "ends_at": s.DateTime(),
-    "days": s.Int(minimum=1),
-    "unit": s.Choice(TimeUnit.choices),
-    "state": s.Choice(NoticeState.choices),
-    "status": s.Str(description=gettext_lazy("The state in words, as the list page shows it.")),
-    "running": s.Bool(description=gettext_lazy("Posted and its period not yet passed.")),
-    "closed_at": s.DateTime(nullable=True),
-    "outcome": s.Str(),
-    "open_objections": s.Int(minimum=0),
-}
-NOTICE = s.response("Notice", NOTICE_FIELDS)
-OBJECTION = s.response(
-    "NoticeObjection",
-    {
-        "id": s.Int(minimum=1),
-        "reason": s.Str(),
-        "raised_by": s.Nullable(PERSON),
-        "raised_at": s.DateTime(),
-        "state": s.Choice(ObjectionState.choices),
-        "answer": s.Str(),
-        "answered_by": s.Nullable(PERSON),
-        "answered_at": s.DateTime(nullable=True),
-    },
-)
-ATTACHMENT = s.response(
-    "NoticeAttachment",
-    {
-        "id": s.Int(minimum=1),
-        "name": s.Str(),
-        "content_type": s.Str(),
-        "size": s.Int(minimum=0),
-    },
-)
-NOTICE_DETAIL = s.response(
-    "NoticeDetail",
-    {
-        **NOTICE_FIELDS,
-        "posted_by": s.Nullable(PERSON),
-        "created_at": s.DateTime(),
-        "objections": s.List(
-            OBJECTION, max_items=100_000, description=gettext_lazy("Those you may see.")
-        ),
-        "attachments": s.List(
-            ATTACHMENT,
-            max_items=100,
-            description=gettext_lazy("Their names; the files are read on the notice page."),
-        ),
-        "may_object": s.Bool(description=gettext_lazy("You may raise an objection now.")),
-        "may_answer": s.Bool(description=gettext_lazy("You may answer its objections.")),
-        "may_withdraw": s.Bool(description=gettext_lazy("You may withdraw it now.")),
-    },
-)
+    )
+    kind_label: str
+    title: str
+    body: str
+    subject: str | None = Field(
+        description=gettext_lazy("The record it is about (e.g. cases.case:12); empty: none.")
+    )
+    starts_at: Moment
+    ends_at: Moment
+    days: int = Field(ge=1)
+    unit: TimeUnitValue = Field(description=labelled(TimeUnit.choices))
+    state: NoticeStateValue = Field(description=labelled(NoticeState.choices))
+    status: str = Field(description=gettext_lazy("The state in words, as the list page shows it."))
+    running: bool = Field(description=gettext_lazy("Posted and its period not yet passed."))
+    closed_at: Moment | None
+    outcome: str
+    open_objections: int = Field(ge=0)
 
 
-def _subject(notice: Notice) -> str | None:
+class NoticeObjection(Schema):
+    id: int = Field(ge=1)
+    reason: str
+    raised_by: PersonRef | None
+    raised_at: Moment
+    state: Literal[tuple(ObjectionState.values)] = Field(  # type: ignore[valid-type]
+        description=labelled(ObjectionState.choices)
+    )
+    answer: str
+    answered_by: PersonRef | None
+    answered_at: Moment | None
+
+
+class NoticeAttachment(Schema):
+    id: int = Field(ge=1)
+    name: str
+    content_type: str
+    size: int = Field(ge=0)
+
+
+class NoticeDetail(Notice):
+    posted_by: PersonRef | None
+    created_at: Moment
+    objections: list[NoticeObjection] = Field(
+        max_length=100_000, description=gettext_lazy("Those you may see.")
+    )
+    attachments: list[NoticeAttachment] = Field(
+        max_length=100,
+        description=gettext_lazy("Their names; the files are read on the notice page."),
+    )
+    may_object: bool = Field(description=gettext_lazy("You may raise an objection now."))
+    may_answer: bool = Field(description=gettext_lazy("You may answer its objections."))
+    may_withdraw: bool = Field(description=gettext_lazy("You may withdraw it now."))
+
+
+def _subject(notice: models.Notice) -> str | None:
     if notice.content_type_id is None:
         return None
     kind = notice.content_type
     return f"{kind.app_label}.{kind.model}:{notice.object_id}"
 
 
-def notice_summary(notice: Notice) -> dict[str, Any]:
+def notice_summary(notice: models.Notice) -> dict[str, Any]:
     """A list row (from ``selectors.notices``: village and content type selected, open
     objections counted)."""
     return {
@@ -130,20 +137,20 @@ def notice_summary(notice: Notice) -> dict[str, Any]:
         "title": notice.title,
         "body": notice.body,
         "subject": _subject(notice),
-        "starts_at": moment(notice.starts_at),
-        "ends_at": moment(notice.ends_at),
+        "starts_at": notice.starts_at,
+        "ends_at": notice.ends_at,
         "days": notice.days,
         "unit": notice.unit,
         "state": notice.state,
         "status": selectors.status_text(notice),
         "running": notice.is_running,
-        "closed_at": moment(notice.closed_at),
+        "closed_at": notice.closed_at,
         "outcome": notice.outcome,
         "open_objections": notice.open_objections,
     }
 
 
-def notice_detail(notice: Notice, user: Any) -> dict[str, Any]:
+def notice_detail(notice: models.Notice, user: Any) -> dict[str, Any]:
     objections = restrict(user, "view", notice.objections.all()).select_related(
         "raised_by", "answered_by"
     )
@@ -151,17 +158,17 @@ def notice_detail(notice: Notice, user: Any) -> dict[str, Any]:
     return {
         **notice_summary(notice),
         "posted_by": person_ref(notice.posted_by),
-        "created_at": moment(notice.created_at),
+        "created_at": notice.created_at,
         "objections": [
             {
                 "id": o.pk,
                 "reason": o.reason,
                 "raised_by": person_ref(o.raised_by),
-                "raised_at": moment(o.raised_at),
+                "raised_at": o.raised_at,
                 "state": o.state,
                 "answer": o.answer,
                 "answered_by": person_ref(o.answered_by),
-                "answered_at": moment(o.answered_at),
+                "answered_at": o.answered_at,
             }
             for o in objections
         ],
@@ -179,127 +186,124 @@ def _rows(user: Any) -> Any:
     return selectors.notices(user).select_related("content_type", "posted_by")
 
 
-def load_notice(user: Any, pk: int) -> Notice:
+def load_notice(user: Any, pk: int) -> models.Notice:
     notice = _rows(user).filter(pk=pk).first()
     if notice is None:
-        raise not_found()
+        raise Http404
     return notice
 
 
-def answer(call: Call, pk: int) -> dict[str, Any]:
-    return notice_detail(load_notice(call.user, pk), call.user)
+def answer(user: Any, pk: int) -> dict[str, Any]:
+    return notice_detail(load_notice(user, pk), user)
 
 
 # Inputs -------------------------------------------------------------------------------------
 
-NOTICE_CREATE = s.Obj(
-    "NoticeCreate",
-    {
-        "village": s.Str(
-            min_length=2,
-            max_length=12,
-            pattern="[0-9]+",
-            description=gettext_lazy("The code of the village where it is posted."),
-        ),
-        "group": s.Str(
-            max_length=60,
-            description=gettext_lazy("Only when it is posted within one villagers' group."),
-        ),
-        "title": s.Str(min_length=1, max_length=200),
-        "body": s.Str(
-            max_length=20_000,
-            description=gettext_lazy("Plain text; never ID, phone, bank or health details."),
-        ),
-        "days": s.Int(minimum=1, maximum=MAX_DAYS, description=gettext_lazy("How long it runs.")),
-        "unit": s.Choice(TimeUnit.choices, description=gettext_lazy("Default: calendar days.")),
-    },
-    required=["village", "title", "days"],
-)
-OBJECTION_CREATE = s.Obj(
-    "NoticeObjectionCreate",
-    {"reason": s.Str(min_length=1, max_length=500, description=gettext_lazy("Why you object."))},
-    required=["reason"],
-)
-OBJECTION_ANSWER = s.Obj(
-    "NoticeObjectionAnswer",
-    {
-        "upheld": s.Bool(
-            description=gettext_lazy(
-                "true: the objector is right; false: dismissed, the notice stands."
-            )
-        ),
-        "answer": s.Str(
-            min_length=1,
-            max_length=500,
-            description=gettext_lazy("The reason, shown to the objector."),
-        ),
-    },
-    required=["upheld", "answer"],
-)
-NOTICE_WITHDRAW = s.Obj(
-    "NoticeWithdraw",
-    {
-        "reason": s.Str(
-            min_length=1, max_length=500, description=gettext_lazy("Why it is withdrawn.")
+
+class NoticeCreate(Input):
+    # a code, not a reference: the role is checked before the village is looked up
+    village: DivisionCodeText = Field(
+        description=gettext_lazy("The code of the village where it is posted.")
+    )
+    group: Text = Field(
+        "",
+        max_length=60,
+        description=gettext_lazy("Only when it is posted within one villagers' group."),
+    )
+    title: Text = Field(min_length=1, max_length=200)
+    body: Text = Field(
+        "",
+        max_length=20_000,
+        description=gettext_lazy("Plain text; never ID, phone, bank or health details."),
+    )
+    days: StrictInt = Field(ge=1, le=MAX_DAYS, description=gettext_lazy("How long it runs."))
+    unit: one_of(TimeUnit.values) = Field(  # type: ignore[valid-type]
+        TimeUnit.CALENDAR_DAY.value,
+        description=labelled(TimeUnit.choices, gettext_lazy("Default: calendar days.")),
+    )
+
+
+class NoticeObjectionCreate(Input):
+    reason: Text = Field(min_length=1, max_length=500, description=gettext_lazy("Why you object."))
+
+
+class NoticeObjectionAnswer(Input):
+    upheld: Flag = Field(
+        description=gettext_lazy(
+            "true: the objector is right; false: dismissed, the notice stands."
         )
-    },
-    required=["reason"],
-)
-
-FILTERS = (
-    s.Param("q", s.Str(max_length=100), gettext_lazy("Words in the title, text or group.")),
-    s.Param("state", s.Choice(STATES)),
-    s.Param(
-        "kind",
-        s.Str(max_length=40),
-        gettext_lazy("What posted it (general, or a procedure's kind, e.g. points)."),
-    ),
-    s.Param("village", DIVISION_CODE, gettext_lazy("Notices of this division or below it.")),
-)
-
-# Endpoints ---------------------------------------------------------------------------------
-
-notice_list = api.route("notices/", "notice_list")
-notice_item = api.route("notices/<int:pk>/", "notice_detail")
-notice_objections = api.route("notices/<int:pk>/objections/", "notice_objections")
-notice_withdraw = api.route("notices/<int:pk>/withdraw/", "notice_withdraw")
-objection_answer = api.route("notice-objections/<int:pk>/answer/", "notice_objection_answer")
+    )
+    answer: Text = Field(
+        min_length=1, max_length=500, description=gettext_lazy("The reason, shown to the objector.")
+    )
 
 
-@notice_list.operation(
-    "GET",
+class NoticeWithdraw(Input):
+    reason: Text = Field(
+        min_length=1, max_length=500, description=gettext_lazy("Why it is withdrawn.")
+    )
+
+
+class Filters(Schema):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    q: Text | None = Field(
+        None, max_length=100, description=gettext_lazy("Words in the title, text or group.")
+    )
+    state: one_of(value for value, _label in STATES) | None = Field(  # type: ignore[valid-type]
+        None, description=labelled(STATES)
+    )
+    kind: Text | None = Field(
+        None,
+        max_length=40,
+        description=gettext_lazy("What posted it (general, or a procedure's kind, e.g. points)."),
+    )
+    village: DivisionCodeText | None = Field(
+        None, description=gettext_lazy("Notices of this division or below it.")
+    )
+
+
+# Operations -------------------------------------------------------------------------------
+
+
+@router.get(
+    "notices/",
+    url_name="notice_list",
+    response=page_of(Notice),
+    openapi_extra=EXPORTS,
     summary=gettext_lazy("List public notices"),
     description=gettext_lazy(
         "Public notices of your area, newest first, with the filters of the notice list "
         "page; ``format=xlsx`` exports them."
     ),
-    tag=TAG,
-    query=FILTERS,
-    response=NOTICE,
-    paged=True,
-    exports=True,
 )
-def list_notices(call: Call) -> Any:
-    query = call.query
+def list_notices(
+    request: HttpRequest,
+    filters: Query[Filters],
+    paging: Query[Paging],
+    exporting: Query[Export],
+) -> Any:
     rows = selectors.notices(
-        call.user,
-        q=query.get("q", ""),
-        state=query.get("state", ""),
-        kind=query.get("kind", ""),
-        area=query.get("village", ""),
+        request.user,
+        q=filters.q or "",
+        state=filters.state or "",
+        kind=filters.kind or "",
+        area=filters.village or "",
     )
-    if call.wants_export:
-        return call.export(
+    if exporting.format == "xlsx":
+        return engine.export(
             rows,
             filename="notices",
             title=_("Public notices"),
             columns=selectors.export_columns(),
         )
-    return call.page(rows.select_related("content_type"), notice_summary)
+    return paginate(request, paging, rows.select_related("content_type"), notice_summary)
 
 
-@notice_list.operation(
-    "POST",
+@router.post(
+    "notices/",
+    url_name="notice_list",
+    response={201: NoticeDetail},
     summary=gettext_lazy("Post a public notice"),
     description=gettext_lazy(
         "The village's own announcement (a notice without subject) from now for the days "
@@ -307,103 +311,97 @@ def list_notices(call: Call) -> Any:
         "shows an ID, phone or bank number or health details. Attachments are added on the "
         "pages, not through the API; a procedure's notices are posted by its step."
     ),
-    tag=TAG,
-    body=NOTICE_CREATE,
-    response=NOTICE_DETAIL,
-    status=201,
 )
-def post_notice(call: Call) -> Any:
-    require_role(call.user, "post", Notice)  # before the village is looked up
-    data = dict(call.body)
-    village = visible_divisions(call.user).filter(code=data["village"]).first()
+def post_notice(request: HttpRequest, payload: NoticeCreate) -> Status[dict[str, Any]]:
+    user = request.user
+    require_role(user, "post", models.Notice)  # before the village is looked up
+    village = visible_divisions(user).filter(code=payload.village).first()
     if village is None:
         raise ValidationError(
-            {"village": _("Nothing with the id %(id)s is open to you.") % {"id": data["village"]}}
+            {"village": _("Nothing with the id %(id)s is open to you.") % {"id": payload.village}}
         )
     notice = services.post_notice(
-        actor=call.user,
+        actor=user,
         village=village,
-        title=data["title"],
-        body=data.get("body", ""),
-        days=data["days"],
-        unit=data.get("unit", TimeUnit.CALENDAR_DAY),
-        group=data.get("group", ""),
+        title=payload.title,
+        body=payload.body,
+        days=payload.days,
+        unit=payload.unit,
+        group=payload.group,
     )
-    return answer(call, notice.pk)
+    return Status(201, answer(user, notice.pk))
 
 
-@notice_item.operation(
-    "GET",
+@router.get(
+    "notices/{int:pk}/",
+    url_name="notice_detail",
+    response=NoticeDetail,
     summary=gettext_lazy("Show a public notice"),
     description=gettext_lazy(
         "The notice with its period and outcome, the objections you may see with their "
         "answers, and the names of its attachments."
     ),
-    tag=TAG,
-    response=NOTICE_DETAIL,
 )
-def show_notice(call: Call, pk: int) -> Any:
-    return answer(call, pk)
+def show_notice(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return answer(request.user, pk)
 
 
-@notice_objections.operation(
-    "POST",
+@router.post(
+    "notices/{int:pk}/objections/",
+    url_name="notice_objections",
+    response={201: NoticeDetail},
     summary=gettext_lazy("Raise an objection"),
     description=gettext_lazy(
         "异议 while the notice runs. On a procedure's notice the matter goes back to the "
         "step that posted it; on an announcement the objection waits for the village's answer."
     ),
-    tag=TAG,
-    body=OBJECTION_CREATE,
-    response=NOTICE_DETAIL,
-    status=201,
 )
-def raise_objection(call: Call, pk: int) -> Any:
-    require_role(call.user, "object", Notice)
-    notice = load_notice(call.user, pk)
-    services.raise_objection(actor=call.user, notice=notice, reason=call.body["reason"])
-    return answer(call, pk)
+def raise_objection(
+    request: HttpRequest, pk: int, payload: NoticeObjectionCreate
+) -> Status[dict[str, Any]]:
+    user = request.user
+    require_role(user, "object", models.Notice)
+    notice = load_notice(user, pk)
+    services.raise_objection(actor=user, notice=notice, reason=payload.reason)
+    return Status(201, answer(user, pk))
 
 
-@objection_answer.operation(
-    "POST",
+@router.post(
+    "notice-objections/{int:pk}/answer/",
+    url_name="notice_objection_answer",
+    response=NoticeDetail,
     summary=gettext_lazy("Answer an objection"),
     description=gettext_lazy(
         "The village's officials (or the county office) uphold or dismiss an open objection, "
         "with the reason."
     ),
-    tag=TAG,
-    body=OBJECTION_ANSWER,
-    response=NOTICE_DETAIL,
 )
-def answer_objection(call: Call, pk: int) -> Any:
-    require_role(call.user, "change", NoticeObjection)
-    objection = restrict(call.user, "view", NoticeObjection).filter(pk=pk).first()
+def answer_objection(
+    request: HttpRequest, pk: int, payload: NoticeObjectionAnswer
+) -> dict[str, Any]:
+    user = request.user
+    require_role(user, "change", models.NoticeObjection)
+    objection = restrict(user, "view", models.NoticeObjection).filter(pk=pk).first()
     if objection is None:
-        raise not_found()
+        raise Http404
     services.answer_objection(
-        actor=call.user,
-        objection=objection,
-        upheld=call.body["upheld"],
-        answer=call.body["answer"],
+        actor=user, objection=objection, upheld=payload.upheld, answer=payload.answer
     )
-    return answer(call, objection.notice_id)
+    return answer(user, objection.notice_id)
 
 
-@notice_withdraw.operation(
-    "POST",
+@router.post(
+    "notices/{int:pk}/withdraw/",
+    url_name="notice_withdraw",
+    response=NoticeDetail,
     summary=gettext_lazy("Withdraw a public notice"),
     description=gettext_lazy(
         "Take a running notice down, with the reason; a procedure's matter goes back to the "
         "step that posted it."
     ),
-    tag=TAG,
-    body=NOTICE_WITHDRAW,
-    response=NOTICE_DETAIL,
 )
-def withdraw_notice(call: Call, pk: int) -> Any:
-    require_role(call.user, "change", Notice)
-    services.withdraw_notice(
-        actor=call.user, notice=load_notice(call.user, pk), reason=call.body["reason"]
-    )
-    return answer(call, pk)
+def withdraw_notice(request: HttpRequest, pk: int, payload: NoticeWithdraw) -> dict[str, Any]:
+    user = request.user
+    require_role(user, "change", models.Notice)
+    services.withdraw_notice(actor=user, notice=load_notice(user, pk), reason=payload.reason)
+    return answer(user, pk)

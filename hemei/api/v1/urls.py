@@ -34,6 +34,8 @@ v1.add_router("", rankings.router)
 v1.add_router("", meetings.router)
 v1.add_router("", tasks.router)
 v1.add_router("", homestead.router)
+v1.add_router("", notices.router)
+v1.add_router("", disclosure.router)
 
 app_name = "v1"
 urlpatterns = [*engine.urls(v1), *api.urls()]
