@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from ninja import Schema
+from ninja.params import ParamShortcut
+from ninja.params.models import Form, FormModel
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PlainSerializer,
+    StrictStr,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
 
 from hemei.accounts.models import User
 from hemei.accounts.policy import may, places
@@ -17,7 +35,7 @@ from hemei.divisions.models import Division
 from hemei.units.models import Unit
 
 from .. import schema as s
-from ..engine import HemeiNinja
+from ..engine import HemeiNinja, Id, Input, visible
 from ..framework import Api
 
 TITLE = gettext_lazy("Hemei API")
@@ -122,3 +140,198 @@ def unit_id(**kwargs: Any) -> s.Ref:
 def division_code(**kwargs: Any) -> s.Ref:
     kwargs.setdefault("description", gettext_lazy("A division code inside your area."))
     return s.Ref(DIVISION_CODE, visible_divisions, **kwargs)
+
+
+# For the modules on django-ninja -----------------------------------------------------------
+# The same shapes, checks and messages as the declarations above, as pydantic types. The
+# shared objects cannot take the old names (DivisionRef, PersonRef, UnitRef, NoInput) while
+# modules still on ``api`` put those in the same OpenAPI document: rename them when the
+# last one has moved.
+
+
+class DivisionBrief(Schema):
+    code: str = Field(description=gettext_lazy("Official division code."))
+    name: str
+
+
+class PersonBrief(Schema):
+    id: int = Field(ge=1)
+    name: str = Field(description=gettext_lazy("Full name (phones are never sent)."))
+
+
+class UnitBrief(Schema):
+    id: int = Field(ge=1)
+    name: str
+
+
+class NoBody(Input):
+    """The body of an action that takes no input: an empty object, or no body at all
+    (give the parameter a default: ``payload: NoBody = NoBody()``)."""
+
+
+class Filters(Schema):
+    """Query filters as the old framework read them: text stripped, an empty value the
+    same as no value (a form sends its empty fields)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _empty_is_absent(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        if isinstance(data, dict):
+            data = {key: value for key, value in data.items() if value != ""}
+        return handler(data)
+
+
+def _storable(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates, which JSON allows and databases refuse
+            raise ValueError(_("The text holds characters that cannot be stored.")) from None
+        if "\x00" in value:
+            raise ValueError(_("The text holds characters that cannot be stored."))
+    return value
+
+
+def _whole(value: Any) -> Any:
+    if isinstance(value, str) and not re.fullmatch(r"-?[0-9]{1,16}", value.strip()):
+        raise ValueError(_("Expected a whole number."))
+    return value
+
+
+def text(**limits: Any) -> Any:
+    """Text a database can store (no NUL, no lone surrogate), with ``Field`` limits
+    (``max_length``, ``pattern``…) checked after it is stripped, as before."""
+    return Annotated[StrictStr, Field(**limits), BeforeValidator(_storable)]
+
+
+#: A row's id in a query string: digits only (not "1.0"), in the old parameters' range.
+QueryId = Annotated[int, BeforeValidator(_whole), Field(ge=1, le=s.MAX_SAFE_INTEGER)]
+#: An official division code (not yet looked up).
+DivisionCode = text(min_length=2, max_length=12, pattern="^[0-9]+$")
+
+
+def _read_day(value: Any) -> Any:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError(_("Enter a date as YYYY-MM-DD."))
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(_("%(value)s is not a date.") % {"value": value}) from None
+
+
+#: A calendar date in a body or a query string: ``YYYY-MM-DD`` exactly.
+Day = Annotated[dt.date, BeforeValidator(_read_day)]
+#: A moment in an answer, written as before (``isoformat()``: the offset, every microsecond).
+Moment = Annotated[
+    dt.datetime,
+    PlainSerializer(lambda value: value.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+
+
+def _labelled(description: Any, choices: list[tuple[Any, Any]]) -> str:
+    labels = _("; ").join(f"{value} = {label}" for value, label in choices)
+    if description:
+        return _("%(description)s (%(choices)s)") % {"description": description, "choices": labels}
+    return _("(%(choices)s)") % {"choices": labels}
+
+
+def choice(
+    choices: Iterable[tuple[Any, Any]], description: Any = "", *, nullable: bool = False
+) -> Any:
+    """One of a fixed set of text values (a ``TextChoices``' ``choices``), refused with the
+    values listed; its description lists each value's label in the reader's language.
+    ``nullable``: ``null`` too, the description staying on the field."""
+    pairs = list(choices)
+    values = [value for value, _label in pairs]
+
+    def check(value: Any) -> Any:
+        if value is None and nullable:
+            return value
+        if isinstance(value, bool) or value not in values:
+            raise ValueError(
+                _("Choose one of: %(values)s.") % {"values": ", ".join(map(str, values))}
+            )
+        return value
+
+    kind: Any = Literal[tuple(values)]  # type: ignore[valid-type]
+    return Annotated[
+        kind | None if nullable else kind,
+        BeforeValidator(check),
+        Field(description=lazy(_labelled, str)(description, pairs)),
+    ]
+
+
+def person_ref_to(queryset: Callable[[Any], Any] = reachable_people, **kwargs: Any) -> Any:
+    """A person's id, read as a person the caller may name."""
+    kwargs.setdefault("description", gettext_lazy("A person's id."))
+    return visible(Id, queryset, **kwargs)
+
+
+def unit_ref_to(**kwargs: Any) -> Any:
+    """A unit's id, read as a unit the caller may name."""
+    kwargs.setdefault("description", gettext_lazy("A unit's id."))
+    return visible(Id, reachable_units, **kwargs)
+
+
+def division_ref_to(queryset: Callable[[Any], Any] = visible_divisions, **kwargs: Any) -> Any:
+    """A division code, read as a division inside the caller's area (or ``queryset``)."""
+    kwargs.setdefault("description", gettext_lazy("A division code inside your area."))
+    return visible(DivisionCode, queryset, **kwargs)
+
+
+class _JsonOrFormModel(FormModel):
+    """A body read from JSON or, sent as a multipart form, from the form's fields (its
+    files come apart, as ``File`` parameters)."""
+
+    @classmethod
+    def resolve(cls, request: HttpRequest, api: Any, path_params: dict[str, Any]) -> Any:
+        (name,) = cls.model_fields  # the one payload parameter
+        if request.content_type == "multipart/form-data":
+            # not flattened: an unknown field reaches the model's extra="forbid"
+            data = api.parser.parse_querydict(request.POST, [], request)
+        else:  # the engine has checked that the body is JSON
+            data = api.parser.parse_body(request) if request.body else {}
+        return cls.model_validate({name: data}, context={"request": request})
+
+
+class _JsonOrFormParam(Form):  # type: ignore[misc]
+    _model = _JsonOrFormModel
+
+    @classmethod
+    def _param_source(cls) -> str:
+        return "form"
+
+
+#: ``payload: JsonOrForm[Input]``: the body as JSON, or as the fields of a multipart form
+#: that also carries files (declared as ``File`` parameters). Form fields are text: declare
+#: numbers with :data:`FormInt`. The operation documents the form; add the JSON with
+#: ``openapi_extra=json_too(Input)``.
+JsonOrForm = ParamShortcut(lambda default=..., **kwargs: _JsonOrFormParam(default, **kwargs))
+
+
+def json_too(model: type[Schema]) -> dict[str, Any]:
+    """The ``openapi_extra`` of a :data:`JsonOrForm` operation: its body as JSON too."""
+    schema = {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {"requestBody": {"content": {"application/json": {"schema": schema}}}}
+
+
+def _form_int(value: Any, info: ValidationInfo) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(_("Expected a whole number."))
+    request = (info.context or {}).get("request")
+    if isinstance(value, str):
+        from_form = request is not None and request.content_type == "multipart/form-data"
+        if not from_form or not re.fullmatch(r"-?[0-9]{1,16}", value.strip()):
+            raise ValueError(_("Expected a whole number."))
+        return int(value)
+    return value
+
+
+#: A whole number in a body that may come as JSON (a number, never text) or as a multipart
+#: form (digits); limits go in ``Field``.
+FormInt = Annotated[int, BeforeValidator(_form_int)]

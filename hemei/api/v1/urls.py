@@ -27,6 +27,7 @@ from .common import api, v1
 v1.add_router("", notifications.router)
 v1.add_router("", households.router)
 v1.add_router("", points.router)
+v1.add_router("", supervision.router)
 
 app_name = "v1"
 urlpatterns = [*engine.urls(v1), *api.urls()]
