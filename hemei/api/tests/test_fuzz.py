@@ -69,9 +69,6 @@ DECLARED = [
     cases.CASE_REASON,
     cases.CASE_EXTEND,
     cases.CASE_DECISION,
-    decisions.RECORD_CREATE,
-    decisions.MEETING_RECORD,
-    decisions.PUBLISH,
     notices.NOTICE_CREATE,
     notices.OBJECTION_CREATE,
     notices.OBJECTION_ANSWER,
@@ -243,12 +240,12 @@ def test_village_procedure_writes_never_answer_500(
             (f"{base}decision/", cases.CASE_DECISION, {"decision": record.pk}),
             (
                 "/api/v1/decision-records/",
-                decisions.RECORD_CREATE,
+                decisions.DecisionRecordCreate,
                 {"village": VILLAGE_A, "title": "事项", "process": record.process_id},
             ),
             (
                 f"/api/v1/decision-records/{record.pk}/meetings/",
-                decisions.MEETING_RECORD,
+                decisions.DecisionMeetingCreate,
                 {
                     "held_on": "2026-06-01",
                     "entitled": 7,
@@ -260,7 +257,7 @@ def test_village_procedure_writes_never_answer_500(
             ),
             (
                 f"/api/v1/decision-records/{record.pk}/publish/",
-                decisions.PUBLISH,
+                decisions.DecisionPublish,
                 {"published_on": "2026-06-10", "text": "决议"},
             ),
         ]

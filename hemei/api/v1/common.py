@@ -31,6 +31,7 @@ from pydantic import (
 
 from hemei.accounts.models import User
 from hemei.accounts.policy import may, places
+from hemei.core.xlsx import CONTENT_TYPE as XLSX_TYPE
 from hemei.divisions.models import Division
 from hemei.units.models import Unit
 
@@ -335,3 +336,25 @@ def _form_int(value: Any, info: ValidationInfo) -> Any:
 #: A whole number in a body that may come as JSON (a number, never text) or as a multipart
 #: form (digits); limits go in ``Field``.
 FormInt = Annotated[int, BeforeValidator(_form_int)]
+
+
+#: The ``openapi_extra`` of an operation that answers a file download.
+DOWNLOAD = {
+    "responses": {
+        "200": {
+            "description": "OK",
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    }
+}
+
+#: The ``openapi_extra`` of a list that answers ``format=xlsx`` (:func:`engine.export`).
+EXPORTS = {
+    "responses": {
+        200: {  # ninja's own key: merged with its JSON answer
+            "content": {XLSX_TYPE: {"schema": {"type": "string", "contentMediaType": XLSX_TYPE}}}
+        }
+    }
+}

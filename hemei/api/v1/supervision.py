@@ -33,6 +33,7 @@ from hemei.tasks.models import Task
 from ..engine import Flag, Input, Paging, page_of, paginate
 from ..framework import not_found
 from .common import (
+    DOWNLOAD,
     Day,
     DivisionBrief,
     DivisionCode,
@@ -501,16 +502,7 @@ def send_back_order(request: HttpRequest, pk: int, payload: OrderSendBack) -> An
     description=gettext_lazy(
         "The file attached to an answer, to those who see its order (404 otherwise)."
     ),
-    openapi_extra={
-        "responses": {
-            "200": {
-                "description": "OK",
-                "content": {
-                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-                },
-            }
-        }
-    },
+    openapi_extra=DOWNLOAD,
 )
 def download_reply_attachment(request: HttpRequest, pk: int) -> Any:
     visible_orders = models.SupervisionOrder.objects.visible_to(request.user)

@@ -28,6 +28,7 @@ v1.add_router("", notifications.router)
 v1.add_router("", households.router)
 v1.add_router("", points.router)
 v1.add_router("", supervision.router)
+v1.add_router("", decisions.router)
 
 app_name = "v1"
 urlpatterns = [*engine.urls(v1), *api.urls()]
