@@ -26,6 +26,7 @@ from pydantic import (
     StrictStr,
     ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -358,3 +359,15 @@ EXPORTS = {
         }
     }
 }
+
+
+class NotNull(Input):
+    """A body none of whose fields takes null: null is refused as “may not be null”, as
+    before the move (not as a value of the wrong type)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError(_("This field may not be null."))
+        return value

@@ -38,6 +38,7 @@ from .common import (
     FormInt,
     JsonOrForm,
     Moment,
+    NotNull,
     PersonBrief,
     choice,
     division_ref,
@@ -283,7 +284,7 @@ def _processes(user: Any) -> Any:
     return selectors.decision_processes(user)
 
 
-class DecisionRecordCreate(Input):
+class DecisionRecordCreate(NotNull):
     village: DivisionCode = Field(
         description=gettext_lazy("The code of the village whose matter it is.")
     )
@@ -304,7 +305,7 @@ class DecisionRecordCreate(Input):
     )
 
 
-class DecisionMeetingCreate(Input):
+class DecisionMeetingCreate(NotNull):
     held_on: Day
     entitled: FormInt = Field(ge=1, le=100_000)
     present: FormInt = Field(ge=0, le=100_000)
@@ -314,7 +315,7 @@ class DecisionMeetingCreate(Input):
     notes: limited_text(max_length=20_000) = ""  # type: ignore[valid-type]
 
 
-class DecisionPublish(Input):
+class DecisionPublish(NotNull):
     published_on: Day
     text: limited_text(min_length=1, max_length=20_000) = Field(  # type: ignore[valid-type]
         description=gettext_lazy("What was published.")

@@ -30,7 +30,7 @@ from hemei.supervision.choices import CardKind, ExtensionState, OrderSource, Ord
 from hemei.supervision.forms import ReplyForm
 from hemei.tasks.models import Task
 
-from ..engine import Flag, Input, Paging, page_of, paginate
+from ..engine import Flag, Paging, page_of, paginate
 from ..framework import not_found
 from .common import (
     DOWNLOAD,
@@ -39,6 +39,7 @@ from .common import (
     DivisionCode,
     JsonOrForm,
     Moment,
+    NotNull,
     PersonBrief,
     QueryId,
     choice,
@@ -283,18 +284,18 @@ def load_county(user: Any, code: str) -> Division:
 # Inputs -------------------------------------------------------------------------------------
 
 
-class SupervisionOrderCreate(Input):
+class SupervisionOrderCreate(NotNull):
     text: OrderText = Field(description=gettext_lazy("What the order demands."))
     reply_due: Day = Field(
         description=gettext_lazy("The reply is due on this day (not in the past).")
     )
 
 
-class OrderReplyCreate(Input):
+class OrderReplyCreate(NotNull):
     text: AnswerText = Field(description=gettext_lazy("The answer (反馈)."))
 
 
-class OrderClose(Input):
+class OrderClose(NotNull):
     note: Note = Field("", description=gettext_lazy("A note for the responsible side."))
 
 
@@ -302,29 +303,29 @@ class OrderClose(Input):
 NO_NOTE = OrderClose()
 
 
-class OrderSendBack(Input):
+class OrderSendBack(NotNull):
     note: Note = Field(description=gettext_lazy("What the answer lacks."))
 
 
-class ExtensionRequestCreate(Input):
+class ExtensionRequestCreate(NotNull):
     requested_due: Day = Field(
         description=gettext_lazy("The new deadline, later than the current one.")
     )
     reason: Reason
 
 
-class ExtensionDecision(Input):
+class ExtensionDecision(NotNull):
     approve: Flag = Field(description=gettext_lazy("true: the deadline moves; false: refused."))
     note: Note = Field("", description=gettext_lazy("Required when refusing."))
 
 
-class LadderStepInput(Input):
+class LadderStepInput(NotNull):
     kind: StepKindChoice
     days: StrictInt = Field(ge=-365, le=365, description=DAYS_DESCRIPTION)
     reply_days: StrictInt = Field(0, ge=0, le=90, description=REPLY_DAYS_DESCRIPTION)
 
 
-class LadderSave(Input):
+class LadderSave(NotNull):
     steps: list[LadderStepInput] = Field(
         max_length=20, description=gettext_lazy("The whole ladder; empty: the default.")
     )
