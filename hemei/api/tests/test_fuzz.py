@@ -63,13 +63,16 @@ DECLARED = [
     meetings.MeetingCreate,
     progress.REPORT_CREATE,
     progress.REPORT_UPDATE,
-    supervision.ORDER_CREATE,
-    supervision.ORDER_REPLY,
-    supervision.ORDER_CLOSE,
-    supervision.ORDER_SEND_BACK,
-    supervision.EXTENSION_CREATE,
-    supervision.EXTENSION_DECIDE,
-    supervision.LADDER_SAVE,
+    supervision.SupervisionOrderCreate,
+    supervision.OrderReplyCreate,
+    supervision.OrderClose,
+    supervision.OrderSendBack,
+    supervision.ExtensionRequestCreate,
+    supervision.ExtensionDecision,
+    supervision.LadderSave,
+    decisions.DecisionRecordCreate,
+    decisions.DecisionMeetingCreate,
+    decisions.DecisionPublish,
     cases.CASE_START,
     cases.CASE_PASS,
     cases.CASE_RETURN,
@@ -77,9 +80,6 @@ DECLARED = [
     cases.CASE_REASON,
     cases.CASE_EXTEND,
     cases.CASE_DECISION,
-    decisions.RECORD_CREATE,
-    decisions.MEETING_RECORD,
-    decisions.PUBLISH,
 ]
 
 
@@ -164,7 +164,7 @@ def test_write_endpoints_never_answer_500(
         (
             "POST",
             f"/api/v1/tasks/{world.part_a.pk}/extensions/",
-            supervision.EXTENSION_CREATE,
+            supervision.ExtensionRequestCreate,
             {"requested_due": "2026-12-31", "reason": "延期"},
         ),
         ("POST", "/api/v1/notifications/read/", notifications.MarkRead, {"all": True}),
@@ -200,13 +200,13 @@ def test_administrators_writes_never_answer_500(
         (
             "POST",
             f"/api/v1/tasks/{world.part_a.pk}/orders/",
-            supervision.ORDER_CREATE,
+            supervision.SupervisionOrderCreate,
             {"text": "说明", "reply_due": "2099-01-01"},
         ),
         (
             "PUT",
             "/api/v1/supervision/ladders/370215/",
-            supervision.LADDER_SAVE,
+            supervision.LadderSave,
             {"steps": data.draw(st.lists(step, max_size=5))},
         ),
         (
@@ -284,12 +284,12 @@ def test_village_procedure_writes_never_answer_500(
             (f"{base}decision/", cases.CASE_DECISION, {"decision": record.pk}),
             (
                 "/api/v1/decision-records/",
-                decisions.RECORD_CREATE,
+                decisions.DecisionRecordCreate,
                 {"village": VILLAGE_A, "title": "事项", "process": record.process_id},
             ),
             (
                 f"/api/v1/decision-records/{record.pk}/meetings/",
-                decisions.MEETING_RECORD,
+                decisions.DecisionMeetingCreate,
                 {
                     "held_on": "2026-06-01",
                     "entitled": 7,
@@ -301,7 +301,7 @@ def test_village_procedure_writes_never_answer_500(
             ),
             (
                 f"/api/v1/decision-records/{record.pk}/publish/",
-                decisions.PUBLISH,
+                decisions.DecisionPublish,
                 {"published_on": "2026-06-10", "text": "决议"},
             ),
         ]

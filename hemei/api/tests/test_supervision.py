@@ -383,3 +383,17 @@ def test_an_answer_carries_one_file_in_a_multipart_request(
     link = sent.json["replies"][0]["attachment"]
     response = tom.client.get(link, headers=tom.headers)
     assert b"".join(response.streaming_content) == b"%PDF-1.4 x"
+
+
+def test_null_is_refused_as_null_and_a_text_id_as_not_a_number(cast: Cast, world: World, as_user):
+    url = TASK_EXTENSIONS.format(pk=world.part_a.pk)
+    answer = as_user(cast.tom).post(url, {"requested_due": None, "reason": None})
+    assert answer.status == 400
+    assert answer.error["fields"] == {
+        "requested_due": ["此项不能为 null。"],
+        "reason": ["此项不能为 null。"],
+    }, answer.error
+    ladder = as_user(cast.alice).send(
+        "PUT", LADDER.format(code=COUNTY), {"steps": [{"kind": "reminder", "days": "1"}]}
+    )
+    assert ladder.status == 400 and list(ladder.error["fields"]) == ["steps.0.days"]

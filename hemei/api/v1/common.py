@@ -10,10 +10,13 @@ from typing import Annotated, Any, Literal, Optional
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Schema
+from ninja.params import ParamShortcut
+from ninja.params.models import Form, FormModel
 from pydantic import (
     BeforeValidator,
     ConfigDict,
@@ -21,7 +24,9 @@ from pydantic import (
     ModelWrapValidatorHandler,
     PlainSerializer,
     StrictStr,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -344,3 +349,81 @@ EXPORTS: dict[str, Any] = {
         200: {"content": {XLSX_TYPE: {"schema": {"type": "string", "contentMediaType": XLSX_TYPE}}}}
     }
 }
+
+
+class _JsonOrFormModel(FormModel):
+    """A body read from JSON or, sent as a multipart form, from the form's fields (its
+    files come apart, as ``File`` parameters)."""
+
+    @classmethod
+    def resolve(cls, request: HttpRequest, api: Any, path_params: dict[str, Any]) -> Any:
+        (name,) = cls.model_fields  # the one payload parameter
+        if request.content_type == "multipart/form-data":
+            # not flattened: an unknown field reaches the model's extra="forbid"
+            data = api.parser.parse_querydict(request.POST, [], request)
+        else:  # the engine has checked that the body is JSON
+            data = api.parser.parse_body(request) if request.body else {}
+        return cls.model_validate({name: data}, context={"request": request})
+
+
+class _JsonOrFormParam(Form):  # type: ignore[misc]
+    _model = _JsonOrFormModel
+
+    @classmethod
+    def _param_source(cls) -> str:
+        return "form"
+
+
+#: ``payload: JsonOrForm[Input]``: the body as JSON, or as the fields of a multipart form
+#: that also carries files (declared as ``File`` parameters). Form fields are text: declare
+#: numbers with :data:`FormInt`. The operation documents the form; add the JSON with
+#: ``openapi_extra=json_too(Input)``.
+JsonOrForm = ParamShortcut(lambda default=..., **kwargs: _JsonOrFormParam(default, **kwargs))
+
+
+def json_too(model: type[Schema]) -> dict[str, Any]:
+    """The ``openapi_extra`` of a :data:`JsonOrForm` operation: its body as JSON too."""
+    schema = {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {"requestBody": {"content": {"application/json": {"schema": schema}}}}
+
+
+def _form_int(value: Any, info: ValidationInfo) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(_("Expected a whole number."))
+    request = (info.context or {}).get("request")
+    if isinstance(value, str):
+        from_form = request is not None and request.content_type == "multipart/form-data"
+        if not from_form or not re.fullmatch(r"-?[0-9]{1,16}", value.strip()):
+            raise ValueError(_("Expected a whole number."))
+        return int(value)
+    return value
+
+
+#: A whole number in a body that may come as JSON (a number, never text) or as a multipart
+#: form (digits); limits go in ``Field``.
+FormInt = Annotated[int, BeforeValidator(_form_int)]
+
+
+#: The ``openapi_extra`` of an operation that answers a file download.
+DOWNLOAD = {
+    "responses": {
+        "200": {
+            "description": "OK",
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    }
+}
+
+
+class NotNull(Input):
+    """A body none of whose fields takes null: null is refused as “may not be null”, as
+    before the move (not as a value of the wrong type)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError(_("This field may not be null."))
+        return value

@@ -7,157 +7,168 @@ required: send the meeting as a multipart form with the ``minutes`` file and any
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from ninja import File, Query, Router, Schema, UploadedFile
+from ninja.responses import Status
+from pydantic import Field
 
 from hemei.accounts.policy import allows, restrict
 from hemei.accounts.roles import API_ROLES
 from hemei.core.downloads import download
-from hemei.procedures import selectors, services
+from hemei.procedures import models, selectors, services
 from hemei.procedures.choices import DecisionState, FileRole, StepKind
-from hemei.procedures.models import DecisionFile, DecisionRecord, DecisionStep
 
-from .. import schema as s
-from ..framework import Call, not_found
+from .. import engine
+from ..engine import Export, Flag, Id, Input, Paging, page_of, paginate, visible
+from ..framework import not_found
 from .common import (
-    DIVISION,
-    DIVISION_CODE,
-    PERSON,
-    api,
-    date,
+    DOWNLOAD,
+    EXPORTS,
+    Date,
+    DivisionCode,
+    DivisionRef,
+    FormInt,
+    JsonOrForm,
+    Moment,
+    NotNull,
+    PersonRef,
+    choice,
     division_ref,
-    moment,
+    json_too,
     person_ref,
     require_role,
+    v1,
     visible_divisions,
 )
+from .common import text as limited_text
 
 TAG = "decisions"
-api.gate(TAG, DecisionRecord, roles=API_ROLES)
+v1.gate(TAG, models.DecisionRecord, roles=API_ROLES)
+
+router = Router(tags=[TAG])
+
+# Types --------------------------------------------------------------------------------------
+
+StepKindChoice = choice(StepKind.choices)
+StateChoice = choice(DecisionState.choices)
+StateFilter = choice(DecisionState.choices, nullable=True)
+FileRoleChoice = choice(FileRole.choices)
 
 # Shapes -----------------------------------------------------------------------------------
 
-PROCESS_REF = s.response("DecisionProcessRef", {"id": s.Int(minimum=1), "name": s.Str()})
-STEP_FIELDS: dict[str, s.Field] = {
-    "id": s.Int(minimum=1),
-    "position": s.Int(minimum=0),
-    "kind": s.Choice(StepKind.choices),
-    "name": s.Str(),
-}
-STEP_REF = s.response("DecisionStepRef", STEP_FIELDS)
-STEP = s.response(
-    "DecisionStep",
-    {
-        **STEP_FIELDS,
-        "body": s.Str(description=gettext_lazy("The meeting body.")),
-        "publishes": s.Bool(description=gettext_lazy("A publication, not a meeting.")),
-        "rule": s.Str(description=gettext_lazy("The quorum and majority rule, in words.")),
-    },
-)
-PROCESS = s.response(
-    "DecisionProcess",
-    {
-        "id": s.Int(minimum=1),
-        "name": s.Str(),
-        "county": s.Nullable(DIVISION, description=gettext_lazy("Empty: the national process.")),
-        "description": s.Str(),
-        "may_merge_first_steps": s.Bool(
-            description=gettext_lazy("Steps 1 and 2 may be one meeting (一肩挑).")
-        ),
-        "steps": s.List(STEP, max_items=100),
-    },
-)
-PROCESS_LIST = s.response("DecisionProcessList", {"processes": s.List(PROCESS, max_items=1000)})
-RECORD_FIELDS: dict[str, s.Field] = {
-    "id": s.Int(minimum=1),
-    "village": DIVISION,
-    "title": s.Str(description=gettext_lazy("The matter.")),
-    "process": PROCESS_REF,
-    "merged_first_steps": s.Bool(),
-    "step": s.Nullable(STEP_REF, description=gettext_lazy("The current step.")),
-    "state": s.Choice(DecisionState.choices),
-    "stopped_reason": s.Str(description=gettext_lazy("Why it was not passed.")),
-    "created_at": s.DateTime(),
-}
-RECORD = s.response("DecisionRecord", RECORD_FIELDS)
-FILE = s.response(
-    "DecisionFile",
-    {
-        "id": s.Int(minimum=1),
-        "role": s.Choice(FileRole.choices),
-        "name": s.Str(),
-        "content_type": s.Str(),
-        "size": s.Int(minimum=0),
-        "url": s.Str(description=gettext_lazy("Where to download it (same authentication).")),
-    },
-)
-MEETING = s.response(
-    "DecisionMeeting",
-    {
-        "id": s.Int(minimum=1),
-        "step": STEP_REF,
-        "covers_next": s.Bool(description=gettext_lazy("It also stood for the next step.")),
-        "held_on": s.Date(),
-        "entitled": s.Int(minimum=0),
-        "present": s.Int(minimum=0),
-        "votes_for": s.Int(minimum=0),
-        "against": s.Int(minimum=0),
-        "abstain": s.Int(minimum=0),
-        "quorum_met": s.Bool(),
-        "passed": s.Bool(),
-        "reason": s.Str(description=gettext_lazy("The outcome, in words.")),
-        "rule_text": s.Str(description=gettext_lazy("The rule it was judged by.")),
-        "notes": s.Str(),
-        "recorded_by": s.Nullable(PERSON),
-        "files": s.List(FILE, max_items=100),
-    },
-)
-PUBLICATION = s.response(
-    "DecisionPublication",
-    {
-        "id": s.Int(minimum=1),
-        "step": STEP_REF,
-        "kind": s.Choice(StepKind.choices),
-        "published_on": s.Date(),
-        "text": s.Str(),
-        "published_by": s.Nullable(PERSON),
-    },
-)
-LINK = s.response(
-    "DecisionLink",
-    {
-        "type": s.Str(description=gettext_lazy("What was approved (e.g. cases.case).")),
-        "object_id": s.Str(),
-        "note": s.Str(),
-    },
-)
-RECORD_DETAIL = s.response(
-    "DecisionRecordDetail",
-    {
-        **RECORD_FIELDS,
-        "description": s.Str(),
-        "steps": s.List(STEP, max_items=100),
-        "meetings": s.List(MEETING, max_items=100),
-        "publications": s.List(PUBLICATION, max_items=100),
-        "links": s.List(LINK, max_items=100_000),
-        "may_act": s.Bool(description=gettext_lazy("You may record its next step now.")),
-    },
-)
+
+class DecisionProcessRef(Schema):
+    id: int = Field(ge=1)
+    name: str
 
 
-def _step_ref(step: DecisionStep | None) -> dict[str, Any] | None:
+class DecisionStepRef(Schema):
+    id: int = Field(ge=1)
+    position: int = Field(ge=0)
+    kind: StepKindChoice
+    name: str
+
+
+class DecisionStep(DecisionStepRef):
+    body: str = Field(description=gettext_lazy("The meeting body."))
+    publishes: bool = Field(description=gettext_lazy("A publication, not a meeting."))
+    rule: str = Field(description=gettext_lazy("The quorum and majority rule, in words."))
+
+
+class DecisionProcess(Schema):
+    id: int = Field(ge=1)
+    name: str
+    county: DivisionRef | None = Field(description=gettext_lazy("Empty: the national process."))
+    description: str
+    may_merge_first_steps: bool = Field(
+        description=gettext_lazy("Steps 1 and 2 may be one meeting (一肩挑).")
+    )
+    steps: list[DecisionStep] = Field(max_length=100)
+
+
+class DecisionProcessList(Schema):
+    processes: list[DecisionProcess] = Field(max_length=1000)
+
+
+class DecisionRecord(Schema):
+    id: int = Field(ge=1)
+    village: DivisionRef
+    title: str = Field(description=gettext_lazy("The matter."))
+    process: DecisionProcessRef
+    merged_first_steps: bool
+    step: DecisionStepRef | None = Field(description=gettext_lazy("The current step."))
+    state: StateChoice
+    stopped_reason: str = Field(description=gettext_lazy("Why it was not passed."))
+    created_at: Moment
+
+
+class DecisionFile(Schema):
+    id: int = Field(ge=1)
+    role: FileRoleChoice
+    name: str
+    content_type: str
+    size: int = Field(ge=0)
+    url: str = Field(description=gettext_lazy("Where to download it (same authentication)."))
+
+
+class DecisionMeeting(Schema):
+    id: int = Field(ge=1)
+    step: DecisionStepRef
+    covers_next: bool = Field(description=gettext_lazy("It also stood for the next step."))
+    held_on: dt.date
+    entitled: int = Field(ge=0)
+    present: int = Field(ge=0)
+    votes_for: int = Field(ge=0)
+    against: int = Field(ge=0)
+    abstain: int = Field(ge=0)
+    quorum_met: bool
+    passed: bool
+    reason: str = Field(description=gettext_lazy("The outcome, in words."))
+    rule_text: str = Field(description=gettext_lazy("The rule it was judged by."))
+    notes: str
+    recorded_by: PersonRef | None
+    files: list[DecisionFile] = Field(max_length=100)
+
+
+class DecisionPublication(Schema):
+    id: int = Field(ge=1)
+    step: DecisionStepRef
+    kind: StepKindChoice
+    published_on: dt.date
+    text: str
+    published_by: PersonRef | None
+
+
+class DecisionLink(Schema):
+    type: str = Field(description=gettext_lazy("What was approved (e.g. cases.case)."))
+    object_id: str
+    note: str
+
+
+class DecisionRecordDetail(DecisionRecord):
+    description: str
+    steps: list[DecisionStep] = Field(max_length=100)
+    meetings: list[DecisionMeeting] = Field(max_length=100)
+    publications: list[DecisionPublication] = Field(max_length=100)
+    links: list[DecisionLink] = Field(max_length=100_000)
+    may_act: bool = Field(description=gettext_lazy("You may record its next step now."))
+
+
+def _step_ref(step: models.DecisionStep | None) -> dict[str, Any] | None:
     if step is None:
         return None
     return {"id": step.pk, "position": step.position, "kind": step.kind, "name": step.name}
 
 
-def _step(step: DecisionStep) -> dict[str, Any]:
+def _step(step: models.DecisionStep) -> dict[str, Any]:
     return {
         **_step_ref(step),  # type: ignore[dict-item]
         "body": step.body,
@@ -166,7 +177,7 @@ def _step(step: DecisionStep) -> dict[str, Any]:
     }
 
 
-def record_summary(record: DecisionRecord) -> dict[str, Any]:
+def record_summary(record: models.DecisionRecord) -> dict[str, Any]:
     """A list row (from ``selectors.decision_records``: village, process, step selected)."""
     return {
         "id": record.pk,
@@ -177,11 +188,11 @@ def record_summary(record: DecisionRecord) -> dict[str, Any]:
         "step": _step_ref(record.step),
         "state": record.state,
         "stopped_reason": record.stopped_reason,
-        "created_at": moment(record.created_at),
+        "created_at": record.created_at,
     }
 
 
-def _file(item: DecisionFile) -> dict[str, Any]:
+def _file(item: models.DecisionFile) -> dict[str, Any]:
     return {
         "id": item.pk,
         "role": item.role,
@@ -192,9 +203,9 @@ def _file(item: DecisionFile) -> dict[str, Any]:
     }
 
 
-def record_detail(record: DecisionRecord, user: Any) -> dict[str, Any]:
+def record_detail(record: models.DecisionRecord, user: Any) -> dict[str, Any]:
     meetings = record.meetings.select_related("step", "recorded_by").prefetch_related(
-        Prefetch("files", queryset=DecisionFile.objects.order_by("role", "id"))
+        Prefetch("files", queryset=models.DecisionFile.objects.order_by("role", "id"))
     )
     return {
         **record_summary(record),
@@ -205,7 +216,7 @@ def record_detail(record: DecisionRecord, user: Any) -> dict[str, Any]:
                 "id": m.pk,
                 "step": _step_ref(m.step),
                 "covers_next": m.covers_next,
-                "held_on": date(m.held_on),
+                "held_on": m.held_on,
                 "entitled": m.entitled,
                 "present": m.present,
                 "votes_for": m.votes_for,
@@ -226,7 +237,7 @@ def record_detail(record: DecisionRecord, user: Any) -> dict[str, Any]:
                 "id": p.pk,
                 "step": _step_ref(p.step),
                 "kind": p.kind,
-                "published_on": date(p.published_on),
+                "published_on": p.published_on,
                 "text": p.text,
                 "published_by": person_ref(p.published_by),
             }
@@ -244,9 +255,9 @@ def record_detail(record: DecisionRecord, user: Any) -> dict[str, Any]:
     }
 
 
-def load_record(user: Any, pk: int) -> DecisionRecord:
+def load_record(user: Any, pk: int) -> models.DecisionRecord:
     record = (
-        DecisionRecord.objects.restrict(user, "view")
+        models.DecisionRecord.objects.restrict(user, "view")
         .select_related("village", "process", "step")
         .filter(pk=pk)
         .first()
@@ -256,102 +267,94 @@ def load_record(user: Any, pk: int) -> DecisionRecord:
     return record
 
 
-def answer(call: Call, pk: int) -> dict[str, Any]:
-    return record_detail(load_record(call.user, pk), call.user)
+def answer(user: Any, pk: int) -> dict[str, Any]:
+    return record_detail(load_record(user, pk), user)
 
 
 # Inputs -------------------------------------------------------------------------------------
+
+
+def sent(payload: Input) -> dict[str, Any]:
+    """The fields the caller sent, as read (a reference as its row): the services' own
+    defaults stand for the others, as before the move."""
+    return {name: getattr(payload, name) for name in payload.model_fields_set}
 
 
 def _processes(user: Any) -> Any:
     return selectors.decision_processes(user)
 
 
-COUNT = s.Int(minimum=0, maximum=100_000)
-RECORD_CREATE = s.Obj(
-    "DecisionRecordCreate",
-    {
-        "village": s.Str(
-            min_length=2,
-            max_length=12,
-            pattern="[0-9]+",
-            description=gettext_lazy("The code of the village whose matter it is."),
+class DecisionRecordCreate(NotNull):
+    village: DivisionCode = Field(
+        description=gettext_lazy("The code of the village whose matter it is.")
+    )
+    title: limited_text(min_length=1, max_length=200) = Field(  # type: ignore[valid-type]
+        description=gettext_lazy("The matter.")
+    )
+    description: limited_text(max_length=20_000) = ""  # type: ignore[valid-type]
+    process: visible(  # type: ignore[valid-type]
+        Id,
+        _processes,
+        description=gettext_lazy("A decision process's id (see decision-processes)."),
+    )
+    merged_first_steps: Flag = Field(
+        False,
+        description=gettext_lazy(
+            "The branch secretary is also the committee director: one meeting proposes and confers."
         ),
-        "title": s.Str(min_length=1, max_length=200, description=gettext_lazy("The matter.")),
-        "description": s.Str(max_length=20_000),
-        "process": s.Ref(
-            s.Int(minimum=1),
-            _processes,
-            description=gettext_lazy("A decision process's id (see decision-processes)."),
-        ),
-        "merged_first_steps": s.Bool(
-            description=gettext_lazy(
-                "The branch secretary is also the committee director: one meeting proposes "
-                "and confers."
-            )
-        ),
-    },
-    required=["village", "title", "process"],
-)
-MEETING_RECORD = s.Obj(
-    "DecisionMeetingCreate",
-    {
-        "held_on": s.Date(),
-        "entitled": s.Int(minimum=1, maximum=100_000),
-        "present": COUNT,
-        "votes_for": COUNT,
-        "against": COUNT,
-        "abstain": COUNT,
-        "notes": s.Str(max_length=20_000),
-    },
-    required=["held_on", "entitled", "present", "votes_for", "against", "abstain"],
-)
-PUBLISH = s.Obj(
-    "DecisionPublish",
-    {
-        "published_on": s.Date(),
-        "text": s.Str(
-            min_length=1, max_length=20_000, description=gettext_lazy("What was published.")
-        ),
-    },
-    required=["published_on", "text"],
-)
-
-FILTERS = (
-    s.Param("q", s.Str(max_length=100), gettext_lazy("Words in the matter or description.")),
-    s.Param("state", s.Choice(DecisionState.choices)),
-    s.Param("village", DIVISION_CODE, gettext_lazy("Records of this division or below it.")),
-)
-
-# Endpoints ---------------------------------------------------------------------------------
-
-process_list = api.route("decision-processes/", "decision_process_list")
-record_list = api.route("decision-records/", "decision_record_list")
-record_item = api.route("decision-records/<int:pk>/", "decision_record_detail")
-record_meeting = api.route("decision-records/<int:pk>/meetings/", "decision_record_meeting")
-record_publish = api.route("decision-records/<int:pk>/publish/", "decision_record_publish")
-file_route = api.route("decision-files/<int:pk>/", "decision_file")
+    )
 
 
-@process_list.operation(
-    "GET",
+class DecisionMeetingCreate(NotNull):
+    held_on: Date
+    entitled: FormInt = Field(ge=1, le=100_000)
+    present: FormInt = Field(ge=0, le=100_000)
+    votes_for: FormInt = Field(ge=0, le=100_000)
+    against: FormInt = Field(ge=0, le=100_000)
+    abstain: FormInt = Field(ge=0, le=100_000)
+    notes: limited_text(max_length=20_000) = ""  # type: ignore[valid-type]
+
+
+class DecisionPublish(NotNull):
+    published_on: Date
+    text: limited_text(min_length=1, max_length=20_000) = Field(  # type: ignore[valid-type]
+        description=gettext_lazy("What was published.")
+    )
+
+
+class ProcessFilters(Schema):
+    village: DivisionCode | None = Field(
+        None, description=gettext_lazy("Only those a record of this village may use.")
+    )
+
+
+class RecordFilters(Schema):
+    q: limited_text(max_length=100) | None = Field(  # type: ignore[valid-type]
+        None, description=gettext_lazy("Words in the matter or description.")
+    )
+    state: StateFilter = None
+    village: DivisionCode | None = Field(
+        None, description=gettext_lazy("Records of this division or below it.")
+    )
+
+
+# Operations -------------------------------------------------------------------------------
+
+
+@router.get(
+    "decision-processes/",
+    url_name="decision_process_list",
+    response=DecisionProcessList,
     summary=gettext_lazy("List decision processes"),
     description=gettext_lazy(
         "The processes in use: the national 四议两公开 and your county's variants, with "
         "their steps and rules."
     ),
-    tag=TAG,
-    query=(
-        s.Param(
-            "village", DIVISION_CODE, gettext_lazy("Only those a record of this village may use.")
-        ),
-    ),
-    response=PROCESS_LIST,
 )
-def list_processes(call: Call) -> Any:
-    rows = selectors.decision_processes(call.user, call.query.get("village", ""))
+def list_processes(request: HttpRequest, filters: Query[ProcessFilters]) -> Any:
+    rows = selectors.decision_processes(request.user, filters.village or "")
     rows = rows.select_related("division").prefetch_related(
-        Prefetch("steps", queryset=DecisionStep.objects.order_by("position"))
+        Prefetch("steps", queryset=models.DecisionStep.objects.order_by("position"))
     )
     return {
         "processes": [
@@ -368,83 +371,86 @@ def list_processes(call: Call) -> Any:
     }
 
 
-@record_list.operation(
-    "GET",
+@router.get(
+    "decision-records/",
+    url_name="decision_record_list",
+    response=page_of(DecisionRecord),
     summary=gettext_lazy("List decision records"),
     description=gettext_lazy(
         "四议两公开 records of your area, newest first, with the filters of the list page; "
         "``format=xlsx`` exports them."
     ),
-    tag=TAG,
-    query=FILTERS,
-    response=RECORD,
-    paged=True,
-    exports=True,
+    openapi_extra=EXPORTS,
 )
-def list_records(call: Call) -> Any:
-    query = call.query
+def list_records(
+    request: HttpRequest,
+    filters: Query[RecordFilters],
+    paging: Query[Paging],
+    exporting: Query[Export],
+) -> Any:
     rows = selectors.decision_records(
-        call.user,
-        q=query.get("q", ""),
-        state=query.get("state", ""),
-        area=query.get("village", ""),
+        request.user,
+        q=filters.q or "",
+        state=filters.state or "",
+        area=filters.village or "",
     )
-    if call.wants_export:
-        return call.export(
+    if exporting.format == "xlsx":
+        return engine.export(
             rows,
             filename="decision-records",
             title=_("Decision records"),
             columns=selectors.decision_columns(),
         )
-    return call.page(rows, record_summary)
+    return paginate(request, paging, rows, record_summary)
 
 
-@record_list.operation(
-    "POST",
+@router.post(
+    "decision-records/",
+    url_name="decision_record_list",
+    response={201: DecisionRecordDetail},
     summary=gettext_lazy("Create a decision record"),
     description=gettext_lazy(
         "A village's major matter, on the first step of the chosen process (the village's "
         "officials and the county office)."
     ),
-    tag=TAG,
-    body=RECORD_CREATE,
-    response=RECORD_DETAIL,
-    status=201,
 )
-def create_record(call: Call) -> Any:
-    require_role(call.user, "change", DecisionRecord)  # before the village is looked up
-    data = dict(call.body)
-    village = visible_divisions(call.user).filter(code=data["village"]).first()
+def create_record(request: HttpRequest, payload: DecisionRecordCreate) -> Any:
+    user = request.user
+    require_role(user, "change", models.DecisionRecord)  # before the village is looked up
+    data = sent(payload)
+    village = visible_divisions(user).filter(code=payload.village).first()
     if village is None:
         raise ValidationError(
-            {"village": _("Nothing with the id %(id)s is open to you.") % {"id": data["village"]}}
+            {"village": _("Nothing with the id %(id)s is open to you.") % {"id": payload.village}}
         )
     data["village"] = village
-    record = services.create_record(actor=call.user, **data)
-    return answer(call, record.pk)
+    record = services.create_record(actor=user, **data)
+    return Status(201, answer(user, record.pk))
 
 
-@record_item.operation(
-    "GET",
+@router.get(
+    "decision-records/{int:pk}/",
+    url_name="decision_record_detail",
+    response=DecisionRecordDetail,
     summary=gettext_lazy("Show a decision record"),
     description=gettext_lazy(
         "The record with its process's steps, each meeting (attendance, votes, quorum and "
         "outcome, files), the publications and what it approved."
     ),
-    tag=TAG,
-    response=RECORD_DETAIL,
 )
-def show_record(call: Call, pk: int) -> Any:
-    return answer(call, pk)
+def show_record(request: HttpRequest, pk: int) -> Any:
+    return answer(request.user, pk)
 
 
-def _changing(call: Call, pk: int) -> DecisionRecord:
-    require_role(call.user, "change", DecisionRecord)
-    return load_record(call.user, pk)
+def _changing(user: Any, pk: int) -> models.DecisionRecord:
+    require_role(user, "change", models.DecisionRecord)
+    return load_record(user, pk)
 
 
-@record_meeting.operation(
-    "POST",
+@router.post(
+    "decision-records/{int:pk}/meetings/",
+    url_name="decision_record_meeting",
+    response=DecisionRecordDetail,
     summary=gettext_lazy("Record a meeting"),
     description=gettext_lazy(
         "The meeting of the record's current step, judged by its rule: passed, the record "
@@ -452,49 +458,51 @@ def _changing(call: Call, pk: int) -> DecisionRecord:
         "send a multipart form with the fields, the ``minutes`` file (PDF, .docx or a photo) "
         "and up to 9 ``photos``."
     ),
-    tag=TAG,
-    body=MEETING_RECORD,
-    response=RECORD_DETAIL,
-    multipart=True,
-    files=("minutes", "photos"),
+    openapi_extra=json_too(DecisionMeetingCreate),
 )
-def record_a_meeting(call: Call, pk: int) -> Any:
-    record = _changing(call, pk)
-    files = call.files if call.request.content_type == "multipart/form-data" else None
+def record_a_meeting(
+    request: HttpRequest,
+    pk: int,
+    payload: JsonOrForm[DecisionMeetingCreate],
+    minutes: File[UploadedFile] = None,  # type: ignore[assignment]
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    user = request.user
+    record = _changing(user, pk)
     services.record_meeting(
-        actor=call.user,
+        actor=user,
         record=record,
-        minutes=files.get("minutes") if files else None,
-        photos=files.getlist("photos") if files else [],
-        **call.body,
+        minutes=minutes,
+        photos=photos or [],
+        **sent(payload),
     )
-    return answer(call, pk)
+    return answer(user, pk)
 
 
-@record_publish.operation(
-    "POST",
+@router.post(
+    "decision-records/{int:pk}/publish/",
+    url_name="decision_record_publish",
+    response=DecisionRecordDetail,
     summary=gettext_lazy("Publish a decision"),
     description=gettext_lazy(
         "决议公开 or 实施结果公开 at the record's current step: when and what was published."
     ),
-    tag=TAG,
-    body=PUBLISH,
-    response=RECORD_DETAIL,
 )
-def publish_record(call: Call, pk: int) -> Any:
-    services.publish(actor=call.user, record=_changing(call, pk), **call.body)
-    return answer(call, pk)
+def publish_record(request: HttpRequest, pk: int, payload: DecisionPublish) -> Any:
+    user = request.user
+    services.publish(actor=user, record=_changing(user, pk), **sent(payload))
+    return answer(user, pk)
 
 
-@file_route.operation(
-    "GET",
+@router.get(
+    "decision-files/{int:pk}/",
+    url_name="decision_file",
     summary=gettext_lazy("Download a meeting file"),
     description=gettext_lazy("The minutes or a photo of a meeting, to those who see its record."),
-    tag=TAG,
-    media_type="application/octet-stream",
+    openapi_extra=DOWNLOAD,
 )
-def download_file(call: Call, pk: int) -> Any:
-    item = restrict(call.user, "view", DecisionFile).filter(pk=pk).first()
+def download_file(request: HttpRequest, pk: int) -> Any:
+    item = restrict(request.user, "view", models.DecisionFile).filter(pk=pk).first()
     if item is None:
         raise not_found()
     try:

@@ -6,154 +6,168 @@ villagers are refused (403) like on the pages."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from ninja import File, Query, Router, Schema, UploadedFile
+from ninja.responses import Status
+from pydantic import Field, StrictInt
 
 from hemei.accounts.policy import allows, allows_at, places
 from hemei.core import clock
 from hemei.core.downloads import download
 from hemei.divisions.choices import Level
 from hemei.divisions.models import Division
-from hemei.supervision import selectors, services
-from hemei.supervision.choices import (
-    CardKind,
-    ExtensionState,
-    OrderSource,
-    OrderState,
-    StepKind,
-)
+from hemei.supervision import models, selectors, services
+from hemei.supervision.choices import CardKind, ExtensionState, OrderSource, OrderState, StepKind
 from hemei.supervision.forms import ReplyForm
-from hemei.supervision.models import (
-    Card,
-    ExtensionRequest,
-    LadderStep,
-    OrderReply,
-    Step,
-    SupervisionOrder,
-)
 from hemei.tasks.models import Task
 
-from .. import schema as s
-from ..framework import Call, not_found
+from ..engine import Flag, Paging, page_of, paginate
+from ..framework import not_found
 from .common import (
-    DIVISION,
-    DIVISION_CODE,
-    PERSON,
-    api,
-    date,
+    DOWNLOAD,
+    Date,
+    DivisionCode,
+    DivisionRef,
+    JsonOrForm,
+    Moment,
+    NotNull,
+    PersonRef,
+    QueryId,
+    choice,
     division_ref,
-    moment,
+    json_too,
     person_ref,
     require_role,
+    v1,
 )
-from .progress import TASK_BRIEF, _brief
+from .common import text as limited_text
+from .progress import _brief
 
 TAG = "supervision"
-api.gate(TAG, SupervisionOrder)
+v1.gate(TAG, models.SupervisionOrder)
+
+router = Router(tags=[TAG])
+
+# Types --------------------------------------------------------------------------------------
+
+OrderText = limited_text(min_length=1, max_length=5000)
+AnswerText = limited_text(min_length=1, max_length=10_000)
+Note = limited_text(max_length=2000)
+Reason = limited_text(min_length=1, max_length=5000)
+Words = limited_text(max_length=100)
+OrderStateChoice = choice(OrderState.choices)
+OrderSourceChoice = choice(OrderSource.choices)
+CardKindChoice = choice(CardKind.choices)
+ExtensionStateChoice = choice(ExtensionState.choices)
+StepKindChoice = choice(StepKind.choices)
+OrderStateFilter = choice(OrderState.choices, nullable=True)
+OrderSourceFilter = choice(OrderSource.choices, nullable=True)
+CardKindFilter = choice(CardKind.choices, nullable=True)
+ExtensionStateFilter = choice(ExtensionState.choices, nullable=True)
 
 # Shapes -----------------------------------------------------------------------------------
 
-ORDER_FIELDS: dict[str, s.Field] = {
-    "id": s.Int(minimum=1),
-    "number": s.Str(description=gettext_lazy("The order's number (督办〔年〕号).")),
-    "task": TASK_BRIEF,
-    "state": s.Choice(OrderState.choices),
-    "source": s.Choice(OrderSource.choices),
-    "text": s.Str(description=gettext_lazy("What the order demands.")),
-    "issued_at": s.DateTime(),
-    "issued_by": s.Nullable(PERSON, description=gettext_lazy("Empty when the ladder issued it.")),
-    "reply_due": s.Date(),
-    "reply_overdue": s.Bool(description=gettext_lazy("Awaiting a reply past its reply deadline.")),
-    "answered_at": s.DateTime(nullable=True),
-    "closed_at": s.DateTime(nullable=True),
-}
-ORDER = s.response("SupervisionOrder", ORDER_FIELDS)
-REPLY = s.response(
-    "OrderReply",
-    {
-        "id": s.Int(minimum=1),
-        "author": s.Nullable(PERSON),
-        "text": s.Str(),
-        "at": s.DateTime(),
-        "attachment": s.Str(
-            nullable=True,
-            description=gettext_lazy("URL of the attached file (same authentication)."),
-        ),
-    },
-)
-ORDER_DETAIL = s.response(
-    "SupervisionOrderDetail",
-    {
-        **ORDER_FIELDS,
-        "closed_by": s.Nullable(PERSON),
-        "replies": s.List(REPLY, max_items=100_000),
-        "may_answer": s.Bool(description=gettext_lazy("You may answer it now.")),
-        "may_decide": s.Bool(
-            description=gettext_lazy("You may close it or send the answer back now.")
-        ),
-    },
-)
-CARD = s.response(
-    "Card",
-    {
-        "id": s.Int(minimum=1),
-        "task": TASK_BRIEF,
-        "kind": s.Choice(CardKind.choices),
-        "issued_at": s.DateTime(),
-        "step": s.Str(
-            description=gettext_lazy("The ladder step that issued it (e.g. yellow_card+1).")
-        ),
-        "due_on": s.Date(description=gettext_lazy("The task's deadline when it was issued.")),
-    },
-)
-EXTENSION = s.response(
-    "ExtensionRequest",
-    {
-        "id": s.Int(minimum=1),
-        "task": TASK_BRIEF,
-        "state": s.Choice(ExtensionState.choices),
-        "requested_by": s.Nullable(PERSON),
-        "requested_at": s.DateTime(),
-        "current_due": s.Date(),
-        "requested_due": s.Date(),
-        "reason": s.Str(),
-        "decided_by": s.Nullable(PERSON),
-        "decided_at": s.DateTime(nullable=True),
-        "decision_note": s.Str(),
-    },
-)
-STEP_FIELDS: dict[str, s.Field] = {
-    "kind": s.Choice(StepKind.choices),
-    "days": s.Int(
-        minimum=-365,
-        maximum=365,
-        description=gettext_lazy("Days from the deadline (negative: before it; reminders only)."),
-    ),
-    "reply_days": s.Int(
-        minimum=0,
-        maximum=90,
-        description=gettext_lazy("For supervision orders: days to reply (1–90)."),
-    ),
-}
-LADDER_STEP = s.response("LadderStep", STEP_FIELDS)
-LADDER = s.response(
-    "Ladder",
-    {
-        "county": DIVISION,
-        "configured": s.Bool(description=gettext_lazy("False: the default ladder applies.")),
-        "steps": s.List(LADDER_STEP, max_items=100),
-        "may_change": s.Bool(),
-    },
-)
+
+class SupervisedTask(Schema):
+    """A task in brief (the old framework's ``TaskBrief`` while progress reports stay on it:
+    one OpenAPI document cannot hold two schemas of that name)."""
+
+    id: int = Field(ge=1)
+    title: str
+    division: DivisionRef
+    progress: float = Field(ge=0, le=100)
 
 
-def order_summary(order: SupervisionOrder) -> dict[str, Any]:
+class SupervisionOrder(Schema):
+    id: int = Field(ge=1)
+    number: str = Field(description=gettext_lazy("The order's number (督办〔年〕号)."))
+    task: SupervisedTask
+    state: OrderStateChoice
+    source: OrderSourceChoice
+    text: str = Field(description=gettext_lazy("What the order demands."))
+    issued_at: Moment
+    issued_by: PersonRef | None = Field(
+        description=gettext_lazy("Empty when the ladder issued it.")
+    )
+    reply_due: dt.date
+    reply_overdue: bool = Field(
+        description=gettext_lazy("Awaiting a reply past its reply deadline.")
+    )
+    answered_at: Moment | None
+    closed_at: Moment | None
+
+
+class OrderReply(Schema):
+    id: int = Field(ge=1)
+    author: PersonRef | None
+    text: str
+    at: Moment
+    attachment: str | None = Field(
+        description=gettext_lazy("URL of the attached file (same authentication).")
+    )
+
+
+class SupervisionOrderDetail(SupervisionOrder):
+    closed_by: PersonRef | None
+    replies: list[OrderReply] = Field(max_length=100_000)
+    may_answer: bool = Field(description=gettext_lazy("You may answer it now."))
+    may_decide: bool = Field(
+        description=gettext_lazy("You may close it or send the answer back now.")
+    )
+
+
+class Card(Schema):
+    id: int = Field(ge=1)
+    task: SupervisedTask
+    kind: CardKindChoice
+    issued_at: Moment
+    step: str = Field(
+        description=gettext_lazy("The ladder step that issued it (e.g. yellow_card+1).")
+    )
+    due_on: dt.date = Field(description=gettext_lazy("The task's deadline when it was issued."))
+
+
+class ExtensionRequest(Schema):
+    id: int = Field(ge=1)
+    task: SupervisedTask
+    state: ExtensionStateChoice
+    requested_by: PersonRef | None
+    requested_at: Moment
+    current_due: dt.date
+    requested_due: dt.date
+    reason: str
+    decided_by: PersonRef | None
+    decided_at: Moment | None
+    decision_note: str
+
+
+DAYS_DESCRIPTION = gettext_lazy("Days from the deadline (negative: before it; reminders only).")
+REPLY_DAYS_DESCRIPTION = gettext_lazy("For supervision orders: days to reply (1–90).")
+
+
+class LadderStep(Schema):
+    kind: StepKindChoice
+    days: int = Field(ge=-365, le=365, description=DAYS_DESCRIPTION)
+    reply_days: int = Field(ge=0, le=90, description=REPLY_DAYS_DESCRIPTION)
+
+
+class Ladder(Schema):
+    county: DivisionRef
+    configured: bool = Field(description=gettext_lazy("False: the default ladder applies."))
+    steps: list[LadderStep] = Field(max_length=100)
+    may_change: bool
+
+
+def order_summary(order: models.SupervisionOrder) -> dict[str, Any]:
     """A list row (the task and its division must be selected)."""
     return {
         "id": order.pk,
@@ -162,28 +176,28 @@ def order_summary(order: SupervisionOrder) -> dict[str, Any]:
         "state": order.state,
         "source": order.source,
         "text": order.text,
-        "issued_at": moment(order.issued_at),
+        "issued_at": order.issued_at,
         "issued_by": person_ref(order.issued_by),
-        "reply_due": date(order.reply_due),
+        "reply_due": order.reply_due,
         "reply_overdue": order.is_reply_overdue(clock.today()),
-        "answered_at": moment(order.answered_at),
-        "closed_at": moment(order.closed_at),
+        "answered_at": order.answered_at,
+        "closed_at": order.closed_at,
     }
 
 
-def reply_item(reply: OrderReply) -> dict[str, Any]:
+def reply_item(reply: models.OrderReply) -> dict[str, Any]:
     return {
         "id": reply.pk,
         "author": person_ref(reply.author),
         "text": reply.text,
-        "at": moment(reply.at),
+        "at": reply.at,
         "attachment": (
             reverse("api:v1:reply_attachment", args=[reply.pk]) if reply.attachment else None
         ),
     }
 
 
-def order_detail(order: SupervisionOrder, user: Any) -> dict[str, Any]:
+def order_detail(order: models.SupervisionOrder, user: Any) -> dict[str, Any]:
     supervises = allows(user, "supervise", order.task)
     return {
         **order_summary(order),
@@ -194,29 +208,29 @@ def order_detail(order: SupervisionOrder, user: Any) -> dict[str, Any]:
     }
 
 
-def card_item(card: Card) -> dict[str, Any]:
+def card_item(card: models.Card) -> dict[str, Any]:
     return {
         "id": card.pk,
         "task": _brief(card.task),
         "kind": card.kind,
-        "issued_at": moment(card.issued_at),
+        "issued_at": card.issued_at,
         "step": card.step,
-        "due_on": date(card.due_on),
+        "due_on": card.due_on,
     }
 
 
-def extension_item(request: ExtensionRequest) -> dict[str, Any]:
+def extension_item(request: models.ExtensionRequest) -> dict[str, Any]:
     return {
         "id": request.pk,
         "task": _brief(request.task),
         "state": request.state,
         "requested_by": person_ref(request.requested_by),
-        "requested_at": moment(request.requested_at),
-        "current_due": date(request.current_due),
-        "requested_due": date(request.requested_due),
+        "requested_at": request.requested_at,
+        "current_due": request.current_due,
+        "requested_due": request.requested_due,
         "reason": request.reason,
         "decided_by": person_ref(request.decided_by),
-        "decided_at": moment(request.decided_at),
+        "decided_at": request.decided_at,
         "decision_note": request.decision_note,
     }
 
@@ -224,9 +238,9 @@ def extension_item(request: ExtensionRequest) -> dict[str, Any]:
 # Loading ------------------------------------------------------------------------------------
 
 
-def load_order(user: Any, pk: int) -> SupervisionOrder:
+def load_order(user: Any, pk: int) -> models.SupervisionOrder:
     order = (
-        SupervisionOrder.objects.visible_to(user)
+        models.SupervisionOrder.objects.visible_to(user)
         .select_related(*selectors.TASK_FIELDS, "issued_by", "closed_by")
         .filter(pk=pk)
         .first()
@@ -236,9 +250,9 @@ def load_order(user: Any, pk: int) -> SupervisionOrder:
     return order
 
 
-def load_extension(user: Any, pk: int) -> ExtensionRequest:
+def load_extension(user: Any, pk: int) -> models.ExtensionRequest:
     request = (
-        ExtensionRequest.objects.visible_to(user)
+        models.ExtensionRequest.objects.visible_to(user)
         .select_related(*selectors.TASK_FIELDS, "task__lead_leader", "requested_by", "decided_by")
         .filter(pk=pk)
         .first()
@@ -269,175 +283,152 @@ def load_county(user: Any, code: str) -> Division:
 
 # Inputs -------------------------------------------------------------------------------------
 
-NOTE = s.Str(max_length=2000, description=gettext_lazy("A note for the responsible side."))
-ORDER_CREATE = s.Obj(
-    "SupervisionOrderCreate",
-    {
-        "text": s.Str(
-            min_length=1, max_length=5000, description=gettext_lazy("What the order demands.")
-        ),
-        "reply_due": s.Date(
-            description=gettext_lazy("The reply is due on this day (not in the past).")
-        ),
-    },
-    required=["text", "reply_due"],
-)
-ORDER_REPLY = s.Obj(
-    "OrderReplyCreate",
-    {
-        "text": s.Str(
-            min_length=1, max_length=10_000, description=gettext_lazy("The answer (反馈).")
-        )
-    },
-    required=["text"],
-)
-ORDER_CLOSE = s.Obj("OrderClose", {"note": NOTE})
-ORDER_SEND_BACK = s.Obj(
-    "OrderSendBack",
-    {"note": s.Str(max_length=2000, description=gettext_lazy("What the answer lacks."))},
-    required=["note"],
-)
-EXTENSION_CREATE = s.Obj(
-    "ExtensionRequestCreate",
-    {
-        "requested_due": s.Date(
-            description=gettext_lazy("The new deadline, later than the current one.")
-        ),
-        "reason": s.Str(min_length=1, max_length=5000),
-    },
-    required=["requested_due", "reason"],
-)
-EXTENSION_DECIDE = s.Obj(
-    "ExtensionDecision",
-    {
-        "approve": s.Bool(description=gettext_lazy("true: the deadline moves; false: refused.")),
-        "note": s.Str(max_length=2000, description=gettext_lazy("Required when refusing.")),
-    },
-    required=["approve"],
-)
-LADDER_STEP_IN = s.Obj("LadderStepInput", STEP_FIELDS, required=["kind", "days"])
-LADDER_SAVE = s.Obj(
-    "LadderSave",
-    {
-        "steps": s.List(
-            LADDER_STEP_IN,
-            max_items=20,
-            description=gettext_lazy("The whole ladder; empty: the default."),
-        )
-    },
-    required=["steps"],
-)
 
-ORDER_FILTERS = (
-    s.Param(
-        "q", s.Str(max_length=100), gettext_lazy("Words in the order number or the task title.")
-    ),
-    s.Param("state", s.Choice(OrderState.choices)),
-    s.Param("source", s.Choice(OrderSource.choices)),
-    s.Param("task", s.Int(minimum=1), gettext_lazy("Orders on this task.")),
-    s.Param(
-        "overdue",
-        s.Bool(),
-        gettext_lazy("Only orders whose reply is overdue (true) or the others."),
-    ),
-    s.Param("town", DIVISION_CODE, gettext_lazy("Orders on tasks at this division or below it.")),
-)
-CARD_FILTERS = (
-    s.Param("q", s.Str(max_length=100), gettext_lazy("Words in the task title.")),
-    s.Param("kind", s.Choice(CardKind.choices)),
-    s.Param("task", s.Int(minimum=1), gettext_lazy("Cards of this task.")),
-    s.Param("town", DIVISION_CODE, gettext_lazy("Cards of tasks at this division or below it.")),
-)
-EXTENSION_FILTERS = (
-    s.Param("q", s.Str(max_length=100), gettext_lazy("Words in the task title.")),
-    s.Param("state", s.Choice(ExtensionState.choices)),
-    s.Param("task", s.Int(minimum=1), gettext_lazy("Requests on this task.")),
-    s.Param("town", DIVISION_CODE, gettext_lazy("Requests on tasks at this division or below it.")),
-    s.Param(
-        "to_decide", s.Bool(), gettext_lazy("Only pending requests waiting for your decision.")
-    ),
-)
+class SupervisionOrderCreate(NotNull):
+    text: OrderText = Field(description=gettext_lazy("What the order demands."))
+    reply_due: Date = Field(
+        description=gettext_lazy("The reply is due on this day (not in the past).")
+    )
 
 
-def _filters(query: dict[str, Any], *names: str) -> dict[str, str]:
-    return {name: str(query[name]) for name in names if name in query}
+class OrderReplyCreate(NotNull):
+    text: AnswerText = Field(description=gettext_lazy("The answer (反馈)."))
 
 
-# Endpoints ---------------------------------------------------------------------------------
-
-order_list = api.route("supervision/orders/", "order_list")
-order_item = api.route("supervision/orders/<int:pk>/", "order_detail")
-order_reply = api.route("supervision/orders/<int:pk>/reply/", "order_reply")
-order_close = api.route("supervision/orders/<int:pk>/close/", "order_close")
-order_send_back = api.route("supervision/orders/<int:pk>/send-back/", "order_send_back")
-reply_attachment = api.route("supervision/replies/<int:pk>/attachment/", "reply_attachment")
-task_orders = api.route("tasks/<int:pk>/orders/", "task_orders")
-card_list = api.route("supervision/cards/", "card_list")
-extension_list = api.route("supervision/extensions/", "extension_list")
-extension_item_route = api.route("supervision/extensions/<int:pk>/", "extension_detail")
-extension_decide = api.route("supervision/extensions/<int:pk>/decide/", "extension_decide")
-task_extensions = api.route("tasks/<int:pk>/extensions/", "task_extensions")
-ladder = api.route("supervision/ladders/<str:code>/", "ladder")
+class OrderClose(NotNull):
+    note: Note = Field("", description=gettext_lazy("A note for the responsible side."))
 
 
-@order_list.operation(
-    "GET",
+#: closing takes an empty body, or none at all
+NO_NOTE = OrderClose()
+
+
+class OrderSendBack(NotNull):
+    note: Note = Field(description=gettext_lazy("What the answer lacks."))
+
+
+class ExtensionRequestCreate(NotNull):
+    requested_due: Date = Field(
+        description=gettext_lazy("The new deadline, later than the current one.")
+    )
+    reason: Reason
+
+
+class ExtensionDecision(NotNull):
+    approve: Flag = Field(description=gettext_lazy("true: the deadline moves; false: refused."))
+    note: Note = Field("", description=gettext_lazy("Required when refusing."))
+
+
+class LadderStepInput(NotNull):
+    kind: StepKindChoice
+    days: StrictInt = Field(ge=-365, le=365, description=DAYS_DESCRIPTION)
+    reply_days: StrictInt = Field(0, ge=0, le=90, description=REPLY_DAYS_DESCRIPTION)
+
+
+class LadderSave(NotNull):
+    steps: list[LadderStepInput] = Field(
+        max_length=20, description=gettext_lazy("The whole ladder; empty: the default.")
+    )
+
+
+class OrderFilters(Schema):
+    q: Words | None = Field(
+        None, description=gettext_lazy("Words in the order number or the task title.")
+    )
+    state: OrderStateFilter = None
+    source: OrderSourceFilter = None
+    task: QueryId | None = Field(None, description=gettext_lazy("Orders on this task."))
+    overdue: bool | None = Field(
+        None, description=gettext_lazy("Only orders whose reply is overdue (true) or the others.")
+    )
+    town: DivisionCode | None = Field(
+        None, description=gettext_lazy("Orders on tasks at this division or below it.")
+    )
+
+
+class CardFilters(Schema):
+    q: Words | None = Field(None, description=gettext_lazy("Words in the task title."))
+    kind: CardKindFilter = None
+    task: QueryId | None = Field(None, description=gettext_lazy("Cards of this task."))
+    town: DivisionCode | None = Field(
+        None, description=gettext_lazy("Cards of tasks at this division or below it.")
+    )
+
+
+class ExtensionFilters(Schema):
+    q: Words | None = Field(None, description=gettext_lazy("Words in the task title."))
+    state: ExtensionStateFilter = None
+    task: QueryId | None = Field(None, description=gettext_lazy("Requests on this task."))
+    town: DivisionCode | None = Field(
+        None, description=gettext_lazy("Requests on tasks at this division or below it.")
+    )
+    to_decide: bool | None = Field(
+        None, description=gettext_lazy("Only pending requests waiting for your decision.")
+    )
+
+
+def _filters(filters: Schema, *names: str) -> dict[str, str]:
+    """The filters the supervision centre's selectors read, as the page sends them."""
+    values = {name: getattr(filters, name) for name in names}
+    return {name: str(value) for name, value in values.items() if value is not None}
+
+
+# Operations -------------------------------------------------------------------------------
+
+
+@router.get(
+    "supervision/orders/",
+    url_name="order_list",
+    response=page_of(SupervisionOrder),
     summary=gettext_lazy("List supervision orders"),
     description=gettext_lazy(
         "Orders on tasks in your area: awaiting a reply first, then answered, then closed; "
         "soonest reply deadline first."
     ),
-    tag=TAG,
-    query=ORDER_FILTERS,
-    response=ORDER,
-    paged=True,
 )
-def list_orders(call: Call) -> Any:
-    query = call.query
-    rows = selectors.orders(call.user, _filters(query, "q", "state", "source", "town"))
-    if "task" in query:
-        rows = rows.filter(task_id=query["task"])
-    if "overdue" in query:
+def list_orders(request: HttpRequest, filters: Query[OrderFilters], paging: Query[Paging]) -> Any:
+    rows = selectors.orders(request.user, _filters(filters, "q", "state", "source", "town"))
+    if filters.task is not None:
+        rows = rows.filter(task_id=filters.task)
+    if filters.overdue is not None:
         late = Q(state=OrderState.OPEN, reply_due__lt=clock.today())
-        rows = rows.filter(late) if query["overdue"] else rows.exclude(late)
-    return call.page(rows, order_summary)
+        rows = rows.filter(late) if filters.overdue else rows.exclude(late)
+    return paginate(request, paging, rows, order_summary)
 
 
-@order_item.operation(
-    "GET",
+@router.get(
+    "supervision/orders/{int:pk}/",
+    url_name="order_detail",
+    response=SupervisionOrderDetail,
     summary=gettext_lazy("Show a supervision order"),
     description=gettext_lazy("The order with its answers, and what you may do with it now."),
-    tag=TAG,
-    response=ORDER_DETAIL,
 )
-def show_order(call: Call, pk: int) -> Any:
-    return order_detail(load_order(call.user, pk), call.user)
+def show_order(request: HttpRequest, pk: int) -> Any:
+    return order_detail(load_order(request.user, pk), request.user)
 
 
-@task_orders.operation(
-    "POST",
+@router.post(
+    "tasks/{int:pk}/orders/",
+    url_name="task_orders",
+    response={201: SupervisionOrderDetail},
     summary=gettext_lazy("Issue a supervision order"),
     description=gettext_lazy(
         "A supervision order issued by hand on the task (its supervisors only: the managers "
         "above it, never the people it supervises). The responsible side is told."
     ),
-    tag=TAG,
-    body=ORDER_CREATE,
-    response=ORDER_DETAIL,
-    status=201,
 )
-def issue_order(call: Call, pk: int) -> Any:
-    require_role(call.user, "supervise", Task)
-    task = load_task(call.user, pk)
+def issue_order(request: HttpRequest, pk: int, payload: SupervisionOrderCreate) -> Any:
+    user = request.user
+    require_role(user, "supervise", Task)
+    task = load_task(user, pk)
     order = services.issue_order(
-        task=task, actor=call.user, text=call.body["text"], reply_due=call.body["reply_due"]
+        task=task, actor=user, text=payload.text, reply_due=payload.reply_due
     )
-    return order_detail(load_order(call.user, order.pk), call.user)
+    return Status(201, order_detail(load_order(user, order.pk), user))
 
 
-def attachment_of(call: Call) -> Any:
+def attachment_of(uploads: list[UploadedFile] | None) -> Any:
     """The one file of a multipart answer, checked by the answer form's rule (kind, size)."""
-    uploads = call.files.getlist("files") if call.request.method == "POST" else []
     if not uploads:
         return None
     if len(uploads) > 1:
@@ -448,72 +439,76 @@ def attachment_of(call: Call) -> Any:
     return form.cleaned_data["attachment"]
 
 
-@order_reply.operation(
-    "POST",
+@router.post(
+    "supervision/orders/{int:pk}/reply/",
+    url_name="order_reply",
+    response=SupervisionOrderDetail,
     summary=gettext_lazy("Answer a supervision order"),
     description=gettext_lazy(
         "The responsible side answers (反馈); the order becomes answered and the issuer is "
         "told. A closed order takes no answer. Send JSON, or a multipart form with ``text`` "
         "and one attached file as ``files`` (PDF, Word, Excel, image or text; at most 20 MB)."
     ),
-    tag=TAG,
-    body=ORDER_REPLY,
-    response=ORDER_DETAIL,
-    multipart=True,
+    openapi_extra=json_too(OrderReplyCreate),
 )
-def answer_order(call: Call, pk: int) -> Any:
-    order = load_order(call.user, pk)
-    attachment = attachment_of(call)
-    services.reply_to_order(
-        order=order, actor=call.user, text=call.body["text"], attachment=attachment
-    )
-    return order_detail(load_order(call.user, pk), call.user)
+def answer_order(
+    request: HttpRequest,
+    pk: int,
+    payload: JsonOrForm[OrderReplyCreate],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    user = request.user
+    order = load_order(user, pk)
+    attachment = attachment_of(files)
+    services.reply_to_order(order=order, actor=user, text=payload.text, attachment=attachment)
+    return order_detail(load_order(user, pk), user)
 
 
-@order_close.operation(
-    "POST",
+@router.post(
+    "supervision/orders/{int:pk}/close/",
+    url_name="order_close",
+    response=SupervisionOrderDetail,
     summary=gettext_lazy("Close a supervision order"),
     description=gettext_lazy("The supervisor accepts the answer: answered → closed."),
-    tag=TAG,
-    body=ORDER_CLOSE,
-    response=ORDER_DETAIL,
 )
-def close_order(call: Call, pk: int) -> Any:
-    require_role(call.user, "supervise", Task)
-    order = load_order(call.user, pk)
-    services.close_order(order=order, actor=call.user, note=call.body.get("note", ""))
-    return order_detail(load_order(call.user, pk), call.user)
+def close_order(request: HttpRequest, pk: int, payload: OrderClose = NO_NOTE) -> Any:
+    user = request.user
+    require_role(user, "supervise", Task)
+    order = load_order(user, pk)
+    services.close_order(order=order, actor=user, note=payload.note)
+    return order_detail(load_order(user, pk), user)
 
 
-@order_send_back.operation(
-    "POST",
+@router.post(
+    "supervision/orders/{int:pk}/send-back/",
+    url_name="order_send_back",
+    response=SupervisionOrderDetail,
     summary=gettext_lazy("Send an answer back"),
     description=gettext_lazy(
         "The answer is not enough: answered → awaiting reply again, with the reason."
     ),
-    tag=TAG,
-    body=ORDER_SEND_BACK,
-    response=ORDER_DETAIL,
 )
-def send_back_order(call: Call, pk: int) -> Any:
-    require_role(call.user, "supervise", Task)
-    order = load_order(call.user, pk)
-    services.send_back_order(order=order, actor=call.user, note=call.body["note"])
-    return order_detail(load_order(call.user, pk), call.user)
+def send_back_order(request: HttpRequest, pk: int, payload: OrderSendBack) -> Any:
+    user = request.user
+    require_role(user, "supervise", Task)
+    order = load_order(user, pk)
+    services.send_back_order(order=order, actor=user, note=payload.note)
+    return order_detail(load_order(user, pk), user)
 
 
-@reply_attachment.operation(
-    "GET",
+@router.get(
+    "supervision/replies/{int:pk}/attachment/",
+    url_name="reply_attachment",
     summary=gettext_lazy("Download an answer's attachment"),
     description=gettext_lazy(
         "The file attached to an answer, to those who see its order (404 otherwise)."
     ),
-    tag=TAG,
-    media_type="application/octet-stream",
+    openapi_extra=DOWNLOAD,
 )
-def download_reply_attachment(call: Call, pk: int) -> Any:
+def download_reply_attachment(request: HttpRequest, pk: int) -> Any:
+    visible_orders = models.SupervisionOrder.objects.visible_to(request.user)
     reply = (
-        OrderReply.objects.filter(order__in=SupervisionOrder.objects.visible_to(call.user))
+        models.OrderReply.objects.filter(order__in=visible_orders)
         .exclude(attachment="")
         .filter(pk=pk)
         .first()
@@ -529,104 +524,94 @@ def download_reply_attachment(call: Call, pk: int) -> Any:
     return response
 
 
-@card_list.operation(
-    "GET",
+@router.get(
+    "supervision/cards/",
+    url_name="card_list",
+    response=page_of(Card),
     summary=gettext_lazy("List cards"),
     description=gettext_lazy(
         "Yellow and red cards (黄牌/红牌) of tasks in your area, newest first."
     ),
-    tag=TAG,
-    query=CARD_FILTERS,
-    response=CARD,
-    paged=True,
 )
-def list_cards(call: Call) -> Any:
-    rows = selectors.cards(call.user, _filters(call.query, "q", "kind", "town"))
-    if "task" in call.query:
-        rows = rows.filter(task_id=call.query["task"])
-    return call.page(rows, card_item)
+def list_cards(request: HttpRequest, filters: Query[CardFilters], paging: Query[Paging]) -> Any:
+    rows = selectors.cards(request.user, _filters(filters, "q", "kind", "town"))
+    if filters.task is not None:
+        rows = rows.filter(task_id=filters.task)
+    return paginate(request, paging, rows, card_item)
 
 
-@extension_list.operation(
-    "GET",
+@router.get(
+    "supervision/extensions/",
+    url_name="extension_list",
+    response=page_of(ExtensionRequest),
     summary=gettext_lazy("List extension requests"),
     description=gettext_lazy(
         "Extension requests (延期申请) on tasks in your area, pending ones first."
     ),
-    tag=TAG,
-    query=EXTENSION_FILTERS,
-    response=EXTENSION,
-    paged=True,
 )
-def list_extensions(call: Call) -> Any:
-    query = call.query
-    rows = selectors.extensions(call.user, _filters(query, "q", "state", "town"))
-    if "task" in query:
-        rows = rows.filter(task_id=query["task"])
-    if query.get("to_decide"):
-        rows = rows.filter(state=ExtensionState.PENDING).restrict(call.user, "decide")
-    return call.page(rows, extension_item)
+def list_extensions(
+    request: HttpRequest, filters: Query[ExtensionFilters], paging: Query[Paging]
+) -> Any:
+    rows = selectors.extensions(request.user, _filters(filters, "q", "state", "town"))
+    if filters.task is not None:
+        rows = rows.filter(task_id=filters.task)
+    if filters.to_decide:
+        rows = rows.filter(state=ExtensionState.PENDING).restrict(request.user, "decide")
+    return paginate(request, paging, rows, extension_item)
 
 
-@extension_item_route.operation(
-    "GET",
+@router.get(
+    "supervision/extensions/{int:pk}/",
+    url_name="extension_detail",
+    response=ExtensionRequest,
     summary=gettext_lazy("Show an extension request"),
     description=gettext_lazy("One extension request."),
-    tag=TAG,
-    response=EXTENSION,
 )
-def show_extension(call: Call, pk: int) -> Any:
-    return extension_item(load_extension(call.user, pk))
+def show_extension(request: HttpRequest, pk: int) -> Any:
+    return extension_item(load_extension(request.user, pk))
 
 
-@task_extensions.operation(
-    "POST",
+@router.post(
+    "tasks/{int:pk}/extensions/",
+    url_name="task_extensions",
+    response={201: ExtensionRequest},
     summary=gettext_lazy("Request an extension"),
     description=gettext_lazy(
         "The responsible side asks for a later deadline; the task's lead leader (or, without "
         "one, the county's administrators) is told. One pending request per task."
     ),
-    tag=TAG,
-    body=EXTENSION_CREATE,
-    response=EXTENSION,
-    status=201,
 )
-def request_extension(call: Call, pk: int) -> Any:
-    task = load_task(call.user, pk)
+def request_extension(request: HttpRequest, pk: int, payload: ExtensionRequestCreate) -> Any:
+    user = request.user
+    task = load_task(user, pk)
     made = services.request_extension(
-        task=task,
-        actor=call.user,
-        requested_due=call.body["requested_due"],
-        reason=call.body["reason"],
+        task=task, actor=user, requested_due=payload.requested_due, reason=payload.reason
     )
-    return extension_item(load_extension(call.user, made.pk))
+    return Status(201, extension_item(load_extension(user, made.pk)))
 
 
-@extension_decide.operation(
-    "POST",
+@router.post(
+    "supervision/extensions/{int:pk}/decide/",
+    url_name="extension_decide",
+    response=ExtensionRequest,
     summary=gettext_lazy("Decide an extension request"),
     description=gettext_lazy(
         "Approve (the deadline moves and the ladder starts afresh) or refuse with a note. The "
         "task's lead leader decides (never its requester); without one, or when the lead "
         "leader asked, a county administrator over the task."
     ),
-    tag=TAG,
-    body=EXTENSION_DECIDE,
-    response=EXTENSION,
 )
-def decide_extension(call: Call, pk: int) -> Any:
-    request = load_extension(call.user, pk)
+def decide_extension(request: HttpRequest, pk: int, payload: ExtensionDecision) -> Any:
+    user = request.user
+    extension = load_extension(user, pk)
     services.decide_extension(
-        request=request,
-        actor=call.user,
-        approve=call.body["approve"],
-        note=call.body.get("note", ""),
+        request=extension, actor=user, approve=payload.approve, note=payload.note
     )
-    return extension_item(load_extension(call.user, pk))
+    return extension_item(load_extension(user, pk))
 
 
 def ladder_of(user: Any, county: Division) -> dict[str, Any]:
-    configured = LadderStep.objects.filter(division=county).exists()
+    configured = models.LadderStep.objects.filter(division=county).exists()
     return {
         "county": division_ref(county),
         "configured": configured,
@@ -638,35 +623,33 @@ def ladder_of(user: Any, county: Division) -> dict[str, Any]:
     }
 
 
-@ladder.operation(
-    "GET",
+@router.get(
+    "supervision/ladders/{code}/",
+    url_name="ladder",
+    response=Ladder,
     summary=gettext_lazy("Show a county's ladder"),
     description=gettext_lazy(
         "The escalation ladder the county's tasks climb (reminders, cards, orders), the "
         "default one when none is configured. Officials of the county and below may read it."
     ),
-    tag=TAG,
-    response=LADDER,
 )
-def show_ladder(call: Call, code: str) -> Any:
-    return ladder_of(call.user, load_county(call.user, code))
+def show_ladder(request: HttpRequest, code: str) -> Any:
+    return ladder_of(request.user, load_county(request.user, code))
 
 
-@ladder.operation(
-    "PUT",
+@router.put(
+    "supervision/ladders/{code}/",
+    url_name="ladder",
+    response=Ladder,
     summary=gettext_lazy("Replace a county's ladder"),
     description=gettext_lazy(
         "The whole ladder at once (county administrators); an empty list restores the "
         "default. The tasks' next sweep climbs the new ladder."
     ),
-    tag=TAG,
-    body=LADDER_SAVE,
-    response=LADDER,
 )
-def save_ladder(call: Call, code: str) -> Any:
-    county = load_county(call.user, code)
-    steps = [
-        Step(step["kind"], step["days"], step.get("reply_days", 0)) for step in call.body["steps"]
-    ]
-    services.save_ladder(actor=call.user, division=county, steps=steps)
-    return ladder_of(call.user, county)
+def save_ladder(request: HttpRequest, code: str, payload: LadderSave) -> Any:
+    user = request.user
+    county = load_county(user, code)
+    steps = [models.Step(step.kind, step.days, step.reply_days) for step in payload.steps]
+    services.save_ladder(actor=user, division=county, steps=steps)
+    return ladder_of(user, county)

@@ -36,6 +36,8 @@ v1.add_router("", tasks.router)
 v1.add_router("", homestead.router)
 v1.add_router("", notices.router)
 v1.add_router("", disclosure.router)
+v1.add_router("", supervision.router)
+v1.add_router("", decisions.router)
 
 app_name = "v1"
 urlpatterns = [*engine.urls(v1), *api.urls()]
