@@ -27,7 +27,6 @@ from hemei.procedures.adoption import MeetingKind, VersionState
 from hemei.procedures.choices import TimeUnit
 
 from .. import engine
-from .. import schema as s
 from ..engine import Export, Paging, page_of, paginate
 from ..framework import not_found
 from .common import DivisionCode, DivisionRef, Filters, Text, choice, division_ref, number, v1
@@ -102,35 +101,6 @@ class CatalogueStep(Schema):
     below_amount: float | None = Field(
         ge=0, description=gettext_lazy("On the path below this amount.")
     )
-
-
-#: The step's shape on the first framework, for cases.py until it moves.
-STEP = s.response(
-    "CatalogueStep",
-    {
-        "position": s.Int(minimum=0),
-        "name": s.Str(),
-        "level": s.Choice(Level.choices),
-        "days": s.Int(minimum=0, description=gettext_lazy("The time limit.")),
-        "unit": s.Choice(TimeUnit.choices),
-        "extension_days": s.Int(minimum=0, description=gettext_lazy("Extension allowed.")),
-        "limit_key": s.Str(
-            description=gettext_lazy("A county time limit that replaces the days when in force.")
-        ),
-        "materials": s.Str(),
-        "notice_days": s.Int(minimum=0, description=gettext_lazy("Public notice (0: none).")),
-        "notice_unit": s.Choice(TimeUnit.choices),
-        "needs_decision": s.Bool(description=gettext_lazy("Needs a 四议两公开 resolution.")),
-        "min_amount": s.Number(
-            minimum=0,
-            nullable=True,
-            description=gettext_lazy("On the path from this amount (inclusive)."),
-        ),
-        "below_amount": s.Number(
-            minimum=0, nullable=True, description=gettext_lazy("On the path below this amount.")
-        ),
-    },
-)
 
 
 class CatalogueItem(Schema):
