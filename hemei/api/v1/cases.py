@@ -6,136 +6,151 @@ are attached on the pages, not through the API (the detail lists them)."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from ninja import Query, Router, Schema
+from ninja.responses import Status
+from pydantic import BeforeValidator, Field, StrictInt
 
 from hemei.accounts.roles import API_ROLES
-from hemei.cases import selectors, services
+from hemei.cases import models, selectors, services
 from hemei.cases.choices import CaseState, EventKind, Outcome
-from hemei.cases.models import Case
 from hemei.catalogue.choices import Level
 from hemei.core import clock
 from hemei.procedures.models import DecisionRecord
 from hemei.tasks.choices import Light
 
-from .. import schema as s
-from ..framework import Call, not_found
-from .catalogue import STEP, step_item
+from .. import engine
+from ..engine import Export, Flag, Id, Input, Paging, page_of, paginate
+from ..framework import not_found
+from .catalogue import EXPORTS_XLSX, CatalogueStep, step_item
 from .common import (
-    DIVISION,
-    DIVISION_CODE,
-    EMPTY,
-    PERSON,
-    api,
-    date,
-    division_code,
+    Date,
+    DivisionCode,
+    DivisionRef,
+    Filters,
+    Moment,
+    NoBody,
+    PersonRef,
+    Text,
+    choice,
+    division,
     division_ref,
-    moment,
     number,
     person_ref,
     require_role,
+    v1,
 )
 
 TAG = "cases"
-api.gate(TAG, Case, roles=API_ROLES)
+v1.gate(TAG, models.Case, API_ROLES)
+
+router = Router(tags=[TAG])
+
+# The choices as pydantic types (values listed with their labels in the document).
+LevelValue = choice(Level.choices)
+CaseStateValue = choice(CaseState.choices)
+OutcomeValue = choice(Outcome.choices)
+EventKindValue = choice(EventKind.choices)
+StepLight = choice(
+    Light.choices,
+    gettext_lazy("The light of the step in hand (empty when not running)."),
+    nullable=True,
+)
+LIGHTS = [(value, label) for value, label in Light.choices] + [("overdue", gettext_lazy("overdue"))]
+StateFilter = choice(CaseState.choices, nullable=True)
+LightFilter = choice(LIGHTS, gettext_lazy("The step's light, or past its deadline."), nullable=True)
 
 # Shapes -----------------------------------------------------------------------------------
 
-ITEM_REF = s.response(
-    "CaseItemRef",
-    {"id": s.Int(minimum=1), "code": s.Str(), "name": s.Str()},
-)
-STEP_REF = s.response(
-    "CaseStepRef",
-    {"position": s.Int(minimum=0), "name": s.Str(), "level": s.Choice(Level.choices)},
-)
-CASE_FIELDS: dict[str, s.Field] = {
-    "id": s.Int(minimum=1),
-    "number": s.Str(description=gettext_lazy("The case number (village-year-serial).")),
-    "village": DIVISION,
-    "item": ITEM_REF,
-    "title": s.Str(description=gettext_lazy("What the case is about.")),
-    "applicant_name": s.Str(),
-    "amount": s.Number(minimum=0, nullable=True),
-    "state": s.Choice(CaseState.choices),
-    "step": s.Nullable(STEP_REF, description=gettext_lazy("The step in hand.")),
-    "step_due_on": s.Date(nullable=True, description=gettext_lazy("The step's deadline.")),
-    "paused_on": s.Date(nullable=True),
-    "light": s.Choice(
-        Light.choices,
-        nullable=True,
-        description=gettext_lazy("The light of the step in hand (empty when not running)."),
-    ),
-    "decision_id": s.Int(
-        minimum=1, nullable=True, description=gettext_lazy("The linked 四议两公开 record.")
-    ),
-    "closed_on": s.Date(nullable=True),
-    "created_at": s.DateTime(),
-}
-CASE = s.response("Case", CASE_FIELDS)
-RECORD = s.response(
-    "CaseStepRecord",
-    {
-        "step": STEP_REF,
-        "entered_on": s.Date(),
-        "due_on": s.Date(nullable=True),
-        "left_on": s.Date(nullable=True),
-        "outcome": s.Choice(Outcome.choices),
-        "opinion": s.Str(),
-        "signer": s.Str(),
-        "sealed": s.Bool(),
-        "signed_on": s.Date(nullable=True),
-        "actor": s.Nullable(PERSON),
-        "late": s.Bool(description=gettext_lazy("Left after its deadline.")),
-    },
-)
-CASE_EVENT = s.response(
-    "CaseEvent",
-    {
-        "at": s.DateTime(),
-        "kind": s.Choice(EventKind.choices),
-        "label": s.Str(description=gettext_lazy("The kind, in the interface language.")),
-        "actor": s.Nullable(PERSON),
-        "text": s.Str(),
-    },
-)
-CASE_FILE = s.response(
-    "CaseFile",
-    {
-        "id": s.Int(minimum=1),
-        "name": s.Str(),
-        "content_type": s.Str(),
-        "size": s.Int(minimum=0),
-        "uploaded_at": s.DateTime(),
-    },
-)
-CASE_DETAIL = s.response(
-    "CaseDetail",
-    {
-        **CASE_FIELDS,
-        "household": s.Nullable(
-            s.response("CaseHouseholdRef", {"id": s.Int(minimum=1), "number": s.Str()})
-        ),
-        "reason": s.Str(description=gettext_lazy("Why it was refused or withdrawn.")),
-        "path": s.List(
-            STEP, max_items=1000, description=gettext_lazy("The steps its amount selects.")
-        ),
-        "records": s.List(RECORD, max_items=100_000),
-        "events": s.List(CASE_EVENT, max_items=100_000),
-        "files": s.List(
-            CASE_FILE,
-            max_items=100_000,
-            description=gettext_lazy("Material attached on the pages (downloaded there)."),
-        ),
-        "may_act": s.Bool(description=gettext_lazy("You take the step in hand now.")),
-        "decision_approved": s.Bool(
-            description=gettext_lazy("The linked record carries a passed resolution.")
-        ),
-    },
-)
+
+class CaseItemRef(Schema):
+    id: int = Field(ge=1)
+    code: str
+    name: str
+
+
+class CaseStepRef(Schema):
+    position: int = Field(ge=0)
+    name: str
+    level: LevelValue
+
+
+class Case(Schema):
+    id: int = Field(ge=1)
+    number: str = Field(description=gettext_lazy("The case number (village-year-serial)."))
+    village: DivisionRef
+    item: CaseItemRef
+    title: str = Field(description=gettext_lazy("What the case is about."))
+    applicant_name: str
+    amount: float | None = Field(ge=0)
+    state: CaseStateValue
+    step: CaseStepRef | None = Field(description=gettext_lazy("The step in hand."))
+    step_due_on: dt.date | None = Field(description=gettext_lazy("The step's deadline."))
+    paused_on: dt.date | None
+    light: StepLight
+    decision_id: int | None = Field(ge=1, description=gettext_lazy("The linked 四议两公开 record."))
+    closed_on: dt.date | None
+    created_at: Moment
+
+
+class CaseStepRecord(Schema):
+    step: CaseStepRef
+    entered_on: dt.date
+    due_on: dt.date | None
+    left_on: dt.date | None
+    outcome: OutcomeValue
+    opinion: str
+    signer: str
+    sealed: bool
+    signed_on: dt.date | None
+    actor: PersonRef | None
+    late: bool = Field(description=gettext_lazy("Left after its deadline."))
+
+
+class CaseEvent(Schema):
+    at: Moment
+    kind: EventKindValue
+    label: str = Field(description=gettext_lazy("The kind, in the interface language."))
+    actor: PersonRef | None
+    text: str
+
+
+class CaseFile(Schema):
+    id: int = Field(ge=1)
+    name: str
+    content_type: str
+    size: int = Field(ge=0)
+    uploaded_at: Moment
+
+
+class CaseHouseholdRef(Schema):
+    id: int = Field(ge=1)
+    number: str
+
+
+class CaseDetail(Case):
+    household: CaseHouseholdRef | None
+    reason: str = Field(description=gettext_lazy("Why it was refused or withdrawn."))
+    path: list[CatalogueStep] = Field(
+        max_length=1000, description=gettext_lazy("The steps its amount selects.")
+    )
+    records: list[CaseStepRecord] = Field(max_length=100_000)
+    events: list[CaseEvent] = Field(max_length=100_000)
+    files: list[CaseFile] = Field(
+        max_length=100_000,
+        description=gettext_lazy("Material attached on the pages (downloaded there)."),
+    )
+    may_act: bool = Field(description=gettext_lazy("You take the step in hand now."))
+    decision_approved: bool = Field(
+        description=gettext_lazy("The linked record carries a passed resolution.")
+    )
 
 
 def _step_ref(step: Any) -> dict[str, Any] | None:
@@ -144,7 +159,7 @@ def _step_ref(step: Any) -> dict[str, Any] | None:
     return {"position": step.position, "name": step.name, "level": step.level}
 
 
-def case_summary(case: Case) -> dict[str, Any]:
+def case_summary(case: models.Case) -> dict[str, Any]:
     """A list row (the queryset from ``selectors.cases``: village, item, step, duty)."""
     return {
         "id": case.pk,
@@ -156,16 +171,16 @@ def case_summary(case: Case) -> dict[str, Any]:
         "amount": number(case.amount),
         "state": case.state,
         "step": _step_ref(case.step),
-        "step_due_on": date(case.step_due_on),
-        "paused_on": date(case.paused_on),
+        "step_due_on": case.step_due_on,
+        "paused_on": case.paused_on,
         "light": case.light or None,
         "decision_id": case.decision_id,
-        "closed_on": date(case.closed_on),
-        "created_at": moment(case.created_at),
+        "closed_on": case.closed_on,
+        "created_at": case.created_at,
     }
 
 
-def case_detail(case: Case, user: Any) -> dict[str, Any]:
+def case_detail(case: models.Case, user: Any) -> dict[str, Any]:
     timeline = selectors.timeline(case)
     return {
         **case_summary(case),
@@ -177,14 +192,14 @@ def case_detail(case: Case, user: Any) -> dict[str, Any]:
         "records": [
             {
                 "step": _step_ref(record.step),
-                "entered_on": date(record.entered_on),
-                "due_on": date(record.due_on),
-                "left_on": date(record.left_on),
+                "entered_on": record.entered_on,
+                "due_on": record.due_on,
+                "left_on": record.left_on,
                 "outcome": record.outcome,
                 "opinion": record.opinion,
                 "signer": record.signer,
                 "sealed": record.sealed,
-                "signed_on": date(record.signed_on),
+                "signed_on": record.signed_on,
                 "actor": person_ref(record.actor),
                 "late": record.late,
             }
@@ -192,7 +207,7 @@ def case_detail(case: Case, user: Any) -> dict[str, Any]:
         ],
         "events": [
             {
-                "at": moment(event.at),
+                "at": event.at,
                 "kind": event.kind,
                 "label": str(event.get_kind_display()),
                 "actor": person_ref(event.actor),
@@ -206,7 +221,7 @@ def case_detail(case: Case, user: Any) -> dict[str, Any]:
                 "name": f.name,
                 "content_type": f.content_type,
                 "size": f.size,
-                "uploaded_at": moment(f.uploaded_at),
+                "uploaded_at": f.uploaded_at,
             }
             for f in case.files.all()
         ],
@@ -215,7 +230,7 @@ def case_detail(case: Case, user: Any) -> dict[str, Any]:
     }
 
 
-def load_case(user: Any, pk: int) -> Case:
+def load_case(user: Any, pk: int) -> models.Case:
     """The case with what its detail shows, or 404 (outside the scope as well)."""
     case = selectors.cases(user).select_related("household", "decision").filter(pk=pk).first()
     if case is None:
@@ -223,348 +238,328 @@ def load_case(user: Any, pk: int) -> Case:
     return case
 
 
-def answer(call: Call, pk: int) -> dict[str, Any]:
-    return case_detail(load_case(call.user, pk), call.user)
+def answer(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return case_detail(load_case(request.user, pk), request.user)
 
 
 # Inputs -------------------------------------------------------------------------------------
 
 
-REASON = s.Str(min_length=1, max_length=2000)
-SIGNER = s.Str(min_length=1, max_length=60, description=gettext_lazy("Who signs."))
-CASE_START = s.Obj(
-    "CaseStart",
-    {
-        "village": division_code(description=gettext_lazy("The village the case is of.")),
-        "item": s.Str(
-            min_length=1,
-            max_length=12,
-            description=gettext_lazy("The item's number in the village's catalogue in force."),
-        ),
-        "title": s.Str(min_length=1, max_length=200, description=gettext_lazy("The matter.")),
-        "household": s.Str(
-            max_length=30,
-            description=gettext_lazy("The number of the household that applies, if any."),
-        ),
-        "applicant_name": s.Str(max_length=60),
-        "amount": s.Number(
-            minimum=0,
-            maximum=999_999_999_999,
-            description=gettext_lazy("Yuan, when the item's thresholds need it."),
-        ),
-    },
-    required=["village", "item", "title"],
-)
-CASE_PASS = s.Obj(
-    "CasePass",
-    {
-        "opinion": s.Str(min_length=1, max_length=2000),
-        "signer": SIGNER,
-        "sealed": s.Bool(description=gettext_lazy("The seal is on the form.")),
-        "signed_on": s.Date(description=gettext_lazy("Default: today; never in the future.")),
-        "notice_text": s.Str(
-            max_length=2000,
-            description=gettext_lazy(
-                "A step with a notice period posts a public notice: its text (default: the "
-                "item and the applicant). Never ID, phone, bank or health details."
-            ),
-        ),
-    },
-    required=["opinion", "signer"],
-)
-CASE_RETURN = s.Obj(
-    "CaseReturn",
-    {
-        "to_position": s.Int(
-            minimum=1, maximum=999, description=gettext_lazy("An earlier step's position.")
-        ),
-        "reason": REASON,
-    },
-    required=["to_position", "reason"],
-)
-CASE_REFUSE = s.Obj(
-    "CaseRefuse",
-    {
-        "reason": s.Str(
-            min_length=1,
-            max_length=2000,
-            description=gettext_lazy("The reasons, sent to the applicant in writing."),
-        ),
-        "signer": SIGNER,
-    },
-    required=["reason", "signer"],
-)
-CASE_REASON = s.Obj("CaseReason", {"reason": REASON}, required=["reason"])
-CASE_EXTEND = s.Obj(
-    "CaseExtend",
-    {
-        "days": s.Int(
-            minimum=1,
-            maximum=365,
-            description=gettext_lazy("At most the extension the step allows, once."),
-        ),
-        "reason": REASON,
-    },
-    required=["days", "reason"],
-)
-CASE_DECISION = s.Obj(
-    "CaseDecision",
-    {
-        "decision": s.Int(
-            minimum=1,
-            description=gettext_lazy("A decision record's id (四议两公开) of the case's village."),
-        )
-    },
-    required=["decision"],
-)
-
-LIGHTS = [(value, label) for value, label in Light.choices] + [("overdue", gettext_lazy("overdue"))]
-FILTERS = (
-    s.Param(
-        "q",
-        s.Str(max_length=100),
-        gettext_lazy("Words in the number, matter, applicant or item."),
-    ),
-    s.Param("state", s.Choice(CaseState.choices)),
-    s.Param("village", DIVISION_CODE, gettext_lazy("Cases of this division or below it.")),
-    s.Param("item", s.Str(max_length=100), gettext_lazy("The item's name.")),
-    s.Param("light", s.Choice(LIGHTS), gettext_lazy("The step's light, or past its deadline.")),
-)
+def _not_null(value: Any) -> Any:
+    if value is None:  # pydantic's own message for a number or a flag would say its type
+        raise ValueError(_("This field may not be null."))
+    return value
 
 
-def filtered(call: Call) -> Any:
+#: Yuan, as the case form takes them: not negative, two decimal places; text such as
+#: "5000.50" is read too, as before.
+Amount = Annotated[
+    Decimal, Field(ge=0, le=999_999_999_999, decimal_places=2), BeforeValidator(_not_null)
+]
+#: true or false when sent (null refused, as before).
+SentFlag = Annotated[Flag, BeforeValidator(_not_null)]
+CaseVillage = division(gettext_lazy("The village the case is of."))
+Reason = Annotated[Text, Field(min_length=1, max_length=2000)]
+Signer = Annotated[Text, Field(min_length=1, max_length=60, description=gettext_lazy("Who signs."))]
+
+
+class CaseStart(Input):
+    village: CaseVillage
+    item: Text = Field(
+        min_length=1,
+        max_length=12,
+        description=gettext_lazy("The item's number in the village's catalogue in force."),
+    )
+    title: Text = Field(min_length=1, max_length=200, description=gettext_lazy("The matter."))
+    household: Text = Field(
+        None,
+        max_length=30,
+        description=gettext_lazy("The number of the household that applies, if any."),
+    )
+    applicant_name: Text = Field(None, max_length=60)
+    amount: Amount = Field(
+        None, description=gettext_lazy("Yuan, when the item's thresholds need it.")
+    )
+
+
+class CasePass(Input):
+    opinion: Text = Field(min_length=1, max_length=2000)
+    signer: Signer
+    sealed: SentFlag = Field(False, description=gettext_lazy("The seal is on the form."))
+    signed_on: Date = Field(None, description=gettext_lazy("Default: today; never in the future."))
+    notice_text: Text = Field(
+        "",
+        max_length=2000,
+        description=gettext_lazy(
+            "A step with a notice period posts a public notice: its text (default: the "
+            "item and the applicant). Never ID, phone, bank or health details."
+        ),
+    )
+
+
+class CaseReturn(Input):
+    to_position: StrictInt = Field(
+        ge=1, le=999, description=gettext_lazy("An earlier step's position.")
+    )
+    reason: Reason
+
+
+class CaseRefuse(Input):
+    reason: Text = Field(
+        min_length=1,
+        max_length=2000,
+        description=gettext_lazy("The reasons, sent to the applicant in writing."),
+    )
+    signer: Signer
+
+
+class CaseReason(Input):
+    reason: Reason
+
+
+class CaseExtend(Input):
+    days: StrictInt = Field(
+        ge=1, le=365, description=gettext_lazy("At most the extension the step allows, once.")
+    )
+    reason: Reason
+
+
+class CaseDecision(Input):
+    decision: Id = Field(
+        description=gettext_lazy("A decision record's id (四议两公开) of the case's village.")
+    )
+
+
+class CaseFilters(Filters):
+    q: Text | None = Field(
+        None,
+        max_length=100,
+        description=gettext_lazy("Words in the number, matter, applicant or item."),
+    )
+    state: StateFilter = None
+    village: DivisionCode | None = Field(
+        None, description=gettext_lazy("Cases of this division or below it.")
+    )
+    item: Text | None = Field(None, max_length=100, description=gettext_lazy("The item's name."))
+    light: LightFilter = None
+
+
+def filtered(user: Any, filters: CaseFilters) -> Any:
     """The case page's selector with the query's filters (one meaning for both)."""
-    query = call.query
     return selectors.filter_cases(
-        selectors.cases(call.user),
-        q=query.get("q", ""),
-        state=query.get("state", ""),
-        village=query.get("village", ""),
-        item=query.get("item", ""),
-        light=query.get("light", ""),
+        selectors.cases(user),
+        q=filters.q or "",
+        state=filters.state or "",
+        village=filters.village or "",
+        item=filters.item or "",
+        light=filters.light or "",
         today=clock.today(),
     )
 
 
 # Endpoints ---------------------------------------------------------------------------------
 
-case_list = api.route("cases/", "case_list")
-case_item = api.route("cases/<int:pk>/", "case_detail")
-case_pass = api.route("cases/<int:pk>/pass/", "case_pass")
-case_return = api.route("cases/<int:pk>/return/", "case_return")
-case_refuse = api.route("cases/<int:pk>/refuse/", "case_refuse")
-case_withdraw = api.route("cases/<int:pk>/withdraw/", "case_withdraw")
-case_pause = api.route("cases/<int:pk>/pause/", "case_pause")
-case_resume = api.route("cases/<int:pk>/resume/", "case_resume")
-case_extend = api.route("cases/<int:pk>/extend/", "case_extend")
-case_decision = api.route("cases/<int:pk>/decision/", "case_decision")
 
-
-@case_list.operation(
-    "GET",
+@router.get(
+    "cases/",
+    url_name="case_list",
+    response=page_of(Case),
     summary=gettext_lazy("List cases"),
     description=gettext_lazy(
         "Cases of your area, newest first, with the filters of the case list page; "
         "``format=xlsx`` exports them."
     ),
-    tag=TAG,
-    query=FILTERS,
-    response=CASE,
-    paged=True,
-    exports=True,
+    openapi_extra=EXPORTS_XLSX,
 )
-def list_cases(call: Call) -> Any:
-    rows = filtered(call)
-    if call.wants_export:
-        return call.export(
+def list_cases(
+    request: HttpRequest,
+    filters: Query[CaseFilters],
+    paging: Query[Paging],
+    exporting: Query[Export],
+) -> Any:
+    rows = filtered(request.user, filters)
+    if exporting.format == "xlsx":
+        return engine.export(
             rows, filename="cases", title=_("Cases"), columns=selectors.export_columns()
         )
-    return call.page(rows, case_summary)
+    return paginate(request, paging, rows, case_summary)
 
 
-@case_list.operation(
-    "POST",
+@router.post(
+    "cases/",
+    url_name="case_list",
+    response={201: CaseDetail},
     summary=gettext_lazy("Start a case"),
     description=gettext_lazy(
         "A case of an item of the village's catalogue in force, for a household of the "
         "village or for the village itself. Materials are added on the case page."
     ),
-    tag=TAG,
-    body=CASE_START,
-    response=CASE_DETAIL,
-    status=201,
 )
-def start_case(call: Call) -> Any:
-    data = call.body
+def start_case(request: HttpRequest, payload: CaseStart) -> Status[dict[str, Any]]:
     case = services.start_case(
-        actor=call.user,
-        village=data["village"],
-        item_code=data["item"].strip(),
-        title=data["title"],
-        household_number=data.get("household") or "",
-        applicant_name=data.get("applicant_name", ""),
-        amount=data.get("amount"),
+        actor=request.user,
+        village=payload.village,
+        item_code=payload.item,
+        title=payload.title,
+        household_number=payload.household or "",
+        applicant_name=payload.applicant_name or "",
+        amount=payload.amount,
     )
-    return answer(call, case.pk)
+    return Status(201, answer(request, case.pk))
 
 
-@case_item.operation(
-    "GET",
+@router.get(
+    "cases/{int:pk}/",
+    url_name="case_detail",
+    response=CaseDetail,
     summary=gettext_lazy("Show a case"),
     description=gettext_lazy(
         "The case with its path, every step record (opinion, signer, seal, date), its "
         "timeline and the names of its files."
     ),
-    tag=TAG,
-    response=CASE_DETAIL,
 )
-def show_case(call: Call, pk: int) -> Any:
-    return answer(call, pk)
+def show_case(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return answer(request, pk)
 
 
-def _acting(call: Call, pk: int) -> Case:
-    require_role(call.user, "change", Case)
-    return load_case(call.user, pk)
+def _acting(request: HttpRequest, pk: int) -> models.Case:
+    require_role(request.user, "change", models.Case)
+    return load_case(request.user, pk)
 
 
-@case_pass.operation(
-    "POST",
+@router.post(
+    "cases/{int:pk}/pass/",
+    url_name="case_pass",
+    response=CaseDetail,
     summary=gettext_lazy("Pass the step in hand"),
     description=gettext_lazy(
         "The office of the step agrees and signs; the case moves to its next step or is "
         "completed. A step that needs 四议两公开 passes only with a linked record whose "
         "resolution passed."
     ),
-    tag=TAG,
-    body=CASE_PASS,
-    response=CASE_DETAIL,
 )
-def pass_step(call: Call, pk: int) -> Any:
-    data = call.body
+def pass_step(request: HttpRequest, pk: int, payload: CasePass) -> dict[str, Any]:
     services.pass_step(
-        actor=call.user,
-        case=_acting(call, pk),
-        opinion=data["opinion"],
-        signer=data["signer"],
-        sealed=data.get("sealed", False),
-        signed_on=data.get("signed_on"),
-        notice_text=data.get("notice_text", ""),
+        actor=request.user,
+        case=_acting(request, pk),
+        opinion=payload.opinion,
+        signer=payload.signer,
+        sealed=payload.sealed,
+        signed_on=payload.signed_on,
+        notice_text=payload.notice_text,
     )
-    return answer(call, pk)
+    return answer(request, pk)
 
 
-@case_return.operation(
-    "POST",
+@router.post(
+    "cases/{int:pk}/return/",
+    url_name="case_return",
+    response=CaseDetail,
     summary=gettext_lazy("Return a case to an earlier step"),
     description=gettext_lazy("补正 or a new review: back to an earlier step of its path."),
-    tag=TAG,
-    body=CASE_RETURN,
-    response=CASE_DETAIL,
 )
-def return_case(call: Call, pk: int) -> Any:
+def return_case(request: HttpRequest, pk: int, payload: CaseReturn) -> dict[str, Any]:
     services.return_case(
-        actor=call.user,
-        case=_acting(call, pk),
-        to_position=call.body["to_position"],
-        reason=call.body["reason"],
+        actor=request.user,
+        case=_acting(request, pk),
+        to_position=payload.to_position,
+        reason=payload.reason,
     )
-    return answer(call, pk)
+    return answer(request, pk)
 
 
-@case_refuse.operation(
-    "POST",
+@router.post(
+    "cases/{int:pk}/refuse/",
+    url_name="case_refuse",
+    response=CaseDetail,
     summary=gettext_lazy("Refuse a case"),
     description=gettext_lazy(
         "不予办理: the office of the step refuses in writing; the refusal letter is on the "
         "case page."
     ),
-    tag=TAG,
-    body=CASE_REFUSE,
-    response=CASE_DETAIL,
 )
-def refuse_case(call: Call, pk: int) -> Any:
+def refuse_case(request: HttpRequest, pk: int, payload: CaseRefuse) -> dict[str, Any]:
     services.refuse(
-        actor=call.user,
-        case=_acting(call, pk),
-        reason=call.body["reason"],
-        signer=call.body["signer"],
+        actor=request.user,
+        case=_acting(request, pk),
+        reason=payload.reason,
+        signer=payload.signer,
     )
-    return answer(call, pk)
+    return answer(request, pk)
 
 
-@case_withdraw.operation(
-    "POST",
+@router.post(
+    "cases/{int:pk}/withdraw/",
+    url_name="case_withdraw",
+    response=CaseDetail,
     summary=gettext_lazy("Withdraw a case"),
     description=gettext_lazy("The village withdraws the case for the applicant, with why."),
-    tag=TAG,
-    body=CASE_REASON,
-    response=CASE_DETAIL,
 )
-def withdraw_case(call: Call, pk: int) -> Any:
-    services.withdraw(actor=call.user, case=_acting(call, pk), reason=call.body["reason"])
-    return answer(call, pk)
+def withdraw_case(request: HttpRequest, pk: int, payload: CaseReason) -> dict[str, Any]:
+    services.withdraw(actor=request.user, case=_acting(request, pk), reason=payload.reason)
+    return answer(request, pk)
 
 
-@case_pause.operation(
-    "POST",
+@router.post(
+    "cases/{int:pk}/pause/",
+    url_name="case_pause",
+    response=CaseDetail,
     summary=gettext_lazy("Pause a case's clock"),
     description=gettext_lazy("Stop the step's clock (and its supervision) with the reason."),
-    tag=TAG,
-    body=CASE_REASON,
-    response=CASE_DETAIL,
 )
-def pause_case(call: Call, pk: int) -> Any:
-    services.pause(actor=call.user, case=_acting(call, pk), reason=call.body["reason"])
-    return answer(call, pk)
+def pause_case(request: HttpRequest, pk: int, payload: CaseReason) -> dict[str, Any]:
+    services.pause(actor=request.user, case=_acting(request, pk), reason=payload.reason)
+    return answer(request, pk)
 
 
-@case_resume.operation(
-    "POST",
+#: resuming takes no input: an empty object, or no body at all
+NOTHING = NoBody()
+
+
+@router.post(
+    "cases/{int:pk}/resume/",
+    url_name="case_resume",
+    response=CaseDetail,
     summary=gettext_lazy("Resume a case's clock"),
     description=gettext_lazy("Start the clock again with the days that were left."),
-    tag=TAG,
-    body=EMPTY,
-    response=CASE_DETAIL,
 )
-def resume_case(call: Call, pk: int) -> Any:
-    services.resume(actor=call.user, case=_acting(call, pk))
-    return answer(call, pk)
+def resume_case(request: HttpRequest, pk: int, payload: NoBody = NOTHING) -> dict[str, Any]:
+    services.resume(actor=request.user, case=_acting(request, pk))
+    return answer(request, pk)
 
 
-@case_extend.operation(
-    "POST",
+@router.post(
+    "cases/{int:pk}/extend/",
+    url_name="case_extend",
+    response=CaseDetail,
     summary=gettext_lazy("Extend the step in hand"),
     description=gettext_lazy("延期: more days, once per step, within what the item allows."),
-    tag=TAG,
-    body=CASE_EXTEND,
-    response=CASE_DETAIL,
 )
-def extend_case(call: Call, pk: int) -> Any:
+def extend_case(request: HttpRequest, pk: int, payload: CaseExtend) -> dict[str, Any]:
     services.extend(
-        actor=call.user,
-        case=_acting(call, pk),
-        days=call.body["days"],
-        reason=call.body["reason"],
+        actor=request.user,
+        case=_acting(request, pk),
+        days=payload.days,
+        reason=payload.reason,
     )
-    return answer(call, pk)
+    return answer(request, pk)
 
 
-@case_decision.operation(
-    "POST",
+@router.post(
+    "cases/{int:pk}/decision/",
+    url_name="case_decision",
+    response=CaseDetail,
     summary=gettext_lazy("Link the decision record"),
     description=gettext_lazy(
         "The 四议两公开 record of the village that approved this case's matter."
     ),
-    tag=TAG,
-    body=CASE_DECISION,
-    response=CASE_DETAIL,
 )
-def link_decision(call: Call, pk: int) -> Any:
-    case = _acting(call, pk)
+def link_decision(request: HttpRequest, pk: int, payload: CaseDecision) -> dict[str, Any]:
+    case = _acting(request, pk)
     record = (
-        DecisionRecord.objects.restrict(call.user, "view").filter(pk=call.body["decision"]).first()
+        DecisionRecord.objects.restrict(request.user, "view").filter(pk=payload.decision).first()
     )
     if record is None:
         raise ValidationError({"decision": _("Choose a decision record of the village.")})
-    services.link_decision(actor=call.user, case=case, record=record)
-    return answer(call, pk)
+    services.link_decision(actor=request.user, case=case, record=record)
+    return answer(request, pk)

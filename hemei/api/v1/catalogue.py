@@ -5,122 +5,133 @@ templates published at or above the caller's area and the villages' catalogues i
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
 from django.db.models import Count, Prefetch, prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from ninja import Query, Router, Schema
+from pydantic import Field
 
 from hemei.accounts.policy import allows_at
 from hemei.accounts.roles import API_ROLES
-from hemei.catalogue import excel, selectors
+from hemei.catalogue import excel, models, selectors
 from hemei.catalogue.choices import Disclosure, Level, ListKind, Starter
-from hemei.catalogue.models import Catalogue, CatalogueVersion, Item, Step
 from hemei.core import clock
 from hemei.core.downloads import download
 from hemei.core.xlsx import CONTENT_TYPE as XLSX_TYPE
 from hemei.procedures.adoption import MeetingKind, VersionState
 from hemei.procedures.choices import TimeUnit
 
-from .. import schema as s
-from ..framework import Call, not_found
-from .common import DIVISION, DIVISION_CODE, api, date, division_ref, number
+from .. import engine
+from ..engine import Export, Paging, page_of, paginate
+from ..framework import not_found
+from .common import DivisionCode, DivisionRef, Filters, Text, choice, division_ref, number, v1
 
 TAG = "catalogues"
-api.gate(TAG, Catalogue, roles=API_ROLES)
+v1.gate(TAG, models.Catalogue, API_ROLES)
+
+router = Router(tags=[TAG])
+
+#: What a list that answers ``format=xlsx`` adds to its 200 in the document: the workbook.
+EXPORTS_XLSX: dict[str, Any] = {
+    "responses": {
+        200: {"content": {XLSX_TYPE: {"schema": {"type": "string", "contentMediaType": XLSX_TYPE}}}}
+    }
+}
+
+# The choices as pydantic types (values listed with their labels in the document).
+VersionStateValue = choice(VersionState.choices)
+MeetingKindValue = choice(MeetingKind.choices, nullable=True)
+LevelValue = choice(Level.choices)
+TimeUnitValue = choice(TimeUnit.choices)
+ListKindValue = choice(ListKind.choices)
+StarterValue = choice(Starter.choices)
+DisclosureValue = choice(Disclosure.choices)
 
 # Shapes -----------------------------------------------------------------------------------
 
-CATALOGUE_FIELDS: dict[str, s.Field] = {
-    "id": s.Int(minimum=1),
-    "name": s.Str(),
-    "division": DIVISION,
-    "is_template": s.Bool(
+
+class Catalogue(Schema):
+    id: int = Field(ge=1)
+    name: str
+    division: DivisionRef
+    is_template: bool = Field(
         description=gettext_lazy("A template published by a town or county (else a village's).")
-    ),
-    "version_count": s.Int(minimum=0),
-}
-CATALOGUE = s.response("Catalogue", CATALOGUE_FIELDS)
-VERSION_FIELDS: dict[str, s.Field] = {
-    "id": s.Int(minimum=1),
-    "number": s.Int(minimum=1),
-    "state": s.Choice(VersionState.choices),
-    "based_on": s.Int(
-        minimum=1, nullable=True, description=gettext_lazy("The version it was drafted from.")
-    ),
-    "meeting_kind": s.Choice(MeetingKind.choices, nullable=True),
-    "meeting_date": s.Date(nullable=True),
-    "in_force_from": s.Date(nullable=True),
-    "note": s.Str(),
-    "item_count": s.Int(minimum=0),
-}
-VERSION = s.response("CatalogueVersion", VERSION_FIELDS)
-CATALOGUE_DETAIL = s.response(
-    "CatalogueDetail", {**CATALOGUE_FIELDS, "versions": s.List(VERSION, max_items=10_000)}
-)
-AMOUNT = {"minimum": 0, "nullable": True}
-STEP = s.response(
-    "CatalogueStep",
-    {
-        "position": s.Int(minimum=0),
-        "name": s.Str(),
-        "level": s.Choice(Level.choices),
-        "days": s.Int(minimum=0, description=gettext_lazy("The time limit.")),
-        "unit": s.Choice(TimeUnit.choices),
-        "extension_days": s.Int(minimum=0, description=gettext_lazy("Extension allowed.")),
-        "limit_key": s.Str(
-            description=gettext_lazy("A county time limit that replaces the days when in force.")
-        ),
-        "materials": s.Str(),
-        "notice_days": s.Int(minimum=0, description=gettext_lazy("Public notice (0: none).")),
-        "notice_unit": s.Choice(TimeUnit.choices),
-        "needs_decision": s.Bool(description=gettext_lazy("Needs a 四议两公开 resolution.")),
-        "min_amount": s.Number(
-            **AMOUNT, description=gettext_lazy("On the path from this amount (inclusive).")
-        ),
-        "below_amount": s.Number(
-            **AMOUNT, description=gettext_lazy("On the path below this amount.")
-        ),
-    },
-)
-ITEM_FIELDS: dict[str, s.Field] = {
-    "id": s.Int(minimum=1),
-    "version_id": s.Int(minimum=1),
-    "code": s.Str(),
-    "list_kind": s.Choice(ListKind.choices),
-    "area": s.Str(),
-    "name": s.Str(),
-    "basis": s.Str(description=gettext_lazy("Legal basis.")),
-    "starter": s.Choice(Starter.choices),
-    "amount_label": s.Str(
+    )
+    version_count: int = Field(ge=0)
+
+
+class CatalogueVersion(Schema):
+    id: int = Field(ge=1)
+    number: int = Field(ge=1)
+    state: VersionStateValue
+    based_on: int | None = Field(ge=1, description=gettext_lazy("The version it was drafted from."))
+    meeting_kind: MeetingKindValue
+    meeting_date: dt.date | None
+    in_force_from: dt.date | None
+    note: str
+    item_count: int = Field(ge=0)
+
+
+class CatalogueDetail(Catalogue):
+    versions: list[CatalogueVersion] = Field(max_length=10_000)
+
+
+class CatalogueStep(Schema):
+    position: int = Field(ge=0)
+    name: str
+    level: LevelValue
+    days: int = Field(ge=0, description=gettext_lazy("The time limit."))
+    unit: TimeUnitValue
+    extension_days: int = Field(ge=0, description=gettext_lazy("Extension allowed."))
+    limit_key: str = Field(
+        description=gettext_lazy("A county time limit that replaces the days when in force.")
+    )
+    materials: str
+    notice_days: int = Field(ge=0, description=gettext_lazy("Public notice (0: none)."))
+    notice_unit: TimeUnitValue
+    needs_decision: bool = Field(description=gettext_lazy("Needs a 四议两公开 resolution."))
+    min_amount: float | None = Field(
+        ge=0, description=gettext_lazy("On the path from this amount (inclusive).")
+    )
+    below_amount: float | None = Field(
+        ge=0, description=gettext_lazy("On the path below this amount.")
+    )
+
+
+class CatalogueItem(Schema):
+    id: int = Field(ge=1)
+    version_id: int = Field(ge=1)
+    code: str
+    list_kind: ListKindValue
+    area: str
+    name: str
+    basis: str = Field(description=gettext_lazy("Legal basis."))
+    starter: StarterValue
+    amount_label: str = Field(
         description=gettext_lazy("The amount a case gives when thresholds change its path.")
-    ),
-    "disclosures": s.List(s.Choice(Disclosure.choices), max_items=5),
-    "result_document": s.Str(),
-    "note": s.Str(),
-    "steps": s.List(STEP, max_items=1000),
-}
-ITEM = s.response("CatalogueItem", ITEM_FIELDS)
-VERSION_DETAIL = s.response(
-    "CatalogueVersionDetail",
-    {
-        **VERSION_FIELDS,
-        "catalogue": CATALOGUE,
-        "items": s.List(ITEM, max_items=100_000),
-    },
-)
-NEGATIVE_LIST = s.response(
-    "NegativeList",
-    {
-        "code": s.Str(description=gettext_lazy("The division asked about.")),
-        "items": s.List(ITEM, max_items=100_000),
-    },
-)
+    )
+    disclosures: list[DisclosureValue] = Field(max_length=5)
+    result_document: str
+    note: str
+    steps: list[CatalogueStep] = Field(max_length=1000)
 
 
-def catalogue_summary(catalogue: Catalogue) -> dict[str, Any]:
+class CatalogueVersionDetail(CatalogueVersion):
+    catalogue: Catalogue
+    items: list[CatalogueItem] = Field(max_length=100_000)
+
+
+class NegativeList(Schema):
+    code: str = Field(description=gettext_lazy("The division asked about."))
+    items: list[CatalogueItem] = Field(max_length=100_000)
+
+
+def catalogue_summary(catalogue: models.Catalogue) -> dict[str, Any]:
     """A list row (from ``selectors.catalogues``: division selected, versions counted)."""
     return {
         "id": catalogue.pk,
@@ -131,21 +142,21 @@ def catalogue_summary(catalogue: Catalogue) -> dict[str, Any]:
     }
 
 
-def version_summary(version: CatalogueVersion) -> dict[str, Any]:
+def version_summary(version: models.CatalogueVersion) -> dict[str, Any]:
     return {
         "id": version.pk,
         "number": version.number,
         "state": version.state,
         "based_on": version.based_on_id,
         "meeting_kind": version.meeting_kind or None,
-        "meeting_date": date(version.meeting_date),
-        "in_force_from": date(version.in_force_from),
+        "meeting_date": version.meeting_date,
+        "in_force_from": version.in_force_from,
         "note": version.note,
         "item_count": version.item_count,
     }
 
 
-def step_item(step: Step) -> dict[str, Any]:
+def step_item(step: models.Step) -> dict[str, Any]:
     return {
         "position": step.position,
         "name": step.name,
@@ -163,7 +174,7 @@ def step_item(step: Step) -> dict[str, Any]:
     }
 
 
-def item_detail(item: Item) -> dict[str, Any]:
+def item_detail(item: models.Item) -> dict[str, Any]:
     """An item with its steps in order (prefetched by ``selectors.items``)."""
     return {
         "id": item.pk,
@@ -187,19 +198,19 @@ def item_detail(item: Item) -> dict[str, Any]:
 
 def ordered_steps() -> Prefetch:
     """The items' steps in order, in one query for all the items read."""
-    return Prefetch("steps", queryset=Step.objects.order_by("position"))
+    return Prefetch("steps", queryset=models.Step.objects.order_by("position"))
 
 
-def load_catalogue(user: Any, pk: int) -> Catalogue:
+def load_catalogue(user: Any, pk: int) -> models.Catalogue:
     catalogue = selectors.catalogues(user).filter(pk=pk).first()
     if catalogue is None:
         raise not_found()
     return catalogue
 
 
-def load_version(user: Any, pk: int) -> CatalogueVersion:
+def load_version(user: Any, pk: int) -> models.CatalogueVersion:
     version = (
-        CatalogueVersion.objects.restrict(user, "view")
+        models.CatalogueVersion.objects.restrict(user, "view")
         .select_related("catalogue", "catalogue__division")
         .annotate(item_count=Count("items"))
         .filter(pk=pk)
@@ -210,55 +221,50 @@ def load_version(user: Any, pk: int) -> CatalogueVersion:
     return version
 
 
-FILTERS = (
-    s.Param("q", s.Str(max_length=100), gettext_lazy("Words in the name.")),
-    s.Param(
-        "template",
-        s.Bool(),
-        gettext_lazy("Templates only (true) or villages' catalogues only (false)."),
-    ),
-    s.Param("division", DIVISION_CODE, gettext_lazy("Catalogues of this division or below it.")),
-)
+class CatalogueFilters(Filters):
+    q: Text | None = Field(None, max_length=100, description=gettext_lazy("Words in the name."))
+    template: bool | None = Field(
+        None,
+        description=gettext_lazy("Templates only (true) or villages' catalogues only (false)."),
+    )
+    division: DivisionCode | None = Field(
+        None, description=gettext_lazy("Catalogues of this division or below it.")
+    )
 
 
-def filtered(call: Call) -> Any:
-    rows = selectors.catalogues(call.user)
-    query = call.query
-    if query.get("q"):
-        rows = rows.filter(name__icontains=query["q"])
-    if "template" in query:
-        rows = rows.filter(is_template=query["template"])
-    if query.get("division"):
-        rows = rows.filter(division__code__startswith=query["division"])
+def filtered(user: Any, filters: CatalogueFilters) -> Any:
+    rows = selectors.catalogues(user)
+    if filters.q:
+        rows = rows.filter(name__icontains=filters.q)
+    if filters.template is not None:
+        rows = rows.filter(is_template=filters.template)
+    if filters.division:
+        rows = rows.filter(division__code__startswith=filters.division)
     return rows.order_by("-is_template", "division_id", "name", "id")
 
 
 # Endpoints ---------------------------------------------------------------------------------
 
-catalogue_list = api.route("catalogues/", "catalogue_list")
-catalogue_item = api.route("catalogues/<int:pk>/", "catalogue_detail")
-version_item = api.route("catalogue-versions/<int:pk>/", "catalogue_version_detail")
-version_workbook = api.route("catalogue-versions/<int:pk>/workbook/", "catalogue_version_workbook")
-item_route = api.route("catalogue-items/<int:pk>/", "catalogue_item_detail")
-negative_route = api.route("negative-list/<str:code>/", "negative_list")
 
-
-@catalogue_list.operation(
-    "GET",
+@router.get(
+    "catalogues/",
+    url_name="catalogue_list",
+    response=page_of(Catalogue),
     summary=gettext_lazy("List catalogues"),
     description=gettext_lazy(
         "Templates published at or above your area, then the villages' catalogues inside it."
     ),
-    tag=TAG,
-    query=FILTERS,
-    response=CATALOGUE,
-    paged=True,
-    exports=True,
+    openapi_extra=EXPORTS_XLSX,
 )
-def list_catalogues(call: Call) -> Any:
-    rows = filtered(call)
-    if call.wants_export:
-        return call.export(
+def list_catalogues(
+    request: HttpRequest,
+    filters: Query[CatalogueFilters],
+    paging: Query[Paging],
+    exporting: Query[Export],
+) -> Any:
+    rows = filtered(request.user, filters)
+    if exporting.format == "xlsx":
+        return engine.export(
             rows,
             filename="catalogues",
             title=_("Catalogues"),
@@ -269,35 +275,35 @@ def list_catalogues(call: Call) -> Any:
                 (_("Versions"), lambda c: c.version_count),
             ],
         )
-    return call.page(rows, catalogue_summary)
+    return paginate(request, paging, rows, catalogue_summary)
 
 
-@catalogue_item.operation(
-    "GET",
+@router.get(
+    "catalogues/{int:pk}/",
+    url_name="catalogue_detail",
+    response=CatalogueDetail,
     summary=gettext_lazy("Show a catalogue"),
     description=gettext_lazy("The catalogue with its versions you may see, newest first."),
-    tag=TAG,
-    response=CATALOGUE_DETAIL,
 )
-def show_catalogue(call: Call, pk: int) -> Any:
-    catalogue = load_catalogue(call.user, pk)
+def show_catalogue(request: HttpRequest, pk: int) -> dict[str, Any]:
+    catalogue = load_catalogue(request.user, pk)
     return {
         **catalogue_summary(catalogue),
-        "versions": [version_summary(v) for v in selectors.versions(call.user, catalogue)],
+        "versions": [version_summary(v) for v in selectors.versions(request.user, catalogue)],
     }
 
 
-@version_item.operation(
-    "GET",
+@router.get(
+    "catalogue-versions/{int:pk}/",
+    url_name="catalogue_version_detail",
+    response=CatalogueVersionDetail,
     summary=gettext_lazy("Show a catalogue version"),
     description=gettext_lazy(
         "The version with every item and each item's steps in order (the flow)."
     ),
-    tag=TAG,
-    response=VERSION_DETAIL,
 )
-def show_version(call: Call, pk: int) -> Any:
-    version = load_version(call.user, pk)
+def show_version(request: HttpRequest, pk: int) -> dict[str, Any]:
+    version = load_version(request.user, pk)
     catalogue = version.catalogue
     catalogue.version_count = catalogue.versions.count()
     return {
@@ -307,18 +313,22 @@ def show_version(call: Call, pk: int) -> Any:
     }
 
 
-@version_workbook.operation(
-    "GET",
+@router.get(
+    "catalogue-versions/{int:pk}/workbook/",
+    url_name="catalogue_version_workbook",
     summary=gettext_lazy("Download a catalogue version as a workbook"),
     description=gettext_lazy(
         "The version in the county offices' workbook (事项清单 and 运行流程 sheets), the "
         "same file the catalogue page exports and imports."
     ),
-    tag=TAG,
-    media_type=XLSX_TYPE,
+    openapi_extra={
+        "responses": {
+            200: {"description": "OK", "content": {XLSX_TYPE: {"schema": {"type": "string"}}}}
+        }
+    },
 )
-def download_version(call: Call, pk: int) -> Any:
-    version = load_version(call.user, pk)
+def download_version(request: HttpRequest, pk: int) -> HttpResponseBase:
+    version = load_version(request.user, pk)
     reply = download(
         io.BytesIO(excel.export_version(version)),
         filename=f"{version.catalogue.name}-v{version.number}.xlsx",
@@ -328,16 +338,16 @@ def download_version(call: Call, pk: int) -> Any:
     return reply
 
 
-@item_route.operation(
-    "GET",
+@router.get(
+    "catalogue-items/{int:pk}/",
+    url_name="catalogue_item_detail",
+    response=CatalogueItem,
     summary=gettext_lazy("Show a catalogue item"),
     description=gettext_lazy("One item (事项) with its steps in order."),
-    tag=TAG,
-    response=ITEM,
 )
-def show_item(call: Call, pk: int) -> Any:
+def show_item(request: HttpRequest, pk: int) -> dict[str, Any]:
     item = (
-        Item.objects.restrict(call.user, "view")
+        models.Item.objects.restrict(request.user, "view")
         .prefetch_related(ordered_steps())
         .filter(pk=pk)
         .first()
@@ -347,27 +357,27 @@ def show_item(call: Call, pk: int) -> Any:
     return item_detail(item)
 
 
-@negative_route.operation(
-    "GET",
+@router.get(
+    "negative-list/{str:code}/",
+    url_name="negative_list",
+    response=NegativeList,
     summary=gettext_lazy("Show the negative list"),
     description=gettext_lazy(
         "负面清单 in force for a village (its adopted version, else the newest template "
         "published above it); for a town or county code, the newest template. The code must "
         "lie inside your area or above it."
     ),
-    tag=TAG,
-    response=NEGATIVE_LIST,
-    exports=True,
+    openapi_extra=EXPORTS_XLSX,
 )
-def show_negative_list(call: Call, code: str) -> Any:
+def show_negative_list(request: HttpRequest, code: str, exporting: Query[Export]) -> Any:
     if not (code.isascii() and code.isdigit() and 2 <= len(code) <= 12):
         raise Http404
-    if not allows_at(call.user, "view_with_ancestors", code):
+    if not allows_at(request.user, "view_with_ancestors", code):
         raise Http404
     rows = selectors.negative_list(code, clock.today())
     prefetch_related_objects(rows, ordered_steps())
-    if call.wants_export:
-        return call.export(
+    if exporting.format == "xlsx":
+        return engine.export(
             rows,
             filename="negative-list",
             title=_("Negative list"),

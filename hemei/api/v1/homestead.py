@@ -28,7 +28,6 @@ from pydantic import BeforeValidator, Field, StrictBool
 
 from hemei.accounts.policy import places
 from hemei.cases.choices import CaseState
-from hemei.catalogue.choices import Level as StepLevel
 from hemei.core import clock
 from hemei.core.xlsx import CONTENT_TYPE as XLSX_TYPE
 from hemei.divisions.choices import Level as DivisionLevel
@@ -52,6 +51,7 @@ from hemei.tasks.choices import Light
 from .. import engine
 from ..engine import Export, Input, Paging, page_of, paginate, visible
 from ..framework import not_found
+from .cases import CaseStepRef
 from .common import (
     Date,
     DivisionCode,
@@ -115,7 +115,6 @@ StepLight = choice(
 ClockLight = choice(
     Light.choices, gettext_lazy("The light of its clock (empty once given)."), nullable=True
 )
-StepLevelValue = choice(StepLevel.choices)
 
 SQUARE_METRES = gettext_lazy("Square metres.")
 
@@ -128,14 +127,6 @@ def _area(description: Any = SQUARE_METRES) -> Any:
 
 def _metres() -> Any:
     return Field(ge=0, description=gettext_lazy("Metres."))
-
-
-class CaseStepRef(Schema):
-    """The same shape as the cases' (its name kept: one component in the document)."""
-
-    position: int = Field(ge=0)
-    name: str
-    level: StepLevelValue
 
 
 class HomesteadApplication(Schema):

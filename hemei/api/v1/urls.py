@@ -38,6 +38,8 @@ v1.add_router("", notices.router)
 v1.add_router("", disclosure.router)
 v1.add_router("", supervision.router)
 v1.add_router("", decisions.router)
+v1.add_router("", catalogue.router)
+v1.add_router("", cases.router)
 
 app_name = "v1"
 urlpatterns = [*engine.urls(v1), *api.urls()]
