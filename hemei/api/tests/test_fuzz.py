@@ -61,8 +61,8 @@ DECLARED = [
     tasks.TaskUpdate,
     tasks.FanOut,
     meetings.MeetingCreate,
-    progress.REPORT_CREATE,
-    progress.REPORT_UPDATE,
+    progress.ProgressReportCreate,
+    progress.ProgressReportUpdate,
     supervision.ORDER_CREATE,
     supervision.ORDER_REPLY,
     supervision.ORDER_CLOSE,
@@ -164,7 +164,7 @@ def test_write_endpoints_never_answer_500(
         (
             "POST",
             f"/api/v1/tasks/{world.part_a.pk}/reports/",
-            progress.REPORT_CREATE,
+            progress.ProgressReportCreate,
             {"percent": 10, "text": "进展"},
         ),
         (

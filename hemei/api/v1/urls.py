@@ -32,6 +32,7 @@ v1.add_router("", places.router)
 v1.add_router("", rankings.router)
 v1.add_router("", meetings.router)
 v1.add_router("", tasks.router)
+v1.add_router("", progress.router)
 
 app_name = "v1"
 urlpatterns = [*engine.urls(v1), *api.urls()]
