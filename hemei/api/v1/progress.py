@@ -268,6 +268,7 @@ MilestoneId = visible(FormId, _milestones, description=gettext_lazy("A milestone
 MilestoneIds = Annotated[
     list[MilestoneId],
     Field(max_length=100, description=gettext_lazy("Milestones this report says were reached.")),
+    BeforeValidator(_not_null),
 ]
 PercentInput = Annotated[
     Decimal,
@@ -292,7 +293,9 @@ class ProgressReportUpdate(Input):
     percent: PercentInput = None  # type: ignore[assignment]
     text: Text = Field(None, min_length=1, max_length=20_000)
     milestones: MilestoneIds = None  # type: ignore[assignment]
-    remove_evidence: list[Id] = Field(None, max_length=MAX_FILES_PER_REPORT)
+    remove_evidence: Annotated[list[Id], BeforeValidator(_not_null)] = Field(
+        None, max_length=MAX_FILES_PER_REPORT
+    )
 
 
 class ReturnReason(Input):
