@@ -61,8 +61,8 @@ DECLARED = [
     tasks.TaskUpdate,
     tasks.FanOut,
     meetings.MeetingCreate,
-    progress.REPORT_CREATE,
-    progress.REPORT_UPDATE,
+    progress.ProgressReportCreate,
+    progress.ProgressReportUpdate,
     supervision.SupervisionOrderCreate,
     supervision.OrderReplyCreate,
     supervision.OrderClose,
@@ -158,7 +158,7 @@ def test_write_endpoints_never_answer_500(
         (
             "POST",
             f"/api/v1/tasks/{world.part_a.pk}/reports/",
-            progress.REPORT_CREATE,
+            progress.ProgressReportCreate,
             {"percent": 10, "text": "进展"},
         ),
         (

@@ -50,7 +50,7 @@ from .common import (
     v1,
 )
 from .common import text as limited_text
-from .progress import _brief
+from .progress import TaskBrief, _brief
 
 TAG = "supervision"
 v1.gate(TAG, models.SupervisionOrder)
@@ -77,20 +77,10 @@ ExtensionStateFilter = choice(ExtensionState.choices, nullable=True)
 # Shapes -----------------------------------------------------------------------------------
 
 
-class SupervisedTask(Schema):
-    """A task in brief (the old framework's ``TaskBrief`` while progress reports stay on it:
-    one OpenAPI document cannot hold two schemas of that name)."""
-
-    id: int = Field(ge=1)
-    title: str
-    division: DivisionRef
-    progress: float = Field(ge=0, le=100)
-
-
 class SupervisionOrder(Schema):
     id: int = Field(ge=1)
     number: str = Field(description=gettext_lazy("The order's number (督办〔年〕号)."))
-    task: SupervisedTask
+    task: TaskBrief
     state: OrderStateChoice
     source: OrderSourceChoice
     text: str = Field(description=gettext_lazy("What the order demands."))
@@ -127,7 +117,7 @@ class SupervisionOrderDetail(SupervisionOrder):
 
 class Card(Schema):
     id: int = Field(ge=1)
-    task: SupervisedTask
+    task: TaskBrief
     kind: CardKindChoice
     issued_at: Moment
     step: str = Field(
@@ -138,7 +128,7 @@ class Card(Schema):
 
 class ExtensionRequest(Schema):
     id: int = Field(ge=1)
-    task: SupervisedTask
+    task: TaskBrief
     state: ExtensionStateChoice
     requested_by: PersonRef | None
     requested_at: Moment

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import engine
-from . import (  # noqa: F401  (importing registers the routes)
+from . import (
     cases,
     catalogue,
     decisions,
@@ -40,6 +40,7 @@ v1.add_router("", supervision.router)
 v1.add_router("", decisions.router)
 v1.add_router("", catalogue.router)
 v1.add_router("", cases.router)
+v1.add_router("", progress.router)
 
 app_name = "v1"
 urlpatterns = [*engine.urls(v1), *api.urls()]
