@@ -34,6 +34,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import (
+    NON_FIELD_ERRORS,
     ImproperlyConfigured,
     ObjectDoesNotExist,
     PermissionDenied,
@@ -43,14 +44,16 @@ from django.core.exceptions import (
 )
 from django.core.signals import got_request_exception
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.http.multipartparser import MultiPartParserError
-from django.urls import URLPattern, URLResolver, path
+from django.middleware.csrf import CsrfViewMiddleware
+from django.urls import URLPattern, URLResolver, path, re_path
 from django.utils.datastructures import MultiValueDict
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -73,23 +76,149 @@ from hemei.core.forms import MAX_PK
 from hemei.core.xlsx import CONTENT_TYPE as XLSX_TYPE
 from hemei.core.xlsx import render_xlsx
 
-from .framework import (
-    DEFAULT_PAGE_SIZE,
-    MAX_JSON_BYTES,
-    MAX_PAGE_SIZE,
-    MAX_UPLOAD_BYTES,
-    ApiError,
-    Column,
-    authenticate,
-    check_length,
-    from_validation_error,
-    invalid,
-    not_found,
-    too_large,
-)
-from .schema import MAX_SAFE_INTEGER
+from .services import authenticate_key
 
 logger = logging.getLogger("django.request")
+
+#: JSON's integers are exact up to here in every client.
+MAX_SAFE_INTEGER = 2**53 - 1
+
+# Errors, authentication, limits -----------------------------------------------------------
+
+#: The largest JSON body an endpoint reads.
+MAX_JSON_BYTES = 1024 * 1024
+#: The largest multipart body (evidence uploads).
+MAX_UPLOAD_BYTES = 30 * 1024 * 1024
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+#: One column of an export: its header and how a row gives its value (as on the pages).
+Column = tuple[str, Callable[[Any], Any]]
+
+
+class ApiError(Exception):
+    """An answer other than success: status, a stable code, a message for people."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: dict[str, list[str]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+        self.headers = headers or {}
+
+    def response(self) -> JsonResponse:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.fields:
+            body["fields"] = self.fields
+        reply = _json_reply({"error": body}, self.status)
+        for name, value in self.headers.items():
+            reply[name] = value
+        return reply
+
+
+def _json_reply(data: Any, status: int = 200) -> JsonResponse:
+    reply = JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+    reply["Cache-Control"] = "private, no-store"
+    return reply
+
+
+def invalid(fields: dict[str, list[str]]) -> ApiError:
+    return ApiError(400, "invalid", _("The data sent is not valid."), fields)
+
+
+def from_validation_error(exc: ValidationError) -> ApiError:
+    """A service's ``ValidationError`` as a 400: per-field messages where it names fields."""
+    if hasattr(exc, "error_dict"):
+        fields = {
+            ("body" if name == NON_FIELD_ERRORS else name): [str(m) for m in messages]
+            for name, messages in exc.message_dict.items()
+        }
+        general = fields.get("body")
+        message = general[0] if general else _("The data sent is not valid.")
+        return ApiError(400, "invalid", message, fields)
+    messages = [str(m) for m in exc.messages]
+    return ApiError(400, "invalid", " ".join(messages) or _("The data sent is not valid."))
+
+
+def not_found() -> ApiError:
+    return ApiError(404, "not_found", _("Not found, or not open to you."))
+
+
+def too_large() -> ApiError:
+    return ApiError(413, "too_large", _("The request body is too large."))
+
+
+class _CsrfCheck(CsrfViewMiddleware):
+    def _reject(self, request: HttpRequest, reason: str) -> Any:
+        return reason
+
+
+def authenticate(request: HttpRequest) -> Any:
+    """The caller: a token's owner, or the signed-in session user (CSRF-checked on writes)."""
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _sep, key = header.strip().partition(" ")
+        token = authenticate_key(key.strip()) if scheme.lower() == "bearer" else None
+        if token is None:
+            raise ApiError(
+                401,
+                "invalid_token",
+                _("The token is unknown or revoked."),
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        if getattr(token, "locked", False):
+            raise ApiError(
+                401,
+                "account_locked",
+                _("The account is locked after too many failed logins; try again later."),
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        request.user = token.user
+        return token.user
+    user = request.user
+    if not user.is_authenticated:
+        raise ApiError(
+            401,
+            "not_authenticated",
+            _("Sign in, or send a personal token in the Authorization header."),
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+        check = _CsrfCheck(lambda request: HttpResponse())
+        check.process_request(request)
+        reason = check.process_view(request, None, (), {})  # type: ignore[arg-type]
+        if reason:
+            raise ApiError(
+                403,
+                "csrf_failed",
+                _("The CSRF check failed (%(reason)s); send the X-CSRFToken header.")
+                % {"reason": reason},
+            )
+    return user
+
+
+def check_length(request: HttpRequest, limit: int) -> int:
+    """The declared body length; 413 above ``limit``."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise ApiError(400, "bad_request", _("The request cannot be read.")) from None
+    if length > limit:
+        raise too_large()
+    return length
+
+
+def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other URL under the API: a JSON 404, not the site's HTML page."""
+    return not_found().response()
 
 
 #: A row's id in a body: a JSON integer (never the text "1"), from 1 to the largest integer
@@ -499,8 +628,20 @@ _HANDLERS: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponseBase]]
 # URLs ------------------------------------------------------------------------------------------
 
 
+def operations(api: NinjaAPI) -> list[tuple[str, str, Any]]:
+    """``(url name, method, operation)`` of every operation of ``api``."""
+    return [
+        (path_view.url_name, method, operation)
+        for bound in api._get_bound_routers()
+        for path_view in bound.path_operations.values()
+        for operation in path_view.operations
+        for method in operation.methods
+    ]
+
+
 def urls(api: HemeiNinja) -> list[URLPattern]:
-    """The API's URL patterns, each view wrapped for HEAD, 405 and impossible ids."""
+    """The API's URL patterns, each view wrapped for HEAD, 405 and impossible ids, then a
+    JSON 404 for every other path below them."""
     patterns: list[URLPattern | URLResolver] = api.urls[0]
     wrapped = []
     for pattern in patterns:
@@ -508,7 +649,7 @@ def urls(api: HemeiNinja) -> list[URLPattern]:
         if pattern.name == "api-root":  # ninja's page of nothing: the JSON 404 answers there
             continue
         wrapped.append(path(str(pattern.pattern), _wrap(pattern.callback), name=pattern.name))
-    return wrapped
+    return [*wrapped, re_path(r"^(?P<rest>.*)$", csrf_exempt(unknown_path))]
 
 
 def _wrap(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

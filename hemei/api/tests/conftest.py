@@ -14,7 +14,7 @@ from django.test import Client
 
 from hemei.api import services as api_services
 from hemei.api.openapi import document
-from hemei.api.v1.urls import api
+from hemei.api.v1.urls import v1
 from hemei.core import clock
 from hemei.core.testing import COUNTY, TOWN_A, TOWN_B, Cast
 from hemei.divisions.models import Division
@@ -137,7 +137,7 @@ def world(cast: Cast) -> World:
 
 @pytest.fixture(scope="session")
 def openapi() -> dict[str, Any]:
-    return document(api)
+    return document(v1)
 
 
 @pytest.fixture

@@ -25,12 +25,12 @@ from schemathesis.specs.openapi.checks import (
 
 from hemei.api import services as api_services
 from hemei.api.openapi import document
-from hemei.api.v1.urls import api
+from hemei.api.v1.urls import v1
 from hemei.core.testing import Cast
 
 from .conftest import World
 
-schema = schemathesis.openapi.from_dict(document(api))
+schema = schemathesis.openapi.from_dict(document(v1))
 #: The roles that call every operation: county administrator, leader, department, town and
 #: village officials, a villager.
 ROLES = ("alice", "lily", "dan", "tom", "victor", "vera")

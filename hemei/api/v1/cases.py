@@ -27,8 +27,7 @@ from hemei.procedures.models import DecisionRecord
 from hemei.tasks.choices import Light
 
 from .. import engine
-from ..engine import Export, Flag, Id, Input, Paging, page_of, paginate
-from ..framework import not_found
+from ..engine import Export, Flag, Id, Input, Paging, not_found, page_of, paginate
 from .catalogue import EXPORTS_XLSX, CatalogueStep, step_item
 from .common import (
     Date,

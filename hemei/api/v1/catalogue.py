@@ -27,8 +27,7 @@ from hemei.procedures.adoption import MeetingKind, VersionState
 from hemei.procedures.choices import TimeUnit
 
 from .. import engine
-from ..engine import Export, Paging, page_of, paginate
-from ..framework import not_found
+from ..engine import Export, Paging, not_found, page_of, paginate
 from .common import DivisionCode, DivisionRef, Filters, Text, choice, division_ref, number, v1
 
 TAG = "catalogues"

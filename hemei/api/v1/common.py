@@ -36,9 +36,7 @@ from hemei.core.xlsx import CONTENT_TYPE as XLSX_TYPE
 from hemei.divisions.models import Division
 from hemei.units.models import Unit
 
-from .. import schema as s
-from ..engine import HemeiNinja, Id, Input, visible
-from ..framework import Api
+from ..engine import MAX_SAFE_INTEGER, HemeiNinja, Id, Input, visible
 
 TITLE = gettext_lazy("Hemei API")
 DESCRIPTION = gettext_lazy(
@@ -53,25 +51,10 @@ DESCRIPTION = gettext_lazy(
     "from the browser, with the session and its CSRF token on writes. Errors are JSON: "
     '`{"error": {"code": …, "message": …, "fields": {path: [messages]}}}`.'
 )
-#: The API on django-ninja; the modules not yet moved onto it stay on ``api`` below, and
-#: the two share the URLs under /api/v1/ and one OpenAPI document.
+#: The API of version 1, on django-ninja: every module adds its router (``urls.py``).
 v1 = HemeiNinja(title=TITLE, version="1.0.0", description=DESCRIPTION)
-api = Api(title=TITLE, version="1.0.0", prefix="/api/v1/", description=DESCRIPTION, ninja=v1)
 
-# Output shapes ---------------------------------------------------------------------------
-
-DIVISION = s.response(
-    "DivisionRef",
-    {"code": s.Str(description=gettext_lazy("Official division code.")), "name": s.Str()},
-)
-PERSON = s.response(
-    "PersonRef",
-    {
-        "id": s.Int(minimum=1),
-        "name": s.Str(description=gettext_lazy("Full name (phones are never sent).")),
-    },
-)
-UNIT = s.response("UnitRef", {"id": s.Int(minimum=1), "name": s.Str()})
+# Output helpers ----------------------------------------------------------------------------
 
 
 def division_ref(division: Division | None) -> dict[str, Any] | None:
@@ -98,9 +81,6 @@ def number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-#: The body of an action that takes no input (an empty object, or no body at all).
-EMPTY = s.Obj("NoInput", {})
-
 # Reference lookups -------------------------------------------------------------------------
 
 
@@ -124,30 +104,7 @@ def visible_divisions(user: Any) -> QuerySet[Division]:
     return places(user, "view").current()
 
 
-DIVISION_CODE = s.Str(min_length=2, max_length=12, pattern="[0-9]+")
-
-
-def person_id(**kwargs: Any) -> s.Ref:
-    return s.Ref(
-        s.Int(minimum=1), reachable_people, description=gettext_lazy("A person's id."), **kwargs
-    )
-
-
-def unit_id(**kwargs: Any) -> s.Ref:
-    return s.Ref(
-        s.Int(minimum=1), reachable_units, description=gettext_lazy("A unit's id."), **kwargs
-    )
-
-
-def division_code(**kwargs: Any) -> s.Ref:
-    kwargs.setdefault("description", gettext_lazy("A division code inside your area."))
-    return s.Ref(DIVISION_CODE, visible_divisions, **kwargs)
-
-
-# For the modules on django-ninja -----------------------------------------------------------
-# The same shapes, checks and messages as the declarations above, as pydantic types. The
-# reference shapes keep the old names: the OpenAPI document takes a name from both sides
-# while the fields are the same.
+# Shapes and checks -------------------------------------------------------------------------
 
 
 class DivisionRef(Schema):
@@ -218,7 +175,7 @@ Text = Annotated[str, BeforeValidator(_storable)]
 #: What was typed in a list's search box (``?q=``).
 SearchText = text(max_length=100)
 #: A row's id in a query string: digits only (not "1.0"), in the old parameters' range.
-QueryId = Annotated[int, BeforeValidator(_whole), Field(ge=1, le=s.MAX_SAFE_INTEGER)]
+QueryId = Annotated[int, BeforeValidator(_whole), Field(ge=1, le=MAX_SAFE_INTEGER)]
 #: An official division code (not yet looked up).
 DivisionCode = text(min_length=2, max_length=12, pattern="^[0-9]+$")
 

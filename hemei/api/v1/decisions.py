@@ -27,8 +27,7 @@ from hemei.procedures import models, selectors, services
 from hemei.procedures.choices import DecisionState, FileRole, StepKind
 
 from .. import engine
-from ..engine import Export, Flag, Id, Input, Paging, page_of, paginate, visible
-from ..framework import not_found
+from ..engine import Export, Flag, Id, Input, Paging, not_found, page_of, paginate, visible
 from .common import (
     DOWNLOAD,
     EXPORTS,

@@ -29,8 +29,7 @@ from hemei.disclosure import models, selectors, services, sheets
 from hemei.disclosure.choices import Audience, DisclosureState, PublishLevel, Timing
 
 from .. import engine
-from ..engine import Export, Input, Paging, page_of, paginate
-from ..framework import ApiError
+from ..engine import ApiError, Export, Input, Paging, page_of, paginate
 from .common import (
     EXPORTS,
     Date,

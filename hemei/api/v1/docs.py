@@ -14,7 +14,7 @@ from ninja import Router
 
 from ..engine import public
 from ..openapi import document
-from .common import api
+from .common import v1
 
 TAG = "documentation"
 router = Router(tags=[TAG])
@@ -30,7 +30,7 @@ router = Router(tags=[TAG])
 )
 @public
 def show_openapi(request: HttpRequest) -> Any:
-    return document(api)
+    return document(v1)
 
 
 @router.get(
@@ -48,7 +48,7 @@ def show_openapi(request: HttpRequest) -> Any:
 )
 @public
 def show_docs(request: HttpRequest) -> Any:
-    doc = document(api, language=get_language())
+    doc = document(v1, language=get_language())
     info = {
         "title": doc["info"]["title"],
         "version": doc["info"]["version"],

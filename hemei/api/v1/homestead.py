@@ -49,8 +49,7 @@ from hemei.households.selectors import household_of
 from hemei.tasks.choices import Light
 
 from .. import engine
-from ..engine import Export, Input, Paging, page_of, paginate, visible
-from ..framework import not_found
+from ..engine import Export, Input, Paging, not_found, page_of, paginate, visible
 from .cases import CaseStepRef
 from .common import (
     Date,

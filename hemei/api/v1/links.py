@@ -19,8 +19,7 @@ from hemei.divisions.models import subtree_q
 from hemei.tasks import links, models, selectors
 from hemei.tasks.choices import LinkKind
 
-from ..engine import Id, Input, Paging, page_of, paginate, visible
-from ..framework import not_found
+from ..engine import Id, Input, Paging, not_found, page_of, paginate, visible
 from .common import (
     DivisionCode,
     DivisionRef,

@@ -18,8 +18,7 @@ from hemei.divisions.models import subtree_q
 from hemei.meetings import models, services
 from hemei.tasks.models import Task
 
-from ..engine import Input, Paging, page_of, paginate
-from ..framework import not_found
+from ..engine import Input, Paging, not_found, page_of, paginate
 from .common import (
     Date,
     DivisionCode,

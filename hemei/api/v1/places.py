@@ -17,8 +17,7 @@ from hemei.accounts.roles import API_ROLES
 from hemei.places import models, selectors
 from hemei.places.choices import EventKind, LeaseKind, ParcelKind, UseState
 
-from ..engine import Paging, page_of, paginate
-from ..framework import not_found
+from ..engine import Paging, not_found, page_of, paginate
 from .common import (
     DivisionCode,
     DivisionRef,

@@ -33,9 +33,18 @@ from hemei.progress.evidence import MAX_FILE_BYTES, MAX_FILES_PER_REPORT, check_
 from hemei.progress.models import EvidenceKind, ReportState
 from hemei.tasks.models import Milestone, Task
 
-from ..engine import Id, Input, Paging, from_ninja_errors, page_of, paginate, visible
-from ..framework import ApiError, not_found
-from ..schema import MAX_SAFE_INTEGER
+from ..engine import (
+    MAX_SAFE_INTEGER,
+    ApiError,
+    Id,
+    Input,
+    Paging,
+    from_ninja_errors,
+    not_found,
+    page_of,
+    paginate,
+    visible,
+)
 from .common import (
     DivisionRef,
     Filters,

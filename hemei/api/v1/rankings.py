@@ -22,8 +22,7 @@ from hemei.rankings import models, services
 from hemei.rankings.choices import JobState, PeriodKind
 from hemei.rankings.jobs import recover_stalled_exports
 
-from ..engine import Input, Paging, page_of, paginate
-from ..framework import not_found
+from ..engine import Input, Paging, not_found, page_of, paginate
 from .common import (
     Date,
     DivisionCode,

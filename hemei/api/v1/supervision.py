@@ -30,8 +30,7 @@ from hemei.supervision.choices import CardKind, ExtensionState, OrderSource, Ord
 from hemei.supervision.forms import ReplyForm
 from hemei.tasks.models import Task
 
-from ..engine import Flag, Paging, page_of, paginate
-from ..framework import not_found
+from ..engine import Flag, Paging, not_found, page_of, paginate
 from .common import (
     DOWNLOAD,
     Date,

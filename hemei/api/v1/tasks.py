@@ -21,9 +21,17 @@ from hemei.tasks import models, services
 from hemei.tasks.choices import EventKind, Light, Priority, Source, State
 from hemei.tasks.selectors import TaskFilters, filter_tasks
 
-from ..engine import Flag, Id, Input, Paging, page_of, paginate, visible
-from ..framework import not_found
-from ..schema import MAX_SAFE_INTEGER
+from ..engine import (
+    MAX_SAFE_INTEGER,
+    Flag,
+    Id,
+    Input,
+    Paging,
+    not_found,
+    page_of,
+    paginate,
+    visible,
+)
 from .common import (
     Date,
     DivisionCode,

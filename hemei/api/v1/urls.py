@@ -22,7 +22,7 @@ from . import (
     supervision,
     tasks,
 )
-from .common import api, v1
+from .common import v1
 
 v1.add_router("", docs.router)
 v1.add_router("", notifications.router)
@@ -43,4 +43,4 @@ v1.add_router("", cases.router)
 v1.add_router("", progress.router)
 
 app_name = "v1"
-urlpatterns = [*engine.urls(v1), *api.urls()]
+urlpatterns = engine.urls(v1)
