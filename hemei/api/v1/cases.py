@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema
 from ninja.responses import Status
-from pydantic import BeforeValidator, Field, StrictInt
+from pydantic import Field, StrictInt
 
 from hemei.accounts.roles import API_ROLES
 from hemei.cases import models, selectors, services
@@ -28,7 +28,7 @@ from hemei.tasks.choices import Light
 
 from .. import engine
 from ..engine import Export, Flag, Id, Input, Paging, not_found, page_of, paginate
-from .catalogue import EXPORTS_XLSX, CatalogueStep, step_item
+from .catalogue import CatalogueStep, step_item
 from .common import (
     Date,
     DivisionCode,
@@ -36,6 +36,7 @@ from .common import (
     Filters,
     Moment,
     NoBody,
+    NonNull,
     PersonRef,
     Text,
     choice,
@@ -244,19 +245,11 @@ def answer(request: HttpRequest, pk: int) -> dict[str, Any]:
 # Inputs -------------------------------------------------------------------------------------
 
 
-def _not_null(value: Any) -> Any:
-    if value is None:  # pydantic's own message for a number or a flag would say its type
-        raise ValueError(_("This field may not be null."))
-    return value
-
-
 #: Yuan, as the case form takes them: not negative, two decimal places; text such as
 #: "5000.50" is read too, as before.
-Amount = Annotated[
-    Decimal, Field(ge=0, le=999_999_999_999, decimal_places=2), BeforeValidator(_not_null)
-]
+Amount = Annotated[Decimal, Field(ge=0, le=999_999_999_999, decimal_places=2), NonNull]
 #: true or false when sent (null refused, as before).
-SentFlag = Annotated[Flag, BeforeValidator(_not_null)]
+SentFlag = Annotated[Flag, NonNull]
 CaseVillage = division(gettext_lazy("The village the case is of."))
 Reason = Annotated[Text, Field(min_length=1, max_length=2000)]
 Signer = Annotated[Text, Field(min_length=1, max_length=60, description=gettext_lazy("Who signs."))]
@@ -368,7 +361,6 @@ def filtered(user: Any, filters: CaseFilters) -> Any:
         "Cases of your area, newest first, with the filters of the case list page; "
         "``format=xlsx`` exports them."
     ),
-    openapi_extra=EXPORTS_XLSX,
 )
 def list_cases(
     request: HttpRequest,

@@ -35,13 +35,6 @@ v1.gate(TAG, models.Catalogue, API_ROLES)
 
 router = Router(tags=[TAG])
 
-#: What a list that answers ``format=xlsx`` adds to its 200 in the document: the workbook.
-EXPORTS_XLSX: dict[str, Any] = {
-    "responses": {
-        200: {"content": {XLSX_TYPE: {"schema": {"type": "string", "contentMediaType": XLSX_TYPE}}}}
-    }
-}
-
 # The choices as pydantic types (values listed with their labels in the document).
 VersionStateValue = choice(VersionState.choices)
 MeetingKindValue = choice(MeetingKind.choices, nullable=True)
@@ -253,7 +246,6 @@ def filtered(user: Any, filters: CatalogueFilters) -> Any:
     description=gettext_lazy(
         "Templates published at or above your area, then the villages' catalogues inside it."
     ),
-    openapi_extra=EXPORTS_XLSX,
 )
 def list_catalogues(
     request: HttpRequest,
@@ -366,7 +358,6 @@ def show_item(request: HttpRequest, pk: int) -> dict[str, Any]:
         "published above it); for a town or county code, the newest template. The code must "
         "lie inside your area or above it."
     ),
-    openapi_extra=EXPORTS_XLSX,
 )
 def show_negative_list(request: HttpRequest, code: str, exporting: Query[Export]) -> Any:
     if not (code.isascii() and code.isdigit() and 2 <= len(code) <= 12):

@@ -32,7 +32,6 @@ from pydantic import (
 
 from hemei.accounts.models import User
 from hemei.accounts.policy import may, places
-from hemei.core.xlsx import CONTENT_TYPE as XLSX_TYPE
 from hemei.divisions.models import Division
 from hemei.units.models import Unit
 
@@ -141,13 +140,19 @@ class Filters(Schema):
         return handler(data)
 
 
-def _not_null(value: Any) -> None:
+def refuse_null(value: Any) -> Any:
     if value is None:  # a nullable field takes null before it comes here
         raise ValueError(_("This field may not be null."))
+    return value
+
+
+#: ``Annotated[X, NonNull]``: null refused as "may not be null" (as before the move), not as a
+#: value of the wrong type; an absent field keeps its default.
+NonNull = BeforeValidator(refuse_null)
 
 
 def _storable(value: Any) -> Any:
-    _not_null(value)
+    refuse_null(value)
     if isinstance(value, str):
         try:
             value.encode("utf-8")  # lone surrogates: JSON allows them, databases do not
@@ -183,7 +188,7 @@ DivisionCode = text(min_length=2, max_length=12, pattern="^[0-9]+$")
 def _read_day(value: Any) -> Any:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    _not_null(value)
+    refuse_null(value)
     if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         raise ValueError(_("Enter a date as YYYY-MM-DD."))
     try:
@@ -214,7 +219,7 @@ def choice(
     def check(value: Any) -> Any:
         if value is None and nullable:
             return value
-        _not_null(value)
+        refuse_null(value)
         if isinstance(value, bool) or value not in values:
             raise ValueError(
                 _("Choose one of: %(values)s.") % {"values": ", ".join(map(str, values))}
@@ -299,15 +304,6 @@ def labelled(choices: Iterable[tuple[Any, Any]], description: Any = "") -> Any:
     return lazy(_labelled, str)(description, list(choices))
 
 
-#: ``openapi_extra=`` of an operation whose 200 may be a workbook (the OpenAPI document
-#: also adds it to every list with a ``format`` parameter).
-EXPORTS: dict[str, Any] = {
-    "responses": {
-        200: {"content": {XLSX_TYPE: {"schema": {"type": "string", "contentMediaType": XLSX_TYPE}}}}
-    }
-}
-
-
 class _JsonOrFormModel(FormModel):
     """A body read from JSON or, sent as a multipart form, from the form's fields (its
     files come apart, as ``File`` parameters)."""
@@ -380,7 +376,5 @@ class NotNull(Input):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _not_null(cls, value: Any) -> Any:
-        if value is None:
-            raise ValueError(_("This field may not be null."))
-        return value
+    def _refuse_null(cls, value: Any) -> Any:
+        return refuse_null(value)

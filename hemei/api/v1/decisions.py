@@ -30,7 +30,6 @@ from .. import engine
 from ..engine import Export, Flag, Id, Input, Paging, not_found, page_of, paginate, visible
 from .common import (
     DOWNLOAD,
-    EXPORTS,
     Date,
     DivisionCode,
     DivisionRef,
@@ -39,6 +38,7 @@ from .common import (
     Moment,
     NotNull,
     PersonRef,
+    SearchText,
     choice,
     division_ref,
     json_too,
@@ -328,7 +328,7 @@ class ProcessFilters(Schema):
 
 
 class RecordFilters(Schema):
-    q: limited_text(max_length=100) | None = Field(  # type: ignore[valid-type]
+    q: SearchText | None = Field(
         None, description=gettext_lazy("Words in the matter or description.")
     )
     state: StateFilter = None
@@ -379,7 +379,6 @@ def list_processes(request: HttpRequest, filters: Query[ProcessFilters]) -> Any:
         "四议两公开 records of your area, newest first, with the filters of the list page; "
         "``format=xlsx`` exports them."
     ),
-    openapi_extra=EXPORTS,
 )
 def list_records(
     request: HttpRequest,

@@ -31,7 +31,6 @@ from hemei.disclosure.choices import Audience, DisclosureState, PublishLevel, Ti
 from .. import engine
 from ..engine import ApiError, Export, Input, Paging, page_of, paginate
 from .common import (
-    EXPORTS,
     Date,
     DivisionCodeText,
     DivisionRef,
@@ -360,7 +359,6 @@ class TownYear(Schema):
     "disclosure-items/",
     url_name="disclosure_item_list",
     response=page_of(DisclosureItem),
-    openapi_extra=EXPORTS,
     summary=gettext_lazy("List disclosure catalogue items"),
     description=gettext_lazy(
         "村务公开目录: the items you read (your county's, your town's, your villages' own), "
@@ -418,7 +416,6 @@ def _catalogue_sheet(rows: Any) -> HttpResponseBase:
     "disclosures/",
     url_name="disclosure_list",
     response=page_of(Disclosure),
-    openapi_extra=EXPORTS,
     summary=gettext_lazy("List disclosures"),
     description=gettext_lazy(
         "What the villages of your area owe and have published, latest due first, with "
@@ -538,7 +535,6 @@ def record_event(request: HttpRequest, payload: DisclosureEvent) -> Status[dict[
     "disclosure-towns/{code}/",
     url_name="disclosure_town",
     response=DisclosureTown,
-    openapi_extra=EXPORTS,
     summary=gettext_lazy("Show a town's disclosure overview"),
     description=gettext_lazy(
         "The town's villages × the items they follow, for the disclosures due in the year: "

@@ -29,7 +29,6 @@ from pydantic import BeforeValidator, Field, StrictBool
 from hemei.accounts.policy import places
 from hemei.cases.choices import CaseState
 from hemei.core import clock
-from hemei.core.xlsx import CONTENT_TYPE as XLSX_TYPE
 from hemei.divisions.choices import Level as DivisionLevel
 from hemei.divisions.models import Division
 from hemei.homestead import models, paperwork, selectors, services
@@ -57,7 +56,9 @@ from .common import (
     DivisionRef,
     Filters,
     Moment,
+    NonNull,
     QueryId,
+    SearchText,
     Text,
     choice,
     division_ref,
@@ -75,14 +76,6 @@ v1.gate(TAG, models.Application)
 router = Router(tags=[TAG])
 
 
-def _not_null(value: Any) -> Any:
-    """null where the type has no ``| None`` is refused with the first framework's words
-    ("may not be null"), not as a wrong type; an absent field keeps its default."""
-    if value is None:
-        raise ValueError(_("This field may not be null."))
-    return value
-
-
 def _whole(value: Any) -> Any:
     """A JSON number without a fraction (2 and 2.0, never "2" or true), as before."""
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -90,9 +83,8 @@ def _whole(value: Any) -> Any:
     return value
 
 
-NotNull = BeforeValidator(_not_null)
 Whole = BeforeValidator(_whole)
-Bool = Annotated[StrictBool, NotNull]
+Bool = Annotated[StrictBool, NonNull]
 
 # The choices as pydantic types (values listed with their labels in the document).
 SideValue = choice(Side.choices)
@@ -517,8 +509,8 @@ def _acting(user: Any, pk: int) -> models.Application:
 
 Signer = text(min_length=1, max_length=60, description=gettext_lazy("Who signs."))
 #: a figure of the form: not negative, two decimal places; a number or its text, as before
-Figure = Annotated[Decimal, NotNull, Field(ge=0, le=99_999_999, decimal_places=2)]
-Floors = Annotated[int, Whole, NotNull]
+Figure = Annotated[Decimal, NonNull, Field(ge=0, le=99_999_999, decimal_places=2)]
+Floors = Annotated[int, Whole, NonNull]
 
 
 def _figure(description: Any = SQUARE_METRES) -> Any:
@@ -599,7 +591,7 @@ class HomesteadApply(Input):
             "FeatureCollection of one polygon) in longitude and latitude."
         ),
     )
-    neighbours: Annotated[list[Annotated[HomesteadNeighbourInput, NotNull]], NotNull] = Field(
+    neighbours: Annotated[list[Annotated[HomesteadNeighbourInput, NonNull]], NonNull] = Field(
         None, max_length=4, description=gettext_lazy("The four neighbours' opinions.")
     )
 
@@ -618,13 +610,13 @@ class HomesteadOpinionGive(Input):
     opinion: Text = Field(min_length=1, max_length=2000)
     signer: Signer
     sealed: Bool = Field(False, description=gettext_lazy("The seal is on the form."))
-    signed_on: Annotated[Date, NotNull] = Field(
+    signed_on: Annotated[Date, NonNull] = Field(
         None, description=gettext_lazy("Default: today; never in the future.")
     )
 
 
 class HomesteadOffices(Input):
-    offices: Annotated[list[ChosenOffice], NotNull] = Field(
+    offices: Annotated[list[ChosenOffice], NonNull] = Field(
         max_length=10,
         description=gettext_lazy(
             "The offices consulted besides 农业农村 and 自然资源 (all of them: the list "
@@ -643,7 +635,7 @@ class HomesteadVisitInput(Input):
     stage: VisitStageValue
     visited_on: Date = Field(description=gettext_lazy("Never in the future."))
     officials: Text = Field(min_length=1, max_length=200)
-    neighbours: Annotated[list[SideValue], NotNull] = Field(
+    neighbours: Annotated[list[SideValue], NonNull] = Field(
         [], max_length=4, description=gettext_lazy("The neighbours present and signing.")
     )
     site_area: Figure = _figure(gettext_lazy("Measured homestead area (m²)"))
@@ -651,7 +643,7 @@ class HomesteadVisitInput(Input):
     floors: Floors = Field(None, ge=0, le=9)
     height: Figure = _figure(gettext_lazy("Metres."))
     note: Text = Field("", max_length=2000, description=gettext_lazy("What was found."))
-    deviations: Annotated[list[Annotated[HomesteadDeviationInput, NotNull]], NotNull] = Field(
+    deviations: Annotated[list[Annotated[HomesteadDeviationInput, NonNull]], NonNull] = Field(
         [], max_length=10
     )
 
@@ -660,7 +652,7 @@ class HomesteadDeviationCorrect(Input):
     answer: Text = Field(
         min_length=1, max_length=2000, description=gettext_lazy("How it was corrected.")
     )
-    corrected_on: Annotated[Date, NotNull] = Field(
+    corrected_on: Annotated[Date, NonNull] = Field(
         None, description=gettext_lazy("Default: today; between the visit and today.")
     )
 
@@ -671,13 +663,12 @@ BuildTypeFilter = choice(BuildType.choices, nullable=True)
 HandbackFilter = choice(HANDBACK, nullable=True)
 VisitStageFilter = choice(VisitStage.choices, nullable=True)
 #: words to look for (the limit on the text itself, so its message is the text's)
-Words = text(max_length=100)
 #: a year in a query string: digits only, as before
 QueryYear = Annotated[QueryId, Field(ge=2000, le=2100)]
 
 
 class HomesteadFilters(Filters):
-    q: Words | None = Field(
+    q: SearchText | None = Field(
         None,
         description=gettext_lazy(
             "Words in the number, applicant, address, approval or permit number."
@@ -756,14 +747,6 @@ def sent(payload: Input) -> dict[str, Any]:
     return payload.model_dump(include=payload.model_fields_set - {"village"})
 
 
-#: A list's 200 is JSON, or with ``format=xlsx`` a workbook: said in the document as the
-#: first framework said it (the engine documents only the JSON).
-EXPORTS = {
-    "responses": {
-        200: {"content": {XLSX_TYPE: {"schema": {"type": "string", "contentMediaType": XLSX_TYPE}}}}
-    }
-}
-
 # Endpoints ---------------------------------------------------------------------------------
 
 
@@ -771,7 +754,6 @@ EXPORTS = {
     "homestead/",
     url_name="homestead_list",
     response=page_of(HomesteadApplication),
-    openapi_extra=EXPORTS,
     summary=gettext_lazy("List homestead applications"),
     description=gettext_lazy(
         "The town's approval ledger (审批管理台账): the applications of your area, newest "
@@ -991,7 +973,6 @@ def correct_deviation(
     "homestead/visits/",
     url_name="homestead_visit_log",
     response=page_of(HomesteadLoggedVisit),
-    openapi_extra=EXPORTS,
     summary=gettext_lazy("List site visits"),
     description=gettext_lazy(
         "The town's inspection log: every site visit of your area, newest first, with its "

@@ -27,7 +27,6 @@ from hemei.procedures.choices import TimeUnit
 from .. import engine
 from ..engine import Export, Flag, Input, Paging, page_of, paginate
 from .common import (
-    EXPORTS,
     DivisionCodeText,
     DivisionRef,
     Moment,
@@ -270,7 +269,6 @@ class Filters(Schema):
     "notices/",
     url_name="notice_list",
     response=page_of(Notice),
-    openapi_extra=EXPORTS,
     summary=gettext_lazy("List public notices"),
     description=gettext_lazy(
         "Public notices of your area, newest first, with the filters of the notice list "

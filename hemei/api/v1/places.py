@@ -23,12 +23,12 @@ from .common import (
     DivisionRef,
     Filters,
     Moment,
+    SearchText,
     choice,
     date,
     division_ref,
     moment,
     number,
-    text,
     v1,
 )
 
@@ -95,7 +95,7 @@ class ParcelFilters(Filters):
     village: DivisionCode | None = Field(
         None, description=gettext_lazy("Parcels of this division or below it.")
     )
-    q: text(max_length=100) | None = Field(  # type: ignore[valid-type]
+    q: SearchText | None = Field(
         None,
         description=gettext_lazy(
             "Words in the parcel number, the household number or the address."

@@ -50,12 +50,14 @@ from .common import (
     Filters,
     Moment,
     NoBody,
+    NonNull,
     PersonRef,
     Text,
     choice,
     division_ref,
     number,
     person_ref,
+    refuse_null,
     text,
     v1,
 )
@@ -221,8 +223,7 @@ def _from_form(info: ValidationInfo) -> bool:
 
 
 def _form_whole(value: Any, info: ValidationInfo) -> Any:
-    if value is None:
-        raise ValueError(_("This field may not be null."))
+    refuse_null(value)
     if isinstance(value, str) and _from_form(info):
         if not re.fullmatch(r"-?[0-9]{1,16}", value.strip()):
             raise ValueError(_("Expected a whole number."))
@@ -235,18 +236,11 @@ FORM_FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, 
 
 
 def _form_flag(value: Any, info: ValidationInfo) -> Any:
-    if value is None:
-        raise ValueError(_("This field may not be null."))
+    refuse_null(value)
     if isinstance(value, str) and _from_form(info):
         if value.strip().lower() not in FORM_FLAGS:
             raise ValueError(_("Expected true or false."))
         return FORM_FLAGS[value.strip().lower()]
-    return value
-
-
-def _not_null(value: Any) -> Any:
-    if value is None:
-        raise ValueError(_("This field may not be null."))
     return value
 
 
@@ -260,14 +254,14 @@ MilestoneId = visible(FormId, _milestones, description=gettext_lazy("A milestone
 MilestoneIds = Annotated[
     list[MilestoneId],
     Field(max_length=100, description=gettext_lazy("Milestones this report says were reached.")),
-    BeforeValidator(_not_null),
+    NonNull,
 ]
 PercentInput = Annotated[
     Decimal,
     Field(
         ge=0, le=100, decimal_places=2, description=gettext_lazy("The task's progress now (0–100).")
     ),
-    BeforeValidator(_not_null),
+    NonNull,
 ]
 
 
@@ -285,9 +279,7 @@ class ProgressReportUpdate(Input):
     percent: PercentInput = None  # type: ignore[assignment]
     text: Text = Field(None, min_length=1, max_length=20_000)
     milestones: MilestoneIds = None  # type: ignore[assignment]
-    remove_evidence: Annotated[list[Id], BeforeValidator(_not_null)] = Field(
-        None, max_length=MAX_FILES_PER_REPORT
-    )
+    remove_evidence: Annotated[list[Id], NonNull] = Field(None, max_length=MAX_FILES_PER_REPORT)
 
 
 class ReturnReason(Input):

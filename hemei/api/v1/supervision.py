@@ -41,6 +41,7 @@ from .common import (
     NotNull,
     PersonRef,
     QueryId,
+    SearchText,
     choice,
     division_ref,
     json_too,
@@ -62,7 +63,6 @@ OrderText = limited_text(min_length=1, max_length=5000)
 AnswerText = limited_text(min_length=1, max_length=10_000)
 Note = limited_text(max_length=2000)
 Reason = limited_text(min_length=1, max_length=5000)
-Words = limited_text(max_length=100)
 OrderStateChoice = choice(OrderState.choices)
 OrderSourceChoice = choice(OrderSource.choices)
 CardKindChoice = choice(CardKind.choices)
@@ -321,7 +321,7 @@ class LadderSave(NotNull):
 
 
 class OrderFilters(Schema):
-    q: Words | None = Field(
+    q: SearchText | None = Field(
         None, description=gettext_lazy("Words in the order number or the task title.")
     )
     state: OrderStateFilter = None
@@ -336,7 +336,7 @@ class OrderFilters(Schema):
 
 
 class CardFilters(Schema):
-    q: Words | None = Field(None, description=gettext_lazy("Words in the task title."))
+    q: SearchText | None = Field(None, description=gettext_lazy("Words in the task title."))
     kind: CardKindFilter = None
     task: QueryId | None = Field(None, description=gettext_lazy("Cards of this task."))
     town: DivisionCode | None = Field(
@@ -345,7 +345,7 @@ class CardFilters(Schema):
 
 
 class ExtensionFilters(Schema):
-    q: Words | None = Field(None, description=gettext_lazy("Words in the task title."))
+    q: SearchText | None = Field(None, description=gettext_lazy("Words in the task title."))
     state: ExtensionStateFilter = None
     task: QueryId | None = Field(None, description=gettext_lazy("Requests on this task."))
     town: DivisionCode | None = Field(
