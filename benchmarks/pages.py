@@ -43,15 +43,19 @@ def run(explain_dir: str = "") -> dict[str, object]:
 
 def page_urls(who: str) -> dict[str, str]:
     """The pages measured, by name, for one of the benchmark's users."""
+    from hemei.divisions.models import Division
     from hemei.tasks.models import Task
 
+    town = Division.objects.filter(parent_id=province.FIRST_COUNTY).order_by("code").first()
     task = Task.objects.filter(division__code=province.FIRST_COUNTY, parent__isnull=True)
     detail = task.order_by("id").values_list("pk", flat=True).first()
     return {
         "task_list": "/tasks/",
         "task_list_page10": "/tasks/?page=10",
         "task_list_filtered": f"/tasks/?state=overdue&division={province.FIRST_COUNTY}101",
-        "task_list_search": "/tasks/?q=分解任务",
+        "task_list_search": "/tasks/?q=厕所",  # 户厕改造 too: 厕 tells 厕所
+        "task_list_search_words": "/tasks/?q=污水 治理",
+        "task_list_search_place": f"/tasks/?q={town.name if town else ''}",
         "task_detail": f"/tasks/{detail}/",
         "my_work": "/tasks/mine/",
         "home": "/",

@@ -35,6 +35,46 @@ CITIES, COUNTIES_PER_CITY = 20, 6
 TOWN_PARTS = 10  # fanned-out parts per town
 ORDERS_SHARE = 8  # one overdue task in this many gets a supervision order
 
+#: What the synthetic tasks are about, written for this benchmark (title, description), so a
+#: search of the province finds what a real one would: a few per cent of the tasks per word.
+WORK = [
+    ("户厕改造", "完成农户卫生厕所改造，逐户验收并建立管护台账"),
+    ("农村生活污水治理", "建设村级污水处理设施，实现生活污水有效管控"),
+    ("生活垃圾分类收运", "落实垃圾分类投放、收集和转运，保洁员按片区包干"),
+    ("村庄清洁行动", "清理房前屋后杂物和积存垃圾，整治乱堆乱放"),
+    ("村内道路硬化", "对通组道路实施水泥硬化，完善排水边沟和错车道"),
+    ("高标准农田建设", "平整土地、配套灌排设施，项目区全部完成验收"),
+    ("防止返贫动态监测", "对脱贫户和监测户逐户走访，落实帮扶措施"),
+    ("村级集体经济增收", "盘活闲置资产，发展物业租赁和社会化服务"),
+    ("农房风貌管控", "新建农房按图审批、按图施工，统一外立面风貌"),
+    ("饮水安全巩固提升", "更换老旧供水管网，开展水质定期检测"),
+    ("乡村公益性岗位", "开发护林、保洁等公益性岗位，优先安置脱贫劳动力"),
+    ("庭院经济发展", "引导农户利用房前屋后种植养殖，增加家庭收入"),
+    ("积分制管理推广", "制定村规民约积分细则，定期公示积分和兑换情况"),
+    ("小微权力清单落实", "公开村级事务流程，规范村干部用权行为"),
+    ("林长制巡护", "落实护林员日常巡护，开展森林防火宣传"),
+    ("秸秆禁烧", "设立禁烧责任区，推广秸秆还田和离田利用"),
+    ("河道清淤整治", "清理河道淤泥和漂浮物，落实河长日常巡河"),
+    ("农村电商服务站", "建设村级电商服务点，帮助农户销售土特产品"),
+    ("特色产业基地建设", "扩大茶叶、中药材等特色种植基地，带动农户增收"),
+    ("移风易俗", "推动红白喜事简办，遏制高价彩礼和大操大办"),
+    ("农村危房改造", "对鉴定为危房的农户实施加固或重建"),
+    ("小型水利设施维修", "维修山塘、水渠和提灌站，保障春耕用水"),
+    ("村级公共服务中心提升", "完善便民服务窗口，推行代办服务"),
+    ("农村供水管网改造", "延伸城乡供水管网，提高自来水普及率"),
+    ("土地流转规范管理", "签订规范流转合同，建立流转台账"),
+    ("农村公路养护", "落实路长制，及时修补坑槽、清理边沟"),
+    ("乡村医生队伍建设", "配齐村卫生室医生，开展慢性病随访"),
+    ("文明实践站活动", "每月开展志愿服务和政策宣讲活动"),
+    ("光伏帮扶电站运维", "定期巡检光伏电站，收益用于公益岗位和小型公益事业"),
+    ("农业社会化服务", "组织机耕、机收和统防统治服务"),
+]
+#: What a village does of a work item.
+VILLAGE_STEP = ["", "（村级）", "摸底排查", "进度推进", "验收整改", "资料归档"]
+#: Place names of the synthetic province: two characters from these, then the level's word.
+NAME_FIRST = "东西南北上下前后大小新老马杨李王张刘陈石柳桃杏梨枣松柏竹梅兰青红白黄金银龙凤鹤"
+NAME_SECOND = "家庄营屯堡湾河沟坡岭山岗店集桥塘坪坝园林口峪寨田溪坑铺岩"
+
 
 def run() -> dict[str, object]:
     with tempfile.TemporaryDirectory() as temp:
@@ -118,13 +158,17 @@ def _build() -> dict[str, int]:
 
     randomness = random.Random(2026)
     cities, counties, towns, villages = _codes()
+
+    def name(word: str) -> str:
+        return randomness.choice(NAME_FIRST) + randomness.choice(NAME_SECOND) + word
+
     with transaction.atomic():
         Division.objects.bulk_create(
             [Division(code="99", name="合成省", level=1)]
-            + [Division(code=c, name=f"合成市{c[2:]}", level=2, parent_id="99") for c in cities]
-            + [Division(code=c, name=f"合成县{c[2:]}", level=3, parent_id=c[:4]) for c in counties]
-            + [Division(code=c, name=f"合成镇{c[4:]}", level=4, parent_id=c[:6]) for c in towns]
-            + [Division(code=c, name=f"合成村{c[6:]}", level=5, parent_id=c[:9]) for c in villages],
+            + [Division(code=c, name=name("市"), level=2, parent_id="99") for c in cities]
+            + [Division(code=c, name=name("县"), level=3, parent_id=c[:4]) for c in counties]
+            + [Division(code=c, name=name("镇"), level=4, parent_id=c[:6]) for c in towns]
+            + [Division(code=c, name=name("村"), level=5, parent_id=c[:9]) for c in villages],
             batch_size=5000,
         )
         admin = User.objects.create_user(
@@ -155,7 +199,10 @@ def _build() -> dict[str, int]:
         progress = Decimal(100) if done else Decimal(randomness.randrange(0, 96, 5))
         return due, done, progress
 
-    def task(division: str, parent_id: int | None, title: str, source: str = "manual") -> Task:
+    def task(
+        division: str, parent_id: int | None, title: str, source: str = "manual", number: int = -1
+    ) -> Task:
+        work, description = WORK[number] if number >= 0 else randomness.choice(WORK)
         due, done, progress = dates()
         state = "done" if done else ("overdue" if due < today else "in_progress")
         light = "green" if done else ("red" if due < today else "green")
@@ -164,7 +211,8 @@ def _build() -> dict[str, int]:
         return Task(
             division_id=division,
             parent_id=parent_id,
-            title=title,
+            title=title.format(work=work),
+            description=description,
             due_on=due,
             start_on=min(due, first_day),
             completed_on=done,
@@ -180,7 +228,8 @@ def _build() -> dict[str, int]:
             [
                 Task(
                     division_id=c,
-                    title=f"{c} 年度重点任务 {number}",
+                    title=f"{today.year}年{WORK[number][0]}",
+                    description=WORK[number][1],
                     due_on=today + dt.timedelta(days=30),
                     start_on=first_day,
                 )
@@ -195,7 +244,7 @@ def _build() -> dict[str, int]:
         # Each county task fanned out to every town of the county: one part per town.
         town_parts = Task.objects.bulk_create(
             [
-                task(town, root, f"{town} 分解任务 {number}", source="fan_out")
+                task(town, root, "{work}（镇级分解）", source="fan_out", number=number)
                 for town in towns
                 for number, root in enumerate(roots_of[town[:6]])
             ],
@@ -210,7 +259,7 @@ def _build() -> dict[str, int]:
     for index in range(remaining):
         village = villages[index % len(villages)]
         parent = randomness.choice(parts_of[village[:9]]) if index % 2 == 0 else None
-        batch.append(task(village, parent, f"{village} 村级任务 {index}"))
+        batch.append(task(village, parent, "{work}" + VILLAGE_STEP[index % len(VILLAGE_STEP)]))
         if len(batch) == 10000:
             with transaction.atomic():
                 Task.objects.bulk_create(batch, batch_size=5000)

@@ -39,14 +39,40 @@ def cached_rows(rows: QuerySet[Any], seconds: int = AREA_FIGURES_SECONDS) -> lis
 #: How far a capped list counts: past it the list says "more than 10,000 rows" (a province's
 #: task list would otherwise count 200,000 rows on every page it shows).
 COUNT_CAP = 10_000
+#: How far a capped list counts the results of a search: a search is read from its first
+#: pages, and counting every row of a common word across a province reads thousands of table
+#: pages (GitHub's search stops at 1,000 results for the same reason).
+SEARCH_COUNT_CAP = 1_000
 
 
 class CappedPaginator(Paginator):
-    """Counts at most ``COUNT_CAP + 1`` rows (``SELECT COUNT(*) FROM (… LIMIT 10001)``): a
-    few milliseconds whatever the table. Past the cap, ``capped`` is true, the count is
-    ``COUNT_CAP`` and the pages end there: a list that long is narrowed with its filters."""
+    """Counts at most ``cap + 1`` rows (``SELECT COUNT(*) FROM (… LIMIT 10001)``): a few
+    milliseconds whatever the table. Past the cap, ``capped`` is true, the count is ``cap``
+    and the pages end there: a list that long is narrowed with its filters."""
 
     cap = COUNT_CAP
+
+    def __init__(
+        self, *args: Any, cap: int | None = None, late: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.cap = cap or self.cap
+        self.late = late
+
+    def page(self, number: Any) -> Page:
+        """With ``late``, the page's rows are found by their ids first: ``WHERE id IN (SELECT
+        id … ORDER BY … LIMIT 50)``. The inner query sorts bare ids; the joins of the list row
+        are made for those 50 rows only, instead of for every match before the sort (what
+        PostgreSQL does when it underestimates the matches of a search of several words)."""
+        if not self.late or not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list.filter(pk__in=self.object_list.values("pk")[bottom:top])
+        return self._get_page(rows, number, self)
 
     @cached_property
     def counted(self) -> int:
@@ -69,11 +95,17 @@ def paginate(
     per_page: int | None = None,
     *,
     capped: bool = False,
+    searched: bool = False,
 ) -> Page:
     """The requested page; a page number out of range or not a number gives the nearest.
-    ``capped``: count no further than ``COUNT_CAP`` rows (lists that reach a province)."""
-    kind = CappedPaginator if capped else Paginator
-    paginator = kind(queryset, per_page or settings.PAGE_SIZE)
+    ``capped``: count no further than ``COUNT_CAP`` rows (lists that reach a province), or
+    ``SEARCH_COUNT_CAP`` when ``searched``, whose page is then found by its ids first
+    (``CappedPaginator.page``)."""
+    size = per_page or settings.PAGE_SIZE
+    if not capped:
+        return Paginator(queryset, size).get_page(request.GET.get("page"))
+    cap = SEARCH_COUNT_CAP if searched else None  # None: the class's ``cap``
+    paginator = CappedPaginator(queryset, size, cap=cap, late=searched)
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hemei.core.search import clean_query, search
+from hemei.core.search import clean_query, grams, search
 
 from .choices import CODE_LENGTH, ChangeKind, Level
 
@@ -73,7 +73,7 @@ class DivisionQuerySet(models.QuerySet["Division"]):
         text = clean_query(text)
         if text.isascii() and text.isdigit():
             return self.within(text) if len(text) <= 12 else self.none()
-        return search(self, text, ["name"])
+        return search(self, text, [grams("name")])
 
 
 class Division(models.Model):

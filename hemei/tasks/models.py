@@ -30,7 +30,9 @@ from hemei.accounts.roles import (
 )
 from hemei.core.choices import Theme
 from hemei.core.models import TimeStampedModel
-from hemei.core.search import search
+from hemei.core.search import grams, in_rows, search
+from hemei.divisions.models import Division
+from hemei.units.models import Unit
 
 from .choices import EventKind, Light, LinkKind, Priority, Source, State
 
@@ -52,20 +54,34 @@ class Program(models.Model):
         return self.name
 
 
+def _divisions_named(needle: str) -> models.QuerySet[Division]:
+    """The codes of the divisions whose name matches one needle of a search."""
+    return Division.objects.filter(grams("name")(needle)).values("code")
+
+
 class TaskQuerySet(RestrictedQuerySet["Task"]):
     def search(self, text: str) -> TaskQuerySet:
         """Tasks matching a query (hemei.core.search) in the title, description, the names of
-        the division and its town or county, and the lead unit."""
+        the division and its town or county, and the lead unit. The names are matched in
+        their own tables first, so on PostgreSQL the whole search is index scans."""
         return search(
             self,
             text,
             [
-                "title",
-                "description",
-                "division__name",
-                "division__parent__name",
-                "lead_unit__name",
-                "lead_unit__short_name",
+                grams("title", "description"),
+                lambda needle: in_rows("division_id", _divisions_named(needle)),
+                lambda needle: in_rows(
+                    "division_id",
+                    Division.objects.filter(in_rows("parent_id", _divisions_named(needle))).values(
+                        "code"
+                    ),
+                ),
+                lambda needle: in_rows(
+                    "lead_unit_id",
+                    Unit.objects.filter(
+                        Q(name__icontains=needle) | Q(short_name__icontains=needle)
+                    ).values("id"),
+                ),
             ],
         )
 

@@ -67,7 +67,8 @@ def _export(tasks: Any) -> HttpResponse:
 @allowed(Task)
 def task_list(request: HttpRequest) -> HttpResponse:
     form = TaskFilterForm(request.GET, user=request.user)
-    tasks = selectors.filter_tasks(request.user, form.filters())
+    filters = form.filters()
+    tasks = selectors.filter_tasks(request.user, filters)
     if wants_export(request):
         return _export(tasks)
     return render(
@@ -75,7 +76,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         template_for(request, "tasks/task_list.html", "tasks/partials/task_rows.html"),
         {
             "form": form,
-            "page": paginate(request, tasks, capped=True),
+            "page": paginate(request, tasks, capped=True, searched=bool(filters.q)),
             "may_create": selectors.may_manage_somewhere(request.user),
             "town_options": is_htmx(request) and "county" in form.fields,
         },

@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from hemei.api.services import create_token
-from hemei.core.search import clean_query, words
+from hemei.core.search import GRAM_COLUMN, clean_query, grams, search, words
 from hemei.core.testing import COUNTY, TOWN_A, TOWN_B, VILLAGE_A, Cast
 from hemei.meetings.models import Decision, Meeting
 from hemei.tasks.models import Task
@@ -154,3 +154,53 @@ def test_a_control_character_in_a_search_is_dropped_on_every_list(
     assert response.status_code == 200
     if found:
         assert found in response.content.decode()
+
+
+GRAM_CASES = {
+    "厕": {"推进户厕改造"},
+    "户厕": {"推进户厕改造"},
+    "改造": {"推进户厕改造"},  # not 推进改 + 造林: a pair never spans two columns
+    "造林": {"推进改"},
+    "污水处理": {"生活污水处理站"},  # one word: all its pairs, then LIKE (not the decoy)
+    "污水处理站": {"生活污水处理站"},
+    "水处理站建设": {"生活污水处理站"},  # 处理 · 建设: each word in a column of its own
+    "水处": {"生活污水处理站", "污水、水处、处理"},
+    "abc": {"Road ABC 修缮"},  # in the title, and in the description in lower case
+    "ROAD abc": {"Road ABC 修缮"},
+    "c": {"Road ABC 修缮"},
+    "roadabc": set(),
+}
+
+
+@pytest.mark.django_db
+def test_the_gram_index_finds_exactly_what_like_finds(cast: Cast) -> None:
+    _task("推进户厕改造", TOWN_A)
+    _task("推进改", TOWN_A, description="造林绿化")
+    _task("生活污水处理站", TOWN_B, description="建设")
+    _task("Road ABC 修缮", TOWN_B, description="描述含 abc。")
+    _task("污水、水处、处理", TOWN_B)  # every pair of 污水处理, never the word
+    tasks = Task.objects.all()
+    for query, titles in GRAM_CASES.items():
+        by_grams = search(tasks, query, [grams("title", "description")])
+        by_like = search(tasks, query, ["title", "description"])
+        assert {task.title for task in by_grams} == titles, query
+        assert set(by_grams) == set(by_like), query
+    sql = str(search(tasks, "厕所", [grams("title", "description")]).query)
+    # PostgreSQL reads the gram column (its GIN index); SQLite has none and uses LIKE
+    assert (GRAM_COLUMN in sql) == (connection.vendor == "postgresql")
+    assert ("LIKE" in sql) == (connection.vendor != "postgresql")
+
+
+@pytest.mark.django_db
+def test_the_gram_column_follows_every_write(cast: Cast) -> None:
+    task = _task("村内道路硬化", TOWN_A)
+    assert not Task.objects.search("秸秆").exists()
+    Task.objects.filter(pk=task.pk).update(description="秸秆禁烧")  # an UPDATE without save()
+    assert list(Task.objects.search("秸秆")) == [task]
+    task.refresh_from_db()
+    task.title, task.description = "秸秆还田", ""
+    task.save()
+    assert list(Task.objects.search("还田")) == [task]
+    assert not Task.objects.search("禁烧").exists()
+    Task.objects.bulk_create([Task(title="高标准农田", division_id=TOWN_B, due_on=DUE)])
+    assert Task.objects.search("农田").count() == 1

@@ -126,6 +126,28 @@ def test_a_capped_list_says_more_than_the_cap(
     assert "共 1 条" in client.get(f"/tasks/?division={TOWN_B}").content.decode()
 
 
+def test_a_search_pages_by_ids_first_and_counts_to_its_own_cap(
+    world: World, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(7):
+        Task.objects.create(
+            title=f"秸秆禁烧巡查{number}", division_id=TOWN_A, due_on=dt.date(2026, 7, 7 - number)
+        )
+    tasks = Task.objects.search("秸秆").order_by("due_on", "id")
+    expected = list(tasks.values_list("pk", flat=True))
+    assert len(expected) == 7
+    late = CappedPaginator(tasks.for_list(), 3, late=True)
+    pages = [[task.pk for task in late.page(number)] for number in (1, 2, 3)]
+    assert pages == [expected[:3], expected[3:6], expected[6:]]  # same rows, same order
+
+    monkeypatch.setattr("hemei.core.lists.SEARCH_COUNT_CAP", 5)
+    client.force_login(world.cast.alice)
+    found = client.get("/tasks/", {"q": "秸秆"})
+    assert "超过 5 条，请用筛选条件缩小范围" in found.content.decode()
+    assert [task.pk for task in found.context["page"]] == expected[:5]
+    assert "超过" not in client.get("/tasks/").content.decode()  # the list's own cap
+
+
 @pytest.mark.parametrize("value", ["", "b", None, ["a"]])
 def test_the_quick_select_writes_what_djangos_select_writes(value: object) -> None:
     choices = [("", "全部"), ("a", "<甲>"), ("b", "乙 & 丙"), (3, "三")]
