@@ -13,7 +13,9 @@ export does not hold a whole process. ``--workers``/``HEMEI_WORKERS`` and
 
 The master never imports Django: each worker starts it afresh, so ``kill -HUP`` on the master
 starts new workers with the code and settings now on disk and retires the old ones after
-their requests (no request is dropped, the listening socket stays open); ``kill -TERM``
+their requests (no request is dropped, the listening socket stays open). A new worker warms
+up (``hemei.core.warmup``: URLs, templates, translations, the search dictionary) before it
+takes a connection, so no visitor waits for a cold process; ``kill -TERM``
 stops taking connections, lets the running requests finish (``--graceful-timeout``) and
 exits 0.
 """
@@ -106,7 +108,17 @@ def gunicorn_options(
         "control_socket_disable": True,
         # On HUP the new code's pages may name static files the old collection lacks.
         "on_reload": _collect_again,
+        # Each new process loads templates, URLs and the search dictionary before it takes
+        # its first connection (hemei.core.warmup), not while a visitor waits.
+        "post_worker_init": _warm_worker,
     }
+
+
+def _warm_worker(worker: Any) -> None:
+    from hemei.core.warmup import warm_up
+
+    spent = warm_up()
+    worker.log.info("Worker %s warmed up in %.2f s: %s", worker.pid, sum(spent.values()), spent)
 
 
 def _collect_again(arbiter: Any) -> None:
@@ -137,6 +149,8 @@ def run_gunicorn(options: dict[str, Any]) -> None:
 def run_waitress(host: str, port: int, threads: int) -> None:
     from waitress import serve
 
+    from hemei.core.warmup import warm_up
     from hemei.wsgi import application
 
+    warm_up()
     serve(application, host=host, port=port, threads=threads, ident="hemei")

@@ -177,6 +177,16 @@ def test_serve_runs_several_processes_restarts_on_sighup_and_drains_on_sigterm(
         assert set(answers) == {200}, answers
         assert set(second).isdisjoint(first)
 
+        # every process warms up before its first connection (hemei.core.warmup)
+        def warmed() -> bool:
+            log = err.read_text(encoding="utf-8")
+            return {int(pid) for pid in re.findall(r"Worker (\d+) warmed up in", log)} >= {
+                *first,
+                *second,
+            }
+
+        _poll(warmed, START_BOUND, "every worker to warm up")
+
         # SIGTERM: stop taking connections, finish what runs, exit 0.
         server.send_signal(signal.SIGTERM)
         _poll(lambda: server.poll() is not None, STOP_BOUND, "the server to stop")
