@@ -5,6 +5,7 @@ a leader's contact points. Every function starts from ``visible_to(user)``; none
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -54,7 +55,7 @@ def filter_tasks(user: Any, filters: TaskFilters) -> QuerySet[Task]:
     """The tasks the user sees, narrowed by ``filters``, ready for a list row: one meaning for
     the page and the API (a unit is the task's lead unit or one of its co-operating units:
     a department looks for the work it takes part in)."""
-    tasks = Task.objects.visible_to(user).for_list().search(filters.q)
+    tasks = Task.objects.visible_to(user).search(filters.q)
     if filters.theme:
         tasks = tasks.filter(theme=filters.theme)
     if filters.state:
@@ -289,7 +290,7 @@ def my_work(user: Any) -> MyWork:
     """Leaders: what they answer for; department staff: their units' tasks; town and village
     officials: their division's open tasks, soonest deadline first."""
     roles = {grant.role for grant in grants(user)}
-    visible = Task.objects.visible_to(user).for_list().open().order_by("due_on", "id")
+    visible = Task.objects.visible_to(user).for_rows().open().order_by("due_on", "id")
     work = MyWork(responsible=visible.filter(responsible=user))
     if Role.LEADER in roles or Role.COUNTY_ADMIN in roles:
         work.led = visible.filter(lead_leader=user)
@@ -348,7 +349,7 @@ def leader_summary(viewer: Any, leader: User) -> tuple[list[LinkSummary], QueryS
         )
         summaries.append(LinkSummary(link=link, **counts))
     answered = (
-        visible.for_list()
+        visible.for_rows()
         .filter(Q(lead_leader=leader) | linked_condition(links))
         .distinct()
         .order_by("-is_key", "due_on", "id")
@@ -403,6 +404,19 @@ def _label(choices: Any, value: Any) -> str:
 
 #: How many rows each part of "my work" shows; the rest are one click away in the list.
 MY_WORK_ROWS = 100
+
+
+def with_program_names(tasks: Iterable[Task]) -> list[Task]:
+    """The rows, each with the names of its programs (``task.program_names``), read in one
+    query of bare names for the whole page."""
+    rows = list(tasks)
+    names: dict[int, list[str]] = {task.pk: [] for task in rows}
+    tagged = Task.programs.through.objects.filter(task_id__in=list(names))
+    for task_id, name in tagged.order_by("program__name").values_list("task_id", "program__name"):
+        names[task_id].append(name)
+    for task in rows:
+        task._program_names = names[task.pk]
+    return rows
 
 
 def needs_action(tasks: list[Task]) -> list[Task]:

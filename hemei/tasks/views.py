@@ -70,13 +70,15 @@ def task_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     tasks = selectors.filter_tasks(request.user, filters)
     if wants_export(request):
-        return _export(tasks)
+        return _export(tasks.for_list())
+    page = paginate(request, tasks.for_rows(), capped=True, searched=bool(filters.q))
+    page.object_list = selectors.with_program_names(page.object_list)
     return render(
         request,
         template_for(request, "tasks/task_list.html", "tasks/partials/task_rows.html"),
         {
             "form": form,
-            "page": paginate(request, tasks, capped=True, searched=bool(filters.q)),
+            "page": page,
             "may_create": selectors.may_manage_somewhere(request.user),
             "town_options": is_htmx(request) and "county" in form.fields,
         },
@@ -359,7 +361,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
             # A led task's parts (one per town) are led by the same leader: show the task
             # once, its page shows which parts lag.
             tasks = tasks.exclude(parent__lead_leader=request.user)
-        rows = selectors.needs_action(list(tasks[: MY_WORK_SHOWN + 1]))
+        rows = selectors.with_program_names(
+            selectors.needs_action(list(tasks[: MY_WORK_SHOWN + 1]))
+        )
         sections.append(
             {
                 "key": key,
@@ -420,13 +424,15 @@ def leader_detail(request: HttpRequest, user_pk: int) -> HttpResponse:
                 messages.success(request, _("Contact point added."))
                 return redirect("tasks:leader_detail", user_pk=leader.pk)
     summaries, answered = selectors.leader_summary(request.user, leader)
+    page = paginate(request, answered)
+    page.object_list = selectors.with_program_names(page.object_list)
     return render(
         request,
         "tasks/leader_detail.html",
         {
             "leader": leader,
             "summaries": summaries,
-            "page": paginate(request, answered),
+            "page": page,
             "form": form if may_edit else None,
         },
         status=400 if request.method == "POST" else 200,
