@@ -36,3 +36,11 @@ def cast(db: None) -> Cast:
 def _fast_password_hashing(settings: Any) -> None:
     """The production hasher is slow on purpose; tests only need hashes that check."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _figures_counted_in_the_request(settings: Any) -> None:
+    """A thread's own connection does not see a test's open transaction: kept figures that
+    went old are counted again by the request (``hemei.core.lists.cached_rows``; its own
+    tests turn the background back on with a runner they control)."""
+    settings.HEMEI_FIGURES_REFRESH_IN_BACKGROUND = False

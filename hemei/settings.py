@@ -335,6 +335,10 @@ CACHES = {
     )
 }
 
+# Province-wide figures past their minute are shown while a background thread counts them
+# again (hemei.core.lists.cached_rows); off: the request that finds them old counts them.
+HEMEI_FIGURES_REFRESH_IN_BACKGROUND = envbool("HEMEI_FIGURES_REFRESH_IN_BACKGROUND", True)
+
 # The village's public board (村务公开栏): requests per minute one address may make to its
 # pages (0: no limit), and how long browsers and proxies may keep a page (seconds).
 # ⚠ Months after completion within which a household that moved site hands back the old

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import cached_property
@@ -21,19 +25,57 @@ from .xlsx import render_xlsx
 #: How long the figures of an area wider than a county are kept (seconds): counting a
 #: province's 200,000 tasks by light takes a tenth of a second, on every dashboard opened.
 AREA_FIGURES_SECONDS = 60
+#: How long after that they may still be shown while one request has them counted again in
+#: the background: nobody waits for the count, except the first visitor after a quiet spell.
+AREA_FIGURES_STALE_SECONDS = 600
+
+logger = logging.getLogger(__name__)
 
 
 def cached_rows(rows: QuerySet[Any], seconds: int = AREA_FIGURES_SECONDS) -> list[Any]:
     """The rows of an aggregate query, kept ``seconds`` in the cache under its own SQL and
     parameters: the same question (the same visibility conditions included) gets the same
-    answer for that long, and no user ever reads another scope's figures."""
+    answer for that long, and no user ever reads another scope's figures.
+
+    Past ``seconds`` the kept rows are still answered, for up to
+    ``AREA_FIGURES_STALE_SECONDS`` more, while the first request to see them old starts one
+    recount in a background thread (``HEMEI_FIGURES_REFRESH_IN_BACKGROUND``; off, it counts
+    them itself): the figures are at most a minute or so old, and no request waits."""
     sql, params = rows.query.sql_with_params()
     key = "rows:" + hashlib.sha256(repr((rows.db, sql, params)).encode()).hexdigest()
     found = cache.get(key)
     if found is None:
-        found = list(rows)
-        cache.set(key, found, seconds)
+        return _count(rows, key, seconds)
+    kept, fresh_until = found
+    if time.time() < fresh_until:
+        return kept
+    if not settings.HEMEI_FIGURES_REFRESH_IN_BACKGROUND:
+        return _count(rows, key, seconds)
+    if cache.add(f"{key}:counting", True, seconds):  # one recount, however many ask
+        in_background(lambda: _count(rows.all(), key, seconds))
+    return kept
+
+
+def _count(rows: QuerySet[Any], key: str, seconds: int) -> list[Any]:
+    found = list(rows)
+    cache.set(key, (found, time.time() + seconds), seconds + AREA_FIGURES_STALE_SECONDS)
+    cache.delete(f"{key}:counting")
     return found
+
+
+def in_background(work: Callable[[], Any]) -> None:
+    """Run ``work`` in a thread of this process, with its own database connection, closed at
+    the end; a failure is logged (the kept figures stay until the next try)."""
+
+    def run() -> None:
+        try:
+            work()
+        except Exception:
+            logger.exception("counting the figures again failed")
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=run, name="hemei-figures", daemon=True).start()
 
 
 #: How far a capped list counts: past it the list says "more than 10,000 rows" (a province's
